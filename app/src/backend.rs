@@ -1,0 +1,43 @@
+//! What the pages and server functions need from the server, as a trait the server
+//! implements and provides as context (app/ never depends on server/).
+
+use crate::wire::{ArticleView, CategoryView, SiteView, VisitorEvent};
+use std::sync::Arc;
+
+/// The anonymous visitor id the server put in the request's extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitorId(pub String);
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error("the store is unavailable: {0}")]
+    Store(String),
+}
+
+#[async_trait::async_trait]
+pub trait PortalBackend: Send + Sync + 'static {
+    fn site(&self) -> SiteView;
+    fn categories(&self) -> Vec<CategoryView>;
+    fn category(&self, slug: &str) -> Option<CategoryView>;
+    fn article(&self, slug: &str) -> Option<ArticleView>;
+    async fn record_event(
+        &self,
+        visitor: &VisitorId,
+        event: VisitorEvent,
+    ) -> Result<(), BackendError>;
+}
+
+/// The handle the server provides through Leptos context.
+pub type Backend = Arc<dyn PortalBackend>;
+
+/// The backend of the request being rendered; the server always provides one.
+pub fn use_backend() -> Backend {
+    leptos::prelude::use_context::<Backend>()
+        .expect("the server provides a Backend in every render and server-function call")
+}
+
+/// The current request's visitor, set by the server's visitor middleware.
+pub fn use_visitor() -> Option<VisitorId> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<VisitorId>().cloned())
+}

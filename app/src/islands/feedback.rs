@@ -1,0 +1,123 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// "Was this helpful?" under every article. Without JavaScript it is a plain form
+/// that posts to the server function and comes back to the article; with JavaScript
+/// the answer is sent in the background and thanked in place.
+#[island]
+pub fn ArticleFeedback(slug: String, answered: Option<bool>) -> impl IntoView {
+    let answer = RwSignal::new(answered);
+    let failed = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    let send = {
+        let slug = slug.clone();
+        move |helpful: bool| {
+            let slug = slug.clone();
+            answer.set(Some(helpful));
+            leptos::task::spawn_local(async move {
+                failed.set(record_feedback(slug, helpful).await.is_err());
+            });
+        }
+    };
+    let send_yes = send.clone();
+    let send_no = send;
+
+    view! {
+        <section
+            id="feedback"
+            class="feedback"
+            data-testid="feedback"
+            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+            aria-live="polite"
+        >
+            {move || match answer.get() {
+                None => view! {
+                    <form method="post" action=RecordFeedback::PATH class="feedback-form">
+                        <input type="hidden" name="slug" value=slug.clone()/>
+                        <span class="feedback-question">"Was this article helpful?"</span>
+                        <button
+                            type="submit"
+                            name="helpful"
+                            value="true"
+                            data-testid="feedback-yes"
+                            on:click={
+                                let send = send_yes.clone();
+                                move |ev| {
+                                    ev.prevent_default();
+                                    send(true);
+                                }
+                            }
+                        >
+                            "Yes"
+                        </button>
+                        <button
+                            type="submit"
+                            name="helpful"
+                            value="false"
+                            data-testid="feedback-no"
+                            on:click={
+                                let send = send_no.clone();
+                                move |ev| {
+                                    ev.prevent_default();
+                                    send(false);
+                                }
+                            }
+                        >
+                            "No"
+                        </button>
+                    </form>
+                }
+                .into_any(),
+                Some(true) => view! {
+                    <p data-testid="feedback-thanks">"Thanks for letting us know. Glad it helped!"</p>
+                }
+                .into_any(),
+                Some(false) => view! {
+                    <p data-testid="feedback-thanks">
+                        "Thanks for telling us. We'll use your answer to improve this article."
+                    </p>
+                }
+                .into_any(),
+            }}
+            {move || failed.get().then(|| view! {
+                <p class="error" role="alert">"We couldn't save your answer. Please try again later."</p>
+            })}
+        </section>
+    }
+}
+
+/// Records a visitor's answer to "Was this helpful?". A plain form post (no
+/// JavaScript) is sent back to the article with the answer in the address, so the
+/// page can thank the visitor.
+#[server(endpoint = "feedback")]
+pub async fn record_feedback(slug: String, helpful: bool) -> Result<(), ServerFnError> {
+    use crate::backend::{use_backend, use_visitor};
+    use crate::wire::VisitorEvent;
+
+    let backend = use_backend();
+    if backend.article(&slug).is_none() {
+        return Err(ServerFnError::new("no such article"));
+    }
+    if let Some(visitor) = use_visitor() {
+        backend
+            .record_event(&visitor, VisitorEvent::ArticleFeedback { slug: slug.clone(), helpful })
+            .await
+            .map_err(|error| {
+                leptos::logging::error!("recording feedback failed: {error}");
+                ServerFnError::new("could not save your answer")
+            })?;
+    }
+    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if plain_form_post {
+        leptos_axum::redirect(&format!("/articles/{slug}?helpful={helpful}#feedback"));
+    }
+    Ok(())
+}

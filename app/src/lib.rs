@@ -1,0 +1,22 @@
+//! Telepath's user interface: server-rendered pages with a few interactive islands.
+//!
+//! Every page is complete HTML from the server and works without JavaScript. The
+//! `hydrate` build compiles only the `#[island]` components to WebAssembly.
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+mod islands;
+#[cfg(feature = "ssr")]
+mod pages;
+pub mod wire;
+
+#[cfg(feature = "ssr")]
+pub use pages::{App, shell};
+
+/// The browser entry point: brings the islands on the current page to life.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

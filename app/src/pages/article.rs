@@ -1,0 +1,75 @@
+use crate::backend::use_backend;
+use crate::islands::ArticleFeedback;
+use crate::pages::not_found::NotFound;
+use crate::wire::ArticleSummary;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ArticlePage() -> impl IntoView {
+    let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
+    // Set when a visitor without JavaScript has just answered "Was this helpful?".
+    let answered = use_query_map()
+        .read_untracked()
+        .get("helpful")
+        .and_then(|value| value.parse::<bool>().ok());
+    match use_backend().article(&slug) {
+        None => Either::Left(view! { <NotFound/> }),
+        Some(article) => Either::Right(view! {
+            <Title text=article.title.clone()/>
+            <Meta name="description" content=article.summary.clone()/>
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <a href="/">"Help Centre"</a>
+                <span aria-hidden="true">" › "</span>
+                <a href=format!("/categories/{}", article.category_slug)>{article.category_title}</a>
+            </nav>
+            <article class="article" data-testid="article">
+                <header class="article-header">
+                    <h1>{article.title}</h1>
+                    <p class="lede">{article.summary}</p>
+                    <p class="meta">
+                        <span class=format!("badge level-{}", article.level)>{article.level.label()}</span>
+                        <span class="badge">{article.kind.label()}</span>
+                        <span class="muted">"Updated "<time datetime=article.updated.clone()>{article.updated.clone()}</time></span>
+                    </p>
+                </header>
+                <div class="article-body" inner_html=article.body_html></div>
+            </article>
+            <ArticleFeedback slug=article.slug answered/>
+            {(!article.next_questions.is_empty()).then(|| view! {
+                <section class="next-questions" aria-labelledby="next-heading">
+                    <h2 id="next-heading">"People usually ask next"</h2>
+                    <ArticleList articles=article.next_questions compact=true/>
+                </section>
+            })}
+        }),
+    }
+}
+
+/// A list of article links with their summaries and badges.
+#[component]
+pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoView {
+    view! {
+        <ul class=if compact { "article-list compact" } else { "article-list" }>
+            {articles
+                .into_iter()
+                .map(|article| {
+                    view! {
+                        <li>
+                            <a href=format!("/articles/{}", article.slug)>{article.title}</a>
+                            {(!compact).then(|| view! {
+                                <p class="muted">{article.summary}</p>
+                                <p class="meta">
+                                    <span class=format!("badge level-{}", article.level)>{article.level.label()}</span>
+                                    <span class="badge">{article.kind.label()}</span>
+                                </p>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

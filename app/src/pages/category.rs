@@ -1,0 +1,23 @@
+use crate::backend::use_backend;
+use crate::pages::{article::ArticleList, not_found::NotFound};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CategoryPage() -> impl IntoView {
+    let slug = use_params_map().read_untracked().get("category").unwrap_or_default();
+    match use_backend().category(&slug) {
+        None => Either::Left(view! { <NotFound/> }),
+        Some(category) => Either::Right(view! {
+            <Title text=category.title.clone()/>
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <a href="/">"Help Centre"</a>
+            </nav>
+            <h1>{category.title}</h1>
+            <p class="lede">{category.description}</p>
+            <ArticleList articles=category.articles compact=false/>
+        }),
+    }
+}

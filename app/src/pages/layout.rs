@@ -1,0 +1,21 @@
+use crate::backend::use_backend;
+use leptos::prelude::*;
+
+/// Header, main landmark and footer shared by every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let site = use_backend().site();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                {format!("{} Help Centre", site.product_name)}
+            </a>
+        </header>
+        <main id="main" class="page">{children()}</main>
+        <footer class="site-footer">
+            <p>{format!("Support team: {}.", site.support_hours)}</p>
+        </footer>
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the browser bundle into target/site/pkg: the islands compiled to wasm,
+# wasm-bindgen's JS glue, the stylesheet, and brotli/gzip copies of each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+site=target/site/pkg
+mkdir -p "$site"
+
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  cargo build --quiet -p telepath-app --lib --target wasm32-unknown-unknown \
+    --no-default-features --features hydrate --profile wasm-release
+  wasm=target/wasm32-unknown-unknown/wasm-release/telepath_app.wasm
+else
+  # Path B: Debian's compiler builds std from source (see scripts/setup.sh).
+  RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-16 \
+    /usr/bin/cargo build --quiet -Z build-std=std,panic_abort -p telepath-app --lib \
+    --target wasm32-unknown-unknown --no-default-features --features hydrate \
+    --profile wasm-release --target-dir target/debian
+  wasm=target/debian/wasm32-unknown-unknown/wasm-release/telepath_app.wasm
+fi
+
+staging=$(mktemp -d)
+trap 'rm -rf "$staging"' EXIT
+wasm-bindgen --target web --no-typescript --remove-name-section --out-name app \
+  --out-dir "$staging" "$wasm"
+cp style/telepath.css "$staging/"
+
+# Replace the bundle in one step so a running server never sees half of it.
+rm -rf "$site.new" && mkdir -p "$site.new"
+for file in "$staging"/*; do
+  name=$(basename "$file")
+  cp "$file" "$site.new/$name"
+  brotli --force --best --output="$site.new/$name.br" "$file"
+  gzip --best --no-name --stdout "$file" > "$site.new/$name.gz"
+done
+rm -rf "$site.old"; mv "$site" "$site.old"; mv "$site.new" "$site"; rm -rf "$site.old"
+ls -l "$site" | awk 'NR > 1 { printf "  %-22s %9d bytes\n", $9, $5 }'

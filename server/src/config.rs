@@ -1,0 +1,189 @@
+//! Settings, read in one place: defaults, then an optional telepath.toml, then
+//! TELEPATH_* environment variables, then command-line flags.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Address the portal listens on.
+    pub listen: SocketAddr,
+    /// The bundled help centre: markdown and media.
+    pub content_dir: PathBuf,
+    /// Where the SQLite database lives.
+    pub data_dir: PathBuf,
+    /// The built browser bundle (`pkg/` with the wasm, JS and CSS).
+    pub site_dir: PathBuf,
+    /// How long a shutdown waits for open requests before giving up on them.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            content_dir: PathBuf::from("content"),
+            data_dir: PathBuf::from("data"),
+            site_dir: PathBuf::from("target/site"),
+            shutdown_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    InvalidFile { path: PathBuf, message: String },
+    #[error("{key} = {value:?} is not valid: expected {expected}")]
+    InvalidValue { key: String, value: String, expected: &'static str },
+}
+
+/// The keys telepath.toml may hold; any other key is an error, so typos surface.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    listen: Option<String>,
+    content: Option<PathBuf>,
+    data: Option<PathBuf>,
+    site: Option<PathBuf>,
+    shutdown_timeout_secs: Option<u64>,
+}
+
+/// Values given on the command line; they win over everything else.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub content_dir: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub site_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Builds the configuration from `file` (if it exists), then `env`, then `overrides`.
+    pub fn load(
+        file: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+        overrides: Overrides,
+    ) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        match std::fs::read_to_string(file) {
+            Ok(text) => {
+                let parsed: ConfigFile = toml::from_str(&text).map_err(|error| ConfigError::InvalidFile {
+                    path: file.to_owned(),
+                    message: error.message().trim().replace('\n', " "),
+                })?;
+                if let Some(listen) = parsed.listen {
+                    config.listen = parse_listen("listen (telepath.toml)", &listen)?;
+                }
+                config.content_dir = parsed.content.unwrap_or(config.content_dir);
+                config.data_dir = parsed.data.unwrap_or(config.data_dir);
+                config.site_dir = parsed.site.unwrap_or(config.site_dir);
+                if let Some(seconds) = parsed.shutdown_timeout_secs {
+                    config.shutdown_timeout = Duration::from_secs(seconds);
+                }
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(ConfigError::Unreadable { path: file.to_owned(), source }),
+        }
+
+        for (key, value) in env {
+            match key.as_str() {
+                "TELEPATH_LISTEN" => config.listen = parse_listen(&key, &value)?,
+                "TELEPATH_CONTENT" => config.content_dir = PathBuf::from(value),
+                "TELEPATH_DATA" => config.data_dir = PathBuf::from(value),
+                "TELEPATH_SITE" => config.site_dir = PathBuf::from(value),
+                "TELEPATH_SHUTDOWN_TIMEOUT_SECS" => {
+                    let seconds = value.parse().map_err(|_| ConfigError::InvalidValue {
+                        key: key.clone(),
+                        value: value.clone(),
+                        expected: "a whole number of seconds, e.g. 10",
+                    })?;
+                    config.shutdown_timeout = Duration::from_secs(seconds);
+                }
+                _ => {}
+            }
+        }
+
+        if let Some(listen) = overrides.listen {
+            config.listen = parse_listen("--listen", &listen)?;
+        }
+        config.content_dir = overrides.content_dir.unwrap_or(config.content_dir);
+        config.data_dir = overrides.data_dir.unwrap_or(config.data_dir);
+        config.site_dir = overrides.site_dir.unwrap_or(config.site_dir);
+        Ok(config)
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("telepath.sqlite3")
+    }
+}
+
+fn parse_listen(key: &str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.parse().map_err(|_| ConfigError::InvalidValue {
+        key: key.to_owned(),
+        value: value.to_owned(),
+        expected: "an IP address and port, e.g. 127.0.0.1:3000",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_without_file_or_environment() {
+        let config = Config::load(Path::new("/nonexistent/telepath.toml"), env(&[]), Overrides::default()).unwrap();
+        assert_eq!(config, Config::default());
+        assert_eq!(config.database_path(), PathBuf::from("data/telepath.sqlite3"));
+    }
+
+    #[test]
+    fn file_then_environment_then_flags_each_win_over_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("telepath.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:4000\"\ncontent = \"help\"\ndata = \"state\"\n").unwrap();
+
+        let from_file = Config::load(&file, env(&[]), Overrides::default()).unwrap();
+        assert_eq!(from_file.listen.port(), 4000);
+        assert_eq!(from_file.content_dir, PathBuf::from("help"));
+
+        let from_env = Config::load(&file, env(&[("TELEPATH_LISTEN", "127.0.0.1:5000"), ("TELEPATH_DATA", "/var/lib/telepath")]), Overrides::default()).unwrap();
+        assert_eq!(from_env.listen.port(), 5000);
+        assert_eq!(from_env.data_dir, PathBuf::from("/var/lib/telepath"));
+        assert_eq!(from_env.content_dir, PathBuf::from("help"));
+
+        let overrides = Overrides { listen: Some("127.0.0.1:6000".into()), ..Overrides::default() };
+        let from_flags = Config::load(&file, env(&[("TELEPATH_LISTEN", "127.0.0.1:5000")]), overrides).unwrap();
+        assert_eq!(from_flags.listen.port(), 6000);
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_the_expected_form() {
+        let missing = Path::new("/nonexistent/telepath.toml");
+        let error = Config::load(missing, env(&[("TELEPATH_LISTEN", "localhost")]), Overrides::default()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "TELEPATH_LISTEN = \"localhost\" is not valid: expected an IP address and port, e.g. 127.0.0.1:3000"
+        );
+        let error = Config::load(missing, env(&[("TELEPATH_SHUTDOWN_TIMEOUT_SECS", "soon")]), Overrides::default()).unwrap_err();
+        assert!(error.to_string().starts_with("TELEPATH_SHUTDOWN_TIMEOUT_SECS = \"soon\" is not valid"), "{error}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("telepath.toml");
+        std::fs::write(&file, "lisen = \"127.0.0.1:4000\"\n").unwrap();
+        let error = Config::load(&file, env(&[]), Overrides::default()).unwrap_err();
+        assert!(error.to_string().contains("unknown field `lisen`"), "{error}");
+    }
+}

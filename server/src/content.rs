@@ -1,0 +1,27 @@
+//! The help centre's content: markdown files with typed front matter under content/,
+//! loaded into an immutable snapshot that pages read. Problems in files are collected
+//! as diagnostics for editors; they never stop the server.
+
+mod diagnostic;
+mod front_matter;
+mod library;
+mod markdown;
+
+pub use diagnostic::{Diagnostic, Position, Severity};
+pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
+pub use library::{Article, Category, ContentLibrary, ContentSnapshot, SiteSettings, load_snapshot};
+pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
+
+use std::path::PathBuf;
+
+/// Failures that stop content from loading at all (as opposed to diagnostics about
+/// single files, which are collected).
+#[derive(Debug, thiserror::Error)]
+pub enum ContentError {
+    #[error("the content folder {path} cannot be read: {source}")]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,430 @@
+use super::diagnostic::{Diagnostic, Position, Severity};
+use super::front_matter::{ArticleFrontMatter, CategoryFrontMatter, Document, parse_document};
+use super::markdown::{Heading, InternalLink, render_markdown};
+use super::ContentError;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use telepath_app::wire::{ArticleSummary, ArticleView, CategoryView, Level, SiteView};
+
+/// Larger files are refused: no help article needs a megabyte of markdown, and the
+/// limit keeps one runaway file from slowing every reload.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// `content/site.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    pub product_name: String,
+    pub tagline: String,
+    pub support_hours: String,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            product_name: "Telepath".into(),
+            tagline: "Answers, guides and help for every level.".into(),
+            support_hours: "see the contact page for opening hours".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Category {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub order: i64,
+    /// Article slugs in the order they are listed.
+    pub articles: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Article {
+    pub slug: String,
+    pub category: String,
+    pub path: PathBuf,
+    pub front_matter: ArticleFrontMatter,
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+impl Article {
+    fn summary(&self) -> ArticleSummary {
+        ArticleSummary {
+            slug: self.slug.clone(),
+            title: self.front_matter.title.clone(),
+            summary: self.front_matter.summary.clone(),
+            level: self.front_matter.level,
+            kind: self.front_matter.kind,
+        }
+    }
+}
+
+/// Everything loaded from one pass over content/. Immutable: a reload builds a new one.
+#[derive(Clone, Debug, Default)]
+pub struct ContentSnapshot {
+    pub site: SiteSettings,
+    pub categories: Vec<Category>,
+    pub articles: HashMap<String, Article>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ContentSnapshot {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    pub fn site_view(&self) -> SiteView {
+        SiteView {
+            product_name: self.site.product_name.clone(),
+            tagline: self.site.tagline.clone(),
+            support_hours: self.site.support_hours.clone(),
+        }
+    }
+
+    pub fn category_view(&self, category: &Category) -> CategoryView {
+        CategoryView {
+            slug: category.slug.clone(),
+            title: category.title.clone(),
+            description: category.description.clone(),
+            articles: category
+                .articles
+                .iter()
+                .filter_map(|slug| self.articles.get(slug))
+                .map(Article::summary)
+                .collect(),
+        }
+    }
+
+    pub fn article_view(&self, slug: &str) -> Option<ArticleView> {
+        let article = self.articles.get(slug)?;
+        let category_title = self
+            .categories
+            .iter()
+            .find(|category| category.slug == article.category)
+            .map_or_else(|| article.category.clone(), |category| category.title.clone());
+        let front_matter = &article.front_matter;
+        Some(ArticleView {
+            slug: article.slug.clone(),
+            title: front_matter.title.clone(),
+            summary: front_matter.summary.clone(),
+            level: front_matter.level,
+            kind: front_matter.kind,
+            category_slug: article.category.clone(),
+            category_title,
+            updated: front_matter.updated.to_string(),
+            body_html: article.html.clone(),
+            next_questions: front_matter
+                .next
+                .iter()
+                .filter_map(|slug| self.articles.get(slug))
+                .map(Article::summary)
+                .collect(),
+        })
+    }
+}
+
+/// The content being served, swapped whole when content changes.
+#[derive(Debug)]
+pub struct ContentLibrary {
+    root: PathBuf,
+    current: RwLock<Arc<ContentSnapshot>>,
+}
+
+impl ContentLibrary {
+    /// Loads content/ once. File problems become diagnostics; only an unreadable
+    /// content folder is an error.
+    pub fn load(root: impl Into<PathBuf>) -> Result<Self, ContentError> {
+        let root = root.into();
+        let snapshot = load_snapshot(&root)?;
+        Ok(Self { root, current: RwLock::new(Arc::new(snapshot)) })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn snapshot(&self) -> Arc<ContentSnapshot> {
+        self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+/// Reads every file under `root` and collects all problems instead of stopping at the first.
+pub fn load_snapshot(root: &Path) -> Result<ContentSnapshot, ContentError> {
+    let unreadable = |source| ContentError::Unreadable { path: root.to_owned(), source };
+    let canonical_root = root.canonicalize().map_err(unreadable)?;
+    let mut loader = Loader { root, canonical_root, snapshot: ContentSnapshot::default(), pending_references: Vec::new() };
+
+    loader.load_site();
+    let articles_dir = root.join("articles");
+    let mut category_dirs: Vec<PathBuf> = match std::fs::read_dir(&articles_dir) {
+        Ok(entries) => entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_dir()).collect(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(error) => return Err(ContentError::Unreadable { path: articles_dir, source: error }),
+    };
+    category_dirs.sort();
+    for dir in category_dirs {
+        loader.load_category(&dir);
+    }
+    loader.check_references();
+    let mut snapshot = loader.snapshot;
+    snapshot.categories.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.title.cmp(&b.title)));
+    snapshot.diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    Ok(snapshot)
+}
+
+struct Loader<'a> {
+    root: &'a Path,
+    canonical_root: PathBuf,
+    snapshot: ContentSnapshot,
+    pending_references: Vec<PendingReferences>,
+}
+
+/// An article's references to other articles, checked once every article is loaded.
+struct PendingReferences {
+    path: PathBuf,
+    text: String,
+    front_matter_offset: usize,
+    body_offset: usize,
+    next: Vec<String>,
+    links: Vec<InternalLink>,
+}
+
+impl Loader<'_> {
+    /// The path shown to editors: `content/articles/x/y.md` rather than an absolute path.
+    fn display_path(&self, path: &Path) -> PathBuf {
+        let relative = path.strip_prefix(self.root).unwrap_or(path);
+        let root_name = self.root.file_name().map_or_else(|| PathBuf::from("content"), PathBuf::from);
+        root_name.join(relative)
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.snapshot.diagnostics.push(diagnostic);
+    }
+
+    /// Reads a text file, reporting (and skipping) anything unsafe or unreadable.
+    fn read_text(&mut self, path: &Path) -> Option<String> {
+        let shown = self.display_path(path);
+        match path.canonicalize() {
+            Ok(real) if !real.starts_with(&self.canonical_root) => {
+                self.report(
+                    Diagnostic::error(&shown, Position::START, "file", "this link points outside the content folder")
+                        .with_help("copy the file into content/ instead of linking to it"),
+                );
+                return None;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                self.report(Diagnostic::error(&shown, Position::START, "file", format!("cannot be read: {error}")));
+                return None;
+            }
+        }
+        let bytes = match std::fs::metadata(path) {
+            Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+                self.report(
+                    Diagnostic::error(
+                        &shown,
+                        Position::START,
+                        "file",
+                        format!("the file is {} KiB, over the {} KiB limit", metadata.len() / 1024, MAX_FILE_BYTES / 1024),
+                    )
+                    .with_help("split it into several articles"),
+                );
+                return None;
+            }
+            Ok(_) => std::fs::read(path),
+            Err(error) => Err(error),
+        };
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.report(Diagnostic::error(&shown, Position::START, "file", format!("cannot be read: {error}")));
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)),
+            Err(error) => {
+                let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+                let position = Position::of_offset(std::str::from_utf8(valid).unwrap_or_default(), valid.len());
+                self.report(
+                    Diagnostic::error(&shown, position, "encoding", "the file is not valid UTF-8")
+                        .with_help("save the file with UTF-8 encoding"),
+                );
+                None
+            }
+        }
+    }
+
+    fn load_site(&mut self) {
+        let path = self.root.join("site.toml");
+        if !path.exists() {
+            return;
+        }
+        let Some(text) = self.read_text(&path) else { return };
+        match toml::from_str::<SiteSettings>(&text) {
+            Ok(site) => self.snapshot.site = site,
+            Err(error) => {
+                let position = Position::of_offset(&text, error.span().map_or(0, |span| span.start));
+                let shown = self.display_path(&path);
+                self.report(Diagnostic::error(shown, position, "site", error.message().trim().replace('\n', " ")));
+            }
+        }
+    }
+
+    fn load_category(&mut self, dir: &Path) {
+        let slug = dir.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_owned();
+        let index = dir.join("_index.md");
+        let (title, description, order) = match self.parse::<CategoryFrontMatter>(&index) {
+            Some(document) => {
+                let front_matter = document.front_matter;
+                (front_matter.title, front_matter.description, front_matter.order)
+            }
+            None => (slug.replace('-', " "), String::new(), i64::MAX),
+        };
+
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+            .unwrap_or_default();
+        files.retain(|path| path.extension().is_some_and(|ext| ext == "md") && path.file_name() != Some("_index.md".as_ref()));
+        files.sort();
+
+        let mut article_slugs = Vec::new();
+        for path in files {
+            if let Some(article) = self.load_article(&slug, &path) {
+                article_slugs.push(article.slug.clone());
+                self.snapshot.articles.insert(article.slug.clone(), article);
+            }
+        }
+        let articles = &self.snapshot.articles;
+        article_slugs.sort_by_key(|slug| {
+            let article = &articles[slug];
+            (level_rank(article.front_matter.level), article.front_matter.title.to_lowercase())
+        });
+        self.snapshot.categories.push(Category { slug, title, description, order, articles: article_slugs });
+    }
+
+    /// Warns about `next` picks and links that name no article: the page still
+    /// renders, but the reader would hit a dead end.
+    fn check_references(&mut self) {
+        for pending in std::mem::take(&mut self.pending_references) {
+            for slug in &pending.next {
+                if self.snapshot.articles.contains_key(slug) {
+                    continue;
+                }
+                let quoted = format!("\"{slug}\"");
+                let offset = pending.text[pending.front_matter_offset..]
+                    .find(&quoted)
+                    .map_or(pending.front_matter_offset, |index| pending.front_matter_offset + index);
+                let diagnostic = Diagnostic::warning(
+                    &pending.path,
+                    Position::of_offset(&pending.text, offset),
+                    "next",
+                    format!("`next` names `{slug}`, but no article has that slug"),
+                )
+                .with_help("use the file name of an existing article, without `.md`");
+                self.report(diagnostic);
+            }
+            for link in &pending.links {
+                if self.snapshot.articles.contains_key(&link.slug) {
+                    continue;
+                }
+                let diagnostic = Diagnostic::warning(
+                    &pending.path,
+                    Position::of_offset(&pending.text, pending.body_offset + link.offset),
+                    "link",
+                    format!("the link points to `{}.md`, but no article has that slug", link.slug),
+                )
+                .with_help("check the file name, or link to the article's new location");
+                self.report(diagnostic);
+            }
+        }
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<Document<T>> {
+        let shown = self.display_path(path);
+        if !path.exists() {
+            self.report(
+                Diagnostic::error(&shown, Position::START, "category", "the category has no _index.md")
+                    .with_help("add _index.md with `title`, `description` and `order` in its front matter"),
+            );
+            return None;
+        }
+        let text = self.read_text(path)?;
+        match parse_document::<T>(&shown, &text) {
+            Ok(document) => Some(document),
+            Err(diagnostic) => {
+                self.report(diagnostic);
+                None
+            }
+        }
+    }
+
+    fn load_article(&mut self, category: &str, path: &Path) -> Option<Article> {
+        let shown = self.display_path(path);
+        let slug = path.file_stem()?.to_str()?.to_owned();
+        if !is_valid_slug(&slug) {
+            self.report(
+                Diagnostic::error(&shown, Position::START, "slug", format!("`{slug}` is not a valid article slug"))
+                    .with_help("name the file with lowercase letters, digits and hyphens, e.g. `send-an-invoice.md`"),
+            );
+            return None;
+        }
+        if let Some(existing) = self.snapshot.articles.get(&slug) {
+            let other = self.display_path(&existing.path);
+            self.report(
+                Diagnostic::error(&shown, Position::START, "slug", format!("the slug `{slug}` is already used by {}", other.display()))
+                    .with_help("rename one of the files; slugs are unique across all categories"),
+            );
+            return None;
+        }
+        let text = self.read_text(path)?;
+        let document = match parse_document::<ArticleFrontMatter>(&shown, &text) {
+            Ok(document) => document,
+            Err(diagnostic) => {
+                self.report(diagnostic);
+                return None;
+            }
+        };
+        let rendered = render_markdown(&document.body);
+        let article = Article {
+            slug,
+            category: category.to_owned(),
+            path: path.to_owned(),
+            html: rendered.html,
+            headings: rendered.headings,
+            front_matter: document.front_matter,
+        };
+        self.pending_references.push(PendingReferences {
+            path: shown,
+            text,
+            body_offset: document.body_offset,
+            front_matter_offset: document.front_matter_offset,
+            next: article.front_matter.next.clone(),
+            links: rendered.internal_links,
+        });
+        Some(article)
+    }
+}
+
+fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Newcomer-friendly articles first in category lists.
+fn level_rank(level: Level) -> u8 {
+    match level {
+        Level::Newcomer => 0,
+        Level::All => 1,
+        Level::Technical => 2,
+        Level::Expert => 3,
+    }
+}
+

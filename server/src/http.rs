@@ -1,0 +1,104 @@
+//! The HTTP face of the portal: one router, its middleware, and the `serve` seam.
+
+mod assets;
+mod security;
+mod visitor;
+
+pub use assets::AssetBundle;
+pub use visitor::VISITOR_COOKIE;
+
+use crate::portal::Portal;
+use axum::Router;
+use axum::extract::FromRef;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use telepath_app::backend::Backend;
+use telepath_app::{App, shell};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Form posts and server-function calls are small; anything larger is refused with 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// What every request handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub portal: Portal,
+    pub assets: Arc<AssetBundle>,
+    pub shutdown_timeout: Duration,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let backend: Backend = Arc::new(state.portal.clone());
+    let provide_backend = move || provide_context(backend.clone());
+    let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, provide_backend.clone());
+    let render_unknown_path = leptos_axum::render_app_async_with_context(provide_backend.clone(), {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    });
+    let media_dir = state.portal.content.root().join("media");
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, provide_backend, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .merge(assets::routes(&state.assets))
+        .nest_service("/media", assets::media_service(&media_dir))
+        .fallback(move |request| render_unknown_path(request))
+        .layer(axum::middleware::from_fn(visitor::assign_visitor))
+        .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz() -> impl IntoResponse {
+    "ok"
+}
+
+/// Serves the portal on `listener` until `shutdown` completes, then lets open
+/// requests finish for at most the configured timeout.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let timeout = state.shutdown_timeout;
+    let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down; waiting up to {timeout:?} for open requests");
+        let _ = draining_tx.send(());
+    });
+    let give_up = async move {
+        match draining_rx.await {
+            Ok(()) => tokio::time::sleep(timeout).await,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = give_up => {
+            tracing::warn!("open requests did not finish within {timeout:?}; stopping anyway");
+            Ok(())
+        }
+    }
+}

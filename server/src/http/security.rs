@@ -1,0 +1,56 @@
+//! Headers that keep pages from being framed, sniffed or scripted by anyone else, and
+//! the refusal of cross-site writes.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::nonce::Nonce;
+
+/// Adds the security headers to every response. Leptos needs exactly one inline
+/// script (the module that loads the islands), so each response gets a fresh nonce
+/// that only that script carries; `'wasm-unsafe-eval'` lets the browser compile wasm.
+pub async fn security_headers(mut request: Request, next: Next) -> Response {
+    let nonce = Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; media-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    response
+}
+
+/// Refuses state-changing requests that a browser says came from another site
+/// (Fetch Metadata), or whose Origin is not this host.
+pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response {
+    let safe_method = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe_method || is_same_site(&request) {
+        return next.run(request).await;
+    }
+    tracing::info!(path = %request.uri().path(), "refused a cross-site request");
+    (StatusCode::FORBIDDEN, "This form was sent from another website, so it was refused. Please use the form on this site.")
+        .into_response()
+}
+
+fn is_same_site(request: &Request) -> bool {
+    let header = |name| request.headers().get(name).and_then(|value| value.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, origin_host)| origin_host == host),
+        // Browsers old enough to send neither header cannot be told apart from curl.
+        _ => true,
+    }
+}

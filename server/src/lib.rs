@@ -1,0 +1,73 @@
+//! Telepath's server: content, store and HTTP, plus the seam tests start it through.
+//!
+//! `prepare` turns a [`Config`] into an [`AppState`]; [`serve`] runs it on a listener
+//! until a shutdown future completes. Tests bind port 0 and call both.
+
+pub mod config;
+pub mod content;
+pub mod http;
+pub mod portal;
+pub mod store;
+
+pub use config::Config;
+pub use http::{AppState, router, serve};
+
+use content::{ContentError, ContentLibrary, Severity};
+use http::AssetBundle;
+use leptos::config::LeptosOptions;
+use portal::Portal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use store::{SqliteStore, StoreError};
+
+/// Why the portal could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Content(#[from] ContentError),
+}
+
+/// Opens the store, loads the content and finds the browser bundle. Problems in
+/// single content files are logged as diagnostics and do not stop the start.
+pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
+    let store = SqliteStore::open(&config.database_path()).await?;
+    let content = ContentLibrary::load(&config.content_dir)?;
+    let snapshot = content.snapshot();
+    for diagnostic in &snapshot.diagnostics {
+        match diagnostic.severity {
+            Severity::Error => tracing::error!("{diagnostic}"),
+            Severity::Warning => tracing::warn!("{diagnostic}"),
+        }
+    }
+    tracing::info!(
+        articles = snapshot.articles.len(),
+        categories = snapshot.categories.len(),
+        errors = snapshot.errors(),
+        warnings = snapshot.warnings(),
+        "content loaded from {}",
+        config.content_dir.display()
+    );
+
+    let assets = AssetBundle::load(&config.site_dir);
+    let leptos_options = LeptosOptions::builder()
+        .output_name("app")
+        .site_root(config.site_dir.to_string_lossy().into_owned())
+        .site_pkg_dir(assets.url_dir())
+        .build();
+    Ok(AppState {
+        leptos_options,
+        portal: Portal { content: Arc::new(content), store: Arc::new(store) },
+        assets: Arc::new(assets),
+        shutdown_timeout: config.shutdown_timeout,
+    })
+}

@@ -1,0 +1,160 @@
+//! `telepath`: serve the portal or check the content.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use telepath_server::config::{Config, Overrides};
+use telepath_server::content::{Severity, load_snapshot};
+
+#[derive(Parser)]
+#[command(name = "telepath", version, about = "Telepath: a self-service help portal that anticipates what people need")]
+struct Cli {
+    /// Settings file; missing is fine (defaults, then TELEPATH_* variables, apply).
+    #[arg(long, global = true, default_value = "telepath.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:3000; env: TELEPATH_LISTEN]
+        #[arg(long)]
+        listen: Option<String>,
+        /// Content folder [default: ./content; env: TELEPATH_CONTENT]
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Data folder for the SQLite database [default: ./data; env: TELEPATH_DATA]
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Built browser bundle [default: ./target/site; env: TELEPATH_SITE]
+        #[arg(long)]
+        site: Option<PathBuf>,
+    },
+    /// Check the content and print every problem found, like a compiler.
+    Check {
+        /// Content folder [default: ./content; env: TELEPATH_CONTENT]
+        #[arg(long)]
+        content: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { listen, content, data, site } => {
+            let overrides = Overrides { listen, content_dir: content, data_dir: data, site_dir: site };
+            load_config(&cli.config, overrides).and_then(run_server)
+        }
+        Command::Check { content, format } => {
+            let overrides = Overrides { content_dir: content, ..Overrides::default() };
+            load_config(&cli.config, overrides).and_then(|config| check(&config, format))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(file: &std::path::Path, overrides: Overrides) -> anyhow::Result<Config> {
+    Ok(Config::load(file, std::env::vars(), overrides)?)
+}
+
+fn run_server(config: Config) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(config.listen).await {
+            Ok(listener) => listener,
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+                anyhow::bail!(
+                    "{} is already in use; choose another port with --listen 127.0.0.1:PORT or TELEPATH_LISTEN",
+                    config.listen
+                )
+            }
+            Err(error) => return Err(error).with_context(|| format!("cannot listen on {}", config.listen)),
+        };
+        let state = telepath_server::prepare(&config).await?;
+        let address = listener.local_addr()?;
+        #[allow(clippy::print_stdout, reason = "the address is the command's output")]
+        {
+            println!("Telepath is running at http://{address}/");
+        }
+        telepath_server::serve(listener, state, shutdown_signal()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
+    let snapshot = load_snapshot(&config.content_dir)?;
+    #[allow(clippy::print_stdout, reason = "the diagnostics are the command's output")]
+    match format {
+        Format::Human => {
+            for diagnostic in &snapshot.diagnostics {
+                println!("{diagnostic}");
+            }
+            println!(
+                "checked {} articles in {} categories: {} errors, {} warnings",
+                snapshot.articles.len(),
+                snapshot.categories.len(),
+                snapshot.errors(),
+                snapshot.warnings()
+            );
+        }
+        Format::Json => {
+            let report = serde_json::json!({
+                "articles": snapshot.articles.len(),
+                "categories": snapshot.categories.len(),
+                "errors": snapshot.errors(),
+                "warnings": snapshot.warnings(),
+                "diagnostics": snapshot.diagnostics,
+            });
+            println!("{report:#}");
+        }
+    }
+    let failed = snapshot.diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error);
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,50 @@
+//! The server's side of the app's `PortalBackend` trait: pages and server functions
+//! read content and record events through this.
+
+use crate::content::ContentLibrary;
+use crate::store::{NewEvent, Store};
+use std::sync::Arc;
+use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
+use telepath_app::wire::{ArticleView, CategoryView, SiteView, VisitorEvent};
+
+#[derive(Clone, Debug)]
+pub struct Portal {
+    pub content: Arc<ContentLibrary>,
+    pub store: Arc<dyn Store>,
+}
+
+#[async_trait::async_trait]
+impl PortalBackend for Portal {
+    fn site(&self) -> SiteView {
+        self.content.snapshot().site_view()
+    }
+
+    fn categories(&self) -> Vec<CategoryView> {
+        let snapshot = self.content.snapshot();
+        snapshot.categories.iter().map(|category| snapshot.category_view(category)).collect()
+    }
+
+    fn category(&self, slug: &str) -> Option<CategoryView> {
+        let snapshot = self.content.snapshot();
+        let category = snapshot.categories.iter().find(|category| category.slug == slug)?;
+        Some(snapshot.category_view(category))
+    }
+
+    fn article(&self, slug: &str) -> Option<ArticleView> {
+        self.content.snapshot().article_view(slug)
+    }
+
+    async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError> {
+        let mut payload = serde_json::to_value(&event).map_err(|error| BackendError::Store(error.to_string()))?;
+        let kind = payload
+            .as_object_mut()
+            .and_then(|fields| fields.remove("kind"))
+            .and_then(|kind| kind.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "unknown".into());
+        self.store
+            .append_event(NewEvent { visitor: visitor.0.clone(), kind, payload })
+            .await
+            .map(drop)
+            .map_err(|error| BackendError::Store(error.to_string()))
+    }
+}

@@ -1,0 +1,59 @@
+//! Where the portal keeps what happens: an append-only log of anonymous visitor
+//! events. Callers see only the `Store` trait; SQLite is the embedded default and a
+//! PostgreSQL store can sit beside it with its own migrations.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("an event payload is not valid JSON: {0}")]
+    Payload(#[from] serde_json::Error),
+}
+
+/// An event about to be appended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEvent {
+    pub visitor: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub visitor: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub occurred_at_ms: i64,
+}
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Appends an event stamped with the current time and returns its id.
+    async fn append_event(&self, event: NewEvent) -> Result<i64, StoreError>;
+
+    /// The newest events of one kind (or of all kinds), newest first.
+    async fn recent_events(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,108 @@
+use super::{NewEvent, Store, StoreError, StoredEvent, now_ms};
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::time::Duration;
+
+/// The embedded store: one SQLite file in WAL mode, migrated at open.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    async fn append_event(&self, event: NewEvent) -> Result<i64, StoreError> {
+        let payload = serde_json::to_string(&event.payload)?;
+        let id = sqlx::query(
+            "INSERT INTO events (visitor, kind, payload, occurred_at_ms) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&event.visitor)
+        .bind(&event.kind)
+        .bind(payload)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get::<i64, _>("id")?;
+        Ok(id)
+    }
+
+    async fn recent_events(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, visitor, kind, payload, occurred_at_ms FROM events
+             WHERE (?1 IS NULL OR kind = ?1) ORDER BY id DESC LIMIT ?2",
+        )
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(StoredEvent {
+                    id: row.try_get("id")?,
+                    visitor: row.try_get("visitor")?,
+                    kind: row.try_get("kind")?,
+                    payload: serde_json::from_str(row.try_get::<&str, _>("payload")?)?,
+                    occurred_at_ms: row.try_get("occurred_at_ms")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn events_are_appended_and_read_back_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("telepath.sqlite3")).await.unwrap();
+        for (visitor, kind) in [("a", "page_view"), ("b", "article_feedback"), ("a", "page_view")] {
+            let event = NewEvent { visitor: visitor.into(), kind: kind.into(), payload: json!({ "slug": "refunds" }) };
+            store.append_event(event).await.unwrap();
+        }
+        let page_views = store.recent_events(Some("page_view"), 10).await.unwrap();
+        assert_eq!(page_views.len(), 2);
+        assert!(page_views[0].id > page_views[1].id);
+        assert_eq!(page_views[0].payload, json!({ "slug": "refunds" }));
+        assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_events_and_the_log_cannot_be_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("telepath.sqlite3");
+        let store = SqliteStore::open(&path).await.unwrap();
+        let event = NewEvent { visitor: "a".into(), kind: "search".into(), payload: json!({ "query": "refund" }) };
+        store.append_event(event).await.unwrap();
+        drop(store);
+
+        let store = SqliteStore::open(&path).await.unwrap();
+        assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 1);
+        let rewrite = sqlx::query("UPDATE events SET kind = 'x'").execute(&store.pool).await;
+        assert!(rewrite.unwrap_err().to_string().contains("append-only"));
+        let delete = sqlx::query("DELETE FROM events").execute(&store.pool).await;
+        assert!(delete.unwrap_err().to_string().contains("append-only"));
+    }
+}
