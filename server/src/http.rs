@@ -102,3 +102,6 @@ pub async fn serve(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

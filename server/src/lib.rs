@@ -8,6 +8,8 @@ pub mod content;
 pub mod http;
 pub mod portal;
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use config::Config;
 pub use http::{AppState, router, serve};

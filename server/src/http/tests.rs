@@ -1,0 +1,216 @@
+//! In-process router tests: status codes, headers and server-rendered HTML.
+
+use super::router;
+use crate::store::Store;
+use crate::testing::{Fixture, article};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use axum::response::Response;
+use std::path::Path;
+use tower::ServiceExt;
+
+async fn app(fixture: &Fixture) -> (Router, std::sync::Arc<dyn Store>) {
+    let state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+    let store = state.portal.store.clone();
+    (router(state), store)
+}
+
+async fn get(app: &Router, uri: &str) -> Response {
+    app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap()
+}
+
+async fn text(response: Response) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn header_value<'a>(response: &'a Response, name: &str) -> &'a str {
+    response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn home_page_lists_categories_and_articles_in_editors_order() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let response = get(&app, "/").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert!(html.contains("<title>Acme Help Centre</title>"), "{html}");
+    let invoices = html.find(">Invoices</a>").expect("the Invoices category is listed");
+    let account = html.find(">Account</a>").expect("the Account category is listed");
+    assert!(invoices < account, "categories follow their `order`");
+    assert!(html.contains(r#"<a href="/articles/send-an-invoice">Send an invoice</a>"#), "{html}");
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers_and_the_script_has_the_csp_nonce() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    for uri in ["/", "/articles/send-an-invoice", "/no-such-page", "/healthz", "/media/logo.txt"] {
+        let response = get(&app, uri).await;
+        let policy = header_value(&response, "content-security-policy").to_owned();
+        assert!(policy.contains("frame-ancestors 'none'"), "{uri}: {policy}");
+        assert!(policy.contains("object-src 'none'"), "{uri}: {policy}");
+        assert!(!policy.contains("unsafe-inline"), "{uri}: {policy}");
+        assert_eq!(header_value(&response, "x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(header_value(&response, "referrer-policy"), "strict-origin-when-cross-origin", "{uri}");
+        if uri == "/" {
+            let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap().to_owned();
+            let html = text(response).await;
+            assert!(html.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)), "{html}");
+            let scripts = html.matches("<script").count();
+            assert!(scripts >= 1, "{html}");
+            assert_eq!(html.matches(&format!(" nonce=\"{nonce}\">")).count(), scripts, "every inline script carries the nonce");
+        }
+    }
+    let first = header_value(&get(&app, "/").await, "content-security-policy").to_owned();
+    let second = header_value(&get(&app, "/").await, "content-security-policy").to_owned();
+    assert_ne!(first, second, "each response gets a fresh nonce");
+}
+
+#[tokio::test]
+async fn article_page_shows_the_rendered_article_with_breadcrumbs_and_next_questions() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let response = get(&app, "/articles/send-an-invoice").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert!(html.contains("<h1>Send an invoice</h1>"), "{html}");
+    assert!(html.contains(r#"<a href="/categories/invoices">Invoices</a>"#), "{html}");
+    assert!(html.contains(r#"<h2 id="steps">Steps</h2>"#), "{html}");
+    assert!(html.contains("<strong>Invoices</strong>"), "{html}");
+    assert!(html.contains(r#"<a href="/articles/void-an-invoice" rel="noopener noreferrer">voiding</a>"#), "{html}");
+    assert!(html.contains("People usually ask next"), "{html}");
+    assert!(html.contains("New to Acme") || html.contains("badge level-newcomer"), "{html}");
+    assert!(html.contains(r#"<form method="post" action="/api/feedback""#), "the vote works as a plain form: {html}");
+}
+
+#[tokio::test]
+async fn category_page_lists_its_articles_and_unknown_addresses_get_a_real_404() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let response = get(&app, "/categories/invoices").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert!(html.contains("Void an invoice") && !html.contains("Reset your password"), "{html}");
+
+    for uri in ["/articles/nope", "/categories/nope", "/no/such/page"] {
+        let response = get(&app, uri).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{uri}");
+        let html = text(response).await;
+        assert!(html.contains("We couldn&#x27;t find that page") || html.contains("We couldn't find that page"), "{uri}: {html}");
+    }
+}
+
+#[tokio::test]
+async fn a_file_with_broken_front_matter_is_skipped_and_every_other_article_is_served() {
+    let fixture = Fixture::new();
+    fixture.write("articles/invoices/broken.md", "+++\ntittle = \"Broken\"\n+++\nBody\n");
+    fixture.write_bytes("articles/invoices/latin1.md", b"+++\ntitle = \"Caf\xe9\"\n+++\n");
+    let (app, _) = app(&fixture).await;
+    assert_eq!(get(&app, "/articles/send-an-invoice").await.status(), StatusCode::OK);
+    assert_eq!(get(&app, "/articles/reset-your-password").await.status(), StatusCode::OK);
+    assert_eq!(get(&app, "/articles/broken").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/articles/latin1").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn traversal_out_of_media_and_bundle_folders_is_refused() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let media = get(&app, "/media/logo.txt").await;
+    assert_eq!(media.status(), StatusCode::OK);
+    assert_eq!(text(media).await, "a media file\n");
+    for uri in [
+        "/media/../site.toml",
+        "/media/%2e%2e/site.toml",
+        "/media/%2E%2E%2Fsite.toml",
+        "/media/..%2fsite.toml",
+        "/media/....//site.toml",
+        "/media/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/pkg/unbuilt/../../Cargo.toml",
+        "/pkg/%2e%2e/%2e%2e/Cargo.toml",
+    ] {
+        let response = get(&app, uri).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{uri}");
+        let body = text(response).await;
+        assert!(!body.contains("product_name") && !body.contains("root:"), "{uri} leaked: {body}");
+    }
+}
+
+#[tokio::test]
+async fn visitors_get_an_anonymous_id_and_a_malformed_cookie_is_replaced() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let first = get(&app, "/").await;
+    let cookie = header_value(&first, "set-cookie").to_owned();
+    assert!(cookie.starts_with("telepath_visitor="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let id = cookie.trim_start_matches("telepath_visitor=").split(';').next().unwrap().to_owned();
+
+    let with_cookie = |value: String| Request::get("/").header(header::COOKIE, value).body(Body::empty()).unwrap();
+    let returning = app.clone().oneshot(with_cookie(format!("telepath_visitor={id}"))).await.unwrap();
+    assert_eq!(returning.status(), StatusCode::OK);
+    assert!(returning.headers().get("set-cookie").is_none(), "a known visitor keeps their id");
+
+    for malformed in ["telepath_visitor=<script>", "telepath_visitor=", "telepath_visitor=\"x\"; other=1", "=;;=", "telepath_visitor=ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ"] {
+        let response = app.clone().oneshot(with_cookie(malformed.into())).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{malformed}");
+        let replaced = header_value(&response, "set-cookie");
+        assert!(replaced.starts_with("telepath_visitor=") && !replaced.contains("<script>"), "{malformed}: {replaced}");
+    }
+}
+
+fn feedback_post(fetch_site: &str, body: &str) -> Request<Body> {
+    Request::post("/api/feedback")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://localhost/articles/send-an-invoice")
+        .header("sec-fetch-site", fetch_site)
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_feedback_form_works_without_javascript_and_is_recorded() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let response = app.clone().oneshot(feedback_post("same-origin", "slug=send-an-invoice&helpful=false")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=false#feedback");
+
+    let thanked = text(get(&app, "/articles/send-an-invoice?helpful=false").await).await;
+    assert!(thanked.contains("Thanks for telling us"), "{thanked}");
+
+    let events = store.recent_events(Some("article_feedback"), 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].payload, serde_json::json!({ "slug": "send-an-invoice", "helpful": false }));
+    assert_eq!(events[0].visitor.len(), 32);
+}
+
+#[tokio::test]
+async fn cross_site_and_oversized_posts_are_refused_and_nothing_is_recorded() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let response = app.clone().oneshot(feedback_post("cross-site", "slug=send-an-invoice&helpful=true")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(text(response).await.contains("sent from another website"));
+
+    let huge = format!("slug={}&helpful=true", "a".repeat(super::MAX_REQUEST_BODY_BYTES + 1));
+    let response = app.clone().oneshot(feedback_post("same-origin", &huge)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn health_check_answers_ok() {
+    let fixture = Fixture::new();
+    fixture.write("articles/account/extra.md", &article("Extra", "expert", "reference", &[], "x\n"));
+    let (app, _) = app(&fixture).await;
+    let response = get(&app, "/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(text(response).await, "ok");
+}

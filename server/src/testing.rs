@@ -1,0 +1,81 @@
+//! A small help centre in a temporary folder, for tests that start the real server.
+
+use crate::config::Config;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+pub const FIXTURE_ARTICLE: &str = "send-an-invoice";
+
+impl Fixture {
+    /// Two categories, three articles, site settings and one media file.
+    pub fn new() -> Fixture {
+        let fixture = Fixture { dir: tempfile::tempdir().expect("a temporary folder can be created") };
+        fixture.write(
+            "site.toml",
+            "product_name = \"Acme\"\ntagline = \"Help for Acme.\"\nsupport_hours = \"weekdays 9 to 5\"\n",
+        );
+        fixture.write("articles/invoices/_index.md", "+++\ntitle = \"Invoices\"\ndescription = \"Bills you send.\"\norder = 1\n+++\n");
+        fixture.write("articles/account/_index.md", "+++\ntitle = \"Account\"\ndescription = \"Your login.\"\norder = 2\n+++\n");
+        fixture.write(
+            "articles/invoices/send-an-invoice.md",
+            &article("Send an invoice", "newcomer", "guide", &["void-an-invoice"], "## Steps\n\n1. Open **Invoices**.\n2. Select *Send*.\n\nSee [voiding](void-an-invoice.md).\n"),
+        );
+        fixture.write(
+            "articles/invoices/void-an-invoice.md",
+            &article("Void an invoice", "technical", "explanation", &[], "Voiding keeps the number.\n"),
+        );
+        fixture.write(
+            "articles/account/reset-your-password.md",
+            &article("Reset your password", "all", "guide", &[], "Use the link on the sign-in page.\n"),
+        );
+        fixture.write("media/logo.txt", "a media file\n");
+        fixture
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    /// Writes `text` to `relative` under the content folder, creating folders.
+    pub fn write(&self, relative: &str, text: &str) {
+        self.write_bytes(relative, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) {
+        let path = self.content_dir().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("fixture folders can be created");
+        }
+        std::fs::write(&path, bytes).expect("fixture files can be written");
+    }
+
+    /// A configuration on port 0 with this content, a fresh data folder and the
+    /// given browser bundle folder.
+    pub fn config(&self, site_dir: &Path) -> Config {
+        Config {
+            listen: "127.0.0.1:0".parse().expect("a valid address"),
+            content_dir: self.content_dir(),
+            data_dir: self.dir.path().join("data"),
+            site_dir: site_dir.to_owned(),
+            shutdown_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Default for Fixture {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// An article file with valid front matter.
+pub fn article(title: &str, level: &str, kind: &str, next: &[&str], body: &str) -> String {
+    let next = next.iter().map(|slug| format!("\"{slug}\"")).collect::<Vec<_>>().join(", ");
+    format!(
+        "+++\ntitle = \"{title}\"\nsummary = \"All about: {title}.\"\nlevel = \"{level}\"\nkind = \"{kind}\"\nnext = [{next}]\nupdated = 2026-10-01\n+++\n{body}"
+    )
+}
