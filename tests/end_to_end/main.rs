@@ -1,0 +1,6 @@
+//! End-to-end tests: the real server on port 0 with a temporary content folder and
+//! database, driven by a real HTTP client and by headless chromium.
+
+mod browser;
+mod real_server;
+mod support;

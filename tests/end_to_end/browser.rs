@@ -1,0 +1,165 @@
+//! Journeys in headless Debian chromium through chromedriver (WebDriver), with and
+//! without JavaScript. Any console error or warning fails a test.
+
+use crate::support::TestServer;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt;
+use serde_json::{Value, json};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use telepath_server::testing::{FIXTURE_ARTICLE, Fixture};
+use tokio::process::{Child, Command};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// chromedriver plus one chromium session; both are ended when the journey ends.
+struct Browser {
+    client: Client,
+    _driver: Child,
+    _scratch: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn launch(javascript: bool) -> Browser {
+        let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a scratch folder");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .env("TMPDIR", scratch.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver is installed (scripts/setup.sh installs it)");
+        let deadline = Instant::now() + WAIT;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start listening");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+
+        let profile = scratch.path().join("profile");
+        let mut options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1000", format!("--user-data-dir={}", profile.display()),
+            ],
+        });
+        if !javascript {
+            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": options,
+        });
+        let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object literal") };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("chromium starts under chromedriver");
+        Browser { client, _driver: driver, _scratch: scratch }
+    }
+
+    /// Runs `journey`, then always closes chromium, even when the journey panicked.
+    async fn run<F, Fut>(javascript: bool, journey: F)
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        let browser = Browser::launch(javascript).await;
+        let outcome = AssertUnwindSafe(journey(browser.client.clone())).catch_unwind().await;
+        let console = console_problems(&browser.client).await;
+        let _ = browser.client.clone().close().await;
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+        assert!(console.is_empty(), "the browser console reported problems: {console:#?}");
+    }
+}
+
+/// chromedriver's log endpoint, which fantoccini has no method for.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+async fn console_problems(client: &Client) -> Vec<String> {
+    let entries = client.issue_cmd(BrowserLog).await.expect("chromedriver returns the browser log");
+    entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE" | "WARNING")))
+        .map(|entry| format!("{}: {}", entry["level"], entry["message"]))
+        .collect()
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|error| panic!("{css}: {error}")).text().await.unwrap()
+}
+
+fn screenshot_path(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[tokio::test]
+async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
+    let server = TestServer::start(Fixture::new()).await;
+    let home = server.url("/");
+    Browser::run(true, |client| async move {
+        client.goto(&home).await.unwrap();
+        client.find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']"))).await.unwrap().click().await.unwrap();
+        assert_eq!(text_of(&client, "h1").await, "Send an invoice");
+
+        // The island sets data-hydrated from an effect, which only runs in the browser.
+        client.wait().at_most(WAIT).for_element(Locator::Css("[data-testid=feedback][data-hydrated=yes]")).await.unwrap();
+        let before = client.current_url().await.unwrap();
+        client.find(Locator::Css("[data-testid=feedback-yes]")).await.unwrap().click().await.unwrap();
+        assert!(text_of(&client, "[data-testid=feedback-thanks]").await.contains("Glad it helped"));
+        assert_eq!(client.current_url().await.unwrap(), before, "the answer was sent without leaving the page");
+        std::fs::write(screenshot_path("article-desktop.png"), client.screenshot().await.unwrap()).unwrap();
+    })
+    .await;
+    let event = server.wait_for_event("article_feedback", WAIT).await;
+    assert_eq!(event.payload, json!({ "slug": FIXTURE_ARTICLE, "helpful": true }));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn without_javascript_the_same_journey_reaches_the_article_and_the_vote_still_works() {
+    let server = TestServer::start(Fixture::new()).await;
+    let home = server.url("/");
+    Browser::run(false, |client| async move {
+        client.goto(&home).await.unwrap();
+        client.find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']"))).await.unwrap().click().await.unwrap();
+        assert_eq!(text_of(&client, "h1").await, "Send an invoice");
+        let feedback = client.find(Locator::Css("[data-testid=feedback]")).await.unwrap();
+        assert_eq!(feedback.attr("data-hydrated").await.unwrap().as_deref(), Some("no"), "JavaScript is really off");
+
+        client.find(Locator::Css("[data-testid=feedback-no]")).await.unwrap().click().await.unwrap();
+        assert!(text_of(&client, "[data-testid=feedback-thanks]").await.contains("Thanks for telling us"));
+        let url = client.current_url().await.unwrap();
+        assert_eq!(url.path(), format!("/articles/{FIXTURE_ARTICLE}"));
+        assert_eq!(url.query(), Some("helpful=false"));
+    })
+    .await;
+    let event = server.wait_for_event("article_feedback", WAIT).await;
+    assert_eq!(event.payload, json!({ "slug": FIXTURE_ARTICLE, "helpful": false }));
+    server.stop().await.unwrap();
+}

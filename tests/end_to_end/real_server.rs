@@ -1,0 +1,89 @@
+//! The real server over real TCP with a real HTTP client.
+
+use crate::support::TestServer;
+use reqwest::header;
+use telepath_server::testing::Fixture;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client")
+}
+
+#[tokio::test]
+async fn home_links_to_articles_that_render_and_unknown_ones_are_404() {
+    let server = TestServer::start(Fixture::new()).await;
+    let client = client();
+
+    let home = client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    let html = home.text().await.unwrap();
+    let href = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/articles/"))
+        .expect("the home page links to an article")
+        .to_owned();
+
+    let article = client.get(server.url(&href)).send().await.unwrap();
+    assert_eq!(article.status(), 200);
+    assert!(article.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(article.text().await.unwrap().contains("data-testid=\"article\""));
+
+    let missing = client.get(server.url("/articles/does-not-exist")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached_for_a_year() {
+    let server = TestServer::start(Fixture::new()).await;
+    let hash = server.bundle_hash.clone().expect("the test command builds the bundle (scripts/build-site.sh) first");
+    let client = client();
+
+    let page = client.get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("/pkg/{hash}/app.js")), "{page}");
+
+    for (encoding, file) in [("br", "app_bg.wasm"), ("gzip", "app_bg.wasm"), ("br", "app.js"), ("gzip", "telepath.css")] {
+        let response = client
+            .get(server.url(&format!("/pkg/{hash}/{file}")))
+            .header(header::ACCEPT_ENCODING, encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{file}");
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding, "{file}");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{file}");
+    }
+    let wasm = client.get(server.url(&format!("/pkg/{hash}/app_bg.wasm"))).send().await.unwrap();
+    assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(&wasm.bytes().await.unwrap()[..4], b"\0asm");
+
+    let stale = client.get(server.url("/pkg/0000000000000000/app.js")).send().await.unwrap();
+    assert_eq!(stale.status(), 404, "an old bundle's URL is not served");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn media_supports_range_requests_for_video_players() {
+    let server = TestServer::start(Fixture::new()).await;
+    let response = client()
+        .get(server.url("/media/logo.txt"))
+        .header(header::RANGE, "bytes=2-6")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 206);
+    assert_eq!(response.text().await.unwrap(), "media");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_is_graceful_and_the_port_is_released() {
+    let server = TestServer::start(Fixture::new()).await;
+    let url = server.url("/healthz");
+    let client = client();
+    assert_eq!(client.get(&url).send().await.unwrap().text().await.unwrap(), "ok");
+    server.stop().await.expect("the server stops cleanly");
+    let after = reqwest::Client::new().get(&url).send().await;
+    assert!(after.is_err(), "nothing answers after shutdown");
+}

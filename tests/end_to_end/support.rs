@@ -1,0 +1,67 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use telepath_server::store::{Store, StoredEvent};
+use telepath_server::testing::Fixture;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The browser bundle scripts/build-site.sh writes; the test command builds it first.
+pub fn site_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
+}
+
+/// The real server, serving a fixture on a random port until `stop` (or drop).
+pub struct TestServer {
+    pub base_url: String,
+    pub store: Arc<dyn Store>,
+    pub bundle_hash: Option<String>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+    _fixture: Fixture,
+}
+
+impl TestServer {
+    pub async fn start(fixture: Fixture) -> TestServer {
+        let state = telepath_server::prepare(&fixture.config(&site_dir())).await.expect("the server prepares");
+        let store = state.portal.store.clone();
+        let bundle_hash = state.assets.hash.clone();
+        // Bound before serving starts, so requests queue instead of racing the start.
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0 can be bound");
+        let base_url = format!("http://{}", listener.local_addr().expect("a bound address"));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(telepath_server::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        TestServer { base_url, store, bundle_hash, shutdown: Some(shutdown), task: Some(task), _fixture: fixture }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Asks for a graceful shutdown and waits until the server has stopped.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.expect("the server task does not panic"),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits until an event of `kind` has been stored, or fails after `timeout`.
+    pub async fn wait_for_event(&self, kind: &str, timeout: Duration) -> StoredEvent {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let events = self.store.recent_events(Some(kind), 1).await.expect("the store answers");
+            if let Some(event) = events.into_iter().next() {
+                return event;
+            }
+            assert!(Instant::now() < deadline, "no `{kind}` event was stored within {timeout:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
