@@ -20,11 +20,7 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn categories(&self) -> Vec<CategoryView>;
     fn category(&self, slug: &str) -> Option<CategoryView>;
     fn article(&self, slug: &str) -> Option<ArticleView>;
-    async fn record_event(
-        &self,
-        visitor: &VisitorId,
-        event: VisitorEvent,
-    ) -> Result<(), BackendError>;
+    async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError>;
 }
 
 /// The handle the server provides through Leptos context.

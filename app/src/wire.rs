@@ -17,10 +17,10 @@ impl Level {
     /// The badge text shown beside an article title.
     pub fn label(self) -> &'static str {
         match self {
-            Level::Newcomer => "New to Ledgerly",
+            Level::Newcomer => "For newcomers",
             Level::Technical => "Somewhat technical",
-            Level::Expert => "Expert",
-            Level::All => "Everyone",
+            Level::Expert => "For experts",
+            Level::All => "For everyone",
         }
     }
 

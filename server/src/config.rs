@@ -91,7 +91,9 @@ impl Config {
                 }
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(ConfigError::Unreadable { path: file.to_owned(), source }),
+            Err(source) => {
+                return Err(ConfigError::Unreadable { path: file.to_owned(), source });
+            }
         }
 
         for (key, value) in env {
@@ -144,7 +146,8 @@ mod tests {
 
     #[test]
     fn defaults_apply_without_file_or_environment() {
-        let config = Config::load(Path::new("/nonexistent/telepath.toml"), env(&[]), Overrides::default()).unwrap();
+        let config =
+            Config::load(Path::new("/nonexistent/telepath.toml"), env(&[]), Overrides::default()).unwrap();
         assert_eq!(config, Config::default());
         assert_eq!(config.database_path(), PathBuf::from("data/telepath.sqlite3"));
     }
@@ -159,26 +162,38 @@ mod tests {
         assert_eq!(from_file.listen.port(), 4000);
         assert_eq!(from_file.content_dir, PathBuf::from("help"));
 
-        let from_env = Config::load(&file, env(&[("TELEPATH_LISTEN", "127.0.0.1:5000"), ("TELEPATH_DATA", "/var/lib/telepath")]), Overrides::default()).unwrap();
+        let from_env = Config::load(
+            &file,
+            env(&[("TELEPATH_LISTEN", "127.0.0.1:5000"), ("TELEPATH_DATA", "/var/lib/telepath")]),
+            Overrides::default(),
+        )
+        .unwrap();
         assert_eq!(from_env.listen.port(), 5000);
         assert_eq!(from_env.data_dir, PathBuf::from("/var/lib/telepath"));
         assert_eq!(from_env.content_dir, PathBuf::from("help"));
 
         let overrides = Overrides { listen: Some("127.0.0.1:6000".into()), ..Overrides::default() };
-        let from_flags = Config::load(&file, env(&[("TELEPATH_LISTEN", "127.0.0.1:5000")]), overrides).unwrap();
+        let from_flags =
+            Config::load(&file, env(&[("TELEPATH_LISTEN", "127.0.0.1:5000")]), overrides).unwrap();
         assert_eq!(from_flags.listen.port(), 6000);
     }
 
     #[test]
     fn bad_values_name_the_key_and_the_expected_form() {
         let missing = Path::new("/nonexistent/telepath.toml");
-        let error = Config::load(missing, env(&[("TELEPATH_LISTEN", "localhost")]), Overrides::default()).unwrap_err();
+        let error = Config::load(missing, env(&[("TELEPATH_LISTEN", "localhost")]), Overrides::default())
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
             "TELEPATH_LISTEN = \"localhost\" is not valid: expected an IP address and port, e.g. 127.0.0.1:3000"
         );
-        let error = Config::load(missing, env(&[("TELEPATH_SHUTDOWN_TIMEOUT_SECS", "soon")]), Overrides::default()).unwrap_err();
-        assert!(error.to_string().starts_with("TELEPATH_SHUTDOWN_TIMEOUT_SECS = \"soon\" is not valid"), "{error}");
+        let error =
+            Config::load(missing, env(&[("TELEPATH_SHUTDOWN_TIMEOUT_SECS", "soon")]), Overrides::default())
+                .unwrap_err();
+        assert!(
+            error.to_string().starts_with("TELEPATH_SHUTDOWN_TIMEOUT_SECS = \"soon\" is not valid"),
+            "{error}"
+        );
 
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("telepath.toml");

@@ -45,7 +45,8 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let backend: Backend = Arc::new(state.portal.clone());
     let provide_backend = move || provide_context(backend.clone());
-    let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, provide_backend.clone());
+    let (routes, _) =
+        generate_route_list_with_exclusions_and_ssg_and_context(App, None, provide_backend.clone());
     let render_unknown_path = leptos_axum::render_app_async_with_context(provide_backend.clone(), {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
@@ -60,7 +61,7 @@ pub fn router(state: AppState) -> Router {
         })
         .merge(assets::routes(&state.assets))
         .nest_service("/media", assets::media_service(&media_dir))
-        .fallback(move |request| render_unknown_path(request))
+        .fallback(render_unknown_path)
         .layer(axum::middleware::from_fn(visitor::assign_visitor))
         .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))

@@ -8,7 +8,11 @@ use telepath_server::config::{Config, Overrides};
 use telepath_server::content::{Severity, load_snapshot};
 
 #[derive(Parser)]
-#[command(name = "telepath", version, about = "Telepath: a self-service help portal that anticipates what people need")]
+#[command(
+    name = "telepath",
+    version,
+    about = "Telepath: a self-service help portal that anticipates what people need"
+)]
 struct Cli {
     /// Settings file; missing is fine (defaults, then TELEPATH_* variables, apply).
     #[arg(long, global = true, default_value = "telepath.toml")]

@@ -35,7 +35,8 @@ impl PortalBackend for Portal {
     }
 
     async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError> {
-        let mut payload = serde_json::to_value(&event).map_err(|error| BackendError::Store(error.to_string()))?;
+        let mut payload =
+            serde_json::to_value(&event).map_err(|error| BackendError::Store(error.to_string()))?;
         let kind = payload
             .as_object_mut()
             .and_then(|fields| fields.remove("kind"))

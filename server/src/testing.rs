@@ -18,8 +18,14 @@ impl Fixture {
             "site.toml",
             "product_name = \"Acme\"\ntagline = \"Help for Acme.\"\nsupport_hours = \"weekdays 9 to 5\"\n",
         );
-        fixture.write("articles/invoices/_index.md", "+++\ntitle = \"Invoices\"\ndescription = \"Bills you send.\"\norder = 1\n+++\n");
-        fixture.write("articles/account/_index.md", "+++\ntitle = \"Account\"\ndescription = \"Your login.\"\norder = 2\n+++\n");
+        fixture.write(
+            "articles/invoices/_index.md",
+            "+++\ntitle = \"Invoices\"\ndescription = \"Bills you send.\"\norder = 1\n+++\n",
+        );
+        fixture.write(
+            "articles/account/_index.md",
+            "+++\ntitle = \"Account\"\ndescription = \"Your login.\"\norder = 2\n+++\n",
+        );
         fixture.write(
             "articles/invoices/send-an-invoice.md",
             &article("Send an invoice", "newcomer", "guide", &["void-an-invoice"], "## Steps\n\n1. Open **Invoices**.\n2. Select *Send*.\n\nSee [voiding](void-an-invoice.md).\n"),

@@ -109,7 +109,15 @@ async fn console_problems(client: &Client) -> Vec<String> {
 }
 
 async fn text_of(client: &Client, css: &str) -> String {
-    client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|error| panic!("{css}: {error}")).text().await.unwrap()
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("{css}: {error}"))
+        .text()
+        .await
+        .unwrap()
 }
 
 fn screenshot_path(name: &str) -> PathBuf {
@@ -124,15 +132,30 @@ async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
     let home = server.url("/");
     Browser::run(true, |client| async move {
         client.goto(&home).await.unwrap();
-        client.find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']"))).await.unwrap().click().await.unwrap();
+        client
+            .find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         assert_eq!(text_of(&client, "h1").await, "Send an invoice");
 
         // The island sets data-hydrated from an effect, which only runs in the browser.
-        client.wait().at_most(WAIT).for_element(Locator::Css("[data-testid=feedback][data-hydrated=yes]")).await.unwrap();
+        client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("[data-testid=feedback][data-hydrated=yes]"))
+            .await
+            .unwrap();
         let before = client.current_url().await.unwrap();
         client.find(Locator::Css("[data-testid=feedback-yes]")).await.unwrap().click().await.unwrap();
         assert!(text_of(&client, "[data-testid=feedback-thanks]").await.contains("Glad it helped"));
-        assert_eq!(client.current_url().await.unwrap(), before, "the answer was sent without leaving the page");
+        assert_eq!(
+            client.current_url().await.unwrap(),
+            before,
+            "the answer was sent without leaving the page"
+        );
         std::fs::write(screenshot_path("article-desktop.png"), client.screenshot().await.unwrap()).unwrap();
     })
     .await;
@@ -147,10 +170,20 @@ async fn without_javascript_the_same_journey_reaches_the_article_and_the_vote_st
     let home = server.url("/");
     Browser::run(false, |client| async move {
         client.goto(&home).await.unwrap();
-        client.find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']"))).await.unwrap().click().await.unwrap();
+        client
+            .find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         assert_eq!(text_of(&client, "h1").await, "Send an invoice");
         let feedback = client.find(Locator::Css("[data-testid=feedback]")).await.unwrap();
-        assert_eq!(feedback.attr("data-hydrated").await.unwrap().as_deref(), Some("no"), "JavaScript is really off");
+        assert_eq!(
+            feedback.attr("data-hydrated").await.unwrap().as_deref(),
+            Some("no"),
+            "JavaScript is really off"
+        );
 
         client.find(Locator::Css("[data-testid=feedback-no]")).await.unwrap().click().await.unwrap();
         assert!(text_of(&client, "[data-testid=feedback-thanks]").await.contains("Thanks for telling us"));

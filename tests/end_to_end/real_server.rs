@@ -37,13 +37,16 @@ async fn home_links_to_articles_that_render_and_unknown_ones_are_404() {
 #[tokio::test]
 async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached_for_a_year() {
     let server = TestServer::start(Fixture::new()).await;
-    let hash = server.bundle_hash.clone().expect("the test command builds the bundle (scripts/build-site.sh) first");
+    let hash =
+        server.bundle_hash.clone().expect("the test command builds the bundle (scripts/build-site.sh) first");
     let client = client();
 
     let page = client.get(server.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!("/pkg/{hash}/app.js")), "{page}");
 
-    for (encoding, file) in [("br", "app_bg.wasm"), ("gzip", "app_bg.wasm"), ("br", "app.js"), ("gzip", "telepath.css")] {
+    for (encoding, file) in
+        [("br", "app_bg.wasm"), ("gzip", "app_bg.wasm"), ("br", "app.js"), ("gzip", "telepath.css")]
+    {
         let response = client
             .get(server.url(&format!("/pkg/{hash}/{file}")))
             .header(header::ACCEPT_ENCODING, encoding)
@@ -52,7 +55,11 @@ async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached
             .unwrap();
         assert_eq!(response.status(), 200, "{file}");
         assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding, "{file}");
-        assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{file}");
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable",
+            "{file}"
+        );
     }
     let wasm = client.get(server.url(&format!("/pkg/{hash}/app_bg.wasm"))).send().await.unwrap();
     assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
@@ -66,12 +73,8 @@ async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached
 #[tokio::test]
 async fn media_supports_range_requests_for_video_players() {
     let server = TestServer::start(Fixture::new()).await;
-    let response = client()
-        .get(server.url("/media/logo.txt"))
-        .header(header::RANGE, "bytes=2-6")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        client().get(server.url("/media/logo.txt")).header(header::RANGE, "bytes=2-6").send().await.unwrap();
     assert_eq!(response.status(), 206);
     assert_eq!(response.text().await.unwrap(), "media");
     server.stop().await.unwrap();

@@ -24,7 +24,8 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(fixture: Fixture) -> TestServer {
-        let state = telepath_server::prepare(&fixture.config(&site_dir())).await.expect("the server prepares");
+        let state =
+            telepath_server::prepare(&fixture.config(&site_dir())).await.expect("the server prepares");
         let store = state.portal.store.clone();
         let bundle_hash = state.assets.hash.clone();
         // Bound before serving starts, so requests queue instead of racing the start.
@@ -34,7 +35,14 @@ impl TestServer {
         let task = tokio::spawn(telepath_server::serve(listener, state, async move {
             let _ = stopped.await;
         }));
-        TestServer { base_url, store, bundle_hash, shutdown: Some(shutdown), task: Some(task), _fixture: fixture }
+        TestServer {
+            base_url,
+            store,
+            bundle_hash,
+            shutdown: Some(shutdown),
+            task: Some(task),
+            _fixture: fixture,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

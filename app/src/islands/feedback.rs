@@ -105,9 +105,9 @@ pub async fn record_feedback(slug: String, helpful: bool) -> Result<(), ServerFn
             .record_event(&visitor, VisitorEvent::ArticleFeedback { slug: slug.clone(), helpful })
             .await
             .map_err(|error| {
-                leptos::logging::error!("recording feedback failed: {error}");
-                ServerFnError::new("could not save your answer")
-            })?;
+            leptos::logging::error!("recording feedback failed: {error}");
+            ServerFnError::new("could not save your answer")
+        })?;
     }
     let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
         parts

@@ -11,10 +11,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ArticlePage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
     // Set when a visitor without JavaScript has just answered "Was this helpful?".
-    let answered = use_query_map()
-        .read_untracked()
-        .get("helpful")
-        .and_then(|value| value.parse::<bool>().ok());
+    let answered =
+        use_query_map().read_untracked().get("helpful").and_then(|value| value.parse::<bool>().ok());
     match use_backend().article(&slug) {
         None => Either::Left(view! { <NotFound/> }),
         Some(article) => Either::Right(view! {

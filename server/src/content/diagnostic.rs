@@ -27,7 +27,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, position: Position, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<PathBuf>,
+        position: Position,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             path: path.into(),
             line: position.line,
@@ -39,7 +44,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, position: Position, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        position: Position,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self { severity: Severity::Warning, ..Self::error(path, position, code, message) }
     }
 

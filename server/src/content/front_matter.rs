@@ -59,12 +59,7 @@ pub fn parse_document<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Do
     let (front_matter_text, front_matter_offset, body_offset) = split(path, text)?;
     let front_matter = toml::from_str::<T>(front_matter_text)
         .map_err(|error| toml_diagnostic(path, text, front_matter_offset, &error))?;
-    Ok(Document {
-        front_matter,
-        front_matter_offset,
-        body: text[body_offset..].to_owned(),
-        body_offset,
-    })
+    Ok(Document { front_matter, front_matter_offset, body: text[body_offset..].to_owned(), body_offset })
 }
 
 fn split<'a>(path: &Path, text: &'a str) -> Result<(&'a str, usize, usize), Diagnostic> {
@@ -107,7 +102,10 @@ fn explain(message: &str) -> (String, Option<String>) {
         let allowed = backticked(expected);
         let help = match closest(field, &allowed) {
             Some(suggestion) => format!("did you mean `{suggestion}`?"),
-            None => format!("allowed fields are {}", allowed.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "allowed fields are {}",
+                allowed.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            ),
         };
         return (format!("unknown field `{field}`"), Some(help));
     }
@@ -115,7 +113,9 @@ fn explain(message: &str) -> (String, Option<String>) {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed = backticked(expected);
         let help = match closest(value, &allowed) {
-            Some(suggestion) => format!("did you mean `{suggestion}`? allowed values are {}", allowed.join(", ")),
+            Some(suggestion) => {
+                format!("did you mean `{suggestion}`? allowed values are {}", allowed.join(", "))
+            }
             None => format!("allowed values are {}", allowed.join(", ")),
         };
         return (format!("unknown value `{value}`"), Some(help));

@@ -1,7 +1,7 @@
+use super::ContentError;
 use super::diagnostic::{Diagnostic, Position, Severity};
 use super::front_matter::{ArticleFrontMatter, CategoryFrontMatter, Document, parse_document};
 use super::markdown::{Heading, InternalLink, render_markdown};
-use super::ContentError;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -160,14 +160,19 @@ impl ContentLibrary {
 pub fn load_snapshot(root: &Path) -> Result<ContentSnapshot, ContentError> {
     let unreadable = |source| ContentError::Unreadable { path: root.to_owned(), source };
     let canonical_root = root.canonicalize().map_err(unreadable)?;
-    let mut loader = Loader { root, canonical_root, snapshot: ContentSnapshot::default(), pending_references: Vec::new() };
+    let mut loader =
+        Loader { root, canonical_root, snapshot: ContentSnapshot::default(), pending_references: Vec::new() };
 
     loader.load_site();
     let articles_dir = root.join("articles");
     let mut category_dirs: Vec<PathBuf> = match std::fs::read_dir(&articles_dir) {
-        Ok(entries) => entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_dir()).collect(),
+        Ok(entries) => {
+            entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_dir()).collect()
+        }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(error) => return Err(ContentError::Unreadable { path: articles_dir, source: error }),
+        Err(error) => {
+            return Err(ContentError::Unreadable { path: articles_dir, source: error });
+        }
     };
     category_dirs.sort();
     for dir in category_dirs {
@@ -215,14 +220,24 @@ impl Loader<'_> {
         match path.canonicalize() {
             Ok(real) if !real.starts_with(&self.canonical_root) => {
                 self.report(
-                    Diagnostic::error(&shown, Position::START, "file", "this link points outside the content folder")
-                        .with_help("copy the file into content/ instead of linking to it"),
+                    Diagnostic::error(
+                        &shown,
+                        Position::START,
+                        "file",
+                        "this link points outside the content folder",
+                    )
+                    .with_help("copy the file into content/ instead of linking to it"),
                 );
                 return None;
             }
             Ok(_) => {}
             Err(error) => {
-                self.report(Diagnostic::error(&shown, Position::START, "file", format!("cannot be read: {error}")));
+                self.report(Diagnostic::error(
+                    &shown,
+                    Position::START,
+                    "file",
+                    format!("cannot be read: {error}"),
+                ));
                 return None;
             }
         }
@@ -233,7 +248,11 @@ impl Loader<'_> {
                         &shown,
                         Position::START,
                         "file",
-                        format!("the file is {} KiB, over the {} KiB limit", metadata.len() / 1024, MAX_FILE_BYTES / 1024),
+                        format!(
+                            "the file is {} KiB, over the {} KiB limit",
+                            metadata.len() / 1024,
+                            MAX_FILE_BYTES / 1024
+                        ),
                     )
                     .with_help("split it into several articles"),
                 );
@@ -245,7 +264,12 @@ impl Loader<'_> {
         let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(error) => {
-                self.report(Diagnostic::error(&shown, Position::START, "file", format!("cannot be read: {error}")));
+                self.report(Diagnostic::error(
+                    &shown,
+                    Position::START,
+                    "file",
+                    format!("cannot be read: {error}"),
+                ));
                 return None;
             }
         };
@@ -253,7 +277,8 @@ impl Loader<'_> {
             Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)),
             Err(error) => {
                 let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-                let position = Position::of_offset(std::str::from_utf8(valid).unwrap_or_default(), valid.len());
+                let position =
+                    Position::of_offset(std::str::from_utf8(valid).unwrap_or_default(), valid.len());
                 self.report(
                     Diagnostic::error(&shown, position, "encoding", "the file is not valid UTF-8")
                         .with_help("save the file with UTF-8 encoding"),
@@ -268,13 +293,20 @@ impl Loader<'_> {
         if !path.exists() {
             return;
         }
-        let Some(text) = self.read_text(&path) else { return };
+        let Some(text) = self.read_text(&path) else {
+            return;
+        };
         match toml::from_str::<SiteSettings>(&text) {
             Ok(site) => self.snapshot.site = site,
             Err(error) => {
                 let position = Position::of_offset(&text, error.span().map_or(0, |span| span.start));
                 let shown = self.display_path(&path);
-                self.report(Diagnostic::error(shown, position, "site", error.message().trim().replace('\n', " ")));
+                self.report(Diagnostic::error(
+                    shown,
+                    position,
+                    "site",
+                    error.message().trim().replace('\n', " "),
+                ));
             }
         }
     }
@@ -293,7 +325,9 @@ impl Loader<'_> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
             .unwrap_or_default();
-        files.retain(|path| path.extension().is_some_and(|ext| ext == "md") && path.file_name() != Some("_index.md".as_ref()));
+        files.retain(|path| {
+            path.extension().is_some_and(|ext| ext == "md") && path.file_name() != Some("_index.md".as_ref())
+        });
         files.sort();
 
         let mut article_slugs = Vec::new();
@@ -372,16 +406,28 @@ impl Loader<'_> {
         let slug = path.file_stem()?.to_str()?.to_owned();
         if !is_valid_slug(&slug) {
             self.report(
-                Diagnostic::error(&shown, Position::START, "slug", format!("`{slug}` is not a valid article slug"))
-                    .with_help("name the file with lowercase letters, digits and hyphens, e.g. `send-an-invoice.md`"),
+                Diagnostic::error(
+                    &shown,
+                    Position::START,
+                    "slug",
+                    format!("`{slug}` is not a valid article slug"),
+                )
+                .with_help(
+                    "name the file with lowercase letters, digits and hyphens, e.g. `send-an-invoice.md`",
+                ),
             );
             return None;
         }
         if let Some(existing) = self.snapshot.articles.get(&slug) {
             let other = self.display_path(&existing.path);
             self.report(
-                Diagnostic::error(&shown, Position::START, "slug", format!("the slug `{slug}` is already used by {}", other.display()))
-                    .with_help("rename one of the files; slugs are unique across all categories"),
+                Diagnostic::error(
+                    &shown,
+                    Position::START,
+                    "slug",
+                    format!("the slug `{slug}` is already used by {}", other.display()),
+                )
+                .with_help("rename one of the files; slugs are unique across all categories"),
             );
             return None;
         }
@@ -427,4 +473,3 @@ fn level_rank(level: Level) -> u8 {
         Level::Expert => 3,
     }
 }
-

@@ -136,8 +136,35 @@ fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let tags: HashSet<&str> = [
-        "a", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
-        "input", "li", "ol", "p", "pre", "strong", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+        "a",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "input",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
     ]
     .into_iter()
     .collect();
@@ -160,8 +187,14 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let allowed_classes: HashMap<&str, HashSet<&str>> = [
         (
             "blockquote",
-            ["markdown-alert-note", "markdown-alert-tip", "markdown-alert-important", "markdown-alert-warning", "markdown-alert-caution"]
-                .as_slice(),
+            [
+                "markdown-alert-note",
+                "markdown-alert-tip",
+                "markdown-alert-important",
+                "markdown-alert-warning",
+                "markdown-alert-caution",
+            ]
+            .as_slice(),
         ),
         ("div", &["footnote-definition"]),
         ("sup", &["footnote-reference", "footnote-definition-label"]),
@@ -205,10 +238,18 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors_and_are_listed() {
-        let rendered = render_markdown("## Partial refunds\n\ntext\n\n## Partial refunds\n\n### What's `next`?\n");
-        assert!(rendered.html.contains(r#"<h2 id="partial-refunds">Partial refunds</h2>"#), "{}", rendered.html);
+        let rendered =
+            render_markdown("## Partial refunds\n\ntext\n\n## Partial refunds\n\n### What's `next`?\n");
+        assert!(
+            rendered.html.contains(r#"<h2 id="partial-refunds">Partial refunds</h2>"#),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.html.contains(r#"<h2 id="partial-refunds-1">"#), "{}", rendered.html);
-        assert_eq!(rendered.headings[2], Heading { level: 3, id: "whats-next".into(), text: "What's next?".into() });
+        assert_eq!(
+            rendered.headings[2],
+            Heading { level: 3, id: "whats-next".into(), text: "What's next?".into() }
+        );
     }
 
     #[test]
@@ -217,19 +258,28 @@ mod tests {
         let rendered = render_markdown(source);
         assert!(rendered.html.contains(r#"href="/articles/refunds#partial-refunds""#), "{}", rendered.html);
         assert!(rendered.html.contains(r#"href="/articles/fees""#), "{}", rendered.html);
-        assert_eq!(rendered.internal_links.iter().map(|link| link.slug.as_str()).collect::<Vec<_>>(), ["refunds", "fees"]);
+        assert_eq!(
+            rendered.internal_links.iter().map(|link| link.slug.as_str()).collect::<Vec<_>>(),
+            ["refunds", "fees"]
+        );
         assert_eq!(rendered.internal_links[0].offset, source.find('[').unwrap());
     }
 
     #[test]
     fn external_links_keep_their_address_and_get_a_safe_rel() {
         let html = render_markdown("[Status](https://status.example.com)").html;
-        assert!(html.contains(r#"<a href="https://status.example.com" rel="noopener noreferrer">Status</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://status.example.com" rel="noopener noreferrer">Status</a>"#),
+            "{html}"
+        );
     }
 
     #[test]
     fn callouts_tables_and_code_survive_sanitising() {
-        let html = render_markdown("> [!WARNING]\n> Careful\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nlet x = 1;\n```\n").html;
+        let html = render_markdown(
+            "> [!WARNING]\n> Careful\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nlet x = 1;\n```\n",
+        )
+        .html;
         assert!(html.contains(r#"<blockquote class="markdown-alert-warning">"#), "{html}");
         assert!(html.contains("<td>1</td>"), "{html}");
         assert!(html.contains(r#"<code class="language-rust">"#), "{html}");
@@ -253,7 +303,18 @@ mod tests {
         ];
         for source in hostile {
             let html = render_markdown(source).html.to_lowercase();
-            for needle in ["<script", "onerror", "javascript:", "data:", "<iframe", "<svg", "<math", "style=", "<form", "onmouseover"] {
+            for needle in [
+                "<script",
+                "onerror",
+                "javascript:",
+                "data:",
+                "<iframe",
+                "<svg",
+                "<math",
+                "style=",
+                "<form",
+                "onmouseover",
+            ] {
                 assert!(!html.contains(needle), "{needle:?} survived in {html:?} from {source:?}");
             }
         }

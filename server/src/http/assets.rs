@@ -60,7 +60,9 @@ fn bundle_hash(pkg_dir: &Path) -> Option<String> {
 }
 
 pub fn routes(bundle: &AssetBundle) -> Router<AppState> {
-    let Some(hash) = &bundle.hash else { return Router::new() };
+    let Some(hash) = &bundle.hash else {
+        return Router::new();
+    };
     let files = ServeDir::new(&bundle.pkg_dir).precompressed_br().precompressed_gzip();
     let cached_forever = SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
@@ -72,6 +74,9 @@ pub fn routes(bundle: &AssetBundle) -> Router<AppState> {
 /// Images and videos from content/media; ServeDir answers range requests, which
 /// video players rely on, and refuses any path that climbs out of the folder.
 pub fn media_service(media_dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
-    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"))
-        .layer(ServeDir::new(media_dir))
+    SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    )
+    .layer(ServeDir::new(media_dir))
 }

@@ -27,7 +27,8 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    headers
+        .insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
     response
 }
 
@@ -39,7 +40,10 @@ pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response 
         return next.run(request).await;
     }
     tracing::info!(path = %request.uri().path(), "refused a cross-site request");
-    (StatusCode::FORBIDDEN, "This form was sent from another website, so it was refused. Please use the form on this site.")
+    (
+        StatusCode::FORBIDDEN,
+        "This form was sent from another website, so it was refused. Please use the form on this site.",
+    )
         .into_response()
 }
 
@@ -49,7 +53,9 @@ fn is_same_site(request: &Request) -> bool {
         return matches!(site, "same-origin" | "none");
     }
     match (header("origin"), header("host")) {
-        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, origin_host)| origin_host == host),
+        (Some(origin), Some(host)) => {
+            origin.split_once("://").is_some_and(|(_, origin_host)| origin_host == host)
+        }
         // Browsers old enough to send neither header cannot be told apart from curl.
         _ => true,
     }

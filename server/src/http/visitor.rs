@@ -36,7 +36,8 @@ pub async fn assign_visitor(mut request: Request, next: Next) -> Response {
     request.extensions_mut().insert(VisitorId(id.clone()));
     let mut response = next.run(request).await;
     if is_new {
-        let cookie = format!("{VISITOR_COOKIE}={id}; Path=/; Max-Age={ONE_YEAR_SECS}; HttpOnly; SameSite=Lax");
+        let cookie =
+            format!("{VISITOR_COOKIE}={id}; Path=/; Max-Age={ONE_YEAR_SECS}; HttpOnly; SameSite=Lax");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -67,7 +68,13 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_rejected() {
-        for id in ["", "abc", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ", "0123456789abcdef0123456789abcdef0", "<script>alert(1)</script>xxxxxx"] {
+        for id in [
+            "",
+            "abc",
+            "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+            "0123456789abcdef0123456789abcdef0",
+            "<script>alert(1)</script>xxxxxx",
+        ] {
             assert!(!is_valid_visitor_id(id), "{id}");
         }
     }

@@ -1,6 +1,8 @@
 use super::{NewEvent, Store, StoreError, StoredEvent, now_ms};
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::time::Duration;
 
@@ -79,7 +81,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("telepath.sqlite3")).await.unwrap();
         for (visitor, kind) in [("a", "page_view"), ("b", "article_feedback"), ("a", "page_view")] {
-            let event = NewEvent { visitor: visitor.into(), kind: kind.into(), payload: json!({ "slug": "refunds" }) };
+            let event = NewEvent {
+                visitor: visitor.into(),
+                kind: kind.into(),
+                payload: json!({ "slug": "refunds" }),
+            };
             store.append_event(event).await.unwrap();
         }
         let page_views = store.recent_events(Some("page_view"), 10).await.unwrap();
@@ -94,7 +100,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("telepath.sqlite3");
         let store = SqliteStore::open(&path).await.unwrap();
-        let event = NewEvent { visitor: "a".into(), kind: "search".into(), payload: json!({ "query": "refund" }) };
+        let event =
+            NewEvent { visitor: "a".into(), kind: "search".into(), payload: json!({ "query": "refund" }) };
         store.append_event(event).await.unwrap();
         drop(store);
 

@@ -1,0 +1,93 @@
+//! The `telepath` command as a user runs it.
+
+use std::process::{Command, Output};
+
+fn telepath(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_telepath"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the telepath binary runs")
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let output = telepath(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for subcommand in ["serve", "check"] {
+        assert!(help.contains(subcommand), "{help}");
+    }
+}
+
+#[test]
+fn a_port_in_use_is_one_clear_line_and_a_failure_exit() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let data = tempfile::tempdir().unwrap();
+    let output = telepath(&["serve", "--listen", &address, "--data", data.path().to_str().unwrap()]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "error: {address} is already in use; choose another port with --listen 127.0.0.1:PORT or TELEPATH_LISTEN"
+        )
+    );
+}
+
+#[test]
+fn a_bad_setting_names_the_key_and_the_expected_form() {
+    let output = Command::new(env!("CARGO_BIN_EXE_telepath"))
+        .args(["serve"])
+        .env("TELEPATH_LISTEN", "port 80")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap().trim(),
+        "error: TELEPATH_LISTEN = \"port 80\" is not valid: expected an IP address and port, e.g. 127.0.0.1:3000"
+    );
+}
+
+#[test]
+fn check_prints_every_problem_and_fails_on_errors() {
+    let content = tempfile::tempdir().unwrap();
+    let category = content.path().join("articles/billing");
+    std::fs::create_dir_all(&category).unwrap();
+    std::fs::write(category.join("_index.md"), "+++\ntitle = \"Billing\"\ndescription = \"Bills.\"\n+++\n")
+        .unwrap();
+    std::fs::write(category.join("a.md"), "+++\ntittle = \"A\"\n+++\n").unwrap();
+    std::fs::write(category.join("b.md"), "no front matter\n").unwrap();
+    let root = content.path().to_str().unwrap();
+
+    let output = telepath(&["check", "--content", root]);
+    assert!(!output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let name = content.path().file_name().unwrap().to_str().unwrap();
+    assert!(
+        stdout.contains(&format!(
+            "{name}/articles/billing/a.md:2:1: error[front-matter]: unknown field `tittle`"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("{name}/articles/billing/b.md:1:1: error[front-matter]")), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with("checked 0 articles in 1 categories: 2 errors, 0 warnings"),
+        "{stdout}"
+    );
+
+    let json = telepath(&["check", "--content", root, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["errors"], 2);
+    assert_eq!(report["diagnostics"][0]["line"], 2);
+}
+
+#[test]
+fn the_bundled_content_checks_clean() {
+    let content = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
+    let output = telepath(&["check", "--content", content]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.trim_end().ends_with("0 errors, 0 warnings"), "{stdout}");
+}
