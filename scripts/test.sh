@@ -16,4 +16,12 @@ if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown;
   cargo clippy --quiet -p telepath-app --lib --target wasm32-unknown-unknown \
     --no-default-features --features hydrate -- -D warnings
 fi
-step "tests";                 cargo test --workspace
+step "tests"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary, so the total is not lost among them.
+awk '/^test result:/ { passed += $4; failed += $6; ignored += $8 }
+     END { printf "\ntests: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' "$log"
+exit "$status"

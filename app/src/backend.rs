@@ -1,7 +1,7 @@
 //! What the pages and server functions need from the server, as a trait the server
 //! implements and provides as context (app/ never depends on server/).
 
-use crate::wire::{ArticleView, CategoryView, SiteView, VisitorEvent};
+use crate::wire::{ArticleView, CategoryView, ContentReport, SiteView, VisitorEvent};
 use std::sync::Arc;
 
 /// The anonymous visitor id the server put in the request's extensions.
@@ -20,6 +20,7 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn categories(&self) -> Vec<CategoryView>;
     fn category(&self, slug: &str) -> Option<CategoryView>;
     fn article(&self, slug: &str) -> Option<ArticleView>;
+    fn content_report(&self) -> ContentReport;
     async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError>;
 }
 

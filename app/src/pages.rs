@@ -2,6 +2,7 @@
 
 mod article;
 mod category;
+mod editors;
 mod home;
 mod layout;
 mod not_found;
@@ -16,6 +17,7 @@ use leptos_router::{
 
 use article::ArticlePage;
 use category::CategoryPage;
+use editors::EditorsPage;
 use home::HomePage;
 use layout::Layout;
 use not_found::NotFound;
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/categories/:category") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/editors") view=EditorsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -125,3 +125,26 @@ pub struct ArticleView {
 pub enum VisitorEvent {
     ArticleFeedback { slug: String, helpful: bool },
 }
+
+/// One content problem as the editors' page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticView {
+    /// `content/articles/billing/refunds.md:3:5`
+    pub location: String,
+    pub is_error: bool,
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// The state of the content as editors see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContentReport {
+    pub articles: usize,
+    pub categories: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<DiagnosticView>,
+    /// Slugs of articles served from their last good version because their file has errors.
+    pub last_good: Vec<String>,
+}

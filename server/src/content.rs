@@ -6,11 +6,13 @@ mod diagnostic;
 mod front_matter;
 mod library;
 mod markdown;
+mod watcher;
 
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
 pub use library::{Article, Category, ContentLibrary, ContentSnapshot, SiteSettings, load_snapshot};
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
+pub use watcher::ContentWatcher;
 
 use std::path::PathBuf;
 
@@ -23,5 +25,11 @@ pub enum ContentError {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+    },
+    #[error("cannot watch {path} for changes: {source}")]
+    Watch {
+        path: PathBuf,
+        #[source]
+        source: notify::Error,
     },
 }

@@ -7,6 +7,7 @@ mod visitor;
 pub use assets::AssetBundle;
 pub use visitor::VISITOR_COOKIE;
 
+use crate::content::ContentWatcher;
 use crate::portal::Portal;
 use axum::Router;
 use axum::extract::FromRef;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub portal: Portal,
     pub assets: Arc<AssetBundle>,
+    /// `None` when the platform refused to watch content/ (edits then need a restart).
+    pub content_watcher: Option<Arc<ContentWatcher>>,
     pub shutdown_timeout: Duration,
 }
 

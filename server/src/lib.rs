@@ -14,7 +14,7 @@ pub mod testing;
 pub use config::Config;
 pub use http::{AppState, router, serve};
 
-use content::{ContentError, ContentLibrary, Severity};
+use content::{ContentError, ContentLibrary, ContentWatcher, Severity};
 use http::AssetBundle;
 use leptos::config::LeptosOptions;
 use portal::Portal;
@@ -43,7 +43,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
     let store = SqliteStore::open(&config.database_path()).await?;
-    let content = ContentLibrary::load(&config.content_dir)?;
+    let content = Arc::new(ContentLibrary::load(&config.content_dir)?);
     let snapshot = content.snapshot();
     for diagnostic in &snapshot.diagnostics {
         match diagnostic.severity {
@@ -60,6 +60,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         config.content_dir.display()
     );
 
+    // Without a watcher the portal still serves; edits then need a restart.
+    let content_watcher = match ContentWatcher::start(content.clone()) {
+        Ok(watcher) => Some(Arc::new(watcher)),
+        Err(error) => {
+            tracing::warn!("live reload is off: {error}");
+            None
+        }
+    };
+
     let assets = AssetBundle::load(&config.site_dir);
     let leptos_options = LeptosOptions::builder()
         .output_name("app")
@@ -68,7 +77,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .build();
     Ok(AppState {
         leptos_options,
-        portal: Portal { content: Arc::new(content), store: Arc::new(store) },
+        portal: Portal { content, store: Arc::new(store) },
+        content_watcher,
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,
     })

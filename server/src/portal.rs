@@ -1,11 +1,11 @@
 //! The server's side of the app's `PortalBackend` trait: pages and server functions
 //! read content and record events through this.
 
-use crate::content::ContentLibrary;
+use crate::content::{ContentLibrary, Severity};
 use crate::store::{NewEvent, Store};
 use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
-use telepath_app::wire::{ArticleView, CategoryView, SiteView, VisitorEvent};
+use telepath_app::wire::{ArticleView, CategoryView, ContentReport, DiagnosticView, SiteView, VisitorEvent};
 
 #[derive(Clone, Debug)]
 pub struct Portal {
@@ -32,6 +32,33 @@ impl PortalBackend for Portal {
 
     fn article(&self, slug: &str) -> Option<ArticleView> {
         self.content.snapshot().article_view(slug)
+    }
+
+    fn content_report(&self) -> ContentReport {
+        let snapshot = self.content.snapshot();
+        ContentReport {
+            articles: snapshot.articles.len(),
+            categories: snapshot.categories.len(),
+            errors: snapshot.errors(),
+            warnings: snapshot.warnings(),
+            diagnostics: snapshot
+                .diagnostics
+                .iter()
+                .map(|diagnostic| DiagnosticView {
+                    location: format!(
+                        "{}:{}:{}",
+                        diagnostic.path.display(),
+                        diagnostic.line,
+                        diagnostic.column
+                    ),
+                    is_error: diagnostic.severity == Severity::Error,
+                    code: diagnostic.code.to_owned(),
+                    message: diagnostic.message.clone(),
+                    help: diagnostic.help.clone(),
+                })
+                .collect(),
+            last_good: snapshot.last_good.clone(),
+        }
     }
 
     async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError> {

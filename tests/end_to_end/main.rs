@@ -2,5 +2,6 @@
 //! database, driven by a real HTTP client and by headless chromium.
 
 mod browser;
+mod live_reload;
 mod real_server;
 mod support;

@@ -3,7 +3,7 @@ use super::diagnostic::{Diagnostic, Position, Severity};
 use super::front_matter::{ArticleFrontMatter, CategoryFrontMatter, Document, parse_document};
 use super::markdown::{Heading, InternalLink, render_markdown};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use telepath_app::wire::{ArticleSummary, ArticleView, CategoryView, Level, SiteView};
@@ -46,6 +46,8 @@ pub struct Article {
     pub slug: String,
     pub category: String,
     pub path: PathBuf,
+    /// The path as editors see it in diagnostics, e.g. `content/articles/x/y.md`.
+    pub source: PathBuf,
     pub front_matter: ArticleFrontMatter,
     pub html: String,
     pub headings: Vec<Heading>,
@@ -70,6 +72,8 @@ pub struct ContentSnapshot {
     pub categories: Vec<Category>,
     pub articles: HashMap<String, Article>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Articles whose file currently has errors, served as they last loaded cleanly.
+    pub last_good: Vec<String>,
 }
 
 impl ContentSnapshot {
@@ -154,6 +158,60 @@ impl ContentLibrary {
     pub fn snapshot(&self) -> Arc<ContentSnapshot> {
         self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
+
+    /// Reads content/ again and swaps the new snapshot in. A file that now has errors
+    /// (half-saved, invalid, vanished mid-read) keeps being served as it last loaded
+    /// cleanly; its diagnostics stay visible to editors.
+    pub fn reload(&self) -> Result<Arc<ContentSnapshot>, ContentError> {
+        let mut next = load_snapshot(&self.root)?;
+        let previous = self.snapshot();
+        keep_last_good(&previous, &mut next);
+        let next = Arc::new(next);
+        *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = next.clone();
+        Ok(next)
+    }
+}
+
+/// Carries into `next` every article, category and site setting from `previous`
+/// whose file has an error in `next`.
+fn keep_last_good(previous: &ContentSnapshot, next: &mut ContentSnapshot) {
+    let failed: HashSet<&Path> = next
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error)
+        .map(|diagnostic| diagnostic.path.as_path())
+        .collect();
+    let site_failed = failed.iter().any(|path| path.ends_with("site.toml"));
+    let mut kept = Vec::new();
+    for article in previous.articles.values() {
+        if failed.contains(article.source.as_path()) && !next.articles.contains_key(&article.slug) {
+            kept.push(article.clone());
+        }
+    }
+    for category in &mut next.categories {
+        let index_failed =
+            failed.iter().any(|path| path.ends_with(format!("articles/{}/_index.md", category.slug)));
+        if let Some(old) = previous.categories.iter().find(|old| old.slug == category.slug)
+            && index_failed
+        {
+            category.title.clone_from(&old.title);
+            category.description.clone_from(&old.description);
+            category.order = old.order;
+        }
+    }
+    if site_failed {
+        next.site = previous.site.clone();
+    }
+    for article in kept {
+        if let Some(category) = next.categories.iter_mut().find(|category| category.slug == article.category)
+        {
+            category.articles.push(article.slug.clone());
+        }
+        next.last_good.push(article.slug.clone());
+        next.articles.insert(article.slug.clone(), article);
+    }
+    next.last_good.sort();
+    next.categories.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.title.cmp(&b.title)));
 }
 
 /// Reads every file under `root` and collects all problems instead of stopping at the first.
@@ -249,9 +307,8 @@ impl Loader<'_> {
                         Position::START,
                         "file",
                         format!(
-                            "the file is {} KiB, over the {} KiB limit",
-                            metadata.len() / 1024,
-                            MAX_FILE_BYTES / 1024
+                            "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes (1 MiB)",
+                            metadata.len()
                         ),
                     )
                     .with_help("split it into several articles"),
@@ -444,6 +501,7 @@ impl Loader<'_> {
             slug,
             category: category.to_owned(),
             path: path.to_owned(),
+            source: shown.clone(),
             html: rendered.html,
             headings: rendered.headings,
             front_matter: document.front_matter,
@@ -471,5 +529,99 @@ fn level_rank(level: Level) -> u8 {
         Level::All => 1,
         Level::Technical => 2,
         Level::Expert => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Fixture, article};
+
+    const SLUG: &str = "send-an-invoice";
+    const FILE: &str = "articles/invoices/send-an-invoice.md";
+
+    fn title(library: &ContentLibrary) -> Option<String> {
+        library.snapshot().articles.get(SLUG).map(|article| article.front_matter.title.clone())
+    }
+
+    #[test]
+    fn a_bad_edit_keeps_the_last_good_version_until_it_is_fixed() {
+        let fixture = Fixture::new();
+        let library = ContentLibrary::load(fixture.content_dir()).unwrap();
+        assert_eq!(title(&library).as_deref(), Some("Send an invoice"));
+
+        for broken in ["+++\ntitle = \"Half sav", "+++\ntittle = \"Typo\"\n+++\n", ""] {
+            fixture.write(FILE, broken);
+            let snapshot = library.reload().unwrap();
+            assert_eq!(title(&library).as_deref(), Some("Send an invoice"), "after {broken:?}");
+            assert_eq!(snapshot.last_good, [SLUG]);
+            assert!(snapshot.errors() >= 1);
+            let category = snapshot.categories.iter().find(|category| category.slug == "invoices").unwrap();
+            assert!(category.articles.iter().any(|slug| slug == SLUG), "still listed in its category");
+        }
+
+        fixture.write(FILE, &article("Send an invoice today", "newcomer", "guide", &[], "Body\n"));
+        let snapshot = library.reload().unwrap();
+        assert_eq!(title(&library).as_deref(), Some("Send an invoice today"));
+        assert!(snapshot.last_good.is_empty());
+        assert_eq!(snapshot.errors(), 0);
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_line_and_the_old_version_stays() {
+        let fixture = Fixture::new();
+        let library = ContentLibrary::load(fixture.content_dir()).unwrap();
+        fixture.write_bytes(FILE, b"+++\ntitle = \"Caf\xe9\"\n+++\n");
+        let snapshot = library.reload().unwrap();
+        let diagnostic = snapshot.diagnostics.iter().find(|d| d.code == "encoding").unwrap();
+        assert!(diagnostic.to_string().ends_with(
+            "articles/invoices/send-an-invoice.md:2:13: error[encoding]: the file is not valid UTF-8 (help: save the file with UTF-8 encoding)"
+        ), "{diagnostic}");
+        assert_eq!(title(&library).as_deref(), Some("Send an invoice"));
+    }
+
+    #[test]
+    fn a_deleted_article_disappears_and_links_to_it_become_warnings() {
+        let fixture = Fixture::new();
+        let library = ContentLibrary::load(fixture.content_dir()).unwrap();
+        std::fs::remove_file(fixture.content_dir().join("articles/invoices/void-an-invoice.md")).unwrap();
+        let snapshot = library.reload().unwrap();
+        assert!(!snapshot.articles.contains_key("void-an-invoice"));
+        let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("warning[next]: `next` names `void-an-invoice`")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("warning[link]: the link points to `void-an-invoice.md`")),
+            "{messages:#?}"
+        );
+        assert_eq!(snapshot.errors(), 0);
+    }
+
+    #[test]
+    fn duplicate_slugs_oversized_files_and_links_outside_content_are_reported() {
+        let fixture = Fixture::new();
+        fixture.write("articles/account/send-an-invoice.md", &article("Dup", "all", "guide", &[], "x\n"));
+        fixture.write("articles/account/huge.md", &"x".repeat(MAX_FILE_BYTES as usize + 1));
+        let outside = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(outside.path(), article("Secret", "all", "guide", &[], "x\n")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path(), fixture.content_dir().join("articles/account/linked.md"))
+            .unwrap();
+
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+        let expect =
+            |needle: &str| assert!(messages.iter().any(|m| m.contains(needle)), "{needle}: {messages:#?}");
+        expect(
+            "articles/invoices/send-an-invoice.md:1:1: error[slug]: the slug `send-an-invoice` is already used by",
+        );
+        expect(
+            "articles/account/huge.md:1:1: error[file]: the file is 1048577 bytes, over the limit of 1048576 bytes (1 MiB) (help: split it into several articles)",
+        );
+        #[cfg(unix)]
+        expect("articles/account/linked.md:1:1: error[file]: this link points outside the content folder");
+        assert!(!snapshot.articles.contains_key("linked"));
     }
 }
