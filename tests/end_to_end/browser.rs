@@ -126,20 +126,20 @@ fn screenshot_path(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// The start of every journey: the home page, then a click through to the article.
+async fn open_article_from_home(client: &Client, home: &str) {
+    client.goto(home).await.unwrap();
+    let link = client.find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']"))).await.unwrap();
+    link.click().await.unwrap();
+    assert_eq!(text_of(client, "h1").await, "Send an invoice");
+}
+
 #[tokio::test]
 async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
     let server = TestServer::start(Fixture::new()).await;
     let home = server.url("/");
     Browser::run(true, |client| async move {
-        client.goto(&home).await.unwrap();
-        client
-            .find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']")))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        assert_eq!(text_of(&client, "h1").await, "Send an invoice");
+        open_article_from_home(&client, &home).await;
 
         // The island sets data-hydrated from an effect, which only runs in the browser.
         client
@@ -169,15 +169,7 @@ async fn without_javascript_the_same_journey_reaches_the_article_and_the_vote_st
     let server = TestServer::start(Fixture::new()).await;
     let home = server.url("/");
     Browser::run(false, |client| async move {
-        client.goto(&home).await.unwrap();
-        client
-            .find(Locator::Css(&format!("a[href='/articles/{FIXTURE_ARTICLE}']")))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        assert_eq!(text_of(&client, "h1").await, "Send an invoice");
+        open_article_from_home(&client, &home).await;
         let feedback = client.find(Locator::Css("[data-testid=feedback]")).await.unwrap();
         assert_eq!(
             feedback.attr("data-hydrated").await.unwrap().as_deref(),
