@@ -148,3 +148,130 @@ pub struct ContentReport {
     /// Slugs of articles served from their last good version because their file has errors.
     pub last_good: Vec<String>,
 }
+
+/// One of the three levels a visitor can choose (`Level::All` is only for articles).
+pub const VISITOR_LEVELS: [Level; 3] = [Level::Newcomer, Level::Technical, Level::Expert];
+
+/// One of a welcome kit's five things to know.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KitThingView {
+    pub title: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    pub image: MediaRef,
+    pub video: Option<VideoRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediaRef {
+    /// Portal URL, e.g. `/media/kits/dashboard.png`.
+    pub src: String,
+    pub alt: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VideoRef {
+    pub src: String,
+    pub poster: Option<String>,
+    pub captions: Option<String>,
+}
+
+/// A level's welcome kit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KitView {
+    pub level: Level,
+    pub title: String,
+    pub intro: String,
+    pub things: Vec<KitThingView>,
+    pub next_step_label: String,
+    pub next_step_href: String,
+}
+
+/// The input a task's form field takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    Text,
+    Email,
+    Textarea,
+    Select,
+    Date,
+    Number,
+    Checkbox,
+}
+
+/// A task form field and its validation rules, the same on server and browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldSpec {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub help: Option<String>,
+    pub required: bool,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    pub pattern: Option<String>,
+    pub pattern_hint: Option<String>,
+    pub options: Vec<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// One of a task's top five mistakes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MistakeView {
+    pub title: String,
+    pub what_people_do: String,
+    pub why_it_fails: String,
+    pub how_to_avoid: String,
+    /// The field it concerns, if any.
+    pub field: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub category_slug: String,
+    pub intro_html: String,
+    pub what_happens_next: String,
+    pub fields: Vec<FieldSpec>,
+    pub mistakes: Vec<MistakeView>,
+    pub related_articles: Vec<ArticleSummary>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+/// Where a notice is shown; empty lists match everything of that kind, and a notice
+/// with an empty audience is shown everywhere.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Audience {
+    pub levels: Vec<Level>,
+    pub categories: Vec<String>,
+    pub tasks: Vec<String>,
+    pub paths: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub id: String,
+    pub title: String,
+    pub body_html: String,
+    pub severity: Severity,
+    /// Unix seconds, UTC.
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// As the editor wrote them, e.g. `2026-11-16T00:00:00-05:00`.
+    pub starts_text: String,
+    pub ends_text: String,
+    pub audience: Audience,
+}

@@ -4,14 +4,22 @@
 
 mod diagnostic;
 mod front_matter;
+mod kits;
 mod library;
 mod markdown;
+mod media;
+mod notices;
+mod synonyms;
+mod tasks;
 mod watcher;
 
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
+pub use kits::{KIT_THINGS, Kit};
 pub use library::{Article, Category, ContentLibrary, ContentSnapshot, SiteSettings, load_snapshot};
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
+pub use notices::{Notice, unix_seconds};
+pub use tasks::{TASK_MISTAKES, Task};
 pub use watcher::ContentWatcher;
 
 use std::path::PathBuf;
@@ -33,3 +41,5 @@ pub enum ContentError {
         source: notify::Error,
     },
 }
+#[cfg(test)]
+mod tests;

@@ -141,9 +141,12 @@ fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
                 println!("{diagnostic}");
             }
             println!(
-                "checked {} articles in {} categories: {} errors, {} warnings",
+                "checked {} articles in {} categories, {} welcome kits, {} tasks, {} notices: {} errors, {} warnings",
                 snapshot.articles.len(),
                 snapshot.categories.len(),
+                snapshot.kits.len(),
+                snapshot.tasks.len(),
+                snapshot.notices.len(),
                 snapshot.errors(),
                 snapshot.warnings()
             );
@@ -152,6 +155,9 @@ fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
             let report = serde_json::json!({
                 "articles": snapshot.articles.len(),
                 "categories": snapshot.categories.len(),
+                "kits": snapshot.kits.len(),
+                "tasks": snapshot.tasks.len(),
+                "notices": snapshot.notices.len(),
                 "errors": snapshot.errors(),
                 "warnings": snapshot.warnings(),
                 "diagnostics": snapshot.diagnostics,

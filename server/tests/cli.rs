@@ -73,7 +73,9 @@ fn check_prints_every_problem_and_fails_on_errors() {
     );
     assert!(stdout.contains(&format!("{name}/articles/billing/b.md:1:1: error[front-matter]")), "{stdout}");
     assert!(
-        stdout.trim_end().ends_with("checked 0 articles in 1 categories: 2 errors, 0 warnings"),
+        stdout.trim_end().ends_with(
+            "checked 0 articles in 1 categories, 0 welcome kits, 0 tasks, 0 notices: 2 errors, 0 warnings"
+        ),
         "{stdout}"
     );
 

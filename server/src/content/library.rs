@@ -1,7 +1,10 @@
 use super::ContentError;
 use super::diagnostic::{Diagnostic, Position, Severity};
 use super::front_matter::{ArticleFrontMatter, CategoryFrontMatter, Document, parse_document};
+use super::kits::Kit;
 use super::markdown::{Heading, InternalLink, render_markdown};
+use super::notices::Notice;
+use super::tasks::Task;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -72,6 +75,12 @@ pub struct ContentSnapshot {
     pub categories: Vec<Category>,
     pub articles: HashMap<String, Article>,
     pub diagnostics: Vec<Diagnostic>,
+    pub kits: HashMap<Level, Kit>,
+    pub tasks: HashMap<String, Task>,
+    /// In file-name order.
+    pub notices: Vec<Notice>,
+    /// Groups of words search treats as one.
+    pub synonyms: Vec<Vec<String>>,
     /// Articles whose file currently has errors, served as they last loaded cleanly.
     pub last_good: Vec<String>,
 }
@@ -219,7 +228,7 @@ pub fn load_snapshot(root: &Path) -> Result<ContentSnapshot, ContentError> {
     let unreadable = |source| ContentError::Unreadable { path: root.to_owned(), source };
     let canonical_root = root.canonicalize().map_err(unreadable)?;
     let mut loader =
-        Loader { root, canonical_root, snapshot: ContentSnapshot::default(), pending_references: Vec::new() };
+        Loader { root, canonical_root, snapshot: ContentSnapshot::default(), references: Vec::new() };
 
     loader.load_site();
     let articles_dir = root.join("articles");
@@ -236,6 +245,10 @@ pub fn load_snapshot(root: &Path) -> Result<ContentSnapshot, ContentError> {
     for dir in category_dirs {
         loader.load_category(&dir);
     }
+    loader.load_kits();
+    loader.load_tasks();
+    loader.load_notices();
+    loader.load_synonyms();
     loader.check_references();
     let mut snapshot = loader.snapshot;
     snapshot.categories.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.title.cmp(&b.title)));
@@ -243,37 +256,54 @@ pub fn load_snapshot(root: &Path) -> Result<ContentSnapshot, ContentError> {
     Ok(snapshot)
 }
 
-struct Loader<'a> {
-    root: &'a Path,
+pub(super) struct Loader<'a> {
+    pub root: &'a Path,
     canonical_root: PathBuf,
-    snapshot: ContentSnapshot,
-    pending_references: Vec<PendingReferences>,
+    pub snapshot: ContentSnapshot,
+    references: Vec<Reference>,
 }
 
-/// An article's references to other articles, checked once every article is loaded.
-struct PendingReferences {
-    path: PathBuf,
-    text: String,
-    front_matter_offset: usize,
-    body_offset: usize,
-    next: Vec<String>,
-    links: Vec<InternalLink>,
+/// A name in one file that must match another file, checked once everything is loaded.
+pub(super) struct Reference {
+    pub path: PathBuf,
+    pub position: Position,
+    pub target: Target,
+}
+
+pub(super) enum Target {
+    /// A slug in a front matter list such as `next` or `related_articles`.
+    ArticleSlug {
+        key: &'static str,
+        slug: String,
+    },
+    /// A markdown link to an article.
+    ArticleLink {
+        slug: String,
+    },
+    Task {
+        key: &'static str,
+        id: String,
+    },
+    Category {
+        key: &'static str,
+        slug: String,
+    },
 }
 
 impl Loader<'_> {
     /// The path shown to editors: `content/articles/x/y.md` rather than an absolute path.
-    fn display_path(&self, path: &Path) -> PathBuf {
+    pub(super) fn display_path(&self, path: &Path) -> PathBuf {
         let relative = path.strip_prefix(self.root).unwrap_or(path);
         let root_name = self.root.file_name().map_or_else(|| PathBuf::from("content"), PathBuf::from);
         root_name.join(relative)
     }
 
-    fn report(&mut self, diagnostic: Diagnostic) {
+    pub(super) fn report(&mut self, diagnostic: Diagnostic) {
         self.snapshot.diagnostics.push(diagnostic);
     }
 
     /// Reads a text file, reporting (and skipping) anything unsafe or unreadable.
-    fn read_text(&mut self, path: &Path) -> Option<String> {
+    pub(super) fn read_text(&mut self, path: &Path) -> Option<String> {
         let shown = self.display_path(path);
         match path.canonicalize() {
             Ok(real) if !real.starts_with(&self.canonical_root) => {
@@ -402,41 +432,94 @@ impl Loader<'_> {
         self.snapshot.categories.push(Category { slug, title, description, order, articles: article_slugs });
     }
 
-    /// Warns about `next` picks and links that name no article: the page still
-    /// renders, but the reader would hit a dead end.
+    /// Warns about names that match nothing: the page still renders, but the reader
+    /// would hit a dead end.
     fn check_references(&mut self) {
-        for pending in std::mem::take(&mut self.pending_references) {
-            for slug in &pending.next {
-                if self.snapshot.articles.contains_key(slug) {
-                    continue;
-                }
-                let quoted = format!("\"{slug}\"");
-                let offset = pending.text[pending.front_matter_offset..]
-                    .find(&quoted)
-                    .map_or(pending.front_matter_offset, |index| pending.front_matter_offset + index);
-                let diagnostic = Diagnostic::warning(
-                    &pending.path,
-                    Position::of_offset(&pending.text, offset),
-                    "next",
-                    format!("`next` names `{slug}`, but no article has that slug"),
-                )
-                .with_help("use the file name of an existing article, without `.md`");
-                self.report(diagnostic);
-            }
-            for link in &pending.links {
-                if self.snapshot.articles.contains_key(&link.slug) {
-                    continue;
-                }
-                let diagnostic = Diagnostic::warning(
-                    &pending.path,
-                    Position::of_offset(&pending.text, pending.body_offset + link.offset),
+        let task_ids: HashSet<&str> = self.snapshot.tasks.keys().map(String::as_str).collect();
+        let mut diagnostics = Vec::new();
+        for reference in &self.references {
+            let (code, message, help) = match &reference.target {
+                Target::ArticleSlug { key, slug } if !self.snapshot.articles.contains_key(slug) => (
+                    "reference",
+                    format!("`{key}` names `{slug}`, but no article has that slug"),
+                    "use the file name of an existing article, without `.md`".to_owned(),
+                ),
+                Target::ArticleLink { slug } if !self.snapshot.articles.contains_key(slug) => (
                     "link",
-                    format!("the link points to `{}.md`, but no article has that slug", link.slug),
-                )
-                .with_help("check the file name, or link to the article's new location");
+                    format!("the link points to `{slug}`, but no article has that slug"),
+                    "check the file name, or link to the article's new location".to_owned(),
+                ),
+                Target::Task { key, id } if !task_ids.contains(id.as_str()) => (
+                    "reference",
+                    format!("`{key}` names the task `{id}`, but there is no content/tasks/{id}.md"),
+                    "use the file name of a task, without `.md`".to_owned(),
+                ),
+                Target::Category { key, slug }
+                    if !self.snapshot.categories.iter().any(|c| &c.slug == slug) =>
+                {
+                    (
+                        "reference",
+                        format!(
+                            "`{key}` names the category `{slug}`, but there is no content/articles/{slug}/ folder"
+                        ),
+                        "use the folder name of a category".to_owned(),
+                    )
+                }
+                _ => continue,
+            };
+            diagnostics.push(
+                Diagnostic::warning(&reference.path, reference.position, code, message).with_help(help),
+            );
+        }
+        self.snapshot.diagnostics.extend(diagnostics);
+    }
+
+    /// Records the links found in rendered markdown for checking.
+    pub(super) fn expect_links(
+        &mut self,
+        path: &Path,
+        text: &str,
+        body_offset: usize,
+        links: &[InternalLink],
+    ) {
+        for link in links {
+            self.references.push(Reference {
+                path: path.to_owned(),
+                position: Position::of_offset(text, body_offset + link.offset),
+                target: Target::ArticleLink { slug: link.slug.clone() },
+            });
+        }
+    }
+
+    /// Reads and parses a markdown file with front matter, reporting any problem.
+    /// Returns the document, its full text and its path as editors see it.
+    pub(super) fn parse_file<T: serde::de::DeserializeOwned>(
+        &mut self,
+        path: &Path,
+    ) -> Option<(Document<T>, String, PathBuf)> {
+        let shown = self.display_path(path);
+        let text = self.read_text(path)?;
+        match parse_document::<T>(&shown, &text) {
+            Ok(document) => Some((document, text, shown)),
+            Err(diagnostic) => {
                 self.report(diagnostic);
+                None
             }
         }
+    }
+
+    /// The `.md` files directly in `dir`, sorted; none if the folder does not exist.
+    pub(super) fn markdown_files(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+            .unwrap_or_default();
+        files.retain(|path| path.extension().is_some_and(|ext| ext == "md"));
+        files.sort();
+        files
+    }
+
+    pub(super) fn reference(&mut self, path: &Path, position: Position, target: Target) {
+        self.references.push(Reference { path: path.to_owned(), position, target });
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<Document<T>> {
@@ -506,14 +589,28 @@ impl Loader<'_> {
             headings: rendered.headings,
             front_matter: document.front_matter,
         };
-        self.pending_references.push(PendingReferences {
-            path: shown,
-            text,
-            body_offset: document.body_offset,
-            front_matter_offset: document.front_matter_offset,
-            next: article.front_matter.next.clone(),
-            links: rendered.internal_links,
-        });
+        for slug in &article.front_matter.next {
+            let quoted = format!("\"{slug}\"");
+            let offset = text[document.front_matter_offset..]
+                .find(&quoted)
+                .map_or(document.front_matter_offset, |index| document.front_matter_offset + index);
+            self.references.push(Reference {
+                path: shown.clone(),
+                position: Position::of_offset(&text, offset),
+                target: Target::ArticleSlug { key: "next", slug: slug.clone() },
+            });
+        }
+        for id in &article.front_matter.tasks {
+            let offset = text[document.front_matter_offset..]
+                .find(&format!("\"{id}\""))
+                .map_or(document.front_matter_offset, |index| document.front_matter_offset + index);
+            self.references.push(Reference {
+                path: shown.clone(),
+                position: Position::of_offset(&text, offset),
+                target: Target::Task { key: "tasks", id: id.clone() },
+            });
+        }
+        self.expect_links(&shown, &text, document.body_offset, &rendered.internal_links);
         Some(article)
     }
 }
@@ -589,11 +686,11 @@ mod tests {
         assert!(!snapshot.articles.contains_key("void-an-invoice"));
         let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
         assert!(
-            messages.iter().any(|m| m.contains("warning[next]: `next` names `void-an-invoice`")),
+            messages.iter().any(|m| m.contains("warning[reference]: `next` names `void-an-invoice`")),
             "{messages:#?}"
         );
         assert!(
-            messages.iter().any(|m| m.contains("warning[link]: the link points to `void-an-invoice.md`")),
+            messages.iter().any(|m| m.contains("warning[link]: the link points to `void-an-invoice`")),
             "{messages:#?}"
         );
         assert_eq!(snapshot.errors(), 0);

@@ -67,6 +67,10 @@ pub fn render_markdown(source: &str) -> RenderedMarkdown {
                 events.push(event);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                if let Some(slug) = dest_url.strip_prefix("/articles/") {
+                    let slug = slug.split(['#', '?']).next().unwrap_or_default();
+                    internal_links.push(InternalLink { slug: slug.to_owned(), offset: range.start });
+                }
                 let dest_url = match article_link(&dest_url) {
                     Some((slug, fragment)) => {
                         internal_links.push(InternalLink { slug: slug.clone(), offset: range.start });

@@ -1,0 +1,206 @@
+//! Welcome kits: `content/kits/<level>.md`, five things to know per level.
+
+use super::diagnostic::{Diagnostic, Position};
+use super::library::{Loader, Target};
+use super::markdown::render_markdown;
+use super::media::resolve_media;
+use serde::Deserialize;
+use std::path::Path;
+use telepath_app::wire::{KitThingView, KitView, Level, MediaRef, VideoRef};
+use toml::Spanned;
+
+/// How many things to know a kit has: enough to orient, few enough to finish.
+pub const KIT_THINGS: usize = 5;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KitFrontMatter {
+    level: Spanned<Level>,
+    title: String,
+    intro: String,
+    next_step_label: String,
+    next_step_href: Spanned<String>,
+    #[serde(default, rename = "thing")]
+    things: Vec<ThingFrontMatter>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThingFrontMatter {
+    title: Spanned<String>,
+    body: Spanned<String>,
+    image: Spanned<String>,
+    image_alt: Option<String>,
+    video: Option<Spanned<String>>,
+    video_poster: Option<Spanned<String>>,
+    video_captions: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Kit {
+    pub view: KitView,
+}
+
+impl Loader<'_> {
+    pub(super) fn load_kits(&mut self) {
+        for path in self.markdown_files(&self.root.join("kits")) {
+            if let Some(kit) = self.load_kit(&path) {
+                self.snapshot.kits.insert(kit.view.level, kit);
+            }
+        }
+    }
+
+    fn load_kit(&mut self, path: &Path) -> Option<Kit> {
+        let (document, text, shown) = self.parse_file::<KitFrontMatter>(path)?;
+        let offset = document.front_matter_offset;
+        let at = |span: std::ops::Range<usize>| Position::of_offset(&text, offset + span.start);
+        let front_matter = document.front_matter;
+
+        let level = *front_matter.level.get_ref();
+        let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
+        if level == Level::All || level.as_str() != stem {
+            self.report(
+                Diagnostic::error(
+                    &shown,
+                    at(front_matter.level.span()),
+                    "kit",
+                    format!("this kit says level `{level}` but its file is `{stem}.md`"),
+                )
+                .with_help("name the file after its level: newcomer.md, technical.md or expert.md"),
+            );
+            return None;
+        }
+        if front_matter.things.len() != KIT_THINGS {
+            self.report(
+                Diagnostic::warning(
+                    &shown,
+                    Position::START,
+                    "kit",
+                    format!(
+                        "the kit has {} things to know; a kit has exactly {KIT_THINGS}",
+                        front_matter.things.len()
+                    ),
+                )
+                .with_help("add or remove `[[thing]]` entries until there are five"),
+            );
+        }
+        self.expect_href(
+            &shown,
+            at(front_matter.next_step_href.span()),
+            front_matter.next_step_href.get_ref(),
+        );
+
+        let root = self.root.to_owned();
+        let mut things = Vec::new();
+        for thing in front_matter.things {
+            let body = render_markdown(thing.body.get_ref());
+            self.expect_links(
+                &shown,
+                &text,
+                string_content_start(&text, offset + thing.body.span().start),
+                &body.internal_links,
+            );
+            let media = |reference: &Spanned<String>, loader: &mut Self| match resolve_media(
+                &root,
+                path,
+                reference.get_ref(),
+                &shown,
+                at(reference.span()),
+            ) {
+                Ok(resolved) => Some(resolved),
+                Err(diagnostic) => {
+                    loader.report(diagnostic);
+                    None
+                }
+            };
+            let image = media(&thing.image, self);
+            let alt = thing.image_alt.unwrap_or_default();
+            if alt.trim().is_empty() {
+                self.report(
+                    Diagnostic::warning(
+                        &shown,
+                        at(thing.image.span()),
+                        "accessibility",
+                        "the picture has no alt text",
+                    )
+                    .with_help("add `image_alt = \"…\"` describing what the picture shows"),
+                );
+            }
+            let video = match &thing.video {
+                Some(video) => media(video, self).map(|resolved| VideoRef {
+                    src: resolved.url,
+                    poster: thing.video_poster.as_ref().and_then(|poster| media(poster, self)).map(|m| m.url),
+                    captions: thing
+                        .video_captions
+                        .as_ref()
+                        .and_then(|captions| media(captions, self))
+                        .map(|m| m.url),
+                }),
+                None => None,
+            };
+            if thing.video.is_some() && thing.video_captions.is_none() {
+                self.report(
+                    Diagnostic::warning(
+                        &shown,
+                        at(thing.title.span()),
+                        "accessibility",
+                        "the video has no captions",
+                    )
+                    .with_help("add `video_captions = \"…vtt\"` so people who cannot hear it can follow"),
+                );
+            }
+            things.push(KitThingView {
+                title: thing.title.into_inner(),
+                body_html: body.html,
+                image: MediaRef {
+                    src: image.as_ref().map(|m| m.url.clone()).unwrap_or_default(),
+                    alt,
+                    width: image.as_ref().and_then(|m| m.width),
+                    height: image.as_ref().and_then(|m| m.height),
+                },
+                video,
+            });
+        }
+        Some(Kit {
+            view: KitView {
+                level,
+                title: front_matter.title,
+                intro: front_matter.intro,
+                things,
+                next_step_label: front_matter.next_step_label,
+                next_step_href: front_matter.next_step_href.into_inner(),
+            },
+        })
+    }
+
+    /// A portal URL in content: `/articles/<slug>` and `/tasks/<id>` are checked.
+    pub(super) fn expect_href(&mut self, shown: &Path, position: Position, href: &str) {
+        if let Some(slug) = href.strip_prefix("/articles/") {
+            self.reference(
+                shown,
+                position,
+                Target::ArticleLink { slug: slug.split('#').next().unwrap_or_default().to_owned() },
+            );
+        } else if let Some(id) = href.strip_prefix("/tasks/") {
+            self.reference(shown, position, Target::Task { key: "href", id: id.to_owned() });
+        } else if !href.starts_with('/') {
+            self.report(
+                Diagnostic::warning(shown, position, "link", format!("`{href}` is not a portal address"))
+                    .with_help("use an address on this portal, starting with `/`, e.g. /articles/send-your-first-invoice"),
+            );
+        }
+    }
+}
+
+/// Where the characters of the TOML string starting at `offset` begin: after the
+/// opening quote, or after `"""` and the newline that may follow it.
+fn string_content_start(text: &str, offset: usize) -> usize {
+    let rest = &text[offset.min(text.len())..];
+    for quote in ["\"\"\"", "'''"] {
+        if let Some(after) = rest.strip_prefix(quote) {
+            let newline = if after.starts_with("\r\n") { 2 } else { usize::from(after.starts_with('\n')) };
+            return offset + 3 + newline;
+        }
+    }
+    offset + usize::from(rest.starts_with(['"', '\'']))
+}

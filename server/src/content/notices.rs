@@ -1,0 +1,193 @@
+//! Proactive notices: `content/notices/<id>.md`, shown to their audience between
+//! `starts` and `ends` (date-times with a UTC offset, so there is no doubt what
+//! instant an editor meant, whatever the visitor's or server's time zone).
+
+use super::diagnostic::{Diagnostic, Position};
+use super::library::{Loader, Target};
+use super::markdown::render_markdown;
+use serde::Deserialize;
+use std::path::Path;
+use telepath_app::wire::{Audience, Level, NoticeView, Severity};
+use toml::Spanned;
+use toml::value::{Datetime, Offset};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoticeFrontMatter {
+    title: String,
+    severity: Severity,
+    starts: Spanned<Datetime>,
+    ends: Spanned<Datetime>,
+    #[serde(default)]
+    audience: AudienceFrontMatter,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceFrontMatter {
+    #[serde(default)]
+    levels: Vec<Level>,
+    #[serde(default)]
+    categories: Vec<Spanned<String>>,
+    #[serde(default)]
+    tasks: Vec<Spanned<String>>,
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub view: NoticeView,
+}
+
+impl Notice {
+    /// Shown from `starts` (inclusive) until `ends` (exclusive).
+    pub fn is_active_at(&self, unix_seconds: i64) -> bool {
+        self.view.starts_at <= unix_seconds && unix_seconds < self.view.ends_at
+    }
+}
+
+impl Loader<'_> {
+    pub(super) fn load_notices(&mut self) {
+        for path in self.markdown_files(&self.root.join("notices")) {
+            if let Some(notice) = self.load_notice(&path) {
+                self.snapshot.notices.push(notice);
+            }
+        }
+    }
+
+    fn load_notice(&mut self, path: &Path) -> Option<Notice> {
+        let id = path.file_stem()?.to_str()?.to_owned();
+        let (document, text, shown) = self.parse_file::<NoticeFrontMatter>(path)?;
+        let offset = document.front_matter_offset;
+        let at = |span: std::ops::Range<usize>| Position::of_offset(&text, offset + span.start);
+        let front_matter = document.front_matter;
+
+        let instant = |field: &Spanned<Datetime>, key: &str, loader: &mut Self| match unix_seconds(
+            field.get_ref(),
+        ) {
+            Some(seconds) => Some(seconds),
+            None => {
+                loader.report(
+                    Diagnostic::error(
+                        &shown,
+                        at(field.span()),
+                        "notice",
+                        format!("`{key}` needs a date, a time and a UTC offset"),
+                    )
+                    .with_help(format!(
+                        "write it like {key} = 2026-11-20T08:00:00-05:00 (-05:00 is US Eastern winter time)"
+                    )),
+                );
+                None
+            }
+        };
+        let starts_at = instant(&front_matter.starts, "starts", self);
+        let ends_at = instant(&front_matter.ends, "ends", self);
+        let (starts_at, ends_at) = (starts_at?, ends_at?);
+        if ends_at <= starts_at {
+            self.report(
+                Diagnostic::error(
+                    &shown,
+                    at(front_matter.ends.span()),
+                    "notice",
+                    "the notice ends before it starts",
+                )
+                .with_help("make `ends` later than `starts`"),
+            );
+            return None;
+        }
+
+        let audience = front_matter.audience;
+        for category in &audience.categories {
+            self.reference(
+                &shown,
+                at(category.span()),
+                Target::Category { key: "audience.categories", slug: category.get_ref().clone() },
+            );
+        }
+        for task in &audience.tasks {
+            self.reference(
+                &shown,
+                at(task.span()),
+                Target::Task { key: "audience.tasks", id: task.get_ref().clone() },
+            );
+        }
+        for portal_path in &audience.paths {
+            self.expect_href(&shown, at(portal_path.span()), portal_path.get_ref());
+        }
+        let body = render_markdown(&document.body);
+        self.expect_links(&shown, &text, document.body_offset, &body.internal_links);
+
+        Some(Notice {
+            view: NoticeView {
+                id,
+                title: front_matter.title,
+                body_html: body.html,
+                severity: front_matter.severity,
+                starts_at,
+                ends_at,
+                starts_text: front_matter.starts.get_ref().to_string(),
+                ends_text: front_matter.ends.get_ref().to_string(),
+                audience: Audience {
+                    levels: audience.levels,
+                    categories: audience.categories.into_iter().map(Spanned::into_inner).collect(),
+                    tasks: audience.tasks.into_iter().map(Spanned::into_inner).collect(),
+                    paths: audience.paths.into_iter().map(Spanned::into_inner).collect(),
+                },
+            },
+        })
+    }
+}
+
+/// The instant a TOML offset date-time names, in Unix seconds; `None` when the value
+/// lacks a date, a time or an offset.
+pub fn unix_seconds(datetime: &Datetime) -> Option<i64> {
+    let (date, time, offset) = (datetime.date?, datetime.time?, datetime.offset?);
+    let days = days_from_civil(i64::from(date.year), i64::from(date.month), i64::from(date.day));
+    let seconds_of_day = i64::from(time.hour) * 3600 + i64::from(time.minute) * 60 + i64::from(time.second);
+    let offset_seconds = match offset {
+        Offset::Z => 0,
+        Offset::Custom { minutes } => i64::from(minutes) * 60,
+    };
+    Some(days * 86_400 + seconds_of_day - offset_seconds)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Option<i64> {
+        unix_seconds(&text.parse::<Datetime>().unwrap())
+    }
+
+    #[test]
+    fn offset_date_times_name_one_instant_across_zones_and_dst() {
+        let cases = [
+            ("1970-01-01T00:00:00Z", Some(0)),
+            ("2000-02-29T12:00:00Z", Some(951_825_600)),
+            // The same instant written in New York winter time, UTC and Berlin time.
+            ("2026-11-20T08:00:00-05:00", Some(1_795_179_600)),
+            ("2026-11-20T13:00:00Z", Some(1_795_179_600)),
+            ("2026-11-20T14:00:00+01:00", Some(1_795_179_600)),
+            // Either side of the US spring-forward change on 2027-03-14.
+            ("2027-03-14T01:59:59-05:00", Some(1_805_007_599)),
+            ("2027-03-14T03:00:00-04:00", Some(1_805_007_600)),
+            ("2026-11-20T08:00:00", None),
+            ("2026-11-20", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(at(text), expected, "{text}");
+        }
+    }
+}

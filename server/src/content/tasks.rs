@@ -1,0 +1,254 @@
+//! Self-service tasks: `content/tasks/<id>.md`, a form with its validation rules, what
+//! happens after it is sent, and the top five mistakes people make with it.
+
+use super::diagnostic::{Diagnostic, Position};
+use super::library::{Loader, Target};
+use super::markdown::render_markdown;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::Path;
+use telepath_app::wire::{FieldKind, FieldSpec, MistakeView};
+use toml::Spanned;
+
+/// A mistakes guide lists exactly this many: the ones that cause most failed forms.
+pub const TASK_MISTAKES: usize = 5;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskFrontMatter {
+    title: String,
+    summary: String,
+    category: Spanned<String>,
+    what_happens_next: String,
+    #[serde(default)]
+    related_articles: Vec<Spanned<String>>,
+    #[serde(default, rename = "field")]
+    fields: Vec<FieldFrontMatter>,
+    #[serde(default, rename = "mistake")]
+    mistakes: Vec<MistakeFrontMatter>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldFrontMatter {
+    name: Spanned<String>,
+    label: String,
+    kind: FieldKind,
+    help: Option<String>,
+    #[serde(default)]
+    required: bool,
+    min_length: Option<u32>,
+    max_length: Option<u32>,
+    pattern: Option<Spanned<String>>,
+    pattern_hint: Option<String>,
+    #[serde(default)]
+    options: Vec<String>,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MistakeFrontMatter {
+    title: String,
+    what_people_do: String,
+    why_it_fails: String,
+    how_to_avoid: String,
+    field: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub intro_html: String,
+    pub what_happens_next: String,
+    pub related_articles: Vec<String>,
+    pub fields: Vec<FieldSpec>,
+    pub mistakes: Vec<MistakeView>,
+}
+
+impl Loader<'_> {
+    pub(super) fn load_tasks(&mut self) {
+        for path in self.markdown_files(&self.root.join("tasks")) {
+            if let Some(task) = self.load_task(&path) {
+                self.snapshot.tasks.insert(task.id.clone(), task);
+            }
+        }
+    }
+
+    fn load_task(&mut self, path: &Path) -> Option<Task> {
+        let id = path.file_stem()?.to_str()?.to_owned();
+        let (document, text, shown) = self.parse_file::<TaskFrontMatter>(path)?;
+        let offset = document.front_matter_offset;
+        let at = |span: std::ops::Range<usize>| Position::of_offset(&text, offset + span.start);
+        let front_matter = document.front_matter;
+
+        let mut problems = Vec::new();
+        let mut names = HashSet::new();
+        for field in &front_matter.fields {
+            let name = field.name.get_ref();
+            if !names.insert(name.as_str()) {
+                problems.push(
+                    Diagnostic::error(
+                        &shown,
+                        at(field.name.span()),
+                        "task",
+                        format!("two fields are named `{name}`"),
+                    )
+                    .with_help("give every field of a task its own name"),
+                );
+            }
+            if field.kind == FieldKind::Select && field.options.is_empty() {
+                problems.push(
+                    Diagnostic::error(
+                        &shown,
+                        at(field.name.span()),
+                        "task",
+                        format!("the select field `{name}` has no options"),
+                    )
+                    .with_help("add `options = [\"…\", \"…\"]`"),
+                );
+            }
+            if let Some(pattern) = &field.pattern
+                && let Err(error) = regex_lite::Regex::new(pattern.get_ref())
+            {
+                problems.push(
+                    Diagnostic::error(
+                        &shown,
+                        at(pattern.span()),
+                        "task",
+                        format!("the pattern of `{name}` is not a valid regular expression: {error}"),
+                    )
+                    .with_help("test the pattern, and write backslashes twice inside \"…\" strings"),
+                );
+            }
+            if field.pattern.is_some() && field.pattern_hint.is_none() {
+                problems.push(
+                    Diagnostic::warning(
+                        &shown,
+                        at(field.name.span()),
+                        "task",
+                        format!("the field `{name}` has a pattern but no `pattern_hint`"),
+                    )
+                    .with_help("add `pattern_hint = \"…\"` so people see the expected form in plain words"),
+                );
+            }
+        }
+        if front_matter.mistakes.is_empty() {
+            problems.push(
+                Diagnostic::warning(
+                    &shown,
+                    Position::START,
+                    "mistakes",
+                    "the task has no top-five-mistakes guide",
+                )
+                .with_help(
+                    "add five `[[mistake]]` entries with what people do, why it fails and how to avoid it",
+                ),
+            );
+        } else if front_matter.mistakes.len() != TASK_MISTAKES {
+            problems.push(
+                Diagnostic::warning(
+                    &shown,
+                    Position::START,
+                    "mistakes",
+                    format!(
+                        "the mistakes guide lists {} mistakes; it lists exactly {TASK_MISTAKES}",
+                        front_matter.mistakes.len()
+                    ),
+                )
+                .with_help("keep the five that cause most failed forms"),
+            );
+        }
+        for mistake in &front_matter.mistakes {
+            if let Some(field) = &mistake.field
+                && !names.contains(field.get_ref().as_str())
+            {
+                problems.push(
+                    Diagnostic::warning(
+                        &shown,
+                        at(field.span()),
+                        "mistakes",
+                        format!(
+                            "the mistake names the field `{}`, which this task does not have",
+                            field.get_ref()
+                        ),
+                    )
+                    .with_help(format!(
+                        "use one of: {}",
+                        front_matter
+                            .fields
+                            .iter()
+                            .map(|f| f.name.get_ref().as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        let has_error = problems.iter().any(|problem| problem.severity == super::Severity::Error);
+        for problem in problems {
+            self.report(problem);
+        }
+        if has_error {
+            return None;
+        }
+
+        self.reference(
+            &shown,
+            at(front_matter.category.span()),
+            Target::Category { key: "category", slug: front_matter.category.get_ref().clone() },
+        );
+        for slug in &front_matter.related_articles {
+            self.reference(
+                &shown,
+                at(slug.span()),
+                Target::ArticleSlug { key: "related_articles", slug: slug.get_ref().clone() },
+            );
+        }
+        let intro = render_markdown(&document.body);
+        self.expect_links(&shown, &text, document.body_offset, &intro.internal_links);
+
+        Some(Task {
+            id,
+            title: front_matter.title,
+            summary: front_matter.summary,
+            category: front_matter.category.into_inner(),
+            intro_html: intro.html,
+            what_happens_next: front_matter.what_happens_next,
+            related_articles: front_matter.related_articles.into_iter().map(Spanned::into_inner).collect(),
+            fields: front_matter
+                .fields
+                .into_iter()
+                .map(|field| FieldSpec {
+                    name: field.name.into_inner(),
+                    label: field.label,
+                    kind: field.kind,
+                    help: field.help,
+                    required: field.required,
+                    min_length: field.min_length,
+                    max_length: field.max_length,
+                    pattern: field.pattern.map(Spanned::into_inner),
+                    pattern_hint: field.pattern_hint,
+                    options: field.options,
+                    min: field.min,
+                    max: field.max,
+                })
+                .collect(),
+            mistakes: front_matter
+                .mistakes
+                .into_iter()
+                .map(|mistake| MistakeView {
+                    title: mistake.title,
+                    what_people_do: mistake.what_people_do,
+                    why_it_fails: mistake.why_it_fails,
+                    how_to_avoid: mistake.how_to_avoid,
+                    field: mistake.field.map(Spanned::into_inner),
+                })
+                .collect(),
+        })
+    }
+}

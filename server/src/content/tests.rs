@@ -1,0 +1,171 @@
+//! Table-driven checks of the whole content model: each broken file gives exactly
+//! the diagnostic an editor needs.
+
+use super::load_snapshot;
+use crate::testing::Fixture;
+
+const KIT_THING: &str = "[[thing]]\ntitle = \"T\"\nbody = \"See [it](/articles/send-an-invoice).\"\nimage = \"../media/logo.txt\"\nimage_alt = \"A logo\"\n";
+
+fn kit(level: &str, things: usize) -> String {
+    format!(
+        "+++\nlevel = \"{level}\"\ntitle = \"Welcome\"\nintro = \"Hi.\"\nnext_step_label = \"Start\"\nnext_step_href = \"/articles/send-an-invoice\"\n\n{}+++\n",
+        KIT_THING.repeat(things)
+    )
+}
+
+const MISTAKE: &str = "[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"a\"\nwhy_it_fails = \"b\"\nhow_to_avoid = \"c\"\nfield = \"email\"\n";
+
+fn task(fields: &str, mistakes: usize) -> String {
+    format!(
+        "+++\ntitle = \"Reset\"\nsummary = \"S\"\ncategory = \"account\"\nwhat_happens_next = \"We reply within 2 days.\"\nrelated_articles = [\"reset-your-password\"]\n\n{fields}\n{}+++\nIntro.\n",
+        MISTAKE.repeat(mistakes)
+    )
+}
+
+const EMAIL_FIELD: &str =
+    "[[field]]\nname = \"email\"\nlabel = \"Email\"\nkind = \"email\"\nrequired = true\n";
+
+fn notice(starts: &str, ends: &str, audience: &str) -> String {
+    format!(
+        "+++\ntitle = \"N\"\nseverity = \"info\"\nstarts = {starts}\nends = {ends}\n{audience}+++\nBody.\n"
+    )
+}
+
+/// Loads the fixture plus `files` and returns every diagnostic as editors see it.
+fn diagnostics(files: &[(&str, String)]) -> Vec<String> {
+    let fixture = Fixture::new();
+    for (path, text) in files {
+        fixture.write(path, text);
+    }
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    snapshot
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let text = diagnostic.to_string();
+            text.split_once("content/").map_or(text.clone(), |(_, rest)| rest.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn valid_kits_tasks_notices_and_synonyms_load_without_diagnostics() {
+    let fixture = Fixture::new();
+    fixture.write("kits/newcomer.md", &kit("newcomer", 5));
+    fixture.write("tasks/reset.md", &task(EMAIL_FIELD, 5));
+    fixture.write(
+        "notices/a.md",
+        &notice(
+            "2026-11-01T00:00:00-05:00",
+            "2026-12-01T00:00:00-05:00",
+            "[audience]\ntasks = [\"reset\"]\n",
+        ),
+    );
+    fixture.write("synonyms.toml", "groups = [[\"invoice\", \"Bill\"]]\n");
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    assert_eq!(snapshot.diagnostics, []);
+    assert_eq!(snapshot.kits.len(), 1);
+    assert_eq!(snapshot.tasks["reset"].mistakes.len(), 5);
+    assert_eq!(snapshot.notices[0].view.audience.tasks, ["reset"]);
+    assert_eq!(snapshot.synonyms, [["invoice", "bill"]]);
+}
+
+#[test]
+fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 4),
+            "kits/newcomer.md:1:1: warning[kit]: the kit has 4 things to know; a kit has exactly 5 (help: add or remove `[[thing]]` entries until there are five)",
+        ),
+        (
+            "kits/expert.md",
+            kit("newcomer", 5),
+            "kits/expert.md:2:9: error[kit]: this kit says level `newcomer` but its file is `expert.md` (help: name the file after its level: newcomer.md, technical.md or expert.md)",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replacen("image_alt = \"A logo\"\n", "", 1),
+            "kits/newcomer.md:11:9: warning[accessibility]: the picture has no alt text (help: add `image_alt = \"…\"` describing what the picture shows)",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replacen("../media/logo.txt", "../media/missing.png", 1),
+            "kits/newcomer.md:11:9: warning[media]: `../media/missing.png` does not exist (help: check the file name; paths are relative to this file)",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replacen("/articles/send-an-invoice).", "/articles/gone).", 1),
+            "kits/newcomer.md:10:13: warning[link]: the link points to `gone`, but no article has that slug (help: check the file name, or link to the article's new location)",
+        ),
+        (
+            "tasks/reset.md",
+            task(EMAIL_FIELD, 0),
+            "tasks/reset.md:1:1: warning[mistakes]: the task has no top-five-mistakes guide (help: add five `[[mistake]]` entries with what people do, why it fails and how to avoid it)",
+        ),
+        (
+            "tasks/reset.md",
+            task(EMAIL_FIELD, 6),
+            "tasks/reset.md:1:1: warning[mistakes]: the mistakes guide lists 6 mistakes; it lists exactly 5 (help: keep the five that cause most failed forms)",
+        ),
+        (
+            "tasks/reset.md",
+            task(&EMAIL_FIELD.replace("\"email\"\nlabel", "\"mail\"\nlabel"), 5),
+            "tasks/reset.md:19:9: warning[mistakes]: the mistake names the field `email`, which this task does not have (help: use one of: mail)",
+        ),
+        (
+            "tasks/reset.md",
+            task(&format!("{EMAIL_FIELD}pattern = \"[a-\"\npattern_hint = \"x\"\n"), 5),
+            "tasks/reset.md:13:11: error[task]: the pattern of `email` is not a valid regular expression",
+        ),
+        (
+            "tasks/reset.md",
+            task(&EMAIL_FIELD.replace("kind = \"email\"", "kind = \"select\""), 5),
+            "tasks/reset.md:9:8: error[task]: the select field `email` has no options (help: add `options = [\"…\", \"…\"]`)",
+        ),
+        (
+            "tasks/reset.md",
+            task(EMAIL_FIELD, 5).replace("category = \"account\"", "category = \"acount\""),
+            "tasks/reset.md:4:12: warning[reference]: `category` names the category `acount`, but there is no content/articles/acount/ folder (help: use the folder name of a category)",
+        ),
+        (
+            "tasks/reset.md",
+            task(EMAIL_FIELD, 5).replace("[\"reset-your-password\"]", "[\"reset-password\"]"),
+            "tasks/reset.md:6:21: warning[reference]: `related_articles` names `reset-password`, but no article has that slug (help: use the file name of an existing article, without `.md`)",
+        ),
+        (
+            "notices/a.md",
+            notice("2026-11-01T00:00:00", "2026-12-01T00:00:00-05:00", ""),
+            "notices/a.md:4:10: error[notice]: `starts` needs a date, a time and a UTC offset (help: write it like starts = 2026-11-20T08:00:00-05:00 (-05:00 is US Eastern winter time))",
+        ),
+        (
+            "notices/a.md",
+            notice("2026-12-01T00:00:00-05:00", "2026-11-01T00:00:00-05:00", ""),
+            "notices/a.md:5:8: error[notice]: the notice ends before it starts (help: make `ends` later than `starts`)",
+        ),
+        (
+            "notices/a.md",
+            notice("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "[audience]\ntasks = [\"nope\"]\n"),
+            "notices/a.md:7:10: warning[reference]: `audience.tasks` names the task `nope`, but there is no content/tasks/nope.md (help: use the file name of a task, without `.md`)",
+        ),
+        (
+            "notices/a.md",
+            notice("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "")
+                .replace("severity = \"info\"", "severity = \"urgent\""),
+            "notices/a.md:3:12: error[front-matter]: unknown value `urgent` (help: allowed values are info, warning, critical)",
+        ),
+        (
+            "synonyms.toml",
+            "groups = [[\"bill\", \"invoice\"], [\"statement\", \"bill\"]]\n".to_owned(),
+            "synonyms.toml:1:46: warning[synonyms]: `bill` is in two groups (help: keep each word in one group, or merge the groups)",
+        ),
+    ];
+    let mut mismatches = Vec::new();
+    for (path, text, expected) in cases {
+        let found = diagnostics(&[(path, text.clone())]);
+        if !found.iter().any(|diagnostic| diagnostic.starts_with(expected)) {
+            mismatches.push(format!("expected {expected}\n got {found:#?}"));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}
