@@ -115,7 +115,9 @@ pub struct ArticleView {
     pub category_title: String,
     /// ISO date, e.g. `2026-10-14`.
     pub updated: String,
-    pub body_html: String,
+    pub body: Vec<BodyPart>,
+    /// Empty for short articles, which need none.
+    pub toc: Vec<TocEntry>,
     pub next_questions: Vec<ArticleSummary>,
 }
 
@@ -274,4 +276,27 @@ pub struct NoticeView {
     pub starts_text: String,
     pub ends_text: String,
     pub audience: Audience,
+}
+
+/// A piece of an article body: shared by all, or written per level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BodyPart {
+    /// Sanitised HTML for everyone.
+    Shared(String),
+    /// The same point at different depths; the visitor's level is shown first.
+    ByLevel(Vec<LevelSection>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LevelSection {
+    pub level: Level,
+    /// Sanitised HTML.
+    pub html: String,
+}
+
+/// A heading listed in an article's table of contents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub text: String,
 }

@@ -9,6 +9,7 @@ mod library;
 mod markdown;
 mod media;
 mod notices;
+mod sections;
 mod synonyms;
 mod tasks;
 mod watcher;

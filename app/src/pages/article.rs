@@ -1,7 +1,7 @@
 use crate::backend::use_backend;
 use crate::islands::ArticleFeedback;
 use crate::pages::not_found::NotFound;
-use crate::wire::ArticleSummary;
+use crate::wire::{ArticleSummary, BodyPart, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -33,7 +33,10 @@ pub fn ArticlePage() -> impl IntoView {
                         <span class="muted">"Updated "<time datetime=article.updated.clone()>{article.updated.clone()}</time></span>
                     </p>
                 </header>
-                <div class="article-body" inner_html=article.body_html></div>
+                {(!article.toc.is_empty()).then(|| view! { <TableOfContents entries=article.toc/> })}
+                <div class="article-body">
+                    {article.body.into_iter().map(|part| view! { <BodyPartView part/> }).collect_view()}
+                </div>
             </article>
             <ArticleFeedback slug=article.slug answered/>
             {(!article.next_questions.is_empty()).then(|| view! {
@@ -69,5 +72,45 @@ pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoVie
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+#[component]
+fn TableOfContents(entries: Vec<TocEntry>) -> impl IntoView {
+    view! {
+        <nav class="toc" aria-labelledby="toc-heading" data-testid="toc">
+            <h2 id="toc-heading">"On this page"</h2>
+            <ol>
+                {entries
+                    .into_iter()
+                    .map(|entry| view! { <li><a href=format!("#{}", entry.id)>{entry.text}</a></li> })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+/// Shared text as it is; per-level sections as disclosure widgets (no JavaScript
+/// needed), the first one open.
+#[component]
+fn BodyPartView(part: BodyPart) -> impl IntoView {
+    match part {
+        BodyPart::Shared(html) => Either::Left(view! { <div inner_html=html></div> }),
+        BodyPart::ByLevel(sections) => Either::Right(view! {
+            <div class="level-sections" data-testid="level-sections">
+                {sections
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, section)| {
+                        view! {
+                            <details class=format!("level-section level-{}", section.level) open=index == 0>
+                                <summary>{section.level.label()}</summary>
+                                <div inner_html=section.html></div>
+                            </details>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }),
     }
 }

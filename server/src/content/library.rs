@@ -2,14 +2,18 @@ use super::ContentError;
 use super::diagnostic::{Diagnostic, Position, Severity};
 use super::front_matter::{ArticleFrontMatter, CategoryFrontMatter, Document, parse_document};
 use super::kits::Kit;
-use super::markdown::{Heading, InternalLink, render_markdown};
+use super::markdown::{Heading, ImageReference, ImageSource, InternalLink, MarkdownRenderer};
+use super::media::resolve_media;
 use super::notices::Notice;
+use super::sections::{SourcePart, split_level_sections};
 use super::tasks::Task;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use telepath_app::wire::{ArticleSummary, ArticleView, CategoryView, Level, SiteView};
+use telepath_app::wire::{
+    ArticleSummary, ArticleView, BodyPart, CategoryView, Level, LevelSection, SiteView, TocEntry,
+};
 
 /// Larger files are refused: no help article needs a megabyte of markdown, and the
 /// limit keeps one runaway file from slowing every reload.
@@ -52,7 +56,7 @@ pub struct Article {
     /// The path as editors see it in diagnostics, e.g. `content/articles/x/y.md`.
     pub source: PathBuf,
     pub front_matter: ArticleFrontMatter,
-    pub html: String,
+    pub body: Vec<BodyPart>,
     pub headings: Vec<Heading>,
 }
 
@@ -133,7 +137,8 @@ impl ContentSnapshot {
             category_slug: article.category.clone(),
             category_title,
             updated: front_matter.updated.to_string(),
-            body_html: article.html.clone(),
+            body: article.body.clone(),
+            toc: table_of_contents(&article.headings),
             next_questions: front_matter
                 .next
                 .iter()
@@ -579,14 +584,65 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let rendered = render_markdown(&document.body);
+        let parts = match split_level_sections(&document.body) {
+            Ok(parts) => parts,
+            Err(error) => {
+                let position = Position::of_offset(&text, document.body_offset + error.offset);
+                self.report(
+                    Diagnostic::error(&shown, position, "sections", error.message).with_help(error.help),
+                );
+                return None;
+            }
+        };
+        let mut renderer = MarkdownRenderer::default();
+        let mut image_problems = Vec::new();
+        let mut resolve_image = |image: &ImageReference| {
+            let position = Position::of_offset(&text, document.body_offset + image.offset);
+            if image.alt.trim().is_empty() {
+                image_problems.push(
+                    Diagnostic::warning(&shown, position, "accessibility", "the picture has no alt text")
+                        .with_help("describe the picture between the brackets: ![what it shows](…)"),
+                );
+            }
+            if image.dest.contains("://") {
+                return None;
+            }
+            match resolve_media(self.root, path, &image.dest, &shown, position) {
+                Ok(media) => Some(ImageSource { url: media.url, width: media.width, height: media.height }),
+                Err(problem) => {
+                    image_problems.push(problem);
+                    None
+                }
+            }
+        };
+        let body = parts
+            .into_iter()
+            .map(|part| match part {
+                SourcePart::Shared { text, offset } => {
+                    BodyPart::Shared(renderer.render(text, offset, &mut resolve_image))
+                }
+                SourcePart::ByLevel(blocks) => BodyPart::ByLevel(
+                    blocks
+                        .into_iter()
+                        .map(|block| LevelSection {
+                            level: block.level,
+                            html: renderer.render(block.text, block.offset, &mut resolve_image),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect();
+        for problem in image_problems {
+            self.report(problem);
+        }
+        let links = renderer.internal_links().to_vec();
         let article = Article {
             slug,
             category: category.to_owned(),
             path: path.to_owned(),
             source: shown.clone(),
-            html: rendered.html,
-            headings: rendered.headings,
+            body,
+            headings: renderer.headings().to_vec(),
             front_matter: document.front_matter,
         };
         for slug in &article.front_matter.next {
@@ -610,13 +666,26 @@ impl Loader<'_> {
                 target: Target::Task { key: "tasks", id: id.clone() },
             });
         }
-        self.expect_links(&shown, &text, document.body_offset, &rendered.internal_links);
+        self.expect_links(&shown, &text, document.body_offset, &links);
         Some(article)
     }
 }
 
 fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Articles with fewer second-level headings than this read fine without a table
+/// of contents.
+const TOC_MIN_HEADINGS: usize = 3;
+
+fn table_of_contents(headings: &[Heading]) -> Vec<TocEntry> {
+    let sections: Vec<TocEntry> = headings
+        .iter()
+        .filter(|heading| heading.level == 2)
+        .map(|heading| TocEntry { id: heading.id.clone(), text: heading.text.clone() })
+        .collect();
+    if sections.len() >= TOC_MIN_HEADINGS { sections } else { Vec::new() }
 }
 
 /// Newcomer-friendly articles first in category lists.

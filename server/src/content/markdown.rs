@@ -37,56 +37,139 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// Renders an article body. Relative links to `.md` files become portal URLs, every
-/// heading gets an id for its anchor, and the HTML is sanitised before it is returned.
-pub fn render_markdown(source: &str) -> RenderedMarkdown {
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut headings = Vec::new();
-    let mut internal_links = Vec::new();
-    let mut used_ids = HashSet::new();
-    let mut open_heading: Option<(usize, HeadingLevel)> = None;
+/// A picture in markdown, for the caller to resolve and check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageReference {
+    pub dest: String,
+    pub alt: String,
+    /// Byte offset in the markdown source.
+    pub offset: usize,
+}
 
-    for (event, range) in Parser::new_ext(source, markdown_options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                open_heading = Some((events.len(), level));
-                events.push(event);
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((start, level)) = open_heading.take() {
-                    let text = plain_text(&events[start + 1..]);
-                    let id = unique_id(&slugify(&text), &mut used_ids);
-                    events[start] = Event::Start(Tag::Heading {
-                        level,
-                        id: Some(CowStr::from(id.clone())),
-                        classes: Vec::new(),
-                        attrs: Vec::new(),
-                    });
-                    headings.push(Heading { level: level as u8, id, text });
+/// Where a picture is served from and how big it is, so the page does not jump as
+/// it loads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageSource {
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// Renders markdown whose pictures need no resolving (kit bodies, notices, intros).
+pub fn render_markdown(source: &str) -> RenderedMarkdown {
+    let mut renderer = MarkdownRenderer::default();
+    let html = renderer.render(source, 0, &mut |_| None);
+    renderer.finish(html)
+}
+
+/// Renders markdown in pieces that share heading ids, links and headings: an article
+/// body with per-level sections is several pieces of one document.
+#[derive(Default)]
+pub struct MarkdownRenderer {
+    used_ids: HashSet<String>,
+    headings: Vec<Heading>,
+    internal_links: Vec<InternalLink>,
+}
+
+impl MarkdownRenderer {
+    /// Renders `source`, which starts at byte `offset` of the body. Relative links to
+    /// `.md` files become portal URLs, every heading gets an id, pictures are sized by
+    /// `resolve_image`, and the HTML is sanitised.
+    pub fn render(
+        &mut self,
+        source: &str,
+        offset: usize,
+        resolve_image: &mut dyn FnMut(&ImageReference) -> Option<ImageSource>,
+    ) -> String {
+        let mut events: Vec<Event<'_>> = Vec::new();
+        let mut open_heading: Option<(usize, HeadingLevel)> = None;
+        let mut open_image: Option<(usize, CowStr<'_>, usize)> = None;
+
+        for (event, range) in Parser::new_ext(source, markdown_options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    open_heading = Some((events.len(), level));
+                    events.push(event);
                 }
-                events.push(event);
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                if let Some(slug) = dest_url.strip_prefix("/articles/") {
-                    let slug = slug.split(['#', '?']).next().unwrap_or_default();
-                    internal_links.push(InternalLink { slug: slug.to_owned(), offset: range.start });
-                }
-                let dest_url = match article_link(&dest_url) {
-                    Some((slug, fragment)) => {
-                        internal_links.push(InternalLink { slug: slug.clone(), offset: range.start });
-                        CowStr::from(format!("/articles/{slug}{fragment}"))
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((start, level)) = open_heading.take() {
+                        let text = plain_text(&events[start + 1..]);
+                        let id = unique_id(&slugify(&text), &mut self.used_ids);
+                        events[start] = Event::Start(Tag::Heading {
+                            level,
+                            id: Some(CowStr::from(id.clone())),
+                            classes: Vec::new(),
+                            attrs: Vec::new(),
+                        });
+                        self.headings.push(Heading { level: level as u8, id, text });
                     }
-                    None => dest_url,
-                };
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    events.push(event);
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let at = offset + range.start;
+                    if let Some(slug) = dest_url.strip_prefix("/articles/") {
+                        let slug = slug.split(['#', '?']).next().unwrap_or_default();
+                        self.internal_links.push(InternalLink { slug: slug.to_owned(), offset: at });
+                    }
+                    let dest_url = match article_link(&dest_url) {
+                        Some((slug, fragment)) => {
+                            self.internal_links.push(InternalLink { slug: slug.clone(), offset: at });
+                            CowStr::from(format!("/articles/{slug}{fragment}"))
+                        }
+                        None => dest_url,
+                    };
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    open_image = Some((events.len(), dest_url, offset + range.start));
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some((start, dest, at)) = open_image.take() {
+                        let alt = plain_text(&events[start..]);
+                        events.truncate(start);
+                        let reference = ImageReference { dest: dest.to_string(), alt, offset: at };
+                        let source = resolve_image(&reference).unwrap_or(ImageSource {
+                            url: reference.dest.clone(),
+                            width: None,
+                            height: None,
+                        });
+                        events.push(Event::InlineHtml(CowStr::from(image_html(&source, &reference.alt))));
+                    }
+                }
+                other => events.push(other),
             }
-            other => events.push(other),
         }
+
+        let mut html = String::with_capacity(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        sanitize(&html)
     }
 
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    RenderedMarkdown { html: sanitize(&html), headings, internal_links }
+    pub fn finish(self, html: String) -> RenderedMarkdown {
+        RenderedMarkdown { html, headings: self.headings, internal_links: self.internal_links }
+    }
+
+    pub fn headings(&self) -> &[Heading] {
+        &self.headings
+    }
+
+    pub fn internal_links(&self) -> &[InternalLink] {
+        &self.internal_links
+    }
+}
+
+/// Pictures load lazily and carry their size, so text does not jump while they load.
+fn image_html(source: &ImageSource, alt: &str) -> String {
+    let mut html = format!(r#"<img src="{}" alt="{}""#, escape_attribute(&source.url), escape_attribute(alt));
+    if let (Some(width), Some(height)) = (source.width, source.height) {
+        html.push_str(&format!(r#" width="{width}" height="{height}""#));
+    }
+    html.push_str(r#" loading="lazy" decoding="async">"#);
+    html
+}
+
+fn escape_attribute(value: &str) -> String {
+    value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// `../billing/refunds.md#partial-refunds` → (`refunds`, `#partial-refunds`).
@@ -174,7 +257,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     .collect();
     let tag_attributes: HashMap<&str, HashSet<&str>> = [
         ("a", ["href", "title"].as_slice()),
-        ("img", &["src", "alt", "title", "width", "height"]),
+        ("img", &["src", "alt", "title", "width", "height", "loading", "decoding"]),
         ("h1", &["id"]),
         ("h2", &["id"]),
         ("h3", &["id"]),
@@ -290,6 +373,23 @@ mod tests {
     }
 
     #[test]
+    fn pictures_are_resolved_sized_and_lazy() {
+        let mut renderer = MarkdownRenderer::default();
+        let mut seen = Vec::new();
+        let html =
+            renderer.render("Text\n\n![The \"Send\" button](../../media/send.png)\n", 10, &mut |image| {
+                seen.push(image.clone());
+                Some(ImageSource { url: "/media/send.png".into(), width: Some(640), height: Some(400) })
+            });
+        assert!(
+            html.contains(r#"<img src="/media/send.png" alt="The &quot;Send&quot; button" width="640" height="400" loading="lazy" decoding="async">"#),
+            "{html}"
+        );
+        assert_eq!(seen[0].dest, "../../media/send.png");
+        assert_eq!(seen[0].offset, 16);
+    }
+
+    #[test]
     fn hostile_html_and_urls_never_survive() {
         let hostile = [
             "<script>alert(1)</script>",
@@ -304,22 +404,19 @@ mod tests {
             "<form action=\"https://evil.example\"><input name=q></form>",
             "```\"><script>alert(1)</script>\nx\n```",
             "<code class=\"language-x onmouseover=alert(1)\">x</code>",
+            "![x\" onerror=\"alert(1)](javascript:alert(1))",
+            "![x](data:image/svg+xml;base64,PHN2Zz48c2NyaXB0PmFsZXJ0KDEpPC9zY3JpcHQ+PC9zdmc+)",
         ];
         for source in hostile {
             let html = render_markdown(source).html.to_lowercase();
-            for needle in [
-                "<script",
-                "onerror",
-                "javascript:",
-                "data:",
-                "<iframe",
-                "<svg",
-                "<math",
-                "style=",
-                "<form",
-                "onmouseover",
-            ] {
+            for needle in ["<script", "javascript:", "data:", "<iframe", "<svg", "<math", "<form"] {
                 assert!(!html.contains(needle), "{needle:?} survived in {html:?} from {source:?}");
+            }
+            // Attribute names, judged with every quoted value blanked: text like
+            // `onerror=` inside an escaped alt is harmless, an attribute is not.
+            let markup = regex_lite::Regex::new(r#""[^"]*""#).unwrap().replace_all(&html, "\"\"");
+            for attribute in ["onerror", "onmouseover", "onload", "style="] {
+                assert!(!markup.contains(attribute), "{attribute:?} survived in {html:?} from {source:?}");
             }
         }
     }

@@ -63,12 +63,11 @@ impl Loader<'_> {
         let at = |span: std::ops::Range<usize>| Position::of_offset(&text, offset + span.start);
         let front_matter = document.front_matter;
 
-        let instant = |field: &Spanned<Datetime>, key: &str, loader: &mut Self| match unix_seconds(
-            field.get_ref(),
-        ) {
-            Some(seconds) => Some(seconds),
-            None => {
-                loader.report(
+        let instant =
+            |field: &Spanned<Datetime>, key: &str, loader: &mut Self| match unix_seconds(field.get_ref()) {
+                Some(seconds) => Some(seconds),
+                None => {
+                    loader.report(
                     Diagnostic::error(
                         &shown,
                         at(field.span()),
@@ -79,9 +78,9 @@ impl Loader<'_> {
                         "write it like {key} = 2026-11-20T08:00:00-05:00 (-05:00 is US Eastern winter time)"
                     )),
                 );
-                None
-            }
-        };
+                    None
+                }
+            };
         let starts_at = instant(&front_matter.starts, "starts", self);
         let ends_at = instant(&front_matter.ends, "ends", self);
         let (starts_at, ends_at) = (starts_at?, ends_at?);

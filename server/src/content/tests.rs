@@ -155,6 +155,21 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
             "notices/a.md:3:12: error[front-matter]: unknown value `urgent` (help: allowed values are info, warning, critical)",
         ),
         (
+            "articles/invoices/levels.md",
+            crate::testing::article("Levels", "all", "guide", &[], "Intro\n\n::: beginner\nx\n:::\n"),
+            "articles/invoices/levels.md:11:1: error[sections]: `beginner` is not a level (help: use `::: newcomer`, `::: technical` or `::: expert`)",
+        ),
+        (
+            "articles/invoices/pictures.md",
+            crate::testing::article("Pictures", "all", "guide", &[], "Look:\n\n![](../../media/logo.txt)\n"),
+            "articles/invoices/pictures.md:11:1: warning[accessibility]: the picture has no alt text (help: describe the picture between the brackets: ![what it shows](…))",
+        ),
+        (
+            "articles/invoices/pictures.md",
+            crate::testing::article("Pictures", "all", "guide", &[], "Look:\n\n![A chart](chart.png)\n"),
+            "articles/invoices/pictures.md:11:1: warning[media]: `chart.png` is not inside content/media",
+        ),
+        (
             "synonyms.toml",
             "groups = [[\"bill\", \"invoice\"], [\"statement\", \"bill\"]]\n".to_owned(),
             "synonyms.toml:1:46: warning[synonyms]: `bill` is in two groups (help: keep each word in one group, or merge the groups)",
@@ -168,4 +183,40 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}
+
+#[test]
+fn articles_render_level_sections_sized_pictures_and_a_table_of_contents() {
+    use telepath_app::wire::{BodyPart, Level};
+    let fixture = Fixture::new();
+    fixture.write_bytes("media/dot.png", &tiny_png());
+    let body = "## One\n\n![A dot](../../media/dot.png)\n\n## Two\n\n::: newcomer\nEasy.\n:::\n::: expert\nHard.\n:::\n\n## Three\n";
+    fixture.write("articles/invoices/deep.md", &crate::testing::article("Deep", "all", "guide", &[], body));
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    assert_eq!(snapshot.diagnostics, []);
+    let view = snapshot.article_view("deep").unwrap();
+    assert_eq!(view.toc.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>(), ["one", "two", "three"]);
+    let BodyPart::Shared(first) = &view.body[0] else { panic!("{:?}", view.body) };
+    assert!(
+        first.contains(
+            r#"<img src="/media/dot.png" alt="A dot" width="1" height="1" loading="lazy" decoding="async">"#
+        ),
+        "{first}"
+    );
+    let BodyPart::ByLevel(sections) = &view.body[1] else { panic!("{:?}", view.body) };
+    assert_eq!(
+        sections.iter().map(|section| section.level).collect::<Vec<_>>(),
+        [Level::Newcomer, Level::Expert]
+    );
+    assert_eq!(sections[1].html, "<p>Hard.</p>\n");
+
+    let short = snapshot.article_view("void-an-invoice").unwrap();
+    assert!(short.toc.is_empty(), "short articles need no table of contents");
+}
+
+/// A valid 1×1 PNG.
+fn tiny_png() -> Vec<u8> {
+    let hex = "89504e470d0a1a0a0000000d4948445200000001000000010806000000\
+               1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082";
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
 }
