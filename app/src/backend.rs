@@ -1,7 +1,10 @@
 //! What the pages and server functions need from the server, as a trait the server
 //! implements and provides as context (app/ never depends on server/).
 
-use crate::wire::{ArticleView, CategoryView, ContentReport, SiteView, VisitorEvent};
+use crate::wire::{
+    ArticleView, CategoryView, ContentReport, KitView, Level, NoticeView, SiteView, TaskSummary, TaskView,
+    VisitorEvent,
+};
 use std::sync::Arc;
 
 /// The anonymous visitor id the server put in the request's extensions.
@@ -21,6 +24,11 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn category(&self, slug: &str) -> Option<CategoryView>;
     fn article(&self, slug: &str) -> Option<ArticleView>;
     fn content_report(&self) -> ContentReport;
+    fn kit(&self, level: Level) -> Option<KitView>;
+    fn tasks(&self) -> Vec<TaskSummary>;
+    fn task(&self, id: &str) -> Option<TaskView>;
+    /// Every notice, current or not, in the editors' order.
+    fn notices(&self) -> Vec<NoticeView>;
     async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError>;
 }
 

@@ -4,8 +4,11 @@ mod article;
 mod category;
 mod editors;
 mod home;
+mod kit;
 mod layout;
 mod not_found;
+mod notices;
+mod task;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -19,8 +22,11 @@ use article::ArticlePage;
 use category::CategoryPage;
 use editors::EditorsPage;
 use home::HomePage;
+use kit::KitPage;
 use layout::Layout;
 use not_found::NotFound;
+use notices::NoticesPage;
+use task::{MistakesPage, TaskPage};
 
 /// The HTML document around every page. The nonce the server chose for this response
 /// (if any) is handed to Leptos so its one inline module script passes the CSP.
@@ -60,6 +66,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories/:category") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/editors") view=EditorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/kits/:level") view=KitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tasks/:task") view=TaskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mistakes/:task") view=MistakesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -300,3 +300,57 @@ pub struct TocEntry {
     pub id: String,
     pub text: String,
 }
+
+/// A task as listed on the home page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskSummary {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+}
+
+/// Where a notice is in its life, at a given moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoticeState {
+    Scheduled,
+    Current,
+    Expired,
+}
+
+impl NoticeView {
+    /// Shown from `starts_at` (inclusive) until `ends_at` (exclusive).
+    pub fn state_at(&self, unix_seconds: i64) -> NoticeState {
+        if unix_seconds < self.starts_at {
+            NoticeState::Scheduled
+        } else if unix_seconds < self.ends_at {
+            NoticeState::Current
+        } else {
+            NoticeState::Expired
+        }
+    }
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "Information",
+            Severity::Warning => "Warning",
+            Severity::Critical => "Urgent",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl Level {
+    /// The level named in a URL or form, if it is one a visitor can choose.
+    pub fn from_visitor_choice(value: &str) -> Option<Level> {
+        VISITOR_LEVELS.into_iter().find(|level| level.as_str() == value)
+    }
+}

@@ -5,7 +5,10 @@ use crate::content::{ContentLibrary, Severity};
 use crate::store::{NewEvent, Store};
 use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
-use telepath_app::wire::{ArticleView, CategoryView, ContentReport, DiagnosticView, SiteView, VisitorEvent};
+use telepath_app::wire::{
+    ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticeView, SiteView,
+    TaskSummary, TaskView, VisitorEvent,
+};
 
 #[derive(Clone, Debug)]
 pub struct Portal {
@@ -59,6 +62,33 @@ impl PortalBackend for Portal {
                 .collect(),
             last_good: snapshot.last_good.clone(),
         }
+    }
+
+    fn kit(&self, level: Level) -> Option<KitView> {
+        self.content.snapshot().kits.get(&level).map(|kit| kit.view.clone())
+    }
+
+    fn tasks(&self) -> Vec<TaskSummary> {
+        let snapshot = self.content.snapshot();
+        let mut tasks: Vec<TaskSummary> = snapshot
+            .tasks
+            .values()
+            .map(|task| TaskSummary {
+                id: task.id.clone(),
+                title: task.title.clone(),
+                summary: task.summary.clone(),
+            })
+            .collect();
+        tasks.sort_by(|a, b| a.title.cmp(&b.title));
+        tasks
+    }
+
+    fn task(&self, id: &str) -> Option<TaskView> {
+        self.content.snapshot().task_view(id)
+    }
+
+    fn notices(&self) -> Vec<NoticeView> {
+        self.content.snapshot().notices.iter().map(|notice| notice.view.clone()).collect()
     }
 
     async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError> {

@@ -8,12 +8,40 @@ pub fn HomePage() -> impl IntoView {
     let backend = use_backend();
     let site = backend.site();
     let categories = backend.categories();
+    let tasks = backend.tasks();
     view! {
         <Title text=format!("{} Help Centre", site.product_name)/>
         <section class="hero">
             <h1>{format!("How can we help with {}?", site.product_name)}</h1>
             <p class="lede">{site.tagline}</p>
         </section>
+        <h2 class="section-title">"Start here"</h2>
+        <div class="start-here" data-testid="start-here">
+            <a class="start-card" href="/kits/newcomer">
+                <strong>"I'm new"</strong>
+                "Five things to know on your first day."
+            </a>
+            <a class="start-card" href="/kits/technical">
+                <strong>"I'm somewhat technical"</strong>
+                "Bank feeds, exports, reminders and your team."
+            </a>
+            <a class="start-card" href="/kits/expert">
+                <strong>"I'm an expert"</strong>
+                "API keys, webhooks, limits and automation."
+            </a>
+        </div>
+        {(!tasks.is_empty()).then(|| view! {
+            <h2 class="section-title">"Do it yourself"</h2>
+            <ul class="article-list" data-testid="tasks">
+                {tasks.into_iter().map(|task| view! {
+                    <li>
+                        <a href=format!("/tasks/{}", task.id)>{task.title}</a>
+                        <p class="muted">{task.summary}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        <h2 class="section-title">"Browse help topics"</h2>
         <div class="category-grid">
             {categories
                 .into_iter()

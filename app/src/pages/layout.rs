@@ -12,6 +12,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 {format!("{} Help Centre", site.product_name)}
             </a>
+            <nav class="site-nav" aria-label="Main">
+                <a href="/notices">"Service notices"</a>
+            </nav>
         </header>
         <main id="main" class="page">{children()}</main>
         <footer class="site-footer">

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, BodyPart, CategoryView, Level, LevelSection, SiteView, TocEntry,
+    ArticleSummary, ArticleView, BodyPart, CategoryView, Level, LevelSection, SiteView, TaskView, TocEntry,
 };
 
 /// Larger files are refused: no help article needs a megabyte of markdown, and the
@@ -118,6 +118,26 @@ impl ContentSnapshot {
                 .map(Article::summary)
                 .collect(),
         }
+    }
+
+    pub fn task_view(&self, id: &str) -> Option<TaskView> {
+        let task = self.tasks.get(id)?;
+        Some(TaskView {
+            id: task.id.clone(),
+            title: task.title.clone(),
+            summary: task.summary.clone(),
+            category_slug: task.category.clone(),
+            intro_html: task.intro_html.clone(),
+            what_happens_next: task.what_happens_next.clone(),
+            fields: task.fields.clone(),
+            mistakes: task.mistakes.clone(),
+            related_articles: task
+                .related_articles
+                .iter()
+                .filter_map(|slug| self.articles.get(slug))
+                .map(Article::summary)
+                .collect(),
+        })
     }
 
     pub fn article_view(&self, slug: &str) -> Option<ArticleView> {

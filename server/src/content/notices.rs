@@ -40,13 +40,6 @@ pub struct Notice {
     pub view: NoticeView,
 }
 
-impl Notice {
-    /// Shown from `starts` (inclusive) until `ends` (exclusive).
-    pub fn is_active_at(&self, unix_seconds: i64) -> bool {
-        self.view.starts_at <= unix_seconds && unix_seconds < self.view.ends_at
-    }
-}
-
 impl Loader<'_> {
     pub(super) fn load_notices(&mut self) {
         for path in self.markdown_files(&self.root.join("notices")) {

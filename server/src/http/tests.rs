@@ -243,3 +243,97 @@ async fn health_check_answers_ok() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(text(response).await, "ok");
 }
+
+fn guidance_fixture() -> Fixture {
+    let fixture = Fixture::new();
+    let thing = "[[thing]]\ntitle = \"Your dashboard\"\nbody = \"It shows **who owes you**.\"\nimage = \"../media/logo.txt\"\nimage_alt = \"The dashboard\"\n";
+    fixture.write(
+        "kits/newcomer.md",
+        &format!(
+            "+++\nlevel = \"newcomer\"\ntitle = \"Welcome to Acme\"\nintro = \"Five things.\"\nnext_step_label = \"Send an invoice\"\nnext_step_href = \"/articles/send-an-invoice\"\n{}+++\n",
+            thing.repeat(5)
+        ),
+    );
+    let mistake = |n: usize, field: &str| {
+        format!(
+            "[[mistake]]\ntitle = \"Mistake {n}\"\nwhat_people_do = \"Do {n}\"\nwhy_it_fails = \"Fails {n}\"\nhow_to_avoid = \"Avoid {n}\"\n{field}"
+        )
+    };
+    let mistakes: String =
+        (1..=5).map(|n| mistake(n, if n == 2 { "field = \"order\"\n" } else { "" })).collect();
+    fixture.write(
+        "tasks/change-address.md",
+        &format!(
+            "+++\ntitle = \"Change your address\"\nsummary = \"Send the reader elsewhere.\"\ncategory = \"account\"\nwhat_happens_next = \"We update the parcel within 1 business day.\"\n\n[[field]]\nname = \"order\"\nlabel = \"Order number\"\nkind = \"text\"\nrequired = true\npattern = \"^TAP-[0-9]{{6}}$\"\npattern_hint = \"TAP- and 6 digits\"\n\n[[field]]\nname = \"note\"\nlabel = \"Note\"\nkind = \"textarea\"\nmax_length = 200\n{mistakes}+++\nUse this form before the parcel ships.\n"
+        ),
+    );
+    fixture.write(
+        "notices/current.md",
+        "+++\ntitle = \"Deliveries are slower\"\nseverity = \"warning\"\nstarts = 2020-01-01T00:00:00Z\nends = 2099-01-01T00:00:00Z\n+++\nTwo extra days.\n",
+    );
+    fixture.write(
+        "notices/past.md",
+        "+++\ntitle = \"An old outage\"\nseverity = \"critical\"\nstarts = 2020-01-01T00:00:00Z\nends = 2020-01-02T00:00:00Z\n+++\nOver.\n",
+    );
+    fixture.write(
+        "notices/future.md",
+        "+++\ntitle = \"Planned maintenance\"\nseverity = \"info\"\nstarts = 2098-01-01T00:00:00Z\nends = 2098-01-02T00:00:00Z\n+++\nLater.\n",
+    );
+    fixture
+}
+
+#[tokio::test]
+async fn welcome_kit_page_shows_five_things_with_pictures_and_the_next_step() {
+    let fixture = guidance_fixture();
+    let (app, _) = app(&fixture).await;
+    let response = get(&app, "/kits/newcomer").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert_eq!(html.matches("class=\"kit-thing-text\"").count(), 5, "{html}");
+    assert!(html.contains(r#"<img src="/media/logo.txt" alt="The dashboard""#), "{html}");
+    assert!(html.contains("<strong>who owes you</strong>"), "{html}");
+    assert!(
+        html.contains(
+            r#"<a href="/articles/send-an-invoice" class="button primary">Next: Send an invoice →</a>"#
+        ),
+        "{html}"
+    );
+    for unknown in ["/kits/all", "/kits/wizard", "/kits/expert"] {
+        assert_eq!(get(&app, unknown).await.status(), StatusCode::NOT_FOUND, "{unknown}");
+    }
+}
+
+#[tokio::test]
+async fn task_page_shows_the_mistakes_before_the_form_and_hints_on_the_fields_they_concern() {
+    let fixture = guidance_fixture();
+    let (app, _) = app(&fixture).await;
+    let html = text(get(&app, "/tasks/change-address").await).await;
+    let mistakes = html.find("data-testid=\"mistakes-inline\"").expect("the mistakes are shown");
+    let form = html.find("data-testid=\"task-form\"").expect("the form is shown");
+    assert!(mistakes < form, "the mistakes come before the form");
+    assert_eq!(html.matches("<summary>Mistake ").count(), 5, "{html}");
+    assert!(
+        html.contains(r##"<a href="#mistake-2" class="mistake-hint">Common mistake: Mistake 2</a>"##),
+        "{html}"
+    );
+    assert!(html.contains(r#"pattern="^TAP-[0-9]{6}$""#), "{html}");
+    assert!(html.contains("Expected: TAP- and 6 digits."), "{html}");
+    assert!(html.contains("We update the parcel within 1 business day."), "{html}");
+
+    let guide = text(get(&app, "/mistakes/change-address").await).await;
+    for part in ["What people do", "Do 3", "Why it fails", "Fails 3", "How to avoid it", "Avoid 3"] {
+        assert!(guide.contains(part), "{part}: {guide}");
+    }
+    assert_eq!(get(&app, "/mistakes/unknown").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn notices_page_shows_current_and_upcoming_notices_but_never_expired_ones() {
+    let fixture = guidance_fixture();
+    let (app, _) = app(&fixture).await;
+    let html = text(get(&app, "/notices").await).await;
+    assert!(html.contains("Deliveries are slower"), "{html}");
+    assert!(html.contains("Planned maintenance"), "{html}");
+    assert!(!html.contains("An old outage"), "{html}");
+    assert!(html.find("Deliveries are slower") < html.find("Planned maintenance"), "now before coming up");
+}

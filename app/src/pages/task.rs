@@ -1,0 +1,200 @@
+use crate::backend::use_backend;
+use crate::pages::article::ArticleList;
+use crate::pages::not_found::NotFound;
+use crate::wire::{FieldKind, FieldSpec, MistakeView, TaskView};
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn use_task() -> Option<TaskView> {
+    let id = use_params_map().read_untracked().get("task").unwrap_or_default();
+    use_backend().task(&id)
+}
+
+/// A self-service task: the five mistakes come first, then the form, then what
+/// happens after it is sent.
+#[component]
+pub fn TaskPage() -> impl IntoView {
+    match use_task() {
+        None => Either::Left(view! { <NotFound/> }),
+        Some(task) => {
+            let mistakes = task.mistakes.clone();
+            Either::Right(view! {
+                <Title text=task.title.clone()/>
+                <nav class="breadcrumbs" aria-label="Breadcrumb">
+                    <a href="/">"Help Centre"</a>
+                </nav>
+                <h1>{task.title.clone()}</h1>
+                <p class="lede">{task.summary.clone()}</p>
+                <div class="task-intro" inner_html=task.intro_html.clone()></div>
+                {(!mistakes.is_empty()).then(|| view! { <MistakesSummary task_id=task.id.clone() mistakes=mistakes/> })}
+                <TaskForm task=task.clone()/>
+                <section class="what-next" aria-labelledby="what-next-heading">
+                    <h2 id="what-next-heading">"What happens after you send it"</h2>
+                    <p>{task.what_happens_next}</p>
+                </section>
+                {(!task.related_articles.is_empty()).then(|| view! {
+                    <section aria-labelledby="related-heading">
+                        <h2 id="related-heading">"Related help"</h2>
+                        <ArticleList articles=task.related_articles compact=true/>
+                    </section>
+                })}
+            })
+        }
+    }
+}
+
+/// The mistakes, short, before the form; each opens to say why and what to do.
+#[component]
+fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView {
+    view! {
+        <section class="mistakes-inline" aria-labelledby="mistakes-heading" data-testid="mistakes-inline">
+            <h2 id="mistakes-heading">{format!("Before you start: {} mistakes people often make", mistakes.len())}</h2>
+            <ol>
+                {mistakes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, mistake)| view! {
+                        <li id=format!("mistake-{}", index + 1)>
+                            <details>
+                                <summary>{mistake.title}</summary>
+                                <p><strong>"Why it fails: "</strong>{mistake.why_it_fails}</p>
+                                <p><strong>"Instead: "</strong>{mistake.how_to_avoid}</p>
+                            </details>
+                        </li>
+                    })
+                    .collect_view()}
+            </ol>
+            <p><a href=format!("/mistakes/{task_id}")>"Read the full mistakes guide"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn TaskForm(task: TaskView) -> impl IntoView {
+    let mistakes = task.mistakes.clone();
+    view! {
+        <form class="task-form" method="post" action=format!("/tasks/{}", task.id) data-testid="task-form" novalidate>
+            {task
+                .fields
+                .into_iter()
+                .map(|field| {
+                    let warning = mistakes
+                        .iter()
+                        .position(|mistake| mistake.field.as_deref() == Some(field.name.as_str()))
+                        .map(|index| (index + 1, mistakes[index].title.clone()));
+                    view! { <Field field warning/> }
+                })
+                .collect_view()}
+            <p><button class="button primary" type="submit">"Send"</button></p>
+        </form>
+    }
+}
+
+/// One labelled input with its help, its expected form and, if a common mistake
+/// concerns it, a pointer to that mistake.
+#[component]
+fn Field(field: FieldSpec, warning: Option<(usize, String)>) -> impl IntoView {
+    let id = format!("field-{}", field.name);
+    let help_id = format!("{id}-help");
+    let help = [field.help.clone(), field.pattern_hint.clone().map(|hint| format!("Expected: {hint}."))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let described_by = (!help.is_empty() || warning.is_some()).then(|| help_id.clone());
+    let label = view! {
+        <label for=id.clone()>
+            {field.label.clone()}
+            {(!field.required).then(|| view! { <span class="optional">" (optional)"</span> })}
+        </label>
+    };
+    let input = match field.kind {
+        FieldKind::Textarea => EitherOf3::A(view! {
+            <textarea id=id.clone() name=field.name.clone() required=field.required
+                maxlength=field.max_length aria-describedby=described_by.clone() rows="5"></textarea>
+        }),
+        FieldKind::Select => EitherOf3::B(view! {
+            <select id=id.clone() name=field.name.clone() required=field.required aria-describedby=described_by.clone()>
+                <option value="">"Choose…"</option>
+                {field.options.iter().map(|option| view! { <option value=option.clone()>{option.clone()}</option> }).collect_view()}
+            </select>
+        }),
+        kind => EitherOf3::C(view! {
+            <input
+                id=id.clone()
+                name=field.name.clone()
+                type=input_type(kind)
+                value=(kind == FieldKind::Checkbox).then_some("yes")
+                required=field.required
+                minlength=field.min_length
+                maxlength=field.max_length
+                pattern=field.pattern.clone()
+                min=field.min.map(|min| min.to_string())
+                max=field.max.map(|max| max.to_string())
+                aria-describedby=described_by.clone()
+            />
+        }),
+    };
+    view! {
+        <div class=format!("field field-{}", input_type(field.kind))>
+            {if field.kind == FieldKind::Checkbox { Either::Left((input, label)) } else { Either::Right((label, input)) }}
+            {described_by.map(|help_id| view! {
+                <p class="field-help" id=help_id>
+                    {help}
+                    {warning.map(|(number, title)| view! {
+                        <a class="mistake-hint" href=format!("#mistake-{number}")>{format!("Common mistake: {title}")}</a>
+                    })}
+                </p>
+            })}
+        </div>
+    }
+}
+
+fn input_type(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text => "text",
+        FieldKind::Email => "email",
+        FieldKind::Date => "date",
+        FieldKind::Number => "number",
+        FieldKind::Checkbox => "checkbox",
+        FieldKind::Textarea => "textarea",
+        FieldKind::Select => "select",
+    }
+}
+
+/// The standalone "top five mistakes" guide for a task.
+#[component]
+pub fn MistakesPage() -> impl IntoView {
+    match use_task() {
+        None => Either::Left(view! { <NotFound/> }),
+        Some(task) => Either::Right(view! {
+            <Title text=format!("Top mistakes: {}", task.title)/>
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <a href="/">"Help Centre"</a>
+                <span aria-hidden="true">" › "</span>
+                <a href=format!("/tasks/{}", task.id)>{task.title.clone()}</a>
+            </nav>
+            <h1>{format!("{}: the top {} mistakes", task.title, task.mistakes.len())}</h1>
+            <p class="lede">"Most forms that come back do so for one of these reasons. Each takes a minute to avoid."</p>
+            <ol class="mistakes-guide" data-testid="mistakes-guide">
+                {task
+                    .mistakes
+                    .into_iter()
+                    .map(|mistake| view! {
+                        <li class="mistake">
+                            <h2>{mistake.title}</h2>
+                            <dl>
+                                <dt>"What people do"</dt><dd>{mistake.what_people_do}</dd>
+                                <dt>"Why it fails"</dt><dd>{mistake.why_it_fails}</dd>
+                                <dt>"How to avoid it"</dt><dd>{mistake.how_to_avoid}</dd>
+                            </dl>
+                        </li>
+                    })
+                    .collect_view()}
+            </ol>
+            <p><a class="button primary" href=format!("/tasks/{}", task.id)>{format!("Go to: {} →", task.title)}</a></p>
+        }),
+    }
+}
