@@ -2,8 +2,8 @@
 //! implements and provides as context (app/ never depends on server/).
 
 use crate::wire::{
-    ArticleView, CategoryView, ContentReport, KitView, Level, NoticeView, SiteView, TaskSummary, TaskView,
-    VisitorEvent,
+    ArticleView, CategoryView, ContentReport, KitView, Level, NoticeView, SiteView, SubmissionView,
+    TaskSummary, TaskView, VisitorEvent,
 };
 use std::sync::Arc;
 
@@ -29,6 +29,9 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn task(&self, id: &str) -> Option<TaskView>;
     /// Every notice, current or not, in the editors' order.
     fn notices(&self) -> Vec<NoticeView>;
+    /// A fresh token for one rendered task form, so sending it twice stores it once.
+    fn new_form_token(&self) -> String;
+    async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError>;
     async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError>;
 }
 

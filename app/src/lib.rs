@@ -8,6 +8,7 @@ pub mod backend;
 mod islands;
 #[cfg(feature = "ssr")]
 mod pages;
+pub mod validation;
 pub mod wire;
 
 #[cfg(feature = "ssr")]

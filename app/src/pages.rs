@@ -26,7 +26,7 @@ use kit::KitPage;
 use layout::Layout;
 use not_found::NotFound;
 use notices::NoticesPage;
-use task::{MistakesPage, TaskPage};
+use task::{MistakesPage, TaskPage, TaskSentPage};
 
 /// The HTML document around every page. The nonce the server chose for this response
 /// (if any) is handed to Leptos so its one inline module script passes the CSP.
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/editors") view=EditorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/kits/:level") view=KitPage ssr=SsrMode::Async/>
                     <Route path=path!("/tasks/:task") view=TaskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tasks/:task/sent/:reference") view=TaskSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/mistakes/:task") view=MistakesPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async/>
                 </Routes>

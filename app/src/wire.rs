@@ -125,7 +125,19 @@ pub struct ArticleView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VisitorEvent {
-    ArticleFeedback { slug: String, helpful: bool },
+    ArticleFeedback {
+        slug: String,
+        helpful: bool,
+    },
+    /// A task form came back with errors: a sign the visitor may be stuck.
+    TaskValidationFailed {
+        task: String,
+        fields: Vec<String>,
+    },
+    TaskSubmitted {
+        task: String,
+        reference: String,
+    },
 }
 
 /// One content problem as the editors' page lists it.
@@ -353,4 +365,11 @@ impl Level {
     pub fn from_visitor_choice(value: &str) -> Option<Level> {
         VISITOR_LEVELS.into_iter().find(|level| level.as_str() == value)
     }
+}
+
+/// A stored task submission, as its confirmation page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionView {
+    pub reference: String,
+    pub task_id: String,
 }

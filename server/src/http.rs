@@ -2,6 +2,7 @@
 
 mod assets;
 mod security;
+mod tasks;
 mod visitor;
 
 pub use assets::AssetBundle;
@@ -12,7 +13,7 @@ use crate::portal::Portal;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
 use std::future::Future;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/tasks/{task}", post(tasks::submit_task))
         .leptos_routes_with_context(&state, routes, provide_backend, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -72,6 +74,25 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Renders the page at the request's path with `form` in context: the way a task
+/// page with its submitted values and errors is shown again.
+async fn render_page(
+    state: &AppState,
+    form: telepath_app::validation::TaskFormState,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let backend: Backend = Arc::new(state.portal.clone());
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(backend.clone());
+            provide_context(form.clone());
+        },
+        move || shell(options.clone()),
+    );
+    render(request).await
 }
 
 async fn healthz() -> impl IntoResponse {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
 use telepath_app::wire::{
     ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticeView, SiteView,
-    TaskSummary, TaskView, VisitorEvent,
+    SubmissionView, TaskSummary, TaskView, VisitorEvent,
 };
 
 #[derive(Clone, Debug)]
@@ -89,6 +89,19 @@ impl PortalBackend for Portal {
 
     fn notices(&self) -> Vec<NoticeView> {
         self.content.snapshot().notices.iter().map(|notice| notice.view.clone()).collect()
+    }
+
+    fn new_form_token(&self) -> String {
+        let mut bytes = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        hex::encode(bytes)
+    }
+
+    async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError> {
+        let stored =
+            self.store.submission(reference).await.map_err(|error| BackendError::Store(error.to_string()))?;
+        Ok(stored
+            .map(|submission| SubmissionView { reference: submission.reference, task_id: submission.task }))
     }
 
     async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError> {

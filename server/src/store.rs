@@ -43,6 +43,25 @@ pub struct StoredEvent {
     pub occurred_at_ms: i64,
 }
 
+/// A completed task form about to be stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewSubmission {
+    pub task: String,
+    pub visitor: String,
+    pub fields: serde_json::Value,
+    /// The same key twice means the same form sent twice: stored once.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredSubmission {
+    pub reference: String,
+    pub task: String,
+    pub visitor: String,
+    pub fields: serde_json::Value,
+    pub submitted_at_ms: i64,
+}
+
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Appends an event stamped with the current time and returns its id.
@@ -50,6 +69,23 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The newest events of one kind (or of all kinds), newest first.
     async fn recent_events(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// Stores a submission under a new reference, or returns the one already stored
+    /// with the same idempotency key.
+    async fn save_submission(&self, submission: NewSubmission) -> Result<StoredSubmission, StoreError>;
+
+    async fn submission(&self, reference: &str) -> Result<Option<StoredSubmission>, StoreError>;
+}
+
+/// A reference customers can read out on the phone: no 0/O or 1/I/L to confuse.
+pub fn new_reference() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::rng();
+    let mut pick = || char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]);
+    let first: String = (0..4).map(|_| pick()).collect();
+    let second: String = (0..4).map(|_| pick()).collect();
+    format!("TP-{first}-{second}")
 }
 
 fn now_ms() -> i64 {

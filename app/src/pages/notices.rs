@@ -3,7 +3,7 @@ use crate::wire::{NoticeState, NoticeView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn now_unix() -> i64 {
+pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
@@ -36,7 +36,7 @@ pub fn NoticesPage() -> impl IntoView {
 }
 
 #[component]
-fn NoticeList(notices: Vec<NoticeView>) -> impl IntoView {
+pub fn NoticeList(notices: Vec<NoticeView>) -> impl IntoView {
     view! {
         <ul class="notice-list" data-testid="notices">
             {notices

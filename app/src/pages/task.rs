@@ -1,7 +1,8 @@
 use crate::backend::use_backend;
 use crate::pages::article::ArticleList;
 use crate::pages::not_found::NotFound;
-use crate::wire::{FieldKind, FieldSpec, MistakeView, TaskView};
+use crate::validation::TaskFormState;
+use crate::wire::{FieldKind, FieldSpec, MistakeView, NoticeState, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,11 +72,29 @@ fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView
     }
 }
 
+/// The form, with what the visitor sent and its errors when it came back.
 #[component]
 fn TaskForm(task: TaskView) -> impl IntoView {
+    let state = use_context::<TaskFormState>().unwrap_or_default();
+    let token = use_backend().new_form_token();
     let mistakes = task.mistakes.clone();
+    let labels: Vec<(String, String)> =
+        task.fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
     view! {
         <form class="task-form" method="post" action=format!("/tasks/{}", task.id) data-testid="task-form" novalidate>
+            {state.form_error.clone().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {(!state.errors.is_empty()).then(|| view! {
+                <div class="error-summary" role="alert" data-testid="error-summary" tabindex="-1">
+                    <h2>{format!("Please check {} of your answers", state.errors.len())}</h2>
+                    <ul>
+                        {state.errors.iter().map(|error| {
+                            let label = labels.iter().find(|(name, _)| name == &error.field).map(|(_, label)| label.clone()).unwrap_or_default();
+                            view! { <li><a href=format!("#field-{}", error.field)>{format!("{label}: {}", error.message)}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <input type="hidden" name="_form" value=token/>
             {task
                 .fields
                 .into_iter()
@@ -84,7 +103,9 @@ fn TaskForm(task: TaskView) -> impl IntoView {
                         .iter()
                         .position(|mistake| mistake.field.as_deref() == Some(field.name.as_str()))
                         .map(|index| (index + 1, mistakes[index].title.clone()));
-                    view! { <Field field warning/> }
+                    let value = state.values.get(&field.name).cloned().unwrap_or_default();
+                    let error = state.error_for(&field.name).map(str::to_owned);
+                    view! { <Field field warning value error/> }
                 })
                 .collect_view()}
             <p><button class="button primary" type="submit">"Send"</button></p>
@@ -95,15 +116,32 @@ fn TaskForm(task: TaskView) -> impl IntoView {
 /// One labelled input with its help, its expected form and, if a common mistake
 /// concerns it, a pointer to that mistake.
 #[component]
-fn Field(field: FieldSpec, warning: Option<(usize, String)>) -> impl IntoView {
+fn Field(
+    field: FieldSpec,
+    warning: Option<(usize, String)>,
+    value: String,
+    error: Option<String>,
+) -> impl IntoView {
     let id = format!("field-{}", field.name);
     let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let invalid = error.is_some().then_some("true");
     let help = [field.help.clone(), field.pattern_hint.clone().map(|hint| format!("Expected: {hint}."))]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let described_by = (!help.is_empty() || warning.is_some()).then(|| help_id.clone());
+    let described_by = {
+        let ids: Vec<&str> = [
+            error.as_ref().map(|_| error_id.as_str()),
+            (!help.is_empty() || warning.is_some()).then_some(help_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let error_view = error.map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> });
     let label = view! {
         <label for=id.clone()>
             {field.label.clone()}
@@ -112,13 +150,16 @@ fn Field(field: FieldSpec, warning: Option<(usize, String)>) -> impl IntoView {
     };
     let input = match field.kind {
         FieldKind::Textarea => EitherOf3::A(view! {
-            <textarea id=id.clone() name=field.name.clone() required=field.required
-                maxlength=field.max_length aria-describedby=described_by.clone() rows="5"></textarea>
+            <textarea id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
+                maxlength=field.max_length aria-describedby=described_by.clone() rows="5" inner_html=escape_text(&value)></textarea>
         }),
         FieldKind::Select => EitherOf3::B(view! {
-            <select id=id.clone() name=field.name.clone() required=field.required aria-describedby=described_by.clone()>
+            <select id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
+                aria-describedby=described_by.clone()>
                 <option value="">"Choose…"</option>
-                {field.options.iter().map(|option| view! { <option value=option.clone()>{option.clone()}</option> }).collect_view()}
+                {field.options.iter().map(|option| view! {
+                    <option value=option.clone() selected=*option == value>{option.clone()}</option>
+                }).collect_view()}
             </select>
         }),
         kind => EitherOf3::C(view! {
@@ -126,8 +167,10 @@ fn Field(field: FieldSpec, warning: Option<(usize, String)>) -> impl IntoView {
                 id=id.clone()
                 name=field.name.clone()
                 type=input_type(kind)
-                value=(kind == FieldKind::Checkbox).then_some("yes")
+                value=if kind == FieldKind::Checkbox { "yes".to_owned() } else { value.clone() }
+                checked=kind == FieldKind::Checkbox && value == "yes"
                 required=field.required
+                aria-invalid=invalid
                 minlength=field.min_length
                 maxlength=field.max_length
                 pattern=field.pattern.clone()
@@ -139,6 +182,7 @@ fn Field(field: FieldSpec, warning: Option<(usize, String)>) -> impl IntoView {
     };
     view! {
         <div class=format!("field field-{}", input_type(field.kind))>
+            {error_view}
             {if field.kind == FieldKind::Checkbox { Either::Left((input, label)) } else { Either::Right((label, input)) }}
             {described_by.map(|help_id| view! {
                 <p class="field-help" id=help_id>
@@ -150,6 +194,13 @@ fn Field(field: FieldSpec, warning: Option<(usize, String)>) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// leptos 0.8 writes a textarea's text child unescaped during SSR, so a visitor's
+/// `</textarea><script>` would end the element; the kept value is escaped here and
+/// given as inner HTML, which the browser decodes back to exactly what was typed.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn input_type(kind: FieldKind) -> &'static str {
@@ -196,5 +247,57 @@ pub fn MistakesPage() -> impl IntoView {
             </ol>
             <p><a class="button primary" href=format!("/tasks/{}", task.id)>{format!("Go to: {} →", task.title)}</a></p>
         }),
+    }
+}
+
+/// After a task is sent: its reference, what happens next and when, and the
+/// notices that concern this task.
+#[component]
+pub fn TaskSentPage() -> impl IntoView {
+    let params = use_params_map().read_untracked();
+    let (task_id, reference) =
+        (params.get("task").unwrap_or_default(), params.get("reference").unwrap_or_default());
+    let backend = use_backend();
+    view! {
+        <Suspense>
+            {move || {
+                let (backend, task_id, reference) = (backend.clone(), task_id.clone(), reference.clone());
+                Suspend::new(async move {
+                    let submission = backend.submission(&reference).await.ok().flatten().filter(|s| s.task_id == task_id);
+                    let task = backend.task(&task_id);
+                    match (submission, task) {
+                        (Some(submission), Some(task)) => {
+                            let now = crate::pages::notices::now_unix();
+                            let notices: Vec<_> = backend
+                                .notices()
+                                .into_iter()
+                                .filter(|notice| notice.state_at(now) == NoticeState::Current)
+                                .filter(|notice| notice.audience.tasks.contains(&task.id))
+                                .collect();
+                            Either::Right(view! {
+                                <Title text=format!("Sent: {}", task.title)/>
+                                <section class="confirmation" data-testid="confirmation">
+                                    <p class="confirmation-mark" aria-hidden="true">"✓"</p>
+                                    <h1>"We have your request"</h1>
+                                    <p class="lede">{format!("{} was sent.", task.title)}</p>
+                                    <p class="reference">"Your reference: "<strong data-testid="reference">{submission.reference}</strong></p>
+                                    <p class="muted">"Quote it if you contact us about this request."</p>
+                                </section>
+                                <section class="what-next" aria-labelledby="what-next-heading" data-testid="what-next">
+                                    <h2 id="what-next-heading">"What happens next"</h2>
+                                    <p>{task.what_happens_next}</p>
+                                </section>
+                                {(!notices.is_empty()).then(|| view! {
+                                    <h2>"Good to know"</h2>
+                                    <crate::pages::notices::NoticeList notices/>
+                                })}
+                                <p><a href="/">"Back to the Help Centre"</a></p>
+                            })
+                        }
+                        _ => Either::Left(view! { <NotFound/> }),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

@@ -337,3 +337,81 @@ async fn notices_page_shows_current_and_upcoming_notices_but_never_expired_ones(
     assert!(!html.contains("An old outage"), "{html}");
     assert!(html.find("Deliveries are slower") < html.find("Planned maintenance"), "now before coming up");
 }
+
+fn form_post(uri: &str, body: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, body.len())
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input() {
+    let fixture = guidance_fixture();
+    let (app, store) = app(&fixture).await;
+    let note = "%3C%2Ftextarea%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E+%26amp%3B";
+    let response = app
+        .clone()
+        .oneshot(form_post("/tasks/change-address", &format!("order=TAP-12&note={note}")))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(response).await;
+    assert!(html.contains("Please check 1 of your answers"), "{html}");
+    assert!(
+        html.contains("This doesn&#x27;t look right. Expected: TAP- and 6 digits.")
+            || html.contains("This doesn't look right. Expected: TAP- and 6 digits."),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="TAP-12""#), "the typed value is kept: {html}");
+    assert!(
+        html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;</textarea>"),
+        "kept exactly, and escaped: {html}"
+    );
+    assert!(html.contains(r#"aria-invalid="true""#), "{html}");
+
+    let hostile = app
+        .clone()
+        .oneshot(form_post("/tasks/change-address", "order=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"))
+        .await
+        .unwrap();
+    let html = text(hostile).await;
+    assert!(!html.contains("\"><script>alert(1)"), "attribute values are escaped: {html}");
+
+    let events = store.recent_events(Some("task_validation_failed"), 10).await.unwrap();
+    assert_eq!(events[0].payload, serde_json::json!({ "task": "change-address", "fields": ["order"] }));
+}
+
+#[tokio::test]
+async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double_submit_stores_one() {
+    let fixture = guidance_fixture();
+    fixture.write(
+        "notices/tasks.md",
+        "+++\ntitle = \"Parcels are slower this week\"\nseverity = \"info\"\nstarts = 2020-01-01T00:00:00Z\nends = 2099-01-01T00:00:00Z\n[audience]\ntasks = [\"change-address\"]\n+++\nTwo extra days.\n",
+    );
+    let (app, store) = app(&fixture).await;
+    let body = "_form=0123456789abcdef0123456789abcdef&order=TAP-204518&note=Leave+it+with+the+neighbour";
+    let first = app.clone().oneshot(form_post("/tasks/change-address", body)).await.unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let location = header_value(&first, "location").to_owned();
+    assert!(location.starts_with("/tasks/change-address/sent/TP-"), "{location}");
+
+    let again = app.clone().oneshot(form_post("/tasks/change-address", body)).await.unwrap();
+    assert_eq!(header_value(&again, "location"), location, "the same form sent twice is one request");
+
+    let page = text(get(&app, &location).await).await;
+    let reference = location.rsplit('/').next().unwrap();
+    assert!(page.contains(reference), "{page}");
+    assert!(page.contains("We update the parcel within 1 business day."), "{page}");
+    assert!(page.contains("Parcels are slower this week"), "notices for this task: {page}");
+    assert!(!page.contains("Deliveries are slower"), "notices for everyone else stay on their pages: {page}");
+
+    let stored = store.submission(reference).await.unwrap().unwrap();
+    assert_eq!(
+        stored.fields,
+        serde_json::json!({ "order": "TAP-204518", "note": "Leave it with the neighbour" })
+    );
+    assert_eq!(get(&app, "/tasks/change-address/sent/TP-FAKE-FAKE").await.status(), StatusCode::NOT_FOUND);
+}

@@ -1,4 +1,6 @@
-use super::{NewEvent, Store, StoreError, StoredEvent, now_ms};
+use super::{
+    NewEvent, NewSubmission, Store, StoreError, StoredEvent, StoredSubmission, new_reference, now_ms,
+};
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -69,6 +71,56 @@ impl Store for SqliteStore {
             })
             .collect()
     }
+
+    async fn save_submission(&self, submission: NewSubmission) -> Result<StoredSubmission, StoreError> {
+        let fields = serde_json::to_string(&submission.fields)?;
+        let inserted = sqlx::query(
+            "INSERT INTO task_submissions (reference, task, visitor, fields, idempotency_key, submitted_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(new_reference())
+        .bind(&submission.task)
+        .bind(&submission.visitor)
+        .bind(&fields)
+        .bind(&submission.idempotency_key)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        let row = if inserted.rows_affected() == 1 {
+            sqlx::query(SUBMISSION_COLUMNS_BY_ROWID)
+                .bind(inserted.last_insert_rowid())
+                .fetch_one(&self.pool)
+                .await?
+        } else {
+            sqlx::query(SUBMISSION_COLUMNS_BY_KEY)
+                .bind(&submission.idempotency_key)
+                .fetch_one(&self.pool)
+                .await?
+        };
+        submission_from_row(&row)
+    }
+
+    async fn submission(&self, reference: &str) -> Result<Option<StoredSubmission>, StoreError> {
+        let row =
+            sqlx::query(SUBMISSION_COLUMNS_BY_REFERENCE).bind(reference).fetch_optional(&self.pool).await?;
+        row.as_ref().map(submission_from_row).transpose()
+    }
+}
+
+const SUBMISSION_COLUMNS_BY_ROWID: &str =
+    "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE id = ?";
+const SUBMISSION_COLUMNS_BY_KEY: &str = "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE idempotency_key = ?";
+const SUBMISSION_COLUMNS_BY_REFERENCE: &str =
+    "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE reference = ?";
+
+fn submission_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredSubmission, StoreError> {
+    Ok(StoredSubmission {
+        reference: row.try_get("reference")?,
+        task: row.try_get("task")?,
+        visitor: row.try_get("visitor")?,
+        fields: serde_json::from_str(row.try_get::<&str, _>("fields")?)?,
+        submitted_at_ms: row.try_get("submitted_at_ms")?,
+    })
 }
 
 #[cfg(test)]
@@ -93,6 +145,29 @@ mod tests {
         assert!(page_views[0].id > page_views[1].id);
         assert_eq!(page_views[0].payload, json!({ "slug": "refunds" }));
         assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_submission_gets_a_reference_and_a_repeated_key_stores_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("telepath.sqlite3")).await.unwrap();
+        let submission = NewSubmission {
+            task: "request-a-refund".into(),
+            visitor: "v".into(),
+            fields: json!({ "amount": "29.00" }),
+            idempotency_key: Some("form-1".into()),
+        };
+        let first = store.save_submission(submission.clone()).await.unwrap();
+        assert!(first.reference.starts_with("TP-") && first.reference.len() == 12, "{}", first.reference);
+        let again = store.save_submission(submission.clone()).await.unwrap();
+        assert_eq!(again, first, "the double submit returns the first record");
+        let other = store
+            .save_submission(NewSubmission { idempotency_key: Some("form-2".into()), ..submission })
+            .await
+            .unwrap();
+        assert_ne!(other.reference, first.reference);
+        assert_eq!(store.submission(&first.reference).await.unwrap(), Some(first));
+        assert_eq!(store.submission("TP-NOPE-NOPE").await.unwrap(), None);
     }
 
     #[tokio::test]

@@ -1,0 +1,202 @@
+//! The rules a task form's fields are checked against. The server applies them to
+//! every submission whatever the browser did; the same code can run in the browser.
+
+use crate::wire::{FieldKind, FieldSpec};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A value that broke one of its field's rules, in words a customer understands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// What a visitor sent in a task form that came back with errors: shown again with
+/// the errors beside the fields, nothing they typed lost.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskFormState {
+    pub values: HashMap<String, String>,
+    pub errors: Vec<FieldError>,
+    /// Set when the form was fine but could not be stored.
+    pub form_error: Option<String>,
+}
+
+impl TaskFormState {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|error| error.field == field).map(|error| error.message.as_str())
+    }
+}
+
+/// Checks `values` (field name → trimmed text) against `fields`; one error per field at most.
+pub fn validate_fields(fields: &[FieldSpec], values: &HashMap<String, String>) -> Vec<FieldError> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            let value = values.get(&field.name).map_or("", |value| value.trim());
+            check_field(field, value).map(|message| FieldError { field: field.name.clone(), message })
+        })
+        .collect()
+}
+
+fn check_field(field: &FieldSpec, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return field.required.then(|| match field.kind {
+            FieldKind::Checkbox => "Please tick this box to confirm.".to_owned(),
+            FieldKind::Select => "Please choose one of the options.".to_owned(),
+            _ => format!("Please fill in “{}”.", field.label),
+        });
+    }
+    let characters = value.chars().count();
+    if let Some(max) = field.max_length
+        && characters > max as usize
+    {
+        return Some(format!("Please keep this to {max} characters or fewer (it has {characters})."));
+    }
+    if let Some(min) = field.min_length
+        && characters < min as usize
+    {
+        return Some(format!("Please write at least {min} characters."));
+    }
+    match field.kind {
+        FieldKind::Email if !looks_like_email(value) => {
+            return Some("Please enter an email address like name@example.com.".to_owned());
+        }
+        FieldKind::Date if !is_iso_date(value) => {
+            return Some("Please enter a date like 2026-11-23.".to_owned());
+        }
+        FieldKind::Select if !field.options.iter().any(|option| option == value) => {
+            return Some("Please choose one of the options.".to_owned());
+        }
+        FieldKind::Checkbox if value != "yes" => return Some("Please tick this box to confirm.".to_owned()),
+        FieldKind::Number => match value.parse::<f64>() {
+            Err(_) => return Some("Please enter a number, using digits.".to_owned()),
+            Ok(number) if field.min.is_some_and(|min| number < min) => {
+                return Some(format!("Please enter {} or more.", field.min.unwrap_or_default()));
+            }
+            Ok(number) if field.max.is_some_and(|max| number > max) => {
+                return Some(format!("Please enter {} or less.", field.max.unwrap_or_default()));
+            }
+            Ok(_) => {}
+        },
+        _ => {}
+    }
+    if let Some(pattern) = &field.pattern {
+        // Content checks reject invalid patterns, so one that fails to compile here
+        // can only come from a stale snapshot; accept the value rather than block people.
+        let matches = regex_lite::Regex::new(pattern).map_or(true, |regex| regex.is_match(value));
+        if !matches {
+            return Some(match &field.pattern_hint {
+                Some(hint) => format!("This doesn't look right. Expected: {hint}."),
+                None => "This doesn't look right. Please check it.".to_owned(),
+            });
+        }
+    }
+    None
+}
+
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+}
+
+fn is_iso_date(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('-').collect();
+    let [year, month, day] = parts.as_slice() else { return false };
+    let number = |text: &str, len: usize| {
+        (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!((number(year, 4), number(month, 2), number(day, 2)), (Some(_), Some(1..=12), Some(1..=31)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(kind: FieldKind) -> FieldSpec {
+        FieldSpec {
+            name: "f".into(),
+            label: "Order number".into(),
+            kind,
+            help: None,
+            required: true,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            pattern_hint: None,
+            options: vec!["Monthly".into(), "Yearly".into()],
+            min: Some(1.0),
+            max: Some(100.0),
+        }
+    }
+
+    fn check(field: &FieldSpec, value: &str) -> Option<String> {
+        let values = HashMap::from([("f".to_owned(), value.to_owned())]);
+        validate_fields(std::slice::from_ref(field), &values).pop().map(|error| error.message)
+    }
+
+    #[test]
+    fn every_rule_gives_a_plain_message_and_good_values_pass() {
+        let mut patterned = field(FieldKind::Text);
+        patterned.pattern = Some("^TAP-[0-9]{6}$".into());
+        patterned.pattern_hint = Some("TAP- and 6 digits, e.g. TAP-204518".into());
+        let mut limited = field(FieldKind::Textarea);
+        limited.max_length = Some(5);
+        limited.min_length = Some(2);
+        let mut optional = field(FieldKind::Email);
+        optional.required = false;
+        let (date, select, checkbox, number) = (
+            field(FieldKind::Date),
+            field(FieldKind::Select),
+            field(FieldKind::Checkbox),
+            field(FieldKind::Number),
+        );
+
+        let cases: Vec<(&FieldSpec, &str, Option<&str>)> = vec![
+            (&patterned, "", Some("Please fill in “Order number”.")),
+            (&patterned, "   ", Some("Please fill in “Order number”.")),
+            (
+                &patterned,
+                "TAP-12345",
+                Some("This doesn't look right. Expected: TAP- and 6 digits, e.g. TAP-204518."),
+            ),
+            (&patterned, " TAP-204518 ", None),
+            (&limited, "abcdef", Some("Please keep this to 5 characters or fewer (it has 6).")),
+            (&limited, "a", Some("Please write at least 2 characters.")),
+            (&limited, "éééé", None),
+            (&optional, "", None),
+            (&optional, "maya@", Some("Please enter an email address like name@example.com.")),
+            (&optional, "maya@rivera.studio", None),
+            (&date, "23/11/2026", Some("Please enter a date like 2026-11-23.")),
+            (&date, "2026-13-01", Some("Please enter a date like 2026-11-23.")),
+            (&date, "2026-11-23", None),
+            (&select, "Weekly", Some("Please choose one of the options.")),
+            (&select, "", Some("Please choose one of the options.")),
+            (&select, "Yearly", None),
+            (&checkbox, "", Some("Please tick this box to confirm.")),
+            (&checkbox, "on", Some("Please tick this box to confirm.")),
+            (&checkbox, "yes", None),
+            (&number, "ten", Some("Please enter a number, using digits.")),
+            (&number, "0", Some("Please enter 1 or more.")),
+            (&number, "101", Some("Please enter 100 or less.")),
+            (&number, "42", None),
+        ];
+        for (field, value, expected) in cases {
+            assert_eq!(check(field, value).as_deref(), expected, "{:?} {value:?}", field.kind);
+        }
+    }
+
+    #[test]
+    fn values_for_fields_the_form_does_not_have_are_ignored() {
+        let values =
+            HashMap::from([("f".to_owned(), "Yearly".to_owned()), ("admin".to_owned(), "true".to_owned())]);
+        assert_eq!(validate_fields(&[field(FieldKind::Select)], &values), []);
+    }
+}

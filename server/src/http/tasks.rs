@@ -1,0 +1,97 @@
+//! Sending a task form: every field checked on the server whatever the browser did,
+//! errors shown beside the fields with the input kept, a stored submission answered
+//! with its reference.
+
+use super::{AppState, MAX_REQUEST_BODY_BYTES, render_page};
+use crate::store::NewSubmission;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use telepath_app::backend::{PortalBackend, VisitorId};
+use telepath_app::validation::{TaskFormState, validate_fields};
+use telepath_app::wire::VisitorEvent;
+
+/// The hidden field carrying the rendered form's one-time token.
+pub const FORM_TOKEN_FIELD: &str = "_form";
+
+pub async fn submit_task(
+    State(state): State<AppState>,
+    Path(task_id): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "This form is too large to send. Please shorten your answers.",
+        )
+            .into_response();
+    };
+    let page_request = || Request::from_parts(parts.clone(), Body::empty());
+    let snapshot = state.portal.content.snapshot();
+    let Some(task) = snapshot.tasks.get(&task_id) else {
+        return render_page(&state, TaskFormState::default(), page_request()).await;
+    };
+
+    // Malformed bodies decode as nothing sent: every required field then says so.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let token = pairs
+        .iter()
+        .find(|(name, _)| name == FORM_TOKEN_FIELD)
+        .map(|(_, value)| value.clone())
+        .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()));
+    let values: HashMap<String, String> = pairs
+        .into_iter()
+        .filter(|(name, _)| task.fields.iter().any(|field| &field.name == name))
+        .map(|(name, value)| (name, value.trim().to_owned()))
+        .collect();
+    let visitor = parts.extensions.get::<VisitorId>().cloned().unwrap_or_else(|| VisitorId("unknown".into()));
+
+    let errors = validate_fields(&task.fields, &values);
+    if !errors.is_empty() {
+        let fields = errors.iter().map(|error| error.field.clone()).collect();
+        record(&state, &visitor, VisitorEvent::TaskValidationFailed { task: task_id.clone(), fields }).await;
+        let form = TaskFormState { values, errors, form_error: None };
+        let mut response = render_page(&state, form, page_request()).await;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
+    }
+
+    let submission = NewSubmission {
+        task: task_id.clone(),
+        visitor: visitor.0.clone(),
+        fields: serde_json::to_value(&values).unwrap_or_default(),
+        idempotency_key: token,
+    };
+    match state.portal.store.save_submission(submission).await {
+        Ok(stored) => {
+            let event =
+                VisitorEvent::TaskSubmitted { task: task_id.clone(), reference: stored.reference.clone() };
+            record(&state, &visitor, event).await;
+            Redirect::to(&format!("/tasks/{task_id}/sent/{}", stored.reference)).into_response()
+        }
+        Err(error) => {
+            tracing::error!(task = %task_id, "storing a task submission failed: {error}");
+            let form = TaskFormState {
+                values,
+                errors: Vec::new(),
+                form_error: Some(
+                    "We couldn't send your request just now. Your answers are still here; please try again in a minute."
+                        .into(),
+                ),
+            };
+            let mut response = render_page(&state, form, page_request()).await;
+            *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+            response
+        }
+    }
+}
+
+async fn record(state: &AppState, visitor: &VisitorId, event: VisitorEvent) {
+    if let Err(error) = state.portal.record_event(visitor, event).await {
+        tracing::warn!("recording a task event failed: {error}");
+    }
+}
