@@ -182,8 +182,11 @@ fn Field(
     };
     view! {
         <div class=format!("field field-{}", input_type(field.kind))>
-            {error_view}
-            {if field.kind == FieldKind::Checkbox { Either::Left((input, label)) } else { Either::Right((label, input)) }}
+            {if field.kind == FieldKind::Checkbox {
+                Either::Left((error_view, input, label))
+            } else {
+                Either::Right((label, error_view, input))
+            }}
             {described_by.map(|help_id| view! {
                 <p class="field-help" id=help_id>
                     {help}
