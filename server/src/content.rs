@@ -43,4 +43,6 @@ pub enum ContentError {
     },
 }
 #[cfg(test)]
+mod robustness;
+#[cfg(test)]
 mod tests;
