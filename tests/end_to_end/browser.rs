@@ -188,3 +188,59 @@ async fn without_javascript_the_same_journey_reaches_the_article_and_the_vote_st
     assert_eq!(event.payload, json!({ "slug": FIXTURE_ARTICLE, "helpful": false }));
     server.stop().await.unwrap();
 }
+
+/// Markdown and HTML that try every way we know to run script in a page.
+const HOSTILE_CORPUS: &[&str] = &[
+    "<script>window.__xss = 1; alert(1)</script>",
+    // The picture exists but is not an image, so an onerror that survived would fire.
+    "<img src=\"/media/logo.txt\" onerror=\"window.__xss = 1\">",
+    "[click](javascript:window.__xss=1)",
+    "[click](JaVaScRiPt:window.__xss=1)",
+    "<a href=\"jav&#x09;ascript:window.__xss=1\">tab</a>",
+    "![x](javascript:window.__xss=1)",
+    "<svg><script>window.__xss = 1</script></svg>",
+    "<svg onload=\"window.__xss = 1\"></svg>",
+    "<math><mtext><table><mglyph><style><img src=\"/media/logo.txt\" onerror=\"window.__xss = 1\">",
+    "<iframe srcdoc=\"<script>parent.__xss = 1</script>\"></iframe>",
+    "<a href=\"data:text/html,<script>alert(1)</script>\">data</a>",
+    "<details open ontoggle=\"window.__xss = 1\"><summary>x</summary></details>",
+    "<object data=\"javascript:window.__xss=1\"></object>",
+    "<noscript><p title=\"</noscript><img src=/media/logo.txt onerror=window.__xss=1>\"></noscript>",
+    "<form><button formaction=\"javascript:window.__xss=1\">go</button></form>",
+    "<input autofocus onfocus=\"window.__xss = 1\">",
+    "<video><source onerror=\"window.__xss = 1\"></video>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__xss=1\">",
+    "<base href=\"javascript:/\">",
+    "<style>body { background: url(javascript:window.__xss=1) }</style>",
+    "<div style=\"background:url(javascript:window.__xss=1)\">styled</div>",
+    "```\n</code></pre><script>window.__xss = 1</script>\n```",
+    "<a href=\"#\" onclick=\"window.__xss = 1\" data-testid=\"hostile-link\">click me</a>",
+];
+
+#[tokio::test]
+async fn hostile_markdown_and_html_never_run_script_in_a_real_browser() {
+    let fixture = Fixture::new();
+    let body = format!("## Hostile\n\n{}\n", HOSTILE_CORPUS.join("\n\n"));
+    fixture.write(
+        "articles/invoices/hostile.md",
+        &telepath_server::testing::article("Hostile", "all", "reference", &[], &body),
+    );
+    let server = TestServer::start(fixture).await;
+    let page = server.url("/articles/hostile");
+    Browser::run(true, |client| async move {
+        client.goto(&page).await.unwrap();
+        client.wait().at_most(WAIT).for_element(Locator::Css("[data-testid=feedback][data-hydrated=yes]")).await.unwrap();
+        for link in client.find_all(Locator::Css(".article-body a")).await.unwrap() {
+            link.click().await.unwrap();
+        }
+        assert!(client.get_alert_text().await.is_err(), "no dialog opened");
+        let ran = client
+            .execute("return [window.__xss, document.querySelectorAll('.article-body script, .article-body iframe, .article-body [onerror], .article-body [onclick], .article-body a[href^=\"javascript\"]').length]", vec![])
+            .await
+            .unwrap();
+        assert_eq!(ran, json!([null, 0]), "nothing hostile ran or survived");
+        assert!(client.current_url().await.unwrap().path().starts_with("/articles/hostile"));
+    })
+    .await;
+    server.stop().await.unwrap();
+}
