@@ -17,7 +17,10 @@ mod watcher;
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
 pub use kits::{KIT_THINGS, Kit};
-pub use library::{Article, Category, ContentLibrary, ContentSnapshot, SiteSettings, load_snapshot};
+pub use library::{
+    Article, Category, ContentLibrary, ContentSnapshot, LoadProgress, SiteSettings, load_snapshot,
+    load_snapshot_with_progress,
+};
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
 pub use notices::{Notice, unix_seconds};
 pub use tasks::{TASK_MISTAKES, Task};

@@ -2,10 +2,11 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use telepath_server::config::{Config, Overrides};
-use telepath_server::content::{Severity, load_snapshot};
+use telepath_server::content::{LoadProgress, Severity, load_snapshot_with_progress};
 
 #[derive(Parser)]
 #[command(
@@ -132,8 +133,27 @@ async fn shutdown_signal() {
     }
 }
 
+/// Trees at least this large get a progress bar.
+const LARGE_TREE_ARTICLES: usize = 500;
+
 fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
-    let snapshot = load_snapshot(&config.content_dir)?;
+    let bar = indicatif::ProgressBar::hidden();
+    let mut on_progress = |progress: LoadProgress| {
+        // Small trees check in a blink; a bar would only flicker.
+        if progress.done == 1 && progress.total >= LARGE_TREE_ARTICLES && std::io::stderr().is_terminal() {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(progress.total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "checking {bar:40} {pos}/{len} articles, {per_sec}, {eta} left",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+        bar.set_position(progress.done as u64);
+    };
+    let snapshot = load_snapshot_with_progress(&config.content_dir, &mut on_progress)?;
+    bar.finish_and_clear();
     #[allow(clippy::print_stdout, reason = "the diagnostics are the command's output")]
     match format {
         Format::Human => {

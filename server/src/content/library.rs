@@ -248,12 +248,34 @@ fn keep_last_good(previous: &ContentSnapshot, next: &mut ContentSnapshot) {
     next.categories.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.title.cmp(&b.title)));
 }
 
+/// How far a load has got, in articles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Reads every file under `root` and collects all problems instead of stopping at the first.
 pub fn load_snapshot(root: &Path) -> Result<ContentSnapshot, ContentError> {
+    load_snapshot_with_progress(root, &mut |_| {})
+}
+
+/// `load_snapshot`, telling `on_progress` after each article (for progress bars on
+/// large trees).
+pub fn load_snapshot_with_progress(
+    root: &Path,
+    on_progress: &mut dyn FnMut(LoadProgress),
+) -> Result<ContentSnapshot, ContentError> {
     let unreadable = |source| ContentError::Unreadable { path: root.to_owned(), source };
     let canonical_root = root.canonicalize().map_err(unreadable)?;
-    let mut loader =
-        Loader { root, canonical_root, snapshot: ContentSnapshot::default(), references: Vec::new() };
+    let mut loader = Loader {
+        root,
+        canonical_root,
+        snapshot: ContentSnapshot::default(),
+        references: Vec::new(),
+        progress: LoadProgress { done: 0, total: 0 },
+        on_progress,
+    };
 
     loader.load_site();
     let articles_dir = root.join("articles");
@@ -267,6 +289,11 @@ pub fn load_snapshot(root: &Path) -> Result<ContentSnapshot, ContentError> {
         }
     };
     category_dirs.sort();
+    loader.progress.total = category_dirs
+        .iter()
+        .flat_map(|dir| loader.markdown_files(dir))
+        .filter(|path| path.file_name() != Some("_index.md".as_ref()))
+        .count();
     for dir in category_dirs {
         loader.load_category(&dir);
     }
@@ -286,6 +313,8 @@ pub(super) struct Loader<'a> {
     canonical_root: PathBuf,
     pub snapshot: ContentSnapshot,
     references: Vec<Reference>,
+    progress: LoadProgress,
+    on_progress: &'a mut dyn FnMut(LoadProgress),
 }
 
 /// A name in one file that must match another file, checked once everything is loaded.
@@ -444,6 +473,8 @@ impl Loader<'_> {
 
         let mut article_slugs = Vec::new();
         for path in files {
+            self.progress.done += 1;
+            (self.on_progress)(self.progress);
             if let Some(article) = self.load_article(&slug, &path) {
                 article_slugs.push(article.slug.clone());
                 self.snapshot.articles.insert(article.slug.clone(), article);

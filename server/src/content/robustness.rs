@@ -1,8 +1,8 @@
 //! The front matter + markdown pipeline never panics, whatever an editor saves.
 
 use super::front_matter::{ArticleFrontMatter, parse_document};
-use super::sections::split_level_sections;
 use super::markdown::{MarkdownRenderer, render_markdown};
+use super::sections::split_level_sections;
 use proptest::prelude::*;
 use std::path::Path;
 
