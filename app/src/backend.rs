@@ -2,8 +2,8 @@
 //! implements and provides as context (app/ never depends on server/).
 
 use crate::wire::{
-    ArticleView, CategoryView, ContentReport, KitView, Level, NoticeView, SiteView, SubmissionView,
-    TaskSummary, TaskView, VisitorEvent,
+    ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticeView, SiteView,
+    SubmissionView, TaskSummary, TaskView, VisitorEvent,
 };
 use std::sync::Arc;
 
@@ -24,6 +24,8 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn category(&self, slug: &str) -> Option<CategoryView>;
     fn article(&self, slug: &str) -> Option<ArticleView>;
     fn content_report(&self) -> ContentReport;
+    /// In development mode, the problems in the article's file; otherwise none.
+    fn article_diagnostics(&self, slug: &str) -> Vec<DiagnosticView>;
     fn kit(&self, level: Level) -> Option<KitView>;
     fn tasks(&self) -> Vec<TaskSummary>;
     fn task(&self, id: &str) -> Option<TaskView>;

@@ -82,6 +82,18 @@ pub struct SiteView {
     pub product_name: String,
     pub tagline: String,
     pub support_hours: String,
+    pub support_time_zone: String,
+    pub level_question: String,
+    /// Newcomer, technical, expert, in that order.
+    pub levels: Vec<LevelWording>,
+}
+
+/// How the site offers one level to visitors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LevelWording {
+    pub level: Level,
+    pub choice: String,
+    pub description: String,
 }
 
 /// An article as listed on the home and category pages.

@@ -18,6 +18,8 @@ pub struct Config {
     pub site_dir: PathBuf,
     /// How long a shutdown waits for open requests before giving up on them.
     pub shutdown_timeout: Duration,
+    /// For editors previewing locally: pages show their file's diagnostics in an overlay.
+    pub development: bool,
 }
 
 impl Default for Config {
@@ -28,6 +30,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             site_dir: PathBuf::from("target/site"),
             shutdown_timeout: Duration::from_secs(10),
+            development: false,
         }
     }
 }
@@ -55,6 +58,7 @@ struct ConfigFile {
     data: Option<PathBuf>,
     site: Option<PathBuf>,
     shutdown_timeout_secs: Option<u64>,
+    development: Option<bool>,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -64,6 +68,7 @@ pub struct Overrides {
     pub content_dir: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
     pub site_dir: Option<PathBuf>,
+    pub development: bool,
 }
 
 impl Config {
@@ -86,6 +91,7 @@ impl Config {
                 config.content_dir = parsed.content.unwrap_or(config.content_dir);
                 config.data_dir = parsed.data.unwrap_or(config.data_dir);
                 config.site_dir = parsed.site.unwrap_or(config.site_dir);
+                config.development = parsed.development.unwrap_or(config.development);
                 if let Some(seconds) = parsed.shutdown_timeout_secs {
                     config.shutdown_timeout = Duration::from_secs(seconds);
                 }
@@ -102,6 +108,19 @@ impl Config {
                 "TELEPATH_CONTENT" => config.content_dir = PathBuf::from(value),
                 "TELEPATH_DATA" => config.data_dir = PathBuf::from(value),
                 "TELEPATH_SITE" => config.site_dir = PathBuf::from(value),
+                "TELEPATH_DEVELOPMENT" => {
+                    config.development = match value.as_str() {
+                        "1" | "true" | "yes" => true,
+                        "0" | "false" | "no" => false,
+                        _ => {
+                            return Err(ConfigError::InvalidValue {
+                                key: key.clone(),
+                                value: value.clone(),
+                                expected: "true or false",
+                            });
+                        }
+                    }
+                }
                 "TELEPATH_SHUTDOWN_TIMEOUT_SECS" => {
                     let seconds = value.parse().map_err(|_| ConfigError::InvalidValue {
                         key: key.clone(),
@@ -120,6 +139,7 @@ impl Config {
         config.content_dir = overrides.content_dir.unwrap_or(config.content_dir);
         config.data_dir = overrides.data_dir.unwrap_or(config.data_dir);
         config.site_dir = overrides.site_dir.unwrap_or(config.site_dir);
+        config.development |= overrides.development;
         Ok(config)
     }
 

@@ -77,7 +77,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .build();
     Ok(AppState {
         leptos_options,
-        portal: Portal { content, store: Arc::new(store) },
+        portal: Portal { content, store: Arc::new(store), development: config.development },
         content_watcher,
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,

@@ -38,6 +38,10 @@ enum Command {
         /// Built browser bundle [default: ./target/site; env: TELEPATH_SITE]
         #[arg(long)]
         site: Option<PathBuf>,
+        /// Show each page's content problems in an overlay, for editors previewing
+        /// locally [env: TELEPATH_DEVELOPMENT=true]
+        #[arg(long)]
+        dev: bool,
     },
     /// Check the content and print every problem found, like a compiler.
     Check {
@@ -58,8 +62,9 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { listen, content, data, site } => {
-            let overrides = Overrides { listen, content_dir: content, data_dir: data, site_dir: site };
+        Command::Serve { listen, content, data, site, dev } => {
+            let overrides =
+                Overrides { listen, content_dir: content, data_dir: data, site_dir: site, development: dev };
             load_config(&cli.config, overrides).and_then(run_server)
         }
         Command::Check { content, format } => {

@@ -1,7 +1,7 @@
 //! The server's side of the app's `PortalBackend` trait: pages and server functions
 //! read content and record events through this.
 
-use crate::content::{ContentLibrary, Severity};
+use crate::content::{ContentLibrary, Diagnostic, Severity};
 use crate::store::{NewEvent, Store};
 use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
@@ -14,6 +14,8 @@ use telepath_app::wire::{
 pub struct Portal {
     pub content: Arc<ContentLibrary>,
     pub store: Arc<dyn Store>,
+    /// Pages show their content problems to the editor previewing them.
+    pub development: bool,
 }
 
 #[async_trait::async_trait]
@@ -35,6 +37,20 @@ impl PortalBackend for Portal {
 
     fn article(&self, slug: &str) -> Option<ArticleView> {
         self.content.snapshot().article_view(slug)
+    }
+
+    fn article_diagnostics(&self, slug: &str) -> Vec<DiagnosticView> {
+        if !self.development {
+            return Vec::new();
+        }
+        let snapshot = self.content.snapshot();
+        let Some(article) = snapshot.articles.get(slug) else { return Vec::new() };
+        snapshot
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.path == article.source)
+            .map(diagnostic_view)
+            .collect()
     }
 
     fn content_report(&self) -> ContentReport {
@@ -117,5 +133,15 @@ impl PortalBackend for Portal {
             .await
             .map(drop)
             .map_err(|error| BackendError::Store(error.to_string()))
+    }
+}
+
+fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
+    DiagnosticView {
+        location: format!("{}:{}:{}", diagnostic.path.display(), diagnostic.line, diagnostic.column),
+        is_error: diagnostic.severity == Severity::Error,
+        code: diagnostic.code.to_owned(),
+        message: diagnostic.message.clone(),
+        help: diagnostic.help.clone(),
     }
 }

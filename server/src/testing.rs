@@ -68,6 +68,7 @@ impl Fixture {
             data_dir: self.dir.path().join("data"),
             site_dir: site_dir.to_owned(),
             shutdown_timeout: Duration::from_secs(5),
+            development: false,
         }
     }
 }

@@ -13,9 +13,18 @@ pub fn ArticlePage() -> impl IntoView {
     // Set when a visitor without JavaScript has just answered "Was this helpful?".
     let answered =
         use_query_map().read_untracked().get("helpful").and_then(|value| value.parse::<bool>().ok());
-    match use_backend().article(&slug) {
+    let backend = use_backend();
+    let problems = backend.article_diagnostics(&slug);
+    match backend.article(&slug) {
         None => Either::Left(view! { <NotFound/> }),
         Some(article) => Either::Right(view! {
+            {(!problems.is_empty()).then(|| view! {
+                <aside class="dev-overlay" role="status" data-testid="dev-overlay" aria-labelledby="dev-overlay-heading">
+                    <h2 id="dev-overlay-heading">"This article's file has problems"</h2>
+                    <p>"Development mode: customers see the last good version and never this box."</p>
+                    <crate::pages::editors::DiagnosticList diagnostics=problems/>
+                </aside>
+            })}
             <Title text=article.title.clone()/>
             <Meta name="description" content=article.summary.clone()/>
             <nav class="breadcrumbs" aria-label="Breadcrumb">

@@ -1,4 +1,5 @@
 use crate::backend::use_backend;
+use crate::wire::DiagnosticView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,26 +29,31 @@ pub fn EditorsPage() -> impl IntoView {
         {if clean {
             view! { <p class="callout tip">"Everything checks out. Customers see exactly what is in content/."</p> }.into_any()
         } else {
-            view! {
-                <ul class="diagnostics" data-testid="diagnostics">
-                    {report
-                        .diagnostics
-                        .into_iter()
-                        .map(|diagnostic| {
-                            let severity = if diagnostic.is_error { "error" } else { "warning" };
-                            view! {
-                                <li class=format!("diagnostic {severity}")>
-                                    <code class="location">{diagnostic.location}</code>
-                                    <span class="severity">{format!("{severity}[{}]", diagnostic.code)}</span>
-                                    <span class="message">{diagnostic.message}</span>
-                                    {diagnostic.help.map(|help| view! { <span class="help">"Fix: "{help}</span> })}
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            }
+            view! { <DiagnosticList diagnostics=report.diagnostics/> }
             .into_any()
         }}
+    }
+}
+
+/// Content problems, each located like a compiler error with its fix.
+#[component]
+pub fn DiagnosticList(diagnostics: Vec<DiagnosticView>) -> impl IntoView {
+    view! {
+        <ul class="diagnostics" data-testid="diagnostics">
+            {diagnostics
+                .into_iter()
+                .map(|diagnostic| {
+                    let severity = if diagnostic.is_error { "error" } else { "warning" };
+                    view! {
+                        <li class=format!("diagnostic {severity}")>
+                            <code class="location">{diagnostic.location}</code>
+                            <span class="severity">{format!("{severity}[{}]", diagnostic.code)}</span>
+                            <span class="message">{diagnostic.message}</span>
+                            {diagnostic.help.map(|help| view! { <span class="help">"Fix: "{help}</span> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }

@@ -15,20 +15,18 @@ pub fn HomePage() -> impl IntoView {
             <h1>{format!("How can we help with {}?", site.product_name)}</h1>
             <p class="lede">{site.tagline}</p>
         </section>
-        <h2 class="section-title">"Start here"</h2>
+        <h2 class="section-title">{site.level_question}</h2>
         <div class="start-here" data-testid="start-here">
-            <a class="start-card" href="/kits/newcomer">
-                <strong>"I'm new"</strong>
-                "Five things to know on your first day."
-            </a>
-            <a class="start-card" href="/kits/technical">
-                <strong>"I'm somewhat technical"</strong>
-                "Bank feeds, exports, reminders and your team."
-            </a>
-            <a class="start-card" href="/kits/expert">
-                <strong>"I'm an expert"</strong>
-                "API keys, webhooks, limits and automation."
-            </a>
+            {site
+                .levels
+                .into_iter()
+                .map(|wording| view! {
+                    <a class="start-card" href=format!("/kits/{}", wording.level)>
+                        <strong>{wording.choice}</strong>
+                        {wording.description}
+                    </a>
+                })
+                .collect_view()}
         </div>
         {(!tasks.is_empty()).then(|| view! {
             <h2 class="section-title">"Do it yourself"</h2>

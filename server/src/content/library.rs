@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, BodyPart, CategoryView, Level, LevelSection, SiteView, TaskView, TocEntry,
+    ArticleSummary, ArticleView, BodyPart, CategoryView, Level, LevelSection, LevelWording, SiteView,
+    TaskView, TocEntry,
 };
 
 /// Larger files are refused: no help article needs a megabyte of markdown, and the
@@ -26,6 +27,55 @@ pub struct SiteSettings {
     pub product_name: String,
     pub tagline: String,
     pub support_hours: String,
+    /// IANA name, e.g. `America/New_York`: the zone support hours are given in.
+    #[serde(default = "SiteSettings::default_time_zone")]
+    pub support_time_zone: String,
+    /// The one-line question that asks a first-time visitor their level.
+    #[serde(default = "SiteSettings::default_level_question")]
+    pub level_question: String,
+    #[serde(default)]
+    pub levels: LevelsWording,
+}
+
+/// How each level is offered to visitors, in the site's own words.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsWording {
+    pub newcomer: LevelWordingSettings,
+    pub technical: LevelWordingSettings,
+    pub expert: LevelWordingSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelWordingSettings {
+    /// The answer a visitor picks, e.g. "I'm new".
+    pub choice: String,
+    pub description: String,
+}
+
+impl Default for LevelsWording {
+    fn default() -> Self {
+        let wording = |choice: &str, description: &str| LevelWordingSettings {
+            choice: choice.into(),
+            description: description.into(),
+        };
+        Self {
+            newcomer: wording("I'm new", "The basics, step by step, in plain words."),
+            technical: wording("I'm somewhat technical", "Settings, integrations and getting more done."),
+            expert: wording("I'm an expert", "Reference material, limits and automation."),
+        }
+    }
+}
+
+impl SiteSettings {
+    fn default_time_zone() -> String {
+        "UTC".into()
+    }
+
+    fn default_level_question() -> String {
+        "Are you new, somewhat technical, or an expert?".into()
+    }
 }
 
 impl Default for SiteSettings {
@@ -34,6 +84,9 @@ impl Default for SiteSettings {
             product_name: "Telepath".into(),
             tagline: "Answers, guides and help for every level.".into(),
             support_hours: "see the contact page for opening hours".into(),
+            support_time_zone: Self::default_time_zone(),
+            level_question: Self::default_level_question(),
+            levels: LevelsWording::default(),
         }
     }
 }
@@ -103,6 +156,20 @@ impl ContentSnapshot {
             product_name: self.site.product_name.clone(),
             tagline: self.site.tagline.clone(),
             support_hours: self.site.support_hours.clone(),
+            support_time_zone: self.site.support_time_zone.clone(),
+            level_question: self.site.level_question.clone(),
+            levels: [
+                (Level::Newcomer, &self.site.levels.newcomer),
+                (Level::Technical, &self.site.levels.technical),
+                (Level::Expert, &self.site.levels.expert),
+            ]
+            .into_iter()
+            .map(|(level, wording)| LevelWording {
+                level,
+                choice: wording.choice.clone(),
+                description: wording.description.clone(),
+            })
+            .collect(),
         }
     }
 

@@ -415,3 +415,26 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
     );
     assert_eq!(get(&app, "/tasks/change-address/sent/TP-FAKE-FAKE").await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn in_development_mode_an_article_shows_its_files_problems_and_customers_never_do() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/invoices/void-an-invoice.md",
+        &article("Void an invoice", "technical", "explanation", &["gone"], "x\n"),
+    );
+    let mut config = fixture.config(Path::new("/nonexistent-site"));
+    let customers = router(crate::prepare(&config).await.unwrap());
+    config.development = true;
+    let editors = router(crate::prepare(&config).await.unwrap());
+
+    let preview = text(get(&editors, "/articles/void-an-invoice").await).await;
+    assert!(preview.contains("data-testid=\"dev-overlay\""), "{preview}");
+    assert!(preview.contains("articles/invoices/void-an-invoice.md:6:9"), "{preview}");
+    assert!(preview.contains("`next` names `gone`, but no article has that slug"), "{preview}");
+    let unaffected = text(get(&editors, "/articles/send-an-invoice").await).await;
+    assert!(!unaffected.contains("dev-overlay"), "only the affected page: {unaffected}");
+
+    let public = text(get(&customers, "/articles/void-an-invoice").await).await;
+    assert!(!public.contains("dev-overlay"), "{public}");
+}
