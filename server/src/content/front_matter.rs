@@ -13,6 +13,8 @@ const FENCE: &str = "+++";
 #[serde(deny_unknown_fields)]
 pub struct ArticleFrontMatter {
     pub title: String,
+    /// Missing is a warning, not an error: the article still helps without one.
+    #[serde(default)]
     pub summary: String,
     pub level: Level,
     pub kind: ArticleKind,
@@ -192,8 +194,8 @@ mod tests {
                 "content/articles/billing/refunds.md:5:8: error[front-matter]: unknown value `guid` (help: did you mean `guide`? allowed values are guide, explanation, reference, troubleshooting)",
             ),
             (
-                VALID.replace("summary = \"How refunds work.\"\n", ""),
-                "content/articles/billing/refunds.md:2:1: error[front-matter]: missing field `summary` (help: add `summary = …` to the front matter)",
+                VALID.replace("updated = 2026-10-01\n", ""),
+                "content/articles/billing/refunds.md:2:1: error[front-matter]: missing field `updated` (help: add `updated = …` to the front matter)",
             ),
             (
                 "# Refunds\n".to_owned(),

@@ -702,6 +702,17 @@ impl Loader<'_> {
                 return None;
             }
         };
+        if document.front_matter.summary.trim().is_empty() {
+            self.report(
+                Diagnostic::warning(
+                    &shown,
+                    Position::of_offset(&text, document.front_matter_offset),
+                    "summary",
+                    "the article has no summary",
+                )
+                .with_help("add `summary = \"…\"`: one sentence shown under the title, in lists and in search results"),
+            );
+        }
         let parts = match split_level_sections(&document.body) {
             Ok(parts) => parts,
             Err(error) => {

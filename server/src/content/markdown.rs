@@ -421,3 +421,27 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod snapshot {
+    use super::render_markdown;
+
+    /// The whole rendering of a representative article, compared with the reviewed
+    /// copy in snapshots/. After an intended change, run with UPDATE_SNAPSHOTS=1 and
+    /// review the diff of sample.html.
+    #[test]
+    fn rendered_html_matches_the_reviewed_snapshot() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/content/snapshots");
+        let source = std::fs::read_to_string(dir.join("sample.md")).unwrap();
+        let html = render_markdown(&source).html;
+        let expected_path = dir.join("sample.html");
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&expected_path, &html).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        assert_eq!(
+            html, expected,
+            "rendered HTML changed; if intended, rerun with UPDATE_SNAPSHOTS=1 and review"
+        );
+    }
+}

@@ -155,6 +155,12 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
             "notices/a.md:3:12: error[front-matter]: unknown value `urgent` (help: allowed values are info, warning, critical)",
         ),
         (
+            "articles/invoices/short.md",
+            crate::testing::article("Short", "all", "guide", &[], "x\n")
+                .replace("summary = \"All about: Short.\"\n", ""),
+            "articles/invoices/short.md:2:1: warning[summary]: the article has no summary (help: add `summary = \"…\"`: one sentence shown under the title, in lists and in search results)",
+        ),
+        (
             "articles/invoices/levels.md",
             crate::testing::article("Levels", "all", "guide", &[], "Intro\n\n::: beginner\nx\n:::\n"),
             "articles/invoices/levels.md:11:1: error[sections]: `beginner` is not a level (help: use `::: newcomer`, `::: technical` or `::: expert`)",
