@@ -385,3 +385,16 @@ pub struct SubmissionView {
     pub reference: String,
     pub task_id: String,
 }
+
+/// One search result, with its title and snippet already highlighted and escaped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub slug: String,
+    /// Escaped HTML with `<mark>` around matched words.
+    pub title_html: String,
+    /// Escaped HTML with `<mark>` around matched words.
+    pub snippet_html: String,
+    pub category: String,
+    pub level: Level,
+    pub kind: ArticleKind,
+}

@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod http;
 pub mod portal;
+pub mod search;
 pub mod store;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

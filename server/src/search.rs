@@ -1,0 +1,390 @@
+//! Instant, typo-tolerant article search in-process with tantivy: no extra service.
+//!
+//! Ranking rules, in one place:
+//! - every query word must match (if that finds nothing, any word may);
+//! - typos follow Meilisearch: none for words of 1-4 characters, one for 5-8, two
+//!   for 9 or more; the last word also matches as a prefix (search as you type);
+//! - exact matches score above fuzzy ones, and titles and headings above body text;
+//! - synonyms from content/synonyms.toml count as the word itself, a little lower.
+
+mod highlight;
+mod query;
+
+pub use query::{MAX_QUERY_CHARS, query_words};
+
+use crate::content::ContentSnapshot;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::AllQuery;
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use telepath_app::wire::{ArticleKind, BodyPart, Level, SearchHit};
+
+/// Part of every document's content hash: bump it when what is indexed changes, so
+/// the next sync re-indexes everything instead of skipping "unchanged" articles.
+const SCHEMA_VERSION: u32 = 1;
+const ANALYZER: &str = "telepath_en";
+const WRITER_MEMORY_BYTES: usize = 30_000_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the search index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// The indexed fields, typed.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchFields {
+    pub slug: Field,
+    pub title: Field,
+    pub summary: Field,
+    pub headings: Field,
+    pub body: Field,
+    pub tags: Field,
+    pub category: Field,
+    pub level: Field,
+    pub kind: Field,
+    pub content_hash: Field,
+}
+
+impl SearchFields {
+    fn schema() -> (Schema, SearchFields) {
+        let mut builder = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let fields = SearchFields {
+            slug: builder.add_text_field("slug", STRING | STORED),
+            title: builder.add_text_field("title", text.clone()),
+            summary: builder.add_text_field("summary", text.clone()),
+            headings: builder.add_text_field("headings", text.clone()),
+            body: builder.add_text_field("body", text.clone()),
+            tags: builder.add_text_field("tags", text),
+            category: builder.add_text_field("category", STRING | STORED),
+            level: builder.add_text_field("level", STRING | STORED),
+            kind: builder.add_text_field("kind", STRING | STORED),
+            content_hash: builder.add_text_field("content_hash", STRING | STORED),
+        };
+        (builder.build(), fields)
+    }
+}
+
+/// What one sync changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+/// A search as the visitor asked it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchRequest {
+    pub query: String,
+    pub category: Option<String>,
+    pub level: Option<Level>,
+    pub kind: Option<ArticleKind>,
+    /// The visitor's chosen level, which lifts articles written for them.
+    pub visitor_level: Option<Level>,
+    pub limit: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    /// True when not every word could be matched and results match some words only.
+    pub relaxed: bool,
+}
+
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: SearchFields,
+    /// word → the other words of its synonym group.
+    synonyms: RwLock<HashMap<String, Vec<String>>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("documents", &self.reader.searcher().num_docs()).finish()
+    }
+}
+
+impl SearchIndex {
+    /// An index in memory; the analyzer is registered every time an index is opened.
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = SearchFields::schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(ANALYZER, analyzer());
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { reader, writer: Mutex::new(writer), fields, synonyms: RwLock::new(HashMap::new()) })
+    }
+
+    /// Brings the index in line with `snapshot`: new and changed articles are
+    /// (re)indexed by slug, removed ones deleted, unchanged ones skipped by hash.
+    pub fn sync(&self, snapshot: &ContentSnapshot) -> Result<SyncReport, SearchError> {
+        let indexed = self.indexed_hashes()?;
+        let mut report = SyncReport::default();
+        let mut writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for article in snapshot.articles.values() {
+            let document = ArticleDocument::from_article(article);
+            let hash = document.hash();
+            match indexed.get(&article.slug) {
+                Some(old) if *old == hash => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(_) => report.updated += 1,
+                None => report.added += 1,
+            }
+            writer.delete_term(Term::from_field_text(self.fields.slug, &article.slug));
+            writer.add_document(document.into_tantivy(&self.fields, &hash))?;
+        }
+        for slug in indexed.keys().filter(|slug| !snapshot.articles.contains_key(*slug)) {
+            writer.delete_term(Term::from_field_text(self.fields.slug, slug));
+            report.removed += 1;
+        }
+        if report.added + report.updated + report.removed > 0 {
+            writer.commit()?;
+            self.reader.reload()?;
+        }
+        drop(writer);
+        *self.synonyms.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            synonym_map(&snapshot.synonyms);
+        Ok(report)
+    }
+
+    fn indexed_hashes(&self) -> Result<HashMap<String, String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut hashes = HashMap::new();
+        for address in searcher.search(&AllQuery, &DocSetCollector)? {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                document.get_first(field).and_then(|value| value.as_str()).unwrap_or_default().to_owned()
+            };
+            hashes.insert(text(self.fields.slug), text(self.fields.content_hash));
+        }
+        Ok(hashes)
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let words = query_words(&request.query);
+        if words.is_empty() {
+            return Ok(SearchResults::default());
+        }
+        let synonyms = self.synonyms.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let mut analyzer = analyzer();
+        let searcher = self.reader.searcher();
+        let limit = request.limit.clamp(1, 100);
+        let mut relaxed = false;
+        let mut top = Vec::new();
+        for require_all in [true, false] {
+            let query = query::build(&self.fields, &mut analyzer, &words, &synonyms, request, require_all);
+            top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
+            if !top.is_empty() || words.len() == 1 {
+                break;
+            }
+            relaxed = true;
+        }
+        let highlighter = highlight::Highlighter::new(&words, &synonyms, &mut analyzer);
+        let mut hits = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                document.get_first(field).and_then(|value| value.as_str()).unwrap_or_default().to_owned()
+            };
+            let body = format!("{} {}", text(self.fields.summary), text(self.fields.body));
+            hits.push(SearchHit {
+                slug: text(self.fields.slug),
+                title_html: highlighter.highlight_all(&text(self.fields.title)),
+                snippet_html: highlighter.snippet(&body),
+                category: text(self.fields.category),
+                level: parse_level(&text(self.fields.level)),
+                kind: parse_kind(&text(self.fields.kind)),
+            });
+        }
+        Ok(SearchResults { hits, relaxed })
+    }
+
+    pub fn fields(&self) -> &SearchFields {
+        &self.fields
+    }
+
+    pub fn document_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// Lowercase, ASCII-folded, English-stemmed words; long junk tokens dropped.
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The analyzed tokens of `text`.
+pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token().text.clone());
+    }
+    tokens
+}
+
+/// Each synonym's analyzed form → the other entries of its group, so "bills" finds
+/// the group of "bill".
+fn synonym_map(groups: &[Vec<String>]) -> HashMap<String, Vec<String>> {
+    let mut analyzer = analyzer();
+    let mut map = HashMap::new();
+    for group in groups {
+        for word in group {
+            let others = group.iter().filter(|other| *other != word).cloned().collect();
+            map.insert(analyze(&mut analyzer, word).join(" "), others);
+        }
+    }
+    map
+}
+
+fn parse_level(text: &str) -> Level {
+    match text {
+        "newcomer" => Level::Newcomer,
+        "technical" => Level::Technical,
+        "expert" => Level::Expert,
+        _ => Level::All,
+    }
+}
+
+fn parse_kind(text: &str) -> ArticleKind {
+    match text {
+        "guide" => ArticleKind::Guide,
+        "reference" => ArticleKind::Reference,
+        "troubleshooting" => ArticleKind::Troubleshooting,
+        _ => ArticleKind::Explanation,
+    }
+}
+
+/// An article's searchable text.
+struct ArticleDocument {
+    slug: String,
+    title: String,
+    summary: String,
+    headings: String,
+    body: String,
+    tags: String,
+    category: String,
+    level: Level,
+    kind: ArticleKind,
+    updated: String,
+}
+
+impl ArticleDocument {
+    fn from_article(article: &crate::content::Article) -> ArticleDocument {
+        let html: String = article
+            .body
+            .iter()
+            .flat_map(|part| match part {
+                BodyPart::Shared(html) => vec![html.as_str()],
+                BodyPart::ByLevel(sections) => sections.iter().map(|section| section.html.as_str()).collect(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let front_matter = &article.front_matter;
+        ArticleDocument {
+            slug: article.slug.clone(),
+            title: front_matter.title.clone(),
+            summary: front_matter.summary.clone(),
+            headings: article
+                .headings
+                .iter()
+                .map(|heading| heading.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            body: html_to_text(&html),
+            tags: front_matter.tags.join(", "),
+            category: article.category.clone(),
+            level: front_matter.level,
+            kind: front_matter.kind,
+            updated: front_matter.updated.to_string(),
+        }
+    }
+
+    fn hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(SCHEMA_VERSION.to_le_bytes());
+        for part in [
+            &self.title,
+            &self.summary,
+            &self.headings,
+            &self.body,
+            &self.tags,
+            &self.category,
+            self.level.as_str(),
+            self.kind.as_str(),
+            &self.updated,
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hex::encode(&hasher.finalize()[..16])
+    }
+
+    fn into_tantivy(self, fields: &SearchFields, hash: &str) -> TantivyDocument {
+        let mut document = TantivyDocument::default();
+        document.add_text(fields.slug, &self.slug);
+        document.add_text(fields.title, &self.title);
+        document.add_text(fields.summary, &self.summary);
+        document.add_text(fields.headings, &self.headings);
+        document.add_text(fields.body, &self.body);
+        document.add_text(fields.tags, &self.tags);
+        document.add_text(fields.category, &self.category);
+        document.add_text(fields.level, self.level.as_str());
+        document.add_text(fields.kind, self.kind.as_str());
+        document.add_text(fields.content_hash, hash);
+        document
+    }
+}
+
+/// The text of sanitised article HTML: tags dropped, entities decoded, blocks spaced.
+fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let decoded = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+//! Marks the words a query matched, the same way the query matched them (exactly,
+//! by stem, with a typo, as a prefix, or as a synonym), in escaped HTML.
+
+use super::analyze;
+use super::query::typo_budget;
+use crate::content::edit_distance;
+use std::collections::HashMap;
+use tantivy::tokenizer::TextAnalyzer;
+
+/// How many words a result snippet shows.
+const SNIPPET_WORDS: usize = 28;
+/// How many words of context come before the first match.
+const LEAD_WORDS: usize = 6;
+
+struct QueryWord {
+    word: String,
+    stem: String,
+    budget: u8,
+    is_last: bool,
+}
+
+pub(super) struct Highlighter {
+    words: Vec<QueryWord>,
+    synonym_stems: Vec<String>,
+    analyzer: std::cell::RefCell<TextAnalyzer>,
+}
+
+impl Highlighter {
+    pub(super) fn new(
+        words: &[String],
+        synonyms: &HashMap<String, Vec<String>>,
+        analyzer: &mut TextAnalyzer,
+    ) -> Highlighter {
+        let mut query_words = Vec::new();
+        let mut synonym_stems = Vec::new();
+        for (index, word) in words.iter().enumerate() {
+            let stem = analyze(analyzer, word).into_iter().next().unwrap_or_else(|| word.clone());
+            for synonym in synonyms.get(&stem).into_iter().flatten() {
+                synonym_stems.extend(analyze(analyzer, synonym));
+            }
+            query_words.push(QueryWord {
+                word: word.clone(),
+                stem,
+                budget: typo_budget(word),
+                is_last: index + 1 == words.len(),
+            });
+        }
+        Highlighter { words: query_words, synonym_stems, analyzer: std::cell::RefCell::new(analyzer.clone()) }
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        let lower = token.to_lowercase();
+        let stem = analyze(&mut self.analyzer.borrow_mut(), &lower).into_iter().next().unwrap_or_default();
+        self.synonym_stems.contains(&stem)
+            || self.words.iter().any(|word| {
+                stem == word.stem
+                    || (word.budget > 0 && edit_distance(&stem, &word.stem) <= usize::from(word.budget))
+                    || (word.is_last && word.word.chars().count() >= 2 && lower.starts_with(&word.word))
+            })
+    }
+
+    /// `text` escaped, with every matching word in `<mark>`.
+    pub(super) fn highlight_all(&self, text: &str) -> String {
+        let runs = runs(text);
+        render(&runs, |run| run.is_word && self.matches(run.text))
+    }
+
+    /// A short window of `text` around its first match, escaped and marked.
+    pub(super) fn snippet(&self, text: &str) -> String {
+        let runs = runs(text);
+        let word_indexes: Vec<usize> =
+            runs.iter().enumerate().filter(|(_, run)| run.is_word).map(|(i, _)| i).collect();
+        let first_match = word_indexes.iter().position(|&i| self.matches(runs[i].text)).unwrap_or(0);
+        let start_word = first_match.saturating_sub(LEAD_WORDS);
+        let end_word = (start_word + SNIPPET_WORDS).min(word_indexes.len());
+        if word_indexes.is_empty() {
+            return String::new();
+        }
+        let start = word_indexes[start_word];
+        let end = word_indexes[end_word - 1] + 1;
+        let mut html = String::new();
+        if start_word > 0 {
+            html.push_str("… ");
+        }
+        html.push_str(&render(&runs[start..end], |run| run.is_word && self.matches(run.text)));
+        if end_word < word_indexes.len() {
+            html.push_str(" …");
+        }
+        html
+    }
+}
+
+struct Run<'a> {
+    text: &'a str,
+    is_word: bool,
+}
+
+/// `text` cut into alternating runs of word characters and everything else.
+fn runs(text: &str) -> Vec<Run<'_>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (index, c) in text.char_indices() {
+        let is_word = c.is_alphanumeric();
+        if current.is_some_and(|kind| kind != is_word) {
+            runs.push(Run { text: &text[start..index], is_word: current.unwrap_or(false) });
+            start = index;
+        }
+        current = Some(is_word);
+    }
+    if let Some(is_word) = current {
+        runs.push(Run { text: &text[start..], is_word });
+    }
+    runs
+}
+
+fn render(runs: &[Run<'_>], marked: impl Fn(&Run<'_>) -> bool) -> String {
+    let mut html = String::new();
+    for run in runs {
+        let escaped = escape(run.text);
+        if marked(run) {
+            html.push_str("<mark>");
+            html.push_str(&escaped);
+            html.push_str("</mark>");
+        } else {
+            html.push_str(&escaped);
+        }
+    }
+    html
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+}

@@ -1,0 +1,175 @@
+//! From what a visitor typed to a tantivy query. Query syntax characters are never
+//! interpreted: the input is cut into words, so `"`, `:`, `(`, `*`, `~`, `^` and `-`
+//! are plain separators and can never cause a parse error.
+
+use super::{SearchFields, SearchRequest, analyze};
+use std::collections::HashMap;
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+use telepath_app::wire::{ArticleKind, Level};
+
+/// Longer input is cut here (the search box says so): no real question needs more.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// More words than this add nothing but cost.
+const MAX_QUERY_WORDS: usize = 12;
+
+/// Picks one field out of the schema.
+type FieldOf = fn(&SearchFields) -> tantivy::schema::Field;
+
+/// How much a match in each field counts, relative to body text.
+const FIELD_WEIGHTS: [(FieldOf, f32); 5] = [
+    (|fields| fields.title, 3.0),
+    (|fields| fields.headings, 2.0),
+    (|fields| fields.tags, 2.0),
+    (|fields| fields.summary, 1.5),
+    (|fields| fields.body, 1.0),
+];
+/// An exact word counts this many times more than the same word found by typo tolerance.
+const EXACT_OVER_FUZZY: f32 = 4.0;
+const PREFIX_WEIGHT: f32 = 0.8;
+const SYNONYM_WEIGHT: f32 = 0.8;
+
+/// Added to the score of an article written for the visitor's level (an article for
+/// everyone gets half). A strong title match still beats it; a tie does not.
+pub const LEVEL_BONUS: f32 = 3.0;
+/// Added for the kind each level is routed to: step-by-step guides for newcomers,
+/// reference material for experts.
+pub const KIND_BONUS: f32 = 2.0;
+
+/// The words of a query: lowercased, split on anything that is not a letter or digit.
+pub fn query_words(input: &str) -> Vec<String> {
+    let cut: String = input.chars().take(MAX_QUERY_CHARS).collect();
+    cut.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .take(MAX_QUERY_WORDS)
+        .collect()
+}
+
+/// Meilisearch's rule: no typo for 1-4 characters, one for 5-8, two for 9 or more.
+pub fn typo_budget(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+pub(super) fn build(
+    fields: &SearchFields,
+    analyzer: &mut TextAnalyzer,
+    words: &[String],
+    synonyms: &HashMap<String, Vec<String>>,
+    request: &SearchRequest,
+    require_all: bool,
+) -> Box<dyn Query> {
+    let occur = if require_all { Occur::Must } else { Occur::Should };
+    let word_clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .enumerate()
+        .filter_map(|(index, word)| word_query(fields, analyzer, word, index + 1 == words.len(), synonyms))
+        .map(|query| (occur, query))
+        .collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, Box::new(BooleanQuery::new(word_clauses)))];
+
+    let exact = |field, value: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+    };
+    if let Some(category) = &request.category {
+        clauses.push((Occur::Must, exact(fields.category, category)));
+    }
+    if let Some(level) = request.level {
+        clauses.push((Occur::Must, exact(fields.level, level.as_str())));
+    }
+    if let Some(kind) = request.kind {
+        clauses.push((Occur::Must, exact(fields.kind, kind.as_str())));
+    }
+    if let Some(level) = request.visitor_level {
+        let bonus = |query: Box<dyn Query>, score| {
+            (Occur::Should, Box::new(ConstScoreQuery::new(query, score)) as Box<dyn Query>)
+        };
+        clauses.push(bonus(exact(fields.level, level.as_str()), LEVEL_BONUS));
+        clauses.push(bonus(exact(fields.level, Level::All.as_str()), LEVEL_BONUS / 2.0));
+        let routed_kind = match level {
+            Level::Newcomer => Some(ArticleKind::Guide),
+            Level::Expert => Some(ArticleKind::Reference),
+            Level::Technical | Level::All => None,
+        };
+        if let Some(kind) = routed_kind {
+            clauses.push(bonus(exact(fields.kind, kind.as_str()), KIND_BONUS));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// One word anywhere in the article: exactly, with typos, as a prefix if it is the
+/// last word, or as one of its synonyms.
+fn word_query(
+    fields: &SearchFields,
+    analyzer: &mut TextAnalyzer,
+    word: &str,
+    is_last: bool,
+    synonyms: &HashMap<String, Vec<String>>,
+) -> Option<Box<dyn Query>> {
+    let stem = analyze(analyzer, word).into_iter().next()?;
+    let budget = typo_budget(word);
+    let synonym_tokens: Vec<Vec<String>> =
+        synonyms.get(&stem).into_iter().flatten().map(|synonym| analyze(analyzer, synonym)).collect();
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field_of, weight) in FIELD_WEIGHTS {
+        let field = field_of(fields);
+        let term = Term::from_field_text(field, &stem);
+        let mut add = |query: Box<dyn Query>, boost: f32| {
+            alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))))
+        };
+        add(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), weight * EXACT_OVER_FUZZY);
+        if budget > 0 {
+            add(Box::new(FuzzyTermQuery::new(term, budget, true)), weight);
+        }
+        if is_last && word.chars().count() >= 2 {
+            let prefix = Term::from_field_text(field, word);
+            add(Box::new(FuzzyTermQuery::new_prefix(prefix, budget.min(1), true)), weight * PREFIX_WEIGHT);
+        }
+        for tokens in &synonym_tokens {
+            let query: Box<dyn Query> = match tokens.as_slice() {
+                [] => continue,
+                [single] => Box::new(TermQuery::new(
+                    Term::from_field_text(field, single),
+                    IndexRecordOption::WithFreqs,
+                )),
+                several => Box::new(PhraseQuery::new(
+                    several.iter().map(|token| Term::from_field_text(field, token)).collect(),
+                )),
+            };
+            add(query, weight * EXACT_OVER_FUZZY * SYNONYM_WEIGHT);
+        }
+    }
+    Some(Box::new(BooleanQuery::new(alternatives)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_syntax_is_plain_text_and_long_input_is_cut() {
+        assert_eq!(query_words("\"refund\": (card*) ~fee^2 -late"), ["refund", "card", "fee", "2", "late"]);
+        assert_eq!(query_words("   "), Vec::<String>::new());
+        assert_eq!(query_words(&"a".repeat(10_000)), ["a".repeat(MAX_QUERY_CHARS)]);
+        assert_eq!(query_words(&"word ".repeat(100)).len(), MAX_QUERY_WORDS);
+    }
+
+    #[test]
+    fn typo_budget_follows_word_length() {
+        let cases =
+            [("fee", 0), ("card", 0), ("payout", 1), ("invoices", 1), ("statement", 2), ("authenticator", 2)];
+        for (word, budget) in cases {
+            assert_eq!(typo_budget(word), budget, "{word}");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+use super::*;
+use crate::content::load_snapshot;
+use crate::testing::{Fixture, article};
+use std::path::Path;
+
+fn bundled() -> (SearchIndex, ContentSnapshot) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let snapshot = load_snapshot(&root).unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&snapshot).unwrap();
+    (index, snapshot)
+}
+
+fn slugs(index: &SearchIndex, request: SearchRequest) -> Vec<String> {
+    index
+        .search(&SearchRequest { limit: 10, ..request })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|hit| hit.slug)
+        .collect()
+}
+
+fn top(index: &SearchIndex, query: &str) -> Vec<String> {
+    slugs(index, SearchRequest { query: query.into(), ..SearchRequest::default() })
+}
+
+#[test]
+fn sync_adds_updates_removes_and_skips_unchanged_articles_by_hash() {
+    let fixture = Fixture::new();
+    let index = SearchIndex::in_memory().unwrap();
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    assert_eq!(index.sync(&snapshot).unwrap(), SyncReport { added: 3, ..SyncReport::default() });
+    assert_eq!(index.sync(&snapshot).unwrap(), SyncReport { unchanged: 3, ..SyncReport::default() });
+
+    fixture.write(
+        "articles/invoices/void-an-invoice.md",
+        &article(
+            "Void an invoice",
+            "technical",
+            "explanation",
+            &[],
+            "Voiding keeps the number and cancels the reminder.\n",
+        ),
+    );
+    std::fs::remove_file(fixture.content_dir().join("articles/account/reset-your-password.md")).unwrap();
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    assert_eq!(
+        index.sync(&snapshot).unwrap(),
+        SyncReport { updated: 1, removed: 1, unchanged: 1, ..SyncReport::default() }
+    );
+    assert_eq!(index.document_count(), 2);
+    assert_eq!(top(&index, "reminder"), ["void-an-invoice"]);
+    assert!(top(&index, "password").is_empty());
+}
+
+#[test]
+fn typos_are_forgiven_by_word_length_and_the_last_word_is_a_prefix() {
+    let (index, _) = bundled();
+    let within_three = |query: &str, slug: &str| {
+        let found = top(&index, query);
+        assert!(
+            found.iter().take(3).any(|s| s == slug),
+            "{query:?} → {found:?}, expected {slug} in the top 3"
+        );
+    };
+    within_three("payuot", "when-do-payouts-arrive");
+    within_three("recuring invoices", "create-recurring-invoices");
+    within_three("webho", "set-up-webhooks");
+    within_three("two-factr authentication", "turn-on-two-factor-authentication");
+    assert!(top(&index, "tpa").is_empty(), "three letters get no typo: `tpa` is not `tap`");
+}
+
+#[test]
+fn exact_words_rank_above_typo_matches() {
+    let fixture = Fixture::new();
+    fixture.write("articles/invoices/exact.md", &article("Payment terms", "all", "guide", &[], "Terms.\n"));
+    fixture.write("articles/invoices/fuzzy.md", &article("Pyment terms", "all", "guide", &[], "Terms.\n"));
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    assert_eq!(top(&index, "payment terms")[..2], ["exact", "fuzzy"]);
+}
+
+#[test]
+fn synonyms_from_content_find_the_same_articles() {
+    let (index, _) = bundled();
+    let by_bill = top(&index, "bill");
+    assert!(by_bill.iter().take(5).any(|slug| slug.contains("invoice")), "{by_bill:?}");
+    let by_2fa = top(&index, "2fa");
+    assert!(by_2fa.iter().take(3).any(|slug| slug.contains("two-factor")), "{by_2fa:?}");
+}
+
+#[test]
+fn query_syntax_characters_are_plain_text_never_errors() {
+    let (index, _) = bundled();
+    for query in [
+        "\"refund",
+        "refund:",
+        "(card",
+        "card*",
+        "~fee",
+        "fee^2",
+        "-late",
+        "\"\":()*~^-",
+        "AND OR NOT",
+        "title:refund",
+    ] {
+        let result =
+            index.search(&SearchRequest { query: query.into(), limit: 5, ..SearchRequest::default() });
+        assert!(result.is_ok(), "{query:?}: {result:?}");
+    }
+    assert!(top(&index, "\":()*~^-").is_empty());
+}
+
+#[test]
+fn results_are_highlighted_and_escaped() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/invoices/tags.md",
+        &article("Refund <b>now</b>", "all", "guide", &[], "Ask for a **refund** & we reply in 2 days.\n"),
+    );
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    let hit = index
+        .search(&SearchRequest { query: "refunds".into(), limit: 5, ..SearchRequest::default() })
+        .unwrap()
+        .hits
+        .remove(0);
+    assert_eq!(hit.title_html, "<mark>Refund</mark> &lt;b&gt;now&lt;/b&gt;");
+    assert!(
+        hit.snippet_html.contains("Ask for a <mark>refund</mark> &amp; we reply"),
+        "{}",
+        hit.snippet_html
+    );
+}
+
+#[test]
+fn filters_restrict_results_to_a_category_level_or_kind() {
+    let (index, snapshot) = bundled();
+    let request = |category: Option<&str>, level, kind| SearchRequest {
+        query: "invoice".into(),
+        category: category.map(str::to_owned),
+        level,
+        kind,
+        ..SearchRequest::default()
+    };
+    for slug in slugs(&index, request(Some("troubleshooting"), None, None)) {
+        assert_eq!(snapshot.articles[&slug].category, "troubleshooting");
+    }
+    for slug in slugs(&index, request(None, Some(Level::Expert), Some(ArticleKind::Reference))) {
+        let front_matter = &snapshot.articles[&slug].front_matter;
+        assert_eq!((front_matter.level, front_matter.kind), (Level::Expert, ArticleKind::Reference));
+    }
+}
+
+#[test]
+fn the_visitors_level_lifts_their_articles_and_routes_newcomers_to_guides() {
+    let fixture = Fixture::new();
+    for (slug, level, kind) in
+        [("for-newcomers", "newcomer", "guide"), ("for-experts", "expert", "reference")]
+    {
+        fixture.write(
+            &format!("articles/invoices/{slug}.md"),
+            &article("Webhook signatures", level, kind, &[], "How webhook signatures work.\n"),
+        );
+    }
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    let ranked = |visitor_level| {
+        slugs(
+            &index,
+            SearchRequest { query: "webhook signatures".into(), visitor_level, ..SearchRequest::default() },
+        )
+    };
+    assert_eq!(ranked(Some(Level::Newcomer))[0], "for-newcomers");
+    assert_eq!(ranked(Some(Level::Expert))[0], "for-experts");
+}
+
+#[test]
+fn when_not_every_word_matches_results_match_some_and_say_so() {
+    let (index, _) = bundled();
+    let results = index
+        .search(&SearchRequest { query: "payout zebracorn".into(), limit: 5, ..SearchRequest::default() })
+        .unwrap();
+    assert!(results.relaxed);
+    assert!(!results.hits.is_empty());
+}
+
+#[test]
+fn html_is_reduced_to_its_text() {
+    assert_eq!(html_to_text("<p>A &amp; B</p><ul><li>one</li></ul>"), "A & B one");
+}
