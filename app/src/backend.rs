@@ -2,8 +2,8 @@
 //! implements and provides as context (app/ never depends on server/).
 
 use crate::wire::{
-    ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticeView, SiteView,
-    SubmissionView, TaskSummary, TaskView, VisitorEvent,
+    ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticeView, SearchPage,
+    SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView, VisitorEvent,
 };
 use std::sync::Arc;
 
@@ -31,6 +31,8 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn task(&self, id: &str) -> Option<TaskView>;
     /// Every notice, current or not, in the editors' order.
     fn notices(&self) -> Vec<NoticeView>;
+    /// Runs a search for `visitor`; a search that finds nothing is recorded.
+    fn search(&self, visitor: Option<VisitorId>, query: SearchQuery) -> SearchPage;
     /// A fresh token for one rendered task form, so sending it twice stores it once.
     fn new_form_token(&self) -> String;
     async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError>;

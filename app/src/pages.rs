@@ -8,6 +8,7 @@ mod kit;
 mod layout;
 mod not_found;
 mod notices;
+mod search;
 mod task;
 
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ use kit::KitPage;
 use layout::Layout;
 use not_found::NotFound;
 use notices::NoticesPage;
+use search::SearchResultsPage;
 use task::{MistakesPage, TaskPage, TaskSentPage};
 
 /// The HTML document around every page. The nonce the server chose for this response
@@ -71,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks/:task/sent/:reference") view=TaskSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/mistakes/:task") view=MistakesPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

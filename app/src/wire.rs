@@ -150,6 +150,10 @@ pub enum VisitorEvent {
         task: String,
         reference: String,
     },
+    /// A search that found nothing: for editors' insights, and a sign the visitor is stuck.
+    SearchWithoutResults {
+        query: String,
+    },
 }
 
 /// One content problem as the editors' page lists it.
@@ -397,4 +401,35 @@ pub struct SearchHit {
     pub category: String,
     pub level: Level,
     pub kind: ArticleKind,
+}
+
+/// A search as it arrives in the address: `/search?q=…&category=…&level=…&kind=…`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    pub q: String,
+    pub category: Option<String>,
+    pub level: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// Everything the results page shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchPage {
+    /// The query as searched, after cutting.
+    pub query: String,
+    /// True when the query was longer than the limit and was cut.
+    pub was_cut: bool,
+    pub max_query_chars: usize,
+    pub hits: Vec<SearchHit>,
+    /// True when no article matched every word, so these match some.
+    pub relaxed: bool,
+    /// Filters from the address that name nothing, e.g. `level=wizard`; ignored.
+    pub ignored_filters: Vec<String>,
+    pub category: Option<String>,
+    pub level: Option<Level>,
+    pub kind: Option<ArticleKind>,
+    /// Every category, as (slug, title), for the filter links.
+    pub categories: Vec<(String, String)>,
+    /// Shown when nothing matched, so a search is never a dead end.
+    pub popular: Vec<ArticleSummary>,
 }

@@ -15,7 +15,6 @@ mod tasks;
 mod watcher;
 
 pub use diagnostic::{Diagnostic, Position, Severity};
-pub(crate) use front_matter::edit_distance;
 pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
 pub use kits::{KIT_THINGS, Kit};
 pub use library::{

@@ -19,6 +19,7 @@ use content::{ContentError, ContentLibrary, ContentWatcher, Severity};
 use http::AssetBundle;
 use leptos::config::LeptosOptions;
 use portal::Portal;
+use search::{SearchError, SearchIndex};
 use std::path::PathBuf;
 use std::sync::Arc;
 use store::{SqliteStore, StoreError};
@@ -36,6 +37,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Content(#[from] ContentError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 /// Opens the store, loads the content and finds the browser bundle. Problems in
@@ -61,8 +64,19 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         config.content_dir.display()
     );
 
+    let search = Arc::new(SearchIndex::in_memory()?);
+    let report = search.sync(&snapshot)?;
+    tracing::info!(indexed = report.added, "search index built");
+    let keep_search_current = {
+        let search = search.clone();
+        Arc::new(move |snapshot: &content::ContentSnapshot| match search.sync(snapshot) {
+            Ok(report) => tracing::info!(?report, "search index updated"),
+            Err(error) => tracing::error!("search index update failed, results may be stale: {error}"),
+        })
+    };
+
     // Without a watcher the portal still serves; edits then need a restart.
-    let content_watcher = match ContentWatcher::start(content.clone()) {
+    let content_watcher = match ContentWatcher::start(content.clone(), keep_search_current) {
         Ok(watcher) => Some(Arc::new(watcher)),
         Err(error) => {
             tracing::warn!("live reload is off: {error}");
@@ -78,7 +92,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .build();
     Ok(AppState {
         leptos_options,
-        portal: Portal { content, store: Arc::new(store), development: config.development },
+        portal: Portal { content, store: Arc::new(store), search, development: config.development },
         content_watcher,
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,

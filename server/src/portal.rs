@@ -2,18 +2,20 @@
 //! read content and record events through this.
 
 use crate::content::{ContentLibrary, Diagnostic, Severity};
+use crate::search::{MAX_QUERY_CHARS, SearchRequest, SearchResults, query_words};
 use crate::store::{NewEvent, Store};
 use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
 use telepath_app::wire::{
-    ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticeView, SiteView,
-    SubmissionView, TaskSummary, TaskView, VisitorEvent,
+    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level,
+    NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView, VisitorEvent,
 };
 
 #[derive(Clone, Debug)]
 pub struct Portal {
     pub content: Arc<ContentLibrary>,
     pub store: Arc<dyn Store>,
+    pub search: Arc<crate::search::SearchIndex>,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
 }
@@ -107,6 +109,67 @@ impl PortalBackend for Portal {
         self.content.snapshot().notices.iter().map(|notice| notice.view.clone()).collect()
     }
 
+    fn search(&self, visitor: Option<VisitorId>, query: SearchQuery) -> SearchPage {
+        let snapshot = self.content.snapshot();
+        let mut ignored_filters = Vec::new();
+        let mut known = |name: &str, value: Option<String>, is_known: &dyn Fn(&str) -> bool| {
+            let value = value.filter(|value| !value.is_empty())?;
+            if is_known(&value) {
+                Some(value)
+            } else {
+                ignored_filters.push(format!("{name}={value}"));
+                None
+            }
+        };
+        let category =
+            known("category", query.category, &|value| snapshot.categories.iter().any(|c| c.slug == value));
+        let level =
+            known("level", query.level, &|value| parse_level(value).is_some()).and_then(|v| parse_level(&v));
+        let kind =
+            known("kind", query.kind, &|value| parse_kind(value).is_some()).and_then(|v| parse_kind(&v));
+
+        let words = query_words(&query.q);
+        let was_cut = query.q.chars().count() > MAX_QUERY_CHARS;
+        let searched: String = query.q.chars().take(MAX_QUERY_CHARS).collect::<String>().trim().to_owned();
+        let request = SearchRequest {
+            query: searched.clone(),
+            category: category.clone(),
+            level,
+            kind,
+            visitor_level: None,
+            limit: SEARCH_RESULTS,
+        };
+        let results = self.search.search(&request).unwrap_or_else(|error| {
+            tracing::error!("search failed: {error}");
+            SearchResults::default()
+        });
+        if results.hits.is_empty() && !words.is_empty() {
+            if let Some(visitor) = visitor {
+                let portal = self.clone();
+                let event = VisitorEvent::SearchWithoutResults { query: searched.clone() };
+                tokio::spawn(async move {
+                    if let Err(error) = portal.record_event(&visitor, event).await {
+                        tracing::warn!("recording a search without results failed: {error}");
+                    }
+                });
+            }
+        }
+        let popular = if results.hits.is_empty() { popular_articles(&snapshot) } else { Vec::new() };
+        SearchPage {
+            query: searched,
+            was_cut,
+            max_query_chars: MAX_QUERY_CHARS,
+            hits: results.hits,
+            relaxed: results.relaxed,
+            ignored_filters,
+            category,
+            level,
+            kind,
+            categories: snapshot.categories.iter().map(|c| (c.slug.clone(), c.title.clone())).collect(),
+            popular,
+        }
+    }
+
     fn new_form_token(&self) -> String {
         let mut bytes = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
@@ -144,4 +207,47 @@ fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
         message: diagnostic.message.clone(),
         help: diagnostic.help.clone(),
     }
+}
+
+/// Results shown on one page.
+const SEARCH_RESULTS: usize = 20;
+/// How many popular articles a search without results offers.
+const POPULAR_ARTICLES: usize = 5;
+
+/// The articles editors most often pick as the next question: a stable "popular"
+/// until visitor journeys can say more.
+fn popular_articles(snapshot: &crate::content::ContentSnapshot) -> Vec<ArticleSummary> {
+    let mut picks: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for article in snapshot.articles.values() {
+        for slug in &article.front_matter.next {
+            *picks.entry(slug.as_str()).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(&str, usize)> =
+        picks.into_iter().filter(|(slug, _)| snapshot.articles.contains_key(*slug)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    ranked
+        .into_iter()
+        .take(POPULAR_ARTICLES)
+        .filter_map(|(slug, _)| snapshot.articles.get(slug))
+        .map(|article| ArticleSummary {
+            slug: article.slug.clone(),
+            title: article.front_matter.title.clone(),
+            summary: article.front_matter.summary.clone(),
+            level: article.front_matter.level,
+            kind: article.front_matter.kind,
+        })
+        .collect()
+}
+
+fn parse_level(value: &str) -> Option<Level> {
+    [Level::Newcomer, Level::Technical, Level::Expert, Level::All]
+        .into_iter()
+        .find(|level| level.as_str() == value)
+}
+
+fn parse_kind(value: &str) -> Option<ArticleKind> {
+    [ArticleKind::Guide, ArticleKind::Explanation, ArticleKind::Reference, ArticleKind::Troubleshooting]
+        .into_iter()
+        .find(|kind| kind.as_str() == value)
 }

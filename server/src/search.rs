@@ -361,21 +361,27 @@ impl ArticleDocument {
     }
 }
 
-/// The text of sanitised article HTML: tags dropped, entities decoded, blocks spaced.
+/// The text of sanitised article HTML: tags dropped, entities decoded, and a space
+/// where a block ends (but not around inline tags, so "**Save**." stays "Save.").
 fn html_to_text(html: &str) -> String {
+    const INLINE: [&str; 9] = ["a", "strong", "em", "code", "del", "sup", "span", "mark", "img"];
     let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else { break };
+        let tag = &rest[open + 1..open + close];
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or_default();
+        if !INLINE.contains(&name) {
+            text.push(' ');
         }
+        rest = &rest[open + close + 1..];
     }
+    text.push_str(rest);
     let decoded = text
         .replace("&lt;", "<")
         .replace("&gt;", ">")

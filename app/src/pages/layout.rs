@@ -12,6 +12,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 {format!("{} Help Centre", site.product_name)}
             </a>
+            <form class="header-search" action="/search" method="get" role="search">
+                <label class="visually-hidden" for="header-search">"Search the Help Centre"</label>
+                <input id="header-search" type="search" name="q" placeholder="Search help" maxlength="200"/>
+            </form>
             <nav class="site-nav" aria-label="Main">
                 <a href="/notices">"Service notices"</a>
             </nav>

@@ -1,6 +1,6 @@
 //! Live reload: watches content/ and reloads once edits settle, without a restart.
 
-use super::{ContentError, ContentLibrary};
+use super::{ContentError, ContentLibrary, ContentSnapshot};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::sync::Arc;
@@ -24,8 +24,13 @@ impl std::fmt::Debug for ContentWatcher {
 }
 
 impl ContentWatcher {
-    /// Starts watching `library`'s folder. Must be called inside a Tokio runtime.
-    pub fn start(library: Arc<ContentLibrary>) -> Result<ContentWatcher, ContentError> {
+    /// Starts watching `library`'s folder; `on_reload` runs (on a blocking thread)
+    /// with each new snapshot, e.g. to bring the search index up to date. Must be
+    /// called inside a Tokio runtime.
+    pub fn start(
+        library: Arc<ContentLibrary>,
+        on_reload: Arc<dyn Fn(&ContentSnapshot) + Send + Sync>,
+    ) -> Result<ContentWatcher, ContentError> {
         let (changes_tx, mut changes) = mpsc::unbounded_channel::<()>();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
@@ -46,8 +51,13 @@ impl ContentWatcher {
                 while tokio::time::timeout(SETTLE, changes.recv()).await.is_ok_and(|change| change.is_some())
                 {
                 }
-                let library = library.clone();
-                match tokio::task::spawn_blocking(move || library.reload()).await {
+                let (library, on_reload) = (library.clone(), on_reload.clone());
+                let reload = move || {
+                    let snapshot = library.reload()?;
+                    on_reload(&snapshot);
+                    Ok::<_, ContentError>(snapshot)
+                };
+                match tokio::task::spawn_blocking(reload).await {
                     Ok(Ok(snapshot)) => {
                         tracing::info!(
                             articles = snapshot.articles.len(),

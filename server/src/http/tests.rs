@@ -438,3 +438,48 @@ async fn in_development_mode_an_article_shows_its_files_problems_and_customers_n
     let public = text(get(&customers, "/articles/void-an-invoice").await).await;
     assert!(!public.contains("dev-overlay"), "{public}");
 }
+
+#[tokio::test]
+async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let html = text(get(&app, "/search?q=sennd+invoce").await).await;
+    assert!(
+        html.contains("<mark>Send</mark> an <mark>invoice</mark>") || html.contains("<mark>invoice</mark>"),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/articles/send-an-invoice""#), "{html}");
+    assert!(
+        html.contains(r#"href="/search?q=sennd+invoce&amp;category=invoices""#),
+        "filters are links: {html}"
+    );
+
+    for hostile in ["%22%3A%28%29*~%5E-", "title%3Arefund+AND+(", &"a".repeat(10_000)] {
+        let response = get(&app, &format!("/search?q={hostile}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{hostile}");
+    }
+    let cut = text(get(&app, &format!("/search?q={}", "word+".repeat(100))).await).await;
+    assert!(cut.contains("only its first 200 characters were used"), "{cut}");
+
+    let ignored = text(get(&app, "/search?q=invoice&level=wizard&category=nope").await).await;
+    assert!(
+        ignored.contains("Ignored filters that match nothing: category=nope, level=wizard."),
+        "{ignored}"
+    );
+
+    let nothing = text(get(&app, "/search?q=zebracorn").await).await;
+    assert!(nothing.contains("No articles match"), "{nothing}");
+    assert!(
+        nothing.contains(r#"href="/articles/void-an-invoice""#),
+        "popular articles are offered: {nothing}"
+    );
+    let mut recorded = Vec::new();
+    for _ in 0..100 {
+        recorded = store.recent_events(Some("search_without_results"), 5).await.unwrap();
+        if !recorded.is_empty() {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(recorded[0].payload, serde_json::json!({ "query": "zebracorn" }));
+}

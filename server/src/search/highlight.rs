@@ -3,7 +3,6 @@
 
 use super::analyze;
 use super::query::typo_budget;
-use crate::content::edit_distance;
 use std::collections::HashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -54,7 +53,7 @@ impl Highlighter {
         self.synonym_stems.contains(&stem)
             || self.words.iter().any(|word| {
                 stem == word.stem
-                    || (word.budget > 0 && edit_distance(&stem, &word.stem) <= usize::from(word.budget))
+                    || (word.budget > 0 && typo_distance(&stem, &word.stem) <= usize::from(word.budget))
                     || (word.is_last && word.word.chars().count() >= 2 && lower.starts_with(&word.word))
             })
     }
@@ -135,4 +134,40 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#x27;")
+}
+
+/// Edits between two words, counting a swap of neighbours as one edit, as the
+/// index's fuzzy matching does (optimal string alignment distance).
+fn typo_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        table[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[i - 1][j] + 1).min(table[i][j - 1] + 1).min(table[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[i - 2][j - 2] + 1);
+            }
+            table[i][j] = best;
+        }
+    }
+    table[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typo_distance;
+
+    #[test]
+    fn a_swapped_pair_is_one_typo() {
+        assert_eq!(typo_distance("payuot", "payout"), 1);
+        assert_eq!(typo_distance("invocie", "invoice"), 1);
+        assert_eq!(typo_distance("kitten", "sitting"), 3);
+    }
 }

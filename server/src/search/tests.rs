@@ -66,7 +66,8 @@ fn typos_are_forgiven_by_word_length_and_the_last_word_is_a_prefix() {
     };
     within_three("payuot", "when-do-payouts-arrive");
     within_three("recuring invoices", "create-recurring-invoices");
-    within_three("webho", "set-up-webhooks");
+    let typed_so_far = top(&index, "webho");
+    assert!(typed_so_far.iter().take(4).all(|slug| slug.contains("webhook")), "{typed_so_far:?}");
     within_three("two-factr authentication", "turn-on-two-factor-authentication");
     assert!(top(&index, "tpa").is_empty(), "three letters get no typo: `tpa` is not `tap`");
 }
@@ -188,5 +189,5 @@ fn when_not_every_word_matches_results_match_some_and_say_so() {
 
 #[test]
 fn html_is_reduced_to_its_text() {
-    assert_eq!(html_to_text("<p>A &amp; B</p><ul><li>one</li></ul>"), "A & B one");
+    assert_eq!(html_to_text("<p>A &amp; <strong>B</strong>.</p><ul><li>one</li></ul>"), "A & B. one");
 }
