@@ -143,16 +143,17 @@ impl PortalBackend for Portal {
             tracing::error!("search failed: {error}");
             SearchResults::default()
         });
-        if results.hits.is_empty() && !words.is_empty() {
-            if let Some(visitor) = visitor {
-                let portal = self.clone();
-                let event = VisitorEvent::SearchWithoutResults { query: searched.clone() };
-                tokio::spawn(async move {
-                    if let Err(error) = portal.record_event(&visitor, event).await {
-                        tracing::warn!("recording a search without results failed: {error}");
-                    }
-                });
-            }
+        if results.hits.is_empty()
+            && !words.is_empty()
+            && let Some(visitor) = visitor
+        {
+            let portal = self.clone();
+            let event = VisitorEvent::SearchWithoutResults { query: searched.clone() };
+            tokio::spawn(async move {
+                if let Err(error) = portal.record_event(&visitor, event).await {
+                    tracing::warn!("recording a search without results failed: {error}");
+                }
+            });
         }
         let popular = if results.hits.is_empty() { popular_articles(&snapshot) } else { Vec::new() };
         SearchPage {
