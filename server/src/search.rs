@@ -1,7 +1,8 @@
 //! Instant, typo-tolerant article search in-process with tantivy: no extra service.
 //!
 //! Ranking rules, in one place:
-//! - every query word must match (if that finds nothing, any word may);
+//! - articles matching more of the query's words come first; words like "how" and
+//!   "my" are dropped from questions;
 //! - typos follow Meilisearch: none for words of 1-4 characters, one for 5-8, two
 //!   for 9 or more; the last word also matches as a prefix (search as you type);
 //! - exact matches score above fuzzy ones, and titles and headings above body text;
@@ -16,7 +17,7 @@ use crate::content::ContentSnapshot;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::AllQuery;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
@@ -189,16 +190,12 @@ impl SearchIndex {
         let mut analyzer = analyzer();
         let searcher = self.reader.searcher();
         let limit = request.limit.clamp(1, 100);
-        let mut relaxed = false;
-        let mut top = Vec::new();
-        for require_all in [true, false] {
-            let query = query::build(&self.fields, &mut analyzer, &words, &synonyms, request, require_all);
-            top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
-            if !top.is_empty() || words.len() == 1 {
-                break;
-            }
-            relaxed = true;
-        }
+        let ranked = query::build(&self.fields, &mut analyzer, &words, &synonyms, request, false);
+        let top = searcher.search(&*ranked, &TopDocs::with_limit(limit).order_by_score())?;
+        let relaxed = !top.is_empty() && words.len() > 1 && {
+            let all_words = query::build(&self.fields, &mut analyzer, &words, &synonyms, request, true);
+            searcher.search(&*all_words, &Count)? == 0
+        };
         let highlighter = highlight::Highlighter::new(&words, &synonyms, &mut analyzer);
         let mut hits = Vec::with_capacity(top.len());
         for (_, address) in top {
@@ -392,5 +389,7 @@ fn html_to_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+#[cfg(test)]
+mod quality;
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,18 @@ const EXACT_OVER_FUZZY: f32 = 4.0;
 const PREFIX_WEIGHT: f32 = 0.8;
 const SYNONYM_WEIGHT: f32 = 0.8;
 
+/// Added once for each query word an article matches, so articles matching more of
+/// the words always come first (Meilisearch's "words" rule); BM25 orders the rest.
+const WORD_MATCH_BONUS: f32 = 20.0;
+
+/// Words that carry no meaning in a question ("how do I …"): dropped from a query
+/// unless nothing else is left.
+const QUESTION_WORDS: &[&str] = &[
+    "a", "an", "the", "i", "my", "me", "we", "our", "do", "does", "did", "how", "what", "when", "where",
+    "why", "which", "can", "could", "should", "to", "of", "for", "in", "on", "is", "are", "am", "it", "and",
+    "or", "with", "your", "you", "will", "be", "from", "at", "by", "this", "that", "there", "please",
+];
+
 /// Added to the score of an article written for the visitor's level (an article for
 /// everyone gets half). A strong title match still beats it; a tie does not.
 pub const LEVEL_BONUS: f32 = 3.0;
@@ -59,6 +71,8 @@ pub fn typo_budget(word: &str) -> u8 {
     }
 }
 
+/// The query for `words`. With `require_all`, only articles matching every word;
+/// otherwise any word, ranked by how many words matched and then by relevance.
 pub(super) fn build(
     fields: &SearchFields,
     analyzer: &mut TextAnalyzer,
@@ -67,13 +81,22 @@ pub(super) fn build(
     request: &SearchRequest,
     require_all: bool,
 ) -> Box<dyn Query> {
-    let occur = if require_all { Occur::Must } else { Occur::Should };
-    let word_clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .enumerate()
-        .filter_map(|(index, word)| word_query(fields, analyzer, word, index + 1 == words.len(), synonyms))
-        .map(|query| (occur, query))
-        .collect();
+    let meaningful: Vec<&String> =
+        words.iter().filter(|word| !QUESTION_WORDS.contains(&word.as_str())).collect();
+    let words: Vec<&String> = if meaningful.is_empty() { words.iter().collect() } else { meaningful };
+    let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        let Some(query) = word_query(fields, analyzer, word, index + 1 == words.len(), synonyms) else {
+            continue;
+        };
+        if require_all {
+            word_clauses.push((Occur::Must, query));
+        } else {
+            word_clauses
+                .push((Occur::Should, Box::new(ConstScoreQuery::new(query.box_clone(), WORD_MATCH_BONUS))));
+            word_clauses.push((Occur::Should, query));
+        }
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, Box::new(BooleanQuery::new(word_clauses)))];
 

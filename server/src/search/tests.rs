@@ -3,7 +3,7 @@ use crate::content::load_snapshot;
 use crate::testing::{Fixture, article};
 use std::path::Path;
 
-fn bundled() -> (SearchIndex, ContentSnapshot) {
+pub(super) fn bundled() -> (SearchIndex, ContentSnapshot) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let snapshot = load_snapshot(&root).unwrap();
     let index = SearchIndex::in_memory().unwrap();
