@@ -381,6 +381,21 @@ impl Level {
     pub fn from_visitor_choice(value: &str) -> Option<Level> {
         VISITOR_LEVELS.into_iter().find(|level| level.as_str() == value)
     }
+
+    /// Any level by its name, `all` included.
+    pub fn parse(value: &str) -> Option<Level> {
+        [Level::Newcomer, Level::Technical, Level::Expert, Level::All]
+            .into_iter()
+            .find(|level| level.as_str() == value)
+    }
+}
+
+impl ArticleKind {
+    pub fn parse(value: &str) -> Option<ArticleKind> {
+        [ArticleKind::Guide, ArticleKind::Explanation, ArticleKind::Reference, ArticleKind::Troubleshooting]
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+    }
 }
 
 /// A stored task submission, as its confirmation page shows it.

@@ -123,10 +123,10 @@ impl PortalBackend for Portal {
         };
         let category =
             known("category", query.category, &|value| snapshot.categories.iter().any(|c| c.slug == value));
-        let level =
-            known("level", query.level, &|value| parse_level(value).is_some()).and_then(|v| parse_level(&v));
-        let kind =
-            known("kind", query.kind, &|value| parse_kind(value).is_some()).and_then(|v| parse_kind(&v));
+        let level = known("level", query.level, &|value| Level::parse(value).is_some())
+            .and_then(|v| Level::parse(&v));
+        let kind = known("kind", query.kind, &|value| ArticleKind::parse(value).is_some())
+            .and_then(|v| ArticleKind::parse(&v));
 
         let words = query_words(&query.q);
         let was_cut = query.q.chars().count() > MAX_QUERY_CHARS;
@@ -239,16 +239,4 @@ fn popular_articles(snapshot: &crate::content::ContentSnapshot) -> Vec<ArticleSu
             kind: article.front_matter.kind,
         })
         .collect()
-}
-
-fn parse_level(value: &str) -> Option<Level> {
-    [Level::Newcomer, Level::Technical, Level::Expert, Level::All]
-        .into_iter()
-        .find(|level| level.as_str() == value)
-}
-
-fn parse_kind(value: &str) -> Option<ArticleKind> {
-    [ArticleKind::Guide, ArticleKind::Explanation, ArticleKind::Reference, ArticleKind::Troubleshooting]
-        .into_iter()
-        .find(|kind| kind.as_str() == value)
 }

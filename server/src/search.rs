@@ -209,8 +209,8 @@ impl SearchIndex {
                 title_html: highlighter.highlight_all(&text(self.fields.title)),
                 snippet_html: highlighter.snippet(&body),
                 category: text(self.fields.category),
-                level: parse_level(&text(self.fields.level)),
-                kind: parse_kind(&text(self.fields.kind)),
+                level: Level::parse(&text(self.fields.level)).unwrap_or(Level::All),
+                kind: ArticleKind::parse(&text(self.fields.kind)).unwrap_or(ArticleKind::Explanation),
             });
         }
         Ok(SearchResults { hits, relaxed })
@@ -257,24 +257,6 @@ fn synonym_map(groups: &[Vec<String>]) -> HashMap<String, Vec<String>> {
         }
     }
     map
-}
-
-fn parse_level(text: &str) -> Level {
-    match text {
-        "newcomer" => Level::Newcomer,
-        "technical" => Level::Technical,
-        "expert" => Level::Expert,
-        _ => Level::All,
-    }
-}
-
-fn parse_kind(text: &str) -> ArticleKind {
-    match text {
-        "guide" => ArticleKind::Guide,
-        "reference" => ArticleKind::Reference,
-        "troubleshooting" => ArticleKind::Troubleshooting,
-        _ => ArticleKind::Explanation,
-    }
 }
 
 /// An article's searchable text.

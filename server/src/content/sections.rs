@@ -74,7 +74,7 @@ pub fn split_level_sections(body: &str) -> Result<Vec<SourcePart<'_>>, SectionEr
                     });
                 }
                 (None, false) => {
-                    let Some(level) = parse_level(name) else {
+                    let Some(level) = Level::from_visitor_choice(name) else {
                         return Err(SectionError {
                             offset: line_start,
                             message: format!("`{name}` is not a level"),
@@ -120,15 +120,6 @@ pub fn split_level_sections(body: &str) -> Result<Vec<SourcePart<'_>>, SectionEr
         parts.push(SourcePart::Shared { text: rest, offset: shared_start });
     }
     Ok(parts)
-}
-
-fn parse_level(name: &str) -> Option<Level> {
-    match name {
-        "newcomer" => Some(Level::Newcomer),
-        "technical" => Some(Level::Technical),
-        "expert" => Some(Level::Expert),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
