@@ -1,11 +1,13 @@
 //! The HTTP face of the portal: one router, its middleware, and the `serve` seam.
 
 mod assets;
+mod rate_limit;
 mod security;
 mod tasks;
 mod visitor;
 
 pub use assets::AssetBundle;
+pub use rate_limit::RateLimiter;
 pub use visitor::VISITOR_COOKIE;
 
 use crate::content::ContentWatcher;
@@ -35,6 +37,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub portal: Portal,
     pub assets: Arc<AssetBundle>,
+    pub search_limiter: Arc<RateLimiter>,
     /// `None` when the platform refused to watch content/ (edits then need a restart).
     pub content_watcher: Option<Arc<ContentWatcher>>,
     pub shutdown_timeout: Duration,
@@ -68,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/media", assets::media_service(&media_dir))
         .fallback(render_unknown_path)
         .layer(axum::middleware::from_fn(visitor::assign_visitor))
+        .layer(axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches))
         .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         .layer(CompressionLayer::new())
@@ -108,7 +112,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let timeout = state.shutdown_timeout;
     let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown.await;
         tracing::info!("shutting down; waiting up to {timeout:?} for open requests");
         let _ = draining_tx.send(());

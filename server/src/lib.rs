@@ -94,6 +94,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         leptos_options,
         portal: Portal { content, store: Arc::new(store), search, development: config.development },
         content_watcher,
+        search_limiter: Arc::new(http::RateLimiter::default()),
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,
     })

@@ -483,3 +483,27 @@ async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
     }
     assert_eq!(recorded[0].payload, serde_json::json!({ "query": "zebracorn" }));
 }
+
+#[tokio::test]
+async fn a_burst_of_searches_from_one_client_is_limited_with_retry_after() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        let response = get(&app, "/search?q=invoice").await;
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(header_value(&response, "retry-after").parse::<u64>().unwrap() >= 1);
+            assert!(text(response).await.contains("Please wait a moment"));
+            statuses.push(429);
+        } else {
+            statuses.push(response.status().as_u16());
+        }
+    }
+    assert!(statuses[..20].iter().all(|status| *status == 200), "{statuses:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert_eq!(
+        get(&app, "/articles/send-an-invoice").await.status(),
+        StatusCode::OK,
+        "only search is limited"
+    );
+}
