@@ -443,8 +443,17 @@ pub struct SearchPage {
     pub category: Option<String>,
     pub level: Option<Level>,
     pub kind: Option<ArticleKind>,
+    pub counts: FacetCounts,
     /// Every category, as (slug, title), for the filter links.
     pub categories: Vec<(String, String)>,
     /// Shown when nothing matched, so a search is never a dead end.
     pub popular: Vec<ArticleSummary>,
+}
+
+/// Articles per filter value (category slug, level name, kind name) for a search.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FacetCounts {
+    pub categories: std::collections::BTreeMap<String, usize>,
+    pub levels: std::collections::BTreeMap<String, usize>,
+    pub kinds: std::collections::BTreeMap<String, usize>,
 }

@@ -162,6 +162,7 @@ impl PortalBackend for Portal {
             max_query_chars: MAX_QUERY_CHARS,
             hits: results.hits,
             relaxed: results.relaxed,
+            counts: results.counts,
             ignored_filters,
             category,
             level,

@@ -105,9 +105,13 @@ pub struct SearchRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
+    /// How many articles each filter value would leave, given the other filters.
+    pub counts: FacetCounts,
     /// True when not every word could be matched and results match some words only.
     pub relaxed: bool,
 }
+
+pub use telepath_app::wire::FacetCounts;
 
 pub struct SearchIndex {
     reader: IndexReader,
@@ -196,6 +200,7 @@ impl SearchIndex {
             let all_words = query::build(&self.fields, &mut analyzer, &words, &synonyms, request, true);
             searcher.search(&*all_words, &Count)? == 0
         };
+        let counts = self.facet_counts(&searcher, &mut analyzer, &words, &synonyms, request)?;
         let highlighter = highlight::Highlighter::new(&words, &synonyms, &mut analyzer);
         let mut hits = Vec::with_capacity(top.len());
         for (_, address) in top {
@@ -213,7 +218,44 @@ impl SearchIndex {
                 kind: ArticleKind::parse(&text(self.fields.kind)).unwrap_or(ArticleKind::Explanation),
             });
         }
-        Ok(SearchResults { hits, relaxed })
+        Ok(SearchResults { hits, counts, relaxed })
+    }
+
+    /// Counts per category, level and kind among everything the words match; each
+    /// dimension's counts respect the other dimensions' filters, as shoppers expect.
+    fn facet_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+        analyzer: &mut TextAnalyzer,
+        words: &[String],
+        synonyms: &HashMap<String, Vec<String>>,
+        request: &SearchRequest,
+    ) -> Result<FacetCounts, SearchError> {
+        let unfiltered = SearchRequest { category: None, level: None, kind: None, ..request.clone() };
+        let query = query::build(&self.fields, analyzer, words, synonyms, &unfiltered, false);
+        let mut counts = FacetCounts::default();
+        for address in searcher.search(&*query, &DocSetCollector)? {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                document.get_first(field).and_then(|value| value.as_str()).unwrap_or_default().to_owned()
+            };
+            let category = text(self.fields.category);
+            let level = Level::parse(&text(self.fields.level)).unwrap_or(Level::All);
+            let kind = ArticleKind::parse(&text(self.fields.kind)).unwrap_or(ArticleKind::Explanation);
+            let category_ok = request.category.as_ref().is_none_or(|wanted| *wanted == category);
+            let level_ok = request.level.is_none_or(|wanted| wanted == level);
+            let kind_ok = request.kind.is_none_or(|wanted| wanted == kind);
+            if level_ok && kind_ok {
+                *counts.categories.entry(category).or_default() += 1;
+            }
+            if category_ok && kind_ok {
+                *counts.levels.entry(level.as_str().to_owned()).or_default() += 1;
+            }
+            if category_ok && level_ok {
+                *counts.kinds.entry(kind.as_str().to_owned()).or_default() += 1;
+            }
+        }
+        Ok(counts)
     }
 
     pub fn fields(&self) -> &SearchFields {

@@ -84,7 +84,8 @@ fn Results(page: SearchPage) -> impl IntoView {
         .map(|(slug, title)| {
             let href = link(slug.as_deref(), level, kind);
             let class = current(slug == category);
-            view! { <li><a class=class href=href>{title}</a></li> }
+            let count = slug.as_ref().map(|slug| page.counts.categories.get(slug).copied().unwrap_or(0));
+            view! { <li><a class=class href=href>{title}</a><FacetCount count/></li> }
         })
         .collect_view();
     let level_links = std::iter::once(None)
@@ -92,7 +93,8 @@ fn Results(page: SearchPage) -> impl IntoView {
         .map(|option| {
             let href = link(category.as_deref(), option, kind);
             let label = option.map_or("Any level", Level::label);
-            view! { <li><a class=current(option == level) href=href>{label}</a></li> }
+            let count = option.map(|option| page.counts.levels.get(option.as_str()).copied().unwrap_or(0));
+            view! { <li><a class=current(option == level) href=href>{label}</a><FacetCount count/></li> }
         })
         .collect_view();
     let kind_links = std::iter::once(None)
@@ -100,7 +102,8 @@ fn Results(page: SearchPage) -> impl IntoView {
         .map(|option| {
             let href = link(category.as_deref(), level, option);
             let label = option.map_or("Any kind", ArticleKind::label);
-            view! { <li><a class=current(option == kind) href=href>{label}</a></li> }
+            let count = option.map(|option| page.counts.kinds.get(option.as_str()).copied().unwrap_or(0));
+            view! { <li><a class=current(option == kind) href=href>{label}</a><FacetCount count/></li> }
         })
         .collect_view();
     let count = page.hits.len();
@@ -149,6 +152,12 @@ fn Results(page: SearchPage) -> impl IntoView {
             </section>
         </div>
     }
+}
+
+/// How many results a filter value would leave.
+#[component]
+fn FacetCount(count: Option<usize>) -> impl IntoView {
+    count.map(|count| view! { <span class="facet-count">{format!(" ({count})")}</span> })
 }
 
 /// Percent-encodes a query-string value.

@@ -507,3 +507,12 @@ async fn a_burst_of_searches_from_one_client_is_limited_with_retry_after() {
         "only search is limited"
     );
 }
+
+#[tokio::test]
+async fn search_filters_show_how_many_articles_each_would_leave() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let html = text(get(&app, "/search?q=invoice").await).await;
+    assert!(html.contains(r#">Invoices</a><span class="facet-count"> (2)</span>"#), "{html}");
+    assert!(html.contains(r#">Account</a><span class="facet-count"> (0)</span>"#), "{html}");
+}

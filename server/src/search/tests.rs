@@ -191,3 +191,34 @@ fn when_not_every_word_matches_results_match_some_and_say_so() {
 fn html_is_reduced_to_its_text() {
     assert_eq!(html_to_text("<p>A &amp; <strong>B</strong>.</p><ul><li>one</li></ul>"), "A & B. one");
 }
+
+#[test]
+fn filter_counts_respect_the_other_filters() {
+    let (index, snapshot) = bundled();
+    let search = |category: Option<&str>| {
+        index
+            .search(&SearchRequest {
+                query: "invoice".into(),
+                category: category.map(str::to_owned),
+                limit: 100,
+                ..SearchRequest::default()
+            })
+            .unwrap()
+    };
+    let all = search(None);
+    let in_troubleshooting = search(Some("troubleshooting"));
+    assert_eq!(
+        all.counts.categories, in_troubleshooting.counts.categories,
+        "a category filter does not change category counts"
+    );
+    let expected_levels: usize = in_troubleshooting.hits.len();
+    assert_eq!(
+        in_troubleshooting.counts.levels.values().sum::<usize>(),
+        expected_levels,
+        "level counts stay within the category"
+    );
+    assert_eq!(all.counts.categories["troubleshooting"], expected_levels);
+    for hit in &in_troubleshooting.hits {
+        assert_eq!(snapshot.articles[&hit.slug].category, "troubleshooting");
+    }
+}
