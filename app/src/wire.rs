@@ -446,6 +446,8 @@ pub struct SearchPage {
     pub counts: FacetCounts,
     /// Every category, as (slug, title), for the filter links.
     pub categories: Vec<(String, String)>,
+    /// A spelling the articles use, offered when the query matched nothing (or not every word).
+    pub did_you_mean: Option<String>,
     /// Shown when nothing matched, so a search is never a dead end.
     pub popular: Vec<ArticleSummary>,
 }

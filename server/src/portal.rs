@@ -155,6 +155,13 @@ impl PortalBackend for Portal {
                 }
             });
         }
+        let did_you_mean = (results.hits.is_empty() || results.relaxed)
+            .then(|| self.search.did_you_mean(&searched))
+            .flatten()
+            .filter(|suggestion| {
+                let check = SearchRequest { query: suggestion.clone(), limit: 1, ..request.clone() };
+                self.search.search(&check).is_ok_and(|found| !found.hits.is_empty() && !found.relaxed)
+            });
         let popular = if results.hits.is_empty() { popular_articles(&snapshot) } else { Vec::new() };
         SearchPage {
             query: searched,
@@ -163,6 +170,7 @@ impl PortalBackend for Portal {
             hits: results.hits,
             relaxed: results.relaxed,
             counts: results.counts,
+            did_you_mean,
             ignored_filters,
             category,
             level,

@@ -33,6 +33,8 @@ use telepath_app::wire::{ArticleKind, BodyPart, Level, SearchHit};
 const SCHEMA_VERSION: u32 = 1;
 const ANALYZER: &str = "telepath_en";
 const WRITER_MEMORY_BYTES: usize = 30_000_000;
+/// Shorter words are left alone by "did you mean": too many real words are near them.
+const SUGGEST_MIN_CHARS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -119,6 +121,8 @@ pub struct SearchIndex {
     fields: SearchFields,
     /// word → the other words of its synonym group.
     synonyms: RwLock<HashMap<String, Vec<String>>>,
+    /// Every word of the indexed articles and how often it occurs, for "did you mean".
+    vocabulary: RwLock<HashMap<String, usize>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -135,7 +139,13 @@ impl SearchIndex {
         index.tokenizers().register(ANALYZER, analyzer());
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { reader, writer: Mutex::new(writer), fields, synonyms: RwLock::new(HashMap::new()) })
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            synonyms: RwLock::new(HashMap::new()),
+            vocabulary: RwLock::new(HashMap::new()),
+        })
     }
 
     /// Brings the index in line with `snapshot`: new and changed articles are
@@ -143,9 +153,11 @@ impl SearchIndex {
     pub fn sync(&self, snapshot: &ContentSnapshot) -> Result<SyncReport, SearchError> {
         let indexed = self.indexed_hashes()?;
         let mut report = SyncReport::default();
+        let mut vocabulary: HashMap<String, usize> = HashMap::new();
         let mut writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         for article in snapshot.articles.values() {
             let document = ArticleDocument::from_article(article);
+            document.count_words(&mut vocabulary);
             let hash = document.hash();
             match indexed.get(&article.slug) {
                 Some(old) if *old == hash => {
@@ -169,6 +181,7 @@ impl SearchIndex {
         drop(writer);
         *self.synonyms.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
             synonym_map(&snapshot.synonyms);
+        *self.vocabulary.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = vocabulary;
         Ok(report)
     }
 
@@ -258,6 +271,39 @@ impl SearchIndex {
         Ok(counts)
     }
 
+    /// The query with each word the articles never use replaced by the closest word
+    /// they use most, or `None` when there is nothing better to suggest.
+    pub fn did_you_mean(&self, query: &str) -> Option<String> {
+        let vocabulary = self.vocabulary.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut changed = false;
+        let words: Vec<String> = query_words(query)
+            .into_iter()
+            .map(|word| {
+                if word.chars().count() < SUGGEST_MIN_CHARS || vocabulary.contains_key(&word) {
+                    return word;
+                }
+                // One edit more than search forgives: the words search could not match.
+                let budget = usize::from(query::typo_budget(&word)) + 1;
+                let best = vocabulary
+                    .iter()
+                    .filter(|(known, _)| known.len().abs_diff(word.len()) <= budget)
+                    .map(|(known, count)| {
+                        (highlight::typo_distance(&word, known), std::cmp::Reverse(*count), known)
+                    })
+                    .filter(|(distance, _, _)| *distance <= budget)
+                    .min();
+                match best {
+                    Some((_, _, known)) => {
+                        changed = true;
+                        known.clone()
+                    }
+                    None => word,
+                }
+            })
+            .collect();
+        changed.then(|| words.join(" "))
+    }
+
     pub fn fields(&self) -> &SearchFields {
         &self.fields
     }
@@ -343,6 +389,14 @@ impl ArticleDocument {
             level: front_matter.level,
             kind: front_matter.kind,
             updated: front_matter.updated.to_string(),
+        }
+    }
+
+    fn count_words(&self, vocabulary: &mut HashMap<String, usize>) {
+        for text in [&self.title, &self.summary, &self.headings, &self.body, &self.tags] {
+            for word in text.split(|c: char| !c.is_alphanumeric()).filter(|word| word.chars().count() >= 3) {
+                *vocabulary.entry(word.to_lowercase()).or_default() += 1;
+            }
         }
     }
 

@@ -107,7 +107,16 @@ fn Results(page: SearchPage) -> impl IntoView {
         })
         .collect_view();
     let count = page.hits.len();
+    let suggestion = page.did_you_mean.clone().map(|suggestion| {
+        let href = format!("/search?q={}", encode(&suggestion));
+        view! {
+            <p class="did-you-mean" data-testid="did-you-mean">
+                "Did you mean "<a href=href><strong>{suggestion}</strong></a>"?"
+            </p>
+        }
+    });
     view! {
+        {suggestion}
         <div class="search-layout">
             <nav class="filters" aria-label="Filter results">
                 <h2>"Topic"</h2><ul>{category_links}</ul>

@@ -138,7 +138,7 @@ fn escape(text: &str) -> String {
 
 /// Edits between two words, counting a swap of neighbours as one edit, as the
 /// index's fuzzy matching does (optimal string alignment distance).
-fn typo_distance(a: &str, b: &str) -> usize {
+pub(super) fn typo_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for (i, row) in table.iter_mut().enumerate() {

@@ -222,3 +222,11 @@ fn filter_counts_respect_the_other_filters() {
         assert_eq!(snapshot.articles[&hit.slug].category, "troubleshooting");
     }
 }
+
+#[test]
+fn did_you_mean_offers_the_closest_word_the_articles_use() {
+    let (index, _) = bundled();
+    assert_eq!(index.did_you_mean("pazzword").as_deref(), Some("password"));
+    assert_eq!(index.did_you_mean("password"), None);
+    assert_eq!(index.did_you_mean("zzzzzzzzqqq"), None);
+}
