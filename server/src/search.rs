@@ -155,7 +155,10 @@ impl SearchIndex {
         let mut report = SyncReport::default();
         let mut vocabulary: HashMap<String, usize> = HashMap::new();
         let mut writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        for article in snapshot.articles.values() {
+        // In slug order, so equal scores always rank the same way.
+        let mut articles: Vec<_> = snapshot.articles.values().collect();
+        articles.sort_by(|a, b| a.slug.cmp(&b.slug));
+        for article in articles {
             let document = ArticleDocument::from_article(article);
             document.count_words(&mut vocabulary);
             let hash = document.hash();
