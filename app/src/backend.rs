@@ -32,7 +32,7 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// Every notice, current or not, in the editors' order.
     fn notices(&self) -> Vec<NoticeView>;
     /// Runs a search for `visitor`; a search that finds nothing is recorded.
-    fn search(&self, visitor: Option<VisitorId>, query: SearchQuery) -> SearchPage;
+    fn search(&self, visitor: Option<VisitorId>, level: Option<Level>, query: SearchQuery) -> SearchPage;
     /// A fresh token for one rendered task form, so sending it twice stores it once.
     fn new_form_token(&self) -> String;
     async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError>;
@@ -46,6 +46,16 @@ pub type Backend = Arc<dyn PortalBackend>;
 pub fn use_backend() -> Backend {
     leptos::prelude::use_context::<Backend>()
         .expect("the server provides a Backend in every render and server-function call")
+}
+
+/// The level the visitor chose, as the server read it from their cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VisitorLevel(pub Level);
+
+/// The current request's visitor level, if they chose one.
+pub fn use_visitor_level() -> Option<Level> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<VisitorLevel>().map(|level| level.0))
 }
 
 /// The current request's visitor, set by the server's visitor middleware.

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/tasks/{task}", post(tasks::submit_task))
+        .route("/level", post(visitor::choose_level))
         .leptos_routes_with_context(&state, routes, provide_backend, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -109,7 +109,12 @@ impl PortalBackend for Portal {
         self.content.snapshot().notices.iter().map(|notice| notice.view.clone()).collect()
     }
 
-    fn search(&self, visitor: Option<VisitorId>, query: SearchQuery) -> SearchPage {
+    fn search(
+        &self,
+        visitor: Option<VisitorId>,
+        visitor_level: Option<Level>,
+        query: SearchQuery,
+    ) -> SearchPage {
         let snapshot = self.content.snapshot();
         let mut ignored_filters = Vec::new();
         let mut known = |name: &str, value: Option<String>, is_known: &dyn Fn(&str) -> bool| {
@@ -136,7 +141,7 @@ impl PortalBackend for Portal {
             category: category.clone(),
             level,
             kind,
-            visitor_level: None,
+            visitor_level,
             limit: SEARCH_RESULTS,
         };
         let results = self.search.search(&request).unwrap_or_else(|error| {

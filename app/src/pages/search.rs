@@ -1,4 +1,4 @@
-use crate::backend::{use_backend, use_visitor};
+use crate::backend::{use_backend, use_visitor, use_visitor_level};
 use crate::pages::article::ArticleList;
 use crate::wire::{ArticleKind, Level, SearchPage, SearchQuery};
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ pub fn SearchResultsPage() -> impl IntoView {
         level: params.get("level"),
         kind: params.get("kind"),
     });
-    let page = use_backend().search(use_visitor(), query);
+    let page = use_backend().search(use_visitor(), use_visitor_level(), query);
     let title = if page.query.is_empty() { "Search".to_owned() } else { format!("Search: {}", page.query) };
     view! {
         <Title text=title/>

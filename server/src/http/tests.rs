@@ -531,3 +531,31 @@ async fn a_misspelt_search_offers_the_spelling_the_articles_use() {
     let exact = text(get(&app, "/search?q=password").await).await;
     assert!(!exact.contains("did-you-mean"), "{exact}");
 }
+
+#[tokio::test]
+async fn choosing_a_level_remembers_it_in_a_cookie_and_forged_values_are_ignored() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let chosen = app.clone().oneshot(form_post("/level", "level=expert")).await.unwrap();
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    assert_eq!(header_value(&chosen, "location"), "/kits/expert");
+    let cookie = header_value(&chosen, "set-cookie");
+    assert!(cookie.starts_with("telepath_level=expert;") && cookie.contains("HttpOnly"), "{cookie}");
+
+    let back = app
+        .clone()
+        .oneshot(form_post("/level", "level=newcomer&return_to=%2Farticles%2Fsend-an-invoice"))
+        .await
+        .unwrap();
+    assert_eq!(header_value(&back, "location"), "/articles/send-an-invoice");
+    let offsite =
+        app.clone().oneshot(form_post("/level", "level=wizard&return_to=%2F%2Fevil.example")).await.unwrap();
+    assert_eq!(header_value(&offsite, "location"), "/", "no open redirect, and a forged level is not stored");
+    assert!(header_value(&offsite, "set-cookie").contains("Max-Age=0"));
+
+    let forged = Request::get("/search?q=invoice")
+        .header(header::COOKIE, "telepath_level=%3Cscript%3E")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.clone().oneshot(forged).await.unwrap().status(), StatusCode::OK);
+}

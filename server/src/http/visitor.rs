@@ -4,11 +4,14 @@
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use rand::RngCore;
-use telepath_app::backend::VisitorId;
+use telepath_app::backend::{VisitorId, VisitorLevel};
+use telepath_app::wire::Level;
 
 pub const VISITOR_COOKIE: &str = "telepath_visitor";
+pub const LEVEL_COOKIE: &str = "telepath_level";
 const VISITOR_ID_HEX_LEN: usize = 32;
 const ONE_YEAR_SECS: u32 = 365 * 24 * 60 * 60;
 
@@ -19,16 +22,13 @@ pub async fn assign_visitor(mut request: Request, next: Next) -> Response {
     if path.starts_with("/pkg/") || path.starts_with("/media/") || path == "/healthz" {
         return next.run(request).await;
     }
-    let existing = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == VISITOR_COOKIE)
-        .map(|cookie| cookie.value().to_owned())
-        .filter(|id| is_valid_visitor_id(id));
+    let existing = cookie_value(&request, VISITOR_COOKIE).filter(|id| is_valid_visitor_id(id));
+    // A forged or unknown level is ignored: the visitor simply has not chosen yet.
+    if let Some(level) =
+        cookie_value(&request, LEVEL_COOKIE).and_then(|value| Level::from_visitor_choice(&value))
+    {
+        request.extensions_mut().insert(VisitorLevel(level));
+    }
     let (id, is_new) = match existing {
         Some(id) => (id, false),
         None => (new_visitor_id(), true),
@@ -43,6 +43,50 @@ pub async fn assign_visitor(mut request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+fn cookie_value(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// Remembers (or with no level, forgets) the visitor's level and sends them on:
+/// to `return_to` if it is a path on this site, else to their level's welcome kit.
+pub async fn choose_level(axum::Form(choice): axum::Form<LevelChoice>) -> Response {
+    let level = Level::from_visitor_choice(choice.level.as_deref().unwrap_or_default());
+    let return_to = choice
+        .return_to
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'));
+    let destination = match (level, return_to) {
+        (_, Some(path)) => path,
+        (Some(level), None) => format!("/kits/{level}"),
+        (None, None) => "/".to_owned(),
+    };
+    let cookie = match level {
+        Some(level) => {
+            format!("{LEVEL_COOKIE}={level}; Path=/; Max-Age={ONE_YEAR_SECS}; HttpOnly; SameSite=Lax")
+        }
+        None => format!("{LEVEL_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+    };
+    let mut response = axum::response::Redirect::to(&destination).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The level form: `level` empty or missing means "skip / forget my level".
+#[derive(Debug, serde::Deserialize)]
+pub struct LevelChoice {
+    level: Option<String>,
+    return_to: Option<String>,
 }
 
 fn new_visitor_id() -> String {
