@@ -3,21 +3,29 @@
 use crate::support::TestServer;
 use std::time::{Duration, Instant};
 use telepath_server::testing::{Fixture, article};
+use tokio::sync::watch;
 
 const FILE: &str = "articles/invoices/send-an-invoice.md";
 
-/// Polls `path` until its body satisfies `ready`, and says how long that took.
-async fn wait_for_page(server: &TestServer, path: &str, ready: impl Fn(u16, &str) -> bool) -> Duration {
-    let started = Instant::now();
+/// Checks `path` after every content reload until its body satisfies `ready`. The
+/// watcher's reload counter is the condition: no fixed sleep, no polling interval.
+async fn wait_for_page(
+    server: &TestServer,
+    reloads: &mut watch::Receiver<u64>,
+    path: &str,
+    ready: impl Fn(u16, &str) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
     let client = reqwest::Client::new();
     loop {
         let response = client.get(server.url(path)).send().await.unwrap();
         let status = response.status().as_u16();
         if ready(status, &response.text().await.unwrap()) {
-            return started.elapsed();
+            return;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "{path} did not change within 10 s");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let reloaded = tokio::time::timeout(remaining, reloads.changed()).await;
+        assert!(matches!(reloaded, Ok(Ok(()))), "{path} did not change within 10 s");
     }
 }
 
@@ -26,21 +34,27 @@ async fn good_edits_go_live_bad_ones_keep_the_last_good_version_and_show_diagnos
     let fixture = Fixture::new();
     let content = fixture.content_dir();
     let server = TestServer::start(fixture).await;
+    let mut reloads = server.reloads();
     let path = "/articles/send-an-invoice";
-    wait_for_page(&server, path, |status, html| status == 200 && html.contains("<h1>Send an invoice</h1>"))
-        .await;
+    wait_for_page(&server, &mut reloads, path, |status, html| {
+        status == 200 && html.contains("<h1>Send an invoice</h1>")
+    })
+    .await;
 
+    let edited = Instant::now();
     std::fs::write(
         content.join(FILE),
         article("Send an invoice in seconds", "newcomer", "guide", &[], "New body\n"),
     )
     .unwrap();
-    let live_after =
-        wait_for_page(&server, path, |_, html| html.contains("<h1>Send an invoice in seconds</h1>")).await;
-    eprintln!("a good edit was live after {live_after:?}");
+    wait_for_page(&server, &mut reloads, path, |_, html| {
+        html.contains("<h1>Send an invoice in seconds</h1>")
+    })
+    .await;
+    eprintln!("a good edit was live after {:?}", edited.elapsed());
 
     std::fs::write(content.join(FILE), "+++\ntitle = \"Send an invoice\"\nsummary = 3\n").unwrap();
-    wait_for_page(&server, "/editors", |_, html| html.contains("send-an-invoice.md:1:1")).await;
+    wait_for_page(&server, &mut reloads, "/editors", |_, html| html.contains("send-an-invoice.md:1:1")).await;
     let page = reqwest::get(server.url(path)).await.unwrap().text().await.unwrap();
     assert!(page.contains("<h1>Send an invoice in seconds</h1>"), "customers keep the last good version");
     let editors = reqwest::get(server.url("/editors")).await.unwrap().text().await.unwrap();
@@ -48,6 +62,6 @@ async fn good_edits_go_live_bad_ones_keep_the_last_good_version_and_show_diagnos
     assert!(editors.contains("Customers still see the last good version of: send-an-invoice"), "{editors}");
 
     std::fs::remove_file(content.join(FILE)).unwrap();
-    wait_for_page(&server, path, |status, _| status == 404).await;
+    wait_for_page(&server, &mut reloads, path, |status, _| status == 404).await;
     server.stop().await.unwrap();
 }

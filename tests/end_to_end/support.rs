@@ -17,6 +17,7 @@ pub struct TestServer {
     pub base_url: String,
     pub store: Arc<dyn Store>,
     pub bundle_hash: Option<String>,
+    reloads: Option<tokio::sync::watch::Receiver<u64>>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
     _fixture: Fixture,
@@ -28,6 +29,7 @@ impl TestServer {
             telepath_server::prepare(&fixture.config(&site_dir())).await.expect("the server prepares");
         let store = state.portal.store.clone();
         let bundle_hash = state.assets.hash.clone();
+        let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0 can be bound");
         let base_url = format!("http://{}", listener.local_addr().expect("a bound address"));
@@ -39,10 +41,16 @@ impl TestServer {
             base_url,
             store,
             bundle_hash,
+            reloads,
             shutdown: Some(shutdown),
             task: Some(task),
             _fixture: fixture,
         }
+    }
+
+    /// Changes each time the server finishes reloading content.
+    pub fn reloads(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.reloads.clone().expect("the content watcher runs in tests")
     }
 
     pub fn url(&self, path: &str) -> String {
