@@ -21,6 +21,7 @@ pub use library::{
     Article, Category, ContentLibrary, ContentSnapshot, LoadProgress, SiteSettings, load_snapshot,
     load_snapshot_with_progress,
 };
+pub(crate) use markdown::escape_html;
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
 pub use notices::{Notice, unix_seconds};
 pub use tasks::{TASK_MISTAKES, Task};

@@ -160,7 +160,7 @@ impl MarkdownRenderer {
 
 /// Pictures load lazily and carry their size, so text does not jump while they load.
 fn image_html(source: &ImageSource, alt: &str) -> String {
-    let mut html = format!(r#"<img src="{}" alt="{}""#, escape_attribute(&source.url), escape_attribute(alt));
+    let mut html = format!(r#"<img src="{}" alt="{}""#, escape_html(&source.url), escape_html(alt));
     if let (Some(width), Some(height)) = (source.width, source.height) {
         html.push_str(&format!(r#" width="{width}" height="{height}""#));
     }
@@ -168,8 +168,13 @@ fn image_html(source: &ImageSource, alt: &str) -> String {
     html
 }
 
-fn escape_attribute(value: &str) -> String {
-    value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+/// Escapes text for HTML element content and quoted attribute values alike.
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
 }
 
 /// `../billing/refunds.md#partial-refunds` → (`refunds`, `#partial-refunds`).

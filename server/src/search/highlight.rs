@@ -3,6 +3,7 @@
 
 use super::analyze;
 use super::query::typo_budget;
+use crate::content::escape_html;
 use std::collections::HashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -116,7 +117,7 @@ fn runs(text: &str) -> Vec<Run<'_>> {
 fn render(runs: &[Run<'_>], marked: impl Fn(&Run<'_>) -> bool) -> String {
     let mut html = String::new();
     for run in runs {
-        let escaped = escape(run.text);
+        let escaped = escape_html(run.text);
         if marked(run) {
             html.push_str("<mark>");
             html.push_str(&escaped);
@@ -126,14 +127,6 @@ fn render(runs: &[Run<'_>], marked: impl Fn(&Run<'_>) -> bool) -> String {
         }
     }
     html
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
 }
 
 /// Edits between two words, counting a swap of neighbours as one edit, as the
