@@ -146,6 +146,11 @@ impl Config {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("telepath.sqlite3")
     }
+
+    /// The tantivy search index, derived from content: safe to delete.
+    pub fn search_index_dir(&self) -> PathBuf {
+        self.data_dir.join("search-index")
+    }
 }
 
 fn parse_listen(key: &str, value: &str) -> Result<SocketAddr, ConfigError> {

@@ -64,9 +64,16 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         config.content_dir.display()
     );
 
-    let search = Arc::new(SearchIndex::in_memory()?);
+    // Kept on disk, so a restart re-indexes only what changed since the last run.
+    let search = Arc::new(SearchIndex::open(&config.search_index_dir())?);
     let report = search.sync(&snapshot)?;
-    tracing::info!(indexed = report.added, "search index built");
+    tracing::info!(
+        added = report.added,
+        updated = report.updated,
+        removed = report.removed,
+        unchanged = report.unchanged,
+        "search index synced"
+    );
     let keep_search_current = {
         let search = search.clone();
         Arc::new(move |snapshot: &content::ContentSnapshot| match search.sync(snapshot) {

@@ -16,6 +16,7 @@ pub use query::{MAX_QUERY_CHARS, query_words};
 use crate::content::ContentSnapshot;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::AllQuery;
@@ -25,7 +26,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 use telepath_app::wire::{ArticleKind, BodyPart, Level, SearchHit};
 
 /// Part of every document's content hash: bump it when what is indexed changes, so
@@ -39,7 +40,26 @@ const SUGGEST_MIN_CHARS: usize = 4;
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("the search index failed: {0}")]
-    Index(#[from] tantivy::TantivyError),
+    Index(#[from] TantivyError),
+    #[error("cannot prepare the search index folder {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Two processes (say `telepath index` during an update by `telepath serve`) tried
+    /// to write at the same moment; tantivy allows one writer per index.
+    #[error("another telepath process is writing the search index in {path}; try again when it is done")]
+    Busy { path: String },
+}
+
+impl SearchError {
+    fn from_writer(error: TantivyError, location: &str) -> SearchError {
+        match error {
+            TantivyError::LockFailure(..) => SearchError::Busy { path: location.to_owned() },
+            other => SearchError::Index(other),
+        }
+    }
 }
 
 /// The indexed fields, typed.
@@ -116,8 +136,14 @@ pub struct SearchResults {
 pub use telepath_app::wire::FacetCounts;
 
 pub struct SearchIndex {
+    index: Index,
+    /// Where the index lives, for messages ("memory" for an index in RAM).
+    location: String,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// One sync at a time in this process. The tantivy writer itself is taken only
+    /// for the length of a sync, so another process (or a second portal on the same
+    /// data folder) can write between syncs.
+    syncing: Mutex<()>,
     fields: SearchFields,
     /// word → the other words of its synonym group.
     synonyms: RwLock<HashMap<String, Vec<String>>>,
@@ -132,16 +158,52 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 impl SearchIndex {
-    /// An index in memory; the analyzer is registered every time an index is opened.
+    /// An index in memory, for tests.
     pub fn in_memory() -> Result<SearchIndex, SearchError> {
         let (schema, fields) = SearchFields::schema();
-        let index = Index::create_in_ram(schema);
+        SearchIndex::with_index(Index::create_in_ram(schema), fields, "memory".to_owned())
+    }
+
+    /// The index kept in `dir`, created if missing. An index tantivy cannot open, or
+    /// one written with another schema (an older Telepath), is thrown away and
+    /// created empty: it is derived from content, so the next sync rebuilds it,
+    /// which beats refusing to start. A changed analyzer without a schema change is
+    /// caught by [`SCHEMA_VERSION`] in every document's hash instead.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = SearchFields::schema();
+        let folder_error = |source| SearchError::Folder { path: dir.to_owned(), source };
+        let index = match Index::open_in_dir(dir) {
+            Ok(index) if index.schema() == schema => index,
+            existing => {
+                if dir.exists() {
+                    if let Err(error) = existing {
+                        tracing::warn!("rebuilding the search index in {}: {error}", dir.display());
+                    } else {
+                        tracing::info!(
+                            "rebuilding the search index in {}: its schema changed",
+                            dir.display()
+                        );
+                    }
+                    std::fs::remove_dir_all(dir).map_err(folder_error)?;
+                }
+                std::fs::create_dir_all(dir).map_err(folder_error)?;
+                Index::create_in_dir(dir, schema)?
+            }
+        };
+        SearchIndex::with_index(index, fields, dir.display().to_string())
+    }
+
+    fn with_index(index: Index, fields: SearchFields, location: String) -> Result<SearchIndex, SearchError> {
+        // Tokenizers are not saved with an index: register ours on every open.
         index.tokenizers().register(ANALYZER, analyzer());
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        // Reloaded by hand after each sync so results are current when it returns,
+        // and on commit for merges finishing later or another process's writes.
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
         Ok(SearchIndex {
+            index,
+            location,
             reader,
-            writer: Mutex::new(writer),
+            syncing: Mutex::new(()),
             fields,
             synonyms: RwLock::new(HashMap::new()),
             vocabulary: RwLock::new(HashMap::new()),
@@ -151,14 +213,44 @@ impl SearchIndex {
     /// Brings the index in line with `snapshot`: new and changed articles are
     /// (re)indexed by slug, removed ones deleted, unchanged ones skipped by hash.
     pub fn sync(&self, snapshot: &ContentSnapshot) -> Result<SyncReport, SearchError> {
-        let indexed = self.indexed_hashes()?;
+        self.write(snapshot, false, &mut |_| {})
+    }
+
+    /// Indexes every article of `snapshot` from scratch into one segment (the
+    /// fastest to search), calling `on_progress` with the number indexed so far.
+    pub fn rebuild(
+        &self,
+        snapshot: &ContentSnapshot,
+        on_progress: &mut dyn FnMut(usize),
+    ) -> Result<SyncReport, SearchError> {
+        self.write(snapshot, true, on_progress)
+    }
+
+    fn write(
+        &self,
+        snapshot: &ContentSnapshot,
+        from_scratch: bool,
+        on_progress: &mut dyn FnMut(usize),
+    ) -> Result<SyncReport, SearchError> {
+        let _one_at_a_time = self.syncing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut writer: IndexWriter = self
+            .index
+            .writer_with_num_threads(1, WRITER_MEMORY_BYTES)
+            .map_err(|error| SearchError::from_writer(error, &self.location))?;
+        // Holding the writer, nobody else can commit: what the reader sees now is
+        // what this sync compares against, even if another process wrote last.
+        self.reader.reload()?;
+        let indexed = if from_scratch { HashMap::new() } else { self.indexed_hashes()? };
         let mut report = SyncReport::default();
         let mut vocabulary: HashMap<String, usize> = HashMap::new();
-        let mut writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if from_scratch {
+            writer.delete_all_documents()?;
+        }
         // In slug order, so equal scores always rank the same way.
         let mut articles: Vec<_> = snapshot.articles.values().collect();
         articles.sort_by(|a, b| a.slug.cmp(&b.slug));
-        for article in articles {
+        for (done, article) in articles.into_iter().enumerate() {
+            on_progress(done);
             let document = ArticleDocument::from_article(article);
             document.count_words(&mut vocabulary);
             let hash = document.hash();
@@ -173,15 +265,24 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_text(self.fields.slug, &article.slug));
             writer.add_document(document.into_tantivy(&self.fields, &hash))?;
         }
+        on_progress(snapshot.articles.len());
         for slug in indexed.keys().filter(|slug| !snapshot.articles.contains_key(*slug)) {
             writer.delete_term(Term::from_field_text(self.fields.slug, slug));
             report.removed += 1;
         }
-        if report.added + report.updated + report.removed > 0 {
+        if from_scratch || report.added + report.updated + report.removed > 0 {
             writer.commit()?;
             self.reader.reload()?;
+            if from_scratch {
+                let segments = self.index.searchable_segment_ids()?;
+                if segments.len() > 1 {
+                    writer.merge(&segments).wait()?;
+                }
+            }
+            // Merges started by the commit finish before the writer's lock is let go.
+            writer.wait_merging_threads()?;
+            self.reader.reload()?;
         }
-        drop(writer);
         *self.synonyms.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
             synonym_map(&snapshot.synonyms);
         *self.vocabulary.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = vocabulary;

@@ -1,6 +1,8 @@
 //! The `telepath` command as a user runs it.
 
-use std::process::{Command, Output};
+use std::io::BufRead;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 fn telepath(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_telepath"))
@@ -15,7 +17,7 @@ fn help_lists_the_subcommands() {
     let output = telepath(&["--help"]);
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for subcommand in ["serve", "check"] {
+    for subcommand in ["serve", "check", "index"] {
         assert!(help.contains(subcommand), "{help}");
     }
 }
@@ -92,4 +94,77 @@ fn the_bundled_content_checks_clean() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.trim_end().ends_with("0 errors, 0 warnings"), "{stdout}");
+}
+
+/// A content folder with one category and two articles.
+fn small_tree() -> tempfile::TempDir {
+    let content = tempfile::tempdir().unwrap();
+    let category = content.path().join("articles/billing");
+    std::fs::create_dir_all(&category).unwrap();
+    std::fs::write(category.join("_index.md"), "+++\ntitle = \"Billing\"\ndescription = \"Bills.\"\n+++\n")
+        .unwrap();
+    for slug in ["refunds", "payouts"] {
+        std::fs::write(
+            category.join(format!("{slug}.md")),
+            format!(
+                "+++\ntitle = \"About {slug}\"\nsummary = \"All about {slug}.\"\nlevel = \"all\"\nkind = \"guide\"\nupdated = 2026-10-01\n+++\nText about {slug}.\n"
+            ),
+        )
+        .unwrap();
+    }
+    content
+}
+
+/// Starts `telepath serve` on port 0, waits for its search index log line, stops it,
+/// and returns that line without colours.
+fn search_index_line_of_a_serve_start(content: &str, data: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telepath"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--content", content, "--data", data])
+        .args(["--site", "/nonexistent-site"])
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the telepath binary runs");
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let found = loop {
+        match received.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) if line.contains("search index synced") => break Some(line),
+            Ok(_) => continue,
+            Err(_) => break None,
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    found.expect("serve logs how the search index was synced")
+}
+
+#[test]
+fn index_rebuilds_and_prints_throughput_and_serve_then_adds_nothing() {
+    let content = small_tree();
+    let data = tempfile::tempdir().unwrap();
+    let (content, data) = (content.path().to_str().unwrap(), data.path().to_str().unwrap());
+
+    let output = telepath(&["index", "--content", content, "--data", data]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let summary = stdout.trim();
+    let rest = summary.strip_prefix("indexed 2 articles in ").unwrap_or_else(|| panic!("{summary}"));
+    let (seconds, rate) = rest.split_once(" s (").unwrap_or_else(|| panic!("{summary}"));
+    assert!(seconds.parse::<f64>().is_ok(), "{summary}");
+    assert!(rate.strip_suffix(" articles/s)").is_some_and(|n| n.parse::<u64>().is_ok()), "{summary}");
+
+    for start in ["after `index`", "on a restart"] {
+        let line = search_index_line_of_a_serve_start(content, data);
+        assert!(line.contains("added=0") && line.contains("unchanged=2"), "{start}: {line}");
+    }
 }

@@ -230,3 +230,57 @@ fn did_you_mean_offers_the_closest_word_the_articles_use() {
     assert_eq!(index.did_you_mean("password"), None);
     assert_eq!(index.did_you_mean("zzzzzzzzqqq"), None);
 }
+
+#[test]
+fn an_index_on_disk_keeps_its_articles_across_opens() {
+    let fixture = Fixture::new();
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search-index");
+    {
+        let index = SearchIndex::open(&path).unwrap();
+        assert_eq!(index.sync(&snapshot).unwrap(), SyncReport { added: 3, ..SyncReport::default() });
+    }
+    let reopened = SearchIndex::open(&path).unwrap();
+    assert_eq!(reopened.document_count(), 3);
+    assert_eq!(reopened.sync(&snapshot).unwrap(), SyncReport { unchanged: 3, ..SyncReport::default() });
+    assert_eq!(top(&reopened, "pasword"), ["reset-your-password"], "the analyzer is registered again");
+
+    let rebuilt = reopened.rebuild(&snapshot, &mut |_| {}).unwrap();
+    assert_eq!(rebuilt, SyncReport { added: 3, ..SyncReport::default() });
+    assert_eq!(reopened.document_count(), 3);
+}
+
+#[test]
+fn an_index_with_another_schema_or_unreadable_files_is_rebuilt_not_fatal() {
+    let fixture = Fixture::new();
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    let older = dir.path().join("older");
+    std::fs::create_dir_all(&older).unwrap();
+    let mut schema = Schema::builder();
+    schema.add_text_field("title", STRING | STORED);
+    Index::create_in_dir(&older, schema.build()).unwrap();
+    let index = SearchIndex::open(&older).unwrap();
+    assert_eq!(index.document_count(), 0);
+    assert_eq!(index.sync(&snapshot).unwrap().added, 3);
+
+    let garbled = dir.path().join("garbled");
+    std::fs::create_dir_all(&garbled).unwrap();
+    std::fs::write(garbled.join("meta.json"), "{ not json").unwrap();
+    let index = SearchIndex::open(&garbled).unwrap();
+    assert_eq!(index.sync(&snapshot).unwrap().added, 3);
+    assert_eq!(top(&index, "password"), ["reset-your-password"]);
+}
+
+#[test]
+fn a_second_index_on_the_same_folder_sees_the_first_ones_articles() {
+    let fixture = Fixture::new();
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let first = SearchIndex::open(dir.path()).unwrap();
+    let second = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(first.sync(&snapshot).unwrap().added, 3);
+    assert_eq!(second.sync(&snapshot).unwrap(), SyncReport { unchanged: 3, ..SyncReport::default() });
+}
