@@ -1,9 +1,10 @@
 //! What the pages and server functions need from the server, as a trait the server
 //! implements and provides as context (app/ never depends on server/).
 
+use crate::visitor::VisitorPrefs;
 use crate::wire::{
-    ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticeView, SearchPage,
-    SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView, VisitorEvent,
+    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticePlace,
+    NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView, VisitorEvent,
 };
 use std::sync::Arc;
 
@@ -31,6 +32,10 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn task(&self, id: &str) -> Option<TaskView>;
     /// Every notice, current or not, in the editors' order.
     fn notices(&self) -> Vec<NoticeView>;
+    /// The category and task of the page at `path`, for matching notices' audiences.
+    fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace;
+    /// The articles people are most often sent to next, in the editors' order.
+    fn popular_articles(&self) -> Vec<ArticleSummary>;
     /// Runs a search for `visitor`; a search that finds nothing is recorded.
     fn search(&self, visitor: Option<VisitorId>, level: Option<Level>, query: SearchQuery) -> SearchPage;
     /// A fresh token for one rendered task form, so sending it twice stores it once.
@@ -48,18 +53,58 @@ pub fn use_backend() -> Backend {
         .expect("the server provides a Backend in every render and server-function call")
 }
 
-/// The level the visitor chose, as the server read it from their cookie.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VisitorLevel(pub Level);
+fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<T>().cloned())
+}
+
+/// What the current request's visitor chose and did, as the server read it from their cookies.
+pub fn use_visitor_prefs() -> VisitorPrefs {
+    request_extension::<VisitorPrefs>().unwrap_or_default()
+}
 
 /// The current request's visitor level, if they chose one.
 pub fn use_visitor_level() -> Option<Level> {
+    use_visitor_prefs().level.level()
+}
+
+/// The token every form on the page carries, bound to the visitor's id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsrfToken(pub String);
+
+pub fn use_csrf_token() -> String {
+    request_extension::<CsrfToken>().map(|token| token.0).unwrap_or_default()
+}
+
+/// The current path and query, to come back to after a form.
+pub fn use_current_path() -> String {
     leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<VisitorLevel>().map(|level| level.0))
+        .and_then(|parts| parts.uri.path_and_query().map(|path| path.as_str().to_owned()))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// True when a server function was called by a plain HTML form (no JavaScript):
+/// the browser then expects a page, so the function redirects instead of answering data.
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server-function call.
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) =
+        (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+    {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
 }
 
 /// The current request's visitor, set by the server's visitor middleware.
 pub fn use_visitor() -> Option<VisitorId> {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<VisitorId>().cloned())
+    request_extension::<VisitorId>()
 }

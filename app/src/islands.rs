@@ -1,6 +1,16 @@
-//! The interactive parts of pages. Only these are compiled to WebAssembly.
+//! The interactive parts of pages. Only these are compiled to WebAssembly; each works
+//! as a plain HTML form first.
 
 mod feedback;
+mod kit_checklist;
+mod level_question;
+mod notice_banner;
 
 #[cfg(feature = "ssr")]
 pub use feedback::ArticleFeedback;
+#[cfg(feature = "ssr")]
+pub use kit_checklist::KitChecklist;
+#[cfg(feature = "ssr")]
+pub use level_question::{ChooseLevel, LevelQuestion};
+#[cfg(feature = "ssr")]
+pub use notice_banner::NoticeBanner;

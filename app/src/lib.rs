@@ -5,10 +5,12 @@
 
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod guidance;
 mod islands;
 #[cfg(feature = "ssr")]
 mod pages;
 pub mod validation;
+pub mod visitor;
 pub mod wire;
 
 #[cfg(feature = "ssr")]

@@ -459,3 +459,147 @@ pub struct FacetCounts {
     pub levels: std::collections::BTreeMap<String, usize>,
     pub kinds: std::collections::BTreeMap<String, usize>,
 }
+
+/// Where a page sits, as a notice's audience sees it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NoticePlace {
+    pub path: String,
+    pub category: Option<String>,
+    pub task: Option<String>,
+    /// The visitor's level, if they chose one.
+    pub level: Option<Level>,
+}
+
+impl Audience {
+    /// Whether a notice for this audience belongs on `place`. Levels narrow who sees
+    /// it (a visitor who has not chosen a level sees it, to be safe); categories,
+    /// tasks and paths say where, and any one of them matching is enough. A path
+    /// covers the pages below it, so `/` means everywhere. No places means everywhere.
+    pub fn includes(&self, place: &NoticePlace) -> bool {
+        let for_this_visitor = match place.level {
+            Some(level) => self.levels.is_empty() || self.levels.contains(&level),
+            None => true,
+        };
+        let everywhere = self.categories.is_empty() && self.tasks.is_empty() && self.paths.is_empty();
+        let here = place.category.as_ref().is_some_and(|category| self.categories.contains(category))
+            || place.task.as_ref().is_some_and(|task| self.tasks.contains(task))
+            || self.paths.iter().any(|path| path_covers(path, &place.path));
+        for_this_visitor && (everywhere || here)
+    }
+}
+
+fn path_covers(prefix: &str, path: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The banners a page shows: current notices for this place that the visitor has not
+/// dismissed, the most severe first, then the one that started first.
+pub fn notices_for_place<'a>(
+    notices: &'a [NoticeView],
+    place: &NoticePlace,
+    now_unix_seconds: i64,
+    is_dismissed: impl Fn(&str) -> bool,
+) -> Vec<&'a NoticeView> {
+    let mut shown: Vec<&NoticeView> = notices
+        .iter()
+        .filter(|notice| notice.state_at(now_unix_seconds) == NoticeState::Current)
+        .filter(|notice| notice.audience.includes(place) && !is_dismissed(&notice.id))
+        .collect();
+    shown.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.starts_at.cmp(&b.starts_at)));
+    shown
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::*;
+
+    fn notice(id: &str, severity: Severity, starts_at: i64, ends_at: i64, audience: Audience) -> NoticeView {
+        NoticeView {
+            id: id.into(),
+            title: id.into(),
+            body_html: String::new(),
+            severity,
+            starts_at,
+            ends_at,
+            starts_text: String::new(),
+            ends_text: String::new(),
+            audience,
+        }
+    }
+
+    fn place(path: &str, category: Option<&str>, task: Option<&str>, level: Option<Level>) -> NoticePlace {
+        NoticePlace {
+            path: path.into(),
+            category: category.map(Into::into),
+            task: task.map(Into::into),
+            level,
+        }
+    }
+
+    #[test]
+    fn audiences_match_by_place_and_narrow_by_level() {
+        let audience = Audience {
+            levels: vec![Level::Expert],
+            categories: vec!["integrations".into()],
+            tasks: vec!["rotate-key".into()],
+            paths: vec!["/articles/webhooks".into()],
+        };
+        let everywhere = Audience::default();
+        let for_newcomers_everywhere = Audience { levels: vec![Level::Newcomer], ..Audience::default() };
+        let cases = [
+            (
+                &audience,
+                place("/categories/integrations", Some("integrations"), None, Some(Level::Expert)),
+                true,
+            ),
+            (&audience, place("/tasks/rotate-key", Some("account"), Some("rotate-key"), None), true),
+            (&audience, place("/articles/webhooks", Some("other"), None, Some(Level::Expert)), true),
+            (&audience, place("/articles/webhooks/", Some("other"), None, None), true),
+            (&audience, place("/articles/webhooks-old", Some("other"), None, None), false),
+            (
+                &audience,
+                place("/categories/integrations", Some("integrations"), None, Some(Level::Newcomer)),
+                false,
+            ),
+            (&audience, place("/", None, None, Some(Level::Expert)), false),
+            (&everywhere, place("/", None, None, None), true),
+            (&everywhere, place("/search", None, None, Some(Level::Technical)), true),
+            (&for_newcomers_everywhere, place("/kits/newcomer", None, None, Some(Level::Newcomer)), true),
+            (&for_newcomers_everywhere, place("/kits/expert", None, None, Some(Level::Expert)), false),
+        ];
+        for (audience, place, expected) in cases {
+            assert_eq!(audience.includes(&place), expected, "{place:?}");
+        }
+        let below = Audience { paths: vec!["/articles/".into()], ..Audience::default() };
+        assert!(below.includes(&place("/articles/anything", None, None, None)));
+        assert!(!below.includes(&place("/categories/x", None, None, None)));
+    }
+
+    #[test]
+    fn banners_are_current_undismissed_and_most_severe_first() {
+        let notices = [
+            notice("info-early", Severity::Info, 100, 500, Audience::default()),
+            notice("critical", Severity::Critical, 300, 500, Audience::default()),
+            notice("warning", Severity::Warning, 200, 500, Audience::default()),
+            notice("info-late", Severity::Info, 150, 500, Audience::default()),
+            notice("scheduled", Severity::Critical, 450, 900, Audience::default()),
+            notice("expired", Severity::Critical, 0, 400, Audience::default()),
+            notice(
+                "elsewhere",
+                Severity::Critical,
+                0,
+                900,
+                Audience { tasks: vec!["x".into()], ..Audience::default() },
+            ),
+        ];
+        let ids = |dismissed: &[&str]| -> Vec<String> {
+            notices_for_place(&notices, &place("/", None, None, None), 400, |id| dismissed.contains(&id))
+                .into_iter()
+                .map(|notice| notice.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&[]), ["critical", "warning", "info-early", "info-late"]);
+        assert_eq!(ids(&["critical", "info-late"]), ["warning", "info-early"]);
+    }
+}

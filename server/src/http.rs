@@ -1,12 +1,14 @@
 //! The HTTP face of the portal: one router, its middleware, and the `serve` seam.
 
 mod assets;
+mod csrf;
 mod rate_limit;
 mod security;
 mod tasks;
 mod visitor;
 
 pub use assets::AssetBundle;
+pub use csrf::{CsrfError, CsrfKey};
 pub use rate_limit::RateLimiter;
 pub use visitor::VISITOR_COOKIE;
 
@@ -38,6 +40,7 @@ pub struct AppState {
     pub portal: Portal,
     pub assets: Arc<AssetBundle>,
     pub search_limiter: Arc<RateLimiter>,
+    pub csrf_key: CsrfKey,
     /// `None` when the platform refused to watch content/ (edits then need a restart).
     pub content_watcher: Option<Arc<ContentWatcher>>,
     pub shutdown_timeout: Duration,
@@ -63,7 +66,6 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/tasks/{task}", post(tasks::submit_task))
-        .route("/level", post(visitor::choose_level))
         .leptos_routes_with_context(&state, routes, provide_backend, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -71,7 +73,8 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes(&state.assets))
         .nest_service("/media", assets::media_service(&media_dir))
         .fallback(render_unknown_path)
-        .layer(axum::middleware::from_fn(visitor::assign_visitor))
+        .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), csrf::require_form_token))
+        .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), visitor::assign_visitor))
         .layer(axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches))
         .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))

@@ -39,6 +39,8 @@ pub enum StartError {
     Content(#[from] ContentError),
     #[error(transparent)]
     Search(#[from] SearchError),
+    #[error(transparent)]
+    Csrf(#[from] http::CsrfError),
 }
 
 /// Opens the store, loads the content and finds the browser bundle. Problems in
@@ -47,6 +49,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
     let store = SqliteStore::open(&config.database_path()).await?;
+    let csrf_key = http::CsrfKey::load_or_create(&config.data_dir)?;
     let content = Arc::new(ContentLibrary::load(&config.content_dir)?);
     let snapshot = content.snapshot();
     for diagnostic in &snapshot.diagnostics {
@@ -102,6 +105,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         portal: Portal { content, store: Arc::new(store), search, development: config.development },
         content_watcher,
         search_limiter: Arc::new(http::RateLimiter::default()),
+        csrf_key,
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,
     })

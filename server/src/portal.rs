@@ -6,9 +6,11 @@ use crate::search::{MAX_QUERY_CHARS, SearchRequest, SearchResults, query_words};
 use crate::store::{NewEvent, Store};
 use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
+use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
     ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level,
-    NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView, VisitorEvent,
+    NoticePlace, NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView,
+    VisitorEvent,
 };
 
 #[derive(Clone, Debug)]
@@ -109,6 +111,25 @@ impl PortalBackend for Portal {
         self.content.snapshot().notices.iter().map(|notice| notice.view.clone()).collect()
     }
 
+    fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace {
+        let snapshot = self.content.snapshot();
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let task_category = |task: &str| snapshot.tasks.get(task).map(|task| task.category.clone());
+        let (category, task) = match segments.as_slice() {
+            ["categories", category] => (Some((*category).to_owned()), None),
+            ["articles", slug] => {
+                (snapshot.articles.get(*slug).map(|article| article.category.clone()), None)
+            }
+            ["tasks" | "mistakes", task, ..] => (task_category(task), Some((*task).to_owned())),
+            _ => (None, None),
+        };
+        NoticePlace { path: path.to_owned(), category, task, level }
+    }
+
+    fn popular_articles(&self) -> Vec<ArticleSummary> {
+        popular_articles(&self.content.snapshot())
+    }
+
     fn search(
         &self,
         visitor: Option<VisitorId>,
@@ -167,7 +188,14 @@ impl PortalBackend for Portal {
                 let check = SearchRequest { query: suggestion.clone(), limit: 1, ..request.clone() };
                 self.search.search(&check).is_ok_and(|found| !found.hits.is_empty() && !found.relaxed)
             });
-        let popular = if results.hits.is_empty() { popular_articles(&snapshot) } else { Vec::new() };
+        let popular = if results.hits.is_empty() {
+            let mut popular = popular_articles(&snapshot);
+            order_articles(visitor_level, &mut popular);
+            popular.truncate(POPULAR_SHOWN_IN_SEARCH);
+            popular
+        } else {
+            Vec::new()
+        };
         SearchPage {
             query: searched,
             was_cut,
@@ -226,8 +254,10 @@ fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
 
 /// Results shown on one page.
 const SEARCH_RESULTS: usize = 20;
+/// How many articles count as popular; the visitor's level picks among them.
+const POPULAR_ARTICLES: usize = 12;
 /// How many popular articles a search without results offers.
-const POPULAR_ARTICLES: usize = 5;
+const POPULAR_SHOWN_IN_SEARCH: usize = 5;
 
 /// The articles editors most often pick as the next question: a stable "popular"
 /// until visitor journeys can say more.

@@ -5,19 +5,19 @@ use leptos::server_fn::ServerFn;
 /// that posts to the server function and comes back to the article; with JavaScript
 /// the answer is sent in the background and thanked in place.
 #[island]
-pub fn ArticleFeedback(slug: String, answered: Option<bool>) -> impl IntoView {
+pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> impl IntoView {
     let answer = RwSignal::new(answered);
     let failed = RwSignal::new(false);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
     let send = {
-        let slug = slug.clone();
+        let (slug, csrf) = (slug.clone(), csrf.clone());
         move |helpful: bool| {
-            let slug = slug.clone();
+            let (slug, csrf) = (slug.clone(), csrf.clone());
             answer.set(Some(helpful));
             leptos::task::spawn_local(async move {
-                failed.set(record_feedback(slug, helpful).await.is_err());
+                failed.set(record_feedback(slug, helpful, csrf).await.is_err());
             });
         }
     };
@@ -35,6 +35,7 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>) -> impl IntoView {
             {move || match answer.get() {
                 None => view! {
                     <form method="post" action=RecordFeedback::PATH class="feedback-form">
+                        <input type="hidden" name="_csrf" value=csrf.clone()/>
                         <input type="hidden" name="slug" value=slug.clone()/>
                         <span class="feedback-question">"Was this article helpful?"</span>
                         <button
@@ -78,6 +79,10 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>) -> impl IntoView {
                     <p data-testid="feedback-thanks">
                         "Thanks for telling us. We'll use your answer to improve this article."
                     </p>
+                    <p data-testid="ask-the-team">
+                        "Still stuck? "<a href=crate::guidance::ASK_THE_TEAM_PATH>"Ask our team"</a>
+                        " and we'll pick up from here."
+                    </p>
                 }
                 .into_any(),
             }}
@@ -90,10 +95,10 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>) -> impl IntoView {
 
 /// Records a visitor's answer to "Was this helpful?". A plain form post (no
 /// JavaScript) is sent back to the article with the answer in the address, so the
-/// page can thank the visitor.
+/// page can thank the visitor. `_csrf` is checked by the server's middleware.
 #[server(endpoint = "feedback")]
-pub async fn record_feedback(slug: String, helpful: bool) -> Result<(), ServerFnError> {
-    use crate::backend::{use_backend, use_visitor};
+pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), ServerFnError> {
+    use crate::backend::{is_plain_form_post, use_backend, use_visitor};
     use crate::wire::VisitorEvent;
 
     let backend = use_backend();
@@ -109,14 +114,7 @@ pub async fn record_feedback(slug: String, helpful: bool) -> Result<(), ServerFn
             ServerFnError::new("could not save your answer")
         })?;
     }
-    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    });
-    if plain_form_post {
+    if is_plain_form_post() {
         leptos_axum::redirect(&format!("/articles/{slug}?helpful={helpful}#feedback"));
     }
     Ok(())

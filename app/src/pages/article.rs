@@ -1,7 +1,8 @@
-use crate::backend::use_backend;
+use crate::backend::{use_backend, use_csrf_token, use_visitor_level};
+use crate::guidance::{ASK_THE_TEAM_PATH, offers_help_up_front, order_level_sections};
 use crate::islands::ArticleFeedback;
 use crate::pages::not_found::NotFound;
-use crate::wire::{ArticleSummary, BodyPart, TocEntry};
+use crate::wire::{ArticleSummary, BodyPart, Level, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -14,6 +15,7 @@ pub fn ArticlePage() -> impl IntoView {
     let answered =
         use_query_map().read_untracked().get("helpful").and_then(|value| value.parse::<bool>().ok());
     let backend = use_backend();
+    let level = use_visitor_level();
     let problems = backend.article_diagnostics(&slug);
     match backend.article(&slug) {
         None => Either::Left(view! { <NotFound/> }),
@@ -44,10 +46,18 @@ pub fn ArticlePage() -> impl IntoView {
                 </header>
                 {(!article.toc.is_empty()).then(|| view! { <TableOfContents entries=article.toc/> })}
                 <div class="article-body">
-                    {article.body.into_iter().map(|part| view! { <BodyPartView part/> }).collect_view()}
+                    {article.body.into_iter().map(|part| view! { <BodyPartView part level/> }).collect_view()}
                 </div>
             </article>
-            <ArticleFeedback slug=article.slug answered/>
+            {offers_help_up_front(level).then(|| view! {
+                <aside class="callout tip help-up-front" data-testid="help-up-front">
+                    <p>
+                        "New to this? If any step is unclear, "<a href=ASK_THE_TEAM_PATH>"ask our team"</a>
+                        ". Tell us which article you're on and we'll walk you through it."
+                    </p>
+                </aside>
+            })}
+            <ArticleFeedback slug=article.slug answered csrf=use_csrf_token()/>
             {(!article.next_questions.is_empty()).then(|| view! {
                 <section class="next-questions" aria-labelledby="next-heading">
                     <h2 id="next-heading">"People usually ask next"</h2>
@@ -100,12 +110,14 @@ fn TableOfContents(entries: Vec<TocEntry>) -> impl IntoView {
 }
 
 /// Shared text as it is; per-level sections as disclosure widgets (no JavaScript
-/// needed), the first one open.
+/// needed), the visitor's level first and open.
 #[component]
-fn BodyPartView(part: BodyPart) -> impl IntoView {
+fn BodyPartView(part: BodyPart, level: Option<Level>) -> impl IntoView {
     match part {
         BodyPart::Shared(html) => Either::Left(view! { <div inner_html=html></div> }),
-        BodyPart::ByLevel(sections) => Either::Right(view! {
+        BodyPart::ByLevel(mut sections) => Either::Right({
+            order_level_sections(level, &mut sections);
+            view! {
             <div class="level-sections" data-testid="level-sections">
                 {sections
                     .into_iter()
@@ -120,6 +132,7 @@ fn BodyPartView(part: BodyPart) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            }
         }),
     }
 }

@@ -1,4 +1,5 @@
-use crate::backend::use_backend;
+use crate::backend::{use_backend, use_visitor_level};
+use crate::guidance::order_articles;
 use crate::pages::{article::ArticleList, not_found::NotFound};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -10,7 +11,9 @@ pub fn CategoryPage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("category").unwrap_or_default();
     match use_backend().category(&slug) {
         None => Either::Left(view! { <NotFound/> }),
-        Some(category) => Either::Right(view! {
+        Some(mut category) => Either::Right({
+            order_articles(use_visitor_level(), &mut category.articles);
+            view! {
             <Title text=category.title.clone()/>
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
@@ -18,6 +21,7 @@ pub fn CategoryPage() -> impl IntoView {
             <h1>{category.title}</h1>
             <p class="lede">{category.description}</p>
             <ArticleList articles=category.articles compact=false/>
+            }
         }),
     }
 }

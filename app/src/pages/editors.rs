@@ -1,5 +1,6 @@
 use crate::backend::use_backend;
-use crate::wire::DiagnosticView;
+use crate::pages::notices::now_unix;
+use crate::wire::{DiagnosticView, NoticeState, NoticeView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -32,6 +33,54 @@ pub fn EditorsPage() -> impl IntoView {
             view! { <DiagnosticList diagnostics=report.diagnostics/> }
             .into_any()
         }}
+        <NoticeStates notices=use_backend().notices()/>
+    }
+}
+
+/// Every notice with whether customers see it now, will see it, or no longer do.
+#[component]
+fn NoticeStates(notices: Vec<NoticeView>) -> impl IntoView {
+    let now = now_unix();
+    view! {
+        <h2>"Notices"</h2>
+        <div class="table-scroll">
+            <table class="notice-states" data-testid="notice-states">
+                <thead>
+                    <tr><th scope="col">"Notice"</th><th scope="col">"State"</th><th scope="col">"Shown"</th><th scope="col">"Where"</th></tr>
+                </thead>
+                <tbody>
+                    {notices
+                        .into_iter()
+                        .map(|notice| {
+                            let state = match notice.state_at(now) {
+                                NoticeState::Scheduled => "Scheduled",
+                                NoticeState::Current => "Showing now",
+                                NoticeState::Expired => "Ended",
+                            };
+                            let audience = &notice.audience;
+                            let mut places: Vec<String> = Vec::new();
+                            places.extend(audience.levels.iter().map(|level| format!("level {level}")));
+                            places.extend(audience.categories.iter().map(|category| format!("category {category}")));
+                            places.extend(audience.tasks.iter().map(|task| format!("task {task}")));
+                            places.extend(audience.paths.iter().cloned());
+                            let places = if places.is_empty() { "every page".to_owned() } else { places.join(", ") };
+                            view! {
+                                <tr data-notice=notice.id.clone()>
+                                    <td>
+                                        <span class=format!("badge severity-{}", notice.severity.as_str())>{notice.severity.label()}</span>
+                                        " "{notice.title}
+                                        <br/><code class="muted">{format!("content/notices/{}.md", notice.id)}</code>
+                                    </td>
+                                    <td data-testid="notice-state">{state}</td>
+                                    <td>{notice.starts_text}" → "{notice.ends_text}</td>
+                                    <td>{places}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -1,13 +1,31 @@
-use crate::backend::use_backend;
+use crate::backend::{use_backend, use_csrf_token, use_visitor_prefs};
+use crate::guidance::{order_articles, order_categories};
+use crate::islands::LevelQuestion;
 use crate::pages::article::ArticleList;
+use crate::visitor::{KIT_THINGS, KitProgress, LevelAnswer};
+use crate::wire::{Level, LevelWording};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// How many popular articles the home page lists.
+const POPULAR_ON_HOME: usize = 5;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let backend = use_backend();
     let site = backend.site();
-    let categories = backend.categories();
+    let prefs = use_visitor_prefs();
+    let level = prefs.level.level();
+    let mut categories = backend.categories();
+    order_categories(level, &mut categories);
+    let mut popular = backend.popular_articles();
+    order_articles(level, &mut popular);
+    popular.truncate(POPULAR_ON_HOME);
+    let popular_heading = match level {
+        Some(level) => format!("Popular with people like you ({})", level.label().to_lowercase()),
+        None => "Popular right now".to_owned(),
+    };
     let tasks = backend.tasks();
     view! {
         <Title text=format!("{} Help Centre", site.product_name)/>
@@ -15,19 +33,19 @@ pub fn HomePage() -> impl IntoView {
             <h1>{format!("How can we help with {}?", site.product_name)}</h1>
             <p class="lede">{site.tagline}</p>
         </section>
-        <h2 class="section-title">{site.level_question}</h2>
-        <div class="start-here" data-testid="start-here">
-            {site
-                .levels
-                .into_iter()
-                .map(|wording| view! {
-                    <a class="start-card" href=format!("/kits/{}", wording.level)>
-                        <strong>{wording.choice}</strong>
-                        {wording.description}
-                    </a>
-                })
-                .collect_view()}
-        </div>
+        {match prefs.level {
+            LevelAnswer::NotAsked => EitherOf3::A(view! {
+                <LevelQuestion question=site.level_question levels=site.levels csrf=use_csrf_token()/>
+            }),
+            LevelAnswer::Chosen(level) => EitherOf3::B(view! { <YourKit level progress=prefs.kits levels=site.levels/> }),
+            LevelAnswer::Skipped => EitherOf3::C(()),
+        }}
+        {(!popular.is_empty()).then(|| view! {
+            <section aria-labelledby="popular-heading" data-testid="popular">
+                <h2 id="popular-heading" class="section-title">{popular_heading}</h2>
+                <ArticleList articles=popular compact=false/>
+            </section>
+        })}
         {(!tasks.is_empty()).then(|| view! {
             <h2 class="section-title">"Do it yourself"</h2>
             <ul class="article-list" data-testid="tasks">
@@ -48,7 +66,7 @@ pub fn HomePage() -> impl IntoView {
                     let shown: Vec<_> = category.articles.iter().take(5).cloned().collect();
                     let more = category.articles.len().saturating_sub(shown.len());
                     view! {
-                        <section class="category-card" data-testid="category">
+                        <section class="category-card" data-testid="category" data-category=category.slug.clone()>
                             <h2><a href=href.clone()>{category.title}</a></h2>
                             <p class="muted">{category.description}</p>
                             <ArticleList articles=shown compact=true/>
@@ -65,5 +83,30 @@ pub fn HomePage() -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// For a visitor who chose a level: their welcome kit and how far they got.
+#[component]
+fn YourKit(level: Level, progress: KitProgress, levels: Vec<LevelWording>) -> impl IntoView {
+    let read = progress.read_count(level);
+    let wording = levels.into_iter().find(|wording| wording.level == level);
+    let status = if progress.is_finished(level) {
+        "Finished ✓".to_owned()
+    } else if read == 0 {
+        "Five things to know, a minute each".to_owned()
+    } else {
+        format!("{read} of {KIT_THINGS} read")
+    };
+    view! {
+        <section class="your-kit" data-testid="your-kit" aria-labelledby="your-kit-heading">
+            <h2 id="your-kit-heading" class="section-title">
+                {wording.map_or_else(|| level.label().to_owned(), |wording| wording.choice)}
+            </h2>
+            <a class="start-card" href=format!("/kits/{level}") data-testid="your-kit-link">
+                <strong>"Your welcome kit"</strong>
+                <span data-testid="your-kit-status">{status}</span>
+            </a>
+        </section>
     }
 }

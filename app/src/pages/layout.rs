@@ -1,10 +1,26 @@
-use crate::backend::use_backend;
+use crate::backend::{use_backend, use_csrf_token, use_current_path, use_visitor_prefs};
+use crate::islands::{ChooseLevel, NoticeBanner};
+use crate::pages::notices::now_unix;
+use crate::visitor::LevelAnswer;
+use crate::wire::{LevelWording, notices_for_place};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-/// Header, main landmark and footer shared by every page.
+/// Header, notices, main landmark and footer shared by every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let site = use_backend().site();
+    let backend = use_backend();
+    let site = backend.site();
+    let prefs = use_visitor_prefs();
+    let path = use_current_path();
+    let csrf = use_csrf_token();
+    let page_path = path.split(['?', '#']).next().unwrap_or("/").to_owned();
+    let place = backend.notice_place(&page_path, prefs.level.level());
+    let notices = backend.notices();
+    let banners: Vec<_> = notices_for_place(&notices, &place, now_unix(), |id| prefs.dismissed.contains(id))
+        .into_iter()
+        .cloned()
+        .collect();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -17,12 +33,69 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <input id="header-search" type="search" name="q" placeholder="Search help" maxlength="200"/>
             </form>
             <nav class="site-nav" aria-label="Main">
+                <LevelSwitch answer=prefs.level levels=site.levels.clone() csrf=csrf.clone() return_to=path.clone()/>
                 <a href="/notices">"Service notices"</a>
             </nav>
         </header>
+        {(!banners.is_empty()).then(|| view! {
+            <section class="notice-banners" aria-label="Notices" role="status" data-testid="notice-banners">
+                {banners
+                    .into_iter()
+                    .map(|notice| view! { <NoticeBanner notice csrf=csrf.clone() return_to=path.clone()/> })
+                    .collect_view()}
+            </section>
+        })}
         <main id="main" class="page">{children()}</main>
         <footer class="site-footer">
             <p>{format!("Support team: {}.", site.support_hours)}</p>
         </footer>
+    }
+}
+
+/// "Your level" on every page: a disclosure with the three levels, each a button of
+/// one form that remembers the choice and comes back to this page (no JavaScript needed).
+#[component]
+fn LevelSwitch(
+    answer: LevelAnswer,
+    levels: Vec<LevelWording>,
+    csrf: String,
+    return_to: String,
+) -> impl IntoView {
+    let current = answer.level();
+    let summary = match current {
+        Some(level) => format!("Level: {}", level.label()),
+        None => "Choose your level".to_owned(),
+    };
+    view! {
+        <details class="level-switch" data-testid="level-switch">
+            <summary data-testid="level-switch-summary">{summary}</summary>
+            <form method="post" action=ChooseLevel::PATH class="level-switch-menu">
+                <input type="hidden" name="_csrf" value=csrf/>
+                <input type="hidden" name="return_to" value=return_to/>
+                <p class="muted">"Pages put help for your level first."</p>
+                {levels
+                    .into_iter()
+                    .map(|wording| {
+                        let is_current = current == Some(wording.level);
+                        view! {
+                            <button
+                                type="submit"
+                                name="level"
+                                value=wording.level.to_string()
+                                aria-pressed=is_current.to_string()
+                                data-testid=format!("switch-{}", wording.level)
+                            >
+                                {wording.choice}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+                {current.is_some().then(|| view! {
+                    <button type="submit" name="level" value="" class="link-button" data-testid="forget-level">
+                        "Forget my level"
+                    </button>
+                })}
+            </form>
+        </details>
     }
 }

@@ -130,7 +130,7 @@ fn Results(page: SearchPage) -> impl IntoView {
                             <h2>{format!("No articles match “{}”", page.query)}</h2>
                             <p>"Try fewer or simpler words, or one of the articles people read most:"</p>
                             <ArticleList articles=page.popular compact=false/>
-                            <p><a href="/articles/contact-support">"Or ask our team"</a></p>
+                            <p><a href=crate::guidance::ASK_THE_TEAM_PATH>"Or ask our team"</a></p>
                         </div>
                     }
                     .into_any()

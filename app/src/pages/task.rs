@@ -95,6 +95,7 @@ fn TaskForm(task: TaskView) -> impl IntoView {
                 </div>
             })}
             <input type="hidden" name="_form" value=token/>
+            <input type="hidden" name="_csrf" value=crate::backend::use_csrf_token()/>
             {task
                 .fields
                 .into_iter()

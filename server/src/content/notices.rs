@@ -182,4 +182,49 @@ mod tests {
             assert_eq!(at(text), expected, "{text}");
         }
     }
+
+    #[test]
+    fn a_notice_window_holds_across_time_zones_and_both_dst_changes() {
+        use telepath_app::wire::{Audience, NoticeState, NoticeView, Severity};
+        let window = |starts: &str, ends: &str| NoticeView {
+            id: "window".into(),
+            title: String::new(),
+            body_html: String::new(),
+            severity: Severity::Info,
+            starts_at: at(starts).unwrap(),
+            ends_at: at(ends).unwrap(),
+            starts_text: starts.into(),
+            ends_text: ends.into(),
+            audience: Audience::default(),
+        };
+        // New York springs forward at 02:00 on 2027-03-14: 01:30 EST to 03:30 EDT is one hour.
+        let spring = window("2027-03-14T01:30:00-05:00", "2027-03-14T03:30:00-04:00");
+        // New York falls back at 02:00 on 2026-11-01: 01:30 EDT to the second 01:30 (EST) is one hour.
+        let autumn = window("2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00");
+        let cases = [
+            (&spring, "2027-03-14T01:29:59-05:00", NoticeState::Scheduled),
+            (&spring, "2027-03-14T06:30:00Z", NoticeState::Current),
+            (&spring, "2027-03-14T15:59:59+09:00", NoticeState::Current),
+            (&spring, "2027-03-14T03:29:59-04:00", NoticeState::Current),
+            (&spring, "2027-03-14T03:30:00-04:00", NoticeState::Expired),
+            (&spring, "2027-03-14T08:30:00+01:00", NoticeState::Expired),
+            (&autumn, "2026-11-01T01:29:59-04:00", NoticeState::Scheduled),
+            (&autumn, "2026-11-01T01:30:00-04:00", NoticeState::Current),
+            (&autumn, "2026-11-01T01:59:59-04:00", NoticeState::Current),
+            (&autumn, "2026-11-01T01:00:00-05:00", NoticeState::Current),
+            (&autumn, "2026-11-01T06:29:59Z", NoticeState::Current),
+            (&autumn, "2026-11-01T01:30:00-05:00", NoticeState::Expired),
+            (&autumn, "2026-11-01T15:30:00+09:00", NoticeState::Expired),
+        ];
+        for (notice, instant, expected) in cases {
+            assert_eq!(
+                notice.state_at(at(instant).unwrap()),
+                expected,
+                "{} at {instant}",
+                notice.starts_text
+            );
+        }
+        assert_eq!(spring.ends_at - spring.starts_at, 3600);
+        assert_eq!(autumn.ends_at - autumn.starts_at, 3600);
+    }
 }

@@ -186,8 +186,37 @@ async fn visitors_get_an_anonymous_id_and_a_malformed_cookie_is_replaced() {
     }
 }
 
-fn feedback_post(fetch_site: &str, body: &str) -> Request<Body> {
+/// A returning visitor: the id cookie the server gave them and the token their forms carry.
+struct Session {
+    cookie: String,
+    token: String,
+}
+
+async fn session(app: &Router) -> Session {
+    let response = get(app, "/").await;
+    let cookie = header_value(&response, "set-cookie").split(';').next().unwrap().to_owned();
+    assert!(cookie.starts_with("telepath_visitor="), "{cookie}");
+    let html = text(response).await;
+    let (_, after) =
+        html.split_once(r#"name="_csrf" value=""#).expect("the home page has a form with a token");
+    let token = after.split('"').next().unwrap().to_owned();
+    Session { cookie, token }
+}
+
+impl Session {
+    fn body(&self, fields: &str) -> String {
+        if fields.is_empty() {
+            format!("_csrf={}", self.token)
+        } else {
+            format!("{fields}&_csrf={}", self.token)
+        }
+    }
+}
+
+fn feedback_post(visitor: &Session, fetch_site: &str, body: &str) -> Request<Body> {
+    let body = visitor.body(body);
     Request::post("/api/feedback")
+        .header(header::COOKIE, &visitor.cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://localhost/articles/send-an-invoice")
@@ -201,9 +230,10 @@ fn feedback_post(fetch_site: &str, body: &str) -> Request<Body> {
 async fn the_feedback_form_works_without_javascript_and_is_recorded() {
     let fixture = Fixture::new();
     let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
     let response = app
         .clone()
-        .oneshot(feedback_post("same-origin", "slug=send-an-invoice&helpful=false"))
+        .oneshot(feedback_post(&visitor, "same-origin", "slug=send-an-invoice&helpful=false"))
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
@@ -222,13 +252,17 @@ async fn the_feedback_form_works_without_javascript_and_is_recorded() {
 async fn cross_site_and_oversized_posts_are_refused_and_nothing_is_recorded() {
     let fixture = Fixture::new();
     let (app, store) = app(&fixture).await;
-    let response =
-        app.clone().oneshot(feedback_post("cross-site", "slug=send-an-invoice&helpful=true")).await.unwrap();
+    let visitor = session(&app).await;
+    let response = app
+        .clone()
+        .oneshot(feedback_post(&visitor, "cross-site", "slug=send-an-invoice&helpful=true"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(text(response).await.contains("sent from another website"));
 
     let huge = format!("slug={}&helpful=true", "a".repeat(super::MAX_REQUEST_BODY_BYTES + 1));
-    let response = app.clone().oneshot(feedback_post("same-origin", &huge)).await.unwrap();
+    let response = app.clone().oneshot(feedback_post(&visitor, "same-origin", &huge)).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     assert!(store.recent_events(None, 10).await.unwrap().is_empty());
@@ -294,7 +328,7 @@ async fn welcome_kit_page_shows_five_things_with_pictures_and_the_next_step() {
     assert!(html.contains("<strong>who owes you</strong>"), "{html}");
     assert!(
         html.contains(
-            r#"<a href="/articles/send-an-invoice" class="button primary">Next: Send an invoice →</a>"#
+            r#"<a href="/articles/send-an-invoice" data-testid="kit-next-step" class="button primary">Next: Send an invoice →</a>"#
         ),
         "{html}"
     );
@@ -338,8 +372,11 @@ async fn notices_page_shows_current_and_upcoming_notices_but_never_expired_ones(
     assert!(html.find("Deliveries are slower") < html.find("Planned maintenance"), "now before coming up");
 }
 
-fn form_post(uri: &str, body: &str) -> Request<Body> {
+fn form_post(visitor: &Session, uri: &str, body: &str) -> Request<Body> {
+    let body = visitor.body(body);
     Request::post(uri)
+        .header(header::COOKIE, &visitor.cookie)
+        .header(header::ACCEPT, "text/html")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::CONTENT_LENGTH, body.len())
         .header("sec-fetch-site", "same-origin")
@@ -351,10 +388,11 @@ fn form_post(uri: &str, body: &str) -> Request<Body> {
 async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input() {
     let fixture = guidance_fixture();
     let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
     let note = "%3C%2Ftextarea%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E+%26amp%3B";
     let response = app
         .clone()
-        .oneshot(form_post("/tasks/change-address", &format!("order=TAP-12&note={note}")))
+        .oneshot(form_post(&visitor, "/tasks/change-address", &format!("order=TAP-12&note={note}")))
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -374,7 +412,11 @@ async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input()
 
     let hostile = app
         .clone()
-        .oneshot(form_post("/tasks/change-address", "order=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"))
+        .oneshot(form_post(
+            &visitor,
+            "/tasks/change-address",
+            "order=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        ))
         .await
         .unwrap();
     let html = text(hostile).await;
@@ -392,13 +434,14 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
         "+++\ntitle = \"Parcels are slower this week\"\nseverity = \"info\"\nstarts = 2020-01-01T00:00:00Z\nends = 2099-01-01T00:00:00Z\n[audience]\ntasks = [\"change-address\"]\n+++\nTwo extra days.\n",
     );
     let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
     let body = "_form=0123456789abcdef0123456789abcdef&order=TAP-204518&note=Leave+it+with+the+neighbour";
-    let first = app.clone().oneshot(form_post("/tasks/change-address", body)).await.unwrap();
+    let first = app.clone().oneshot(form_post(&visitor, "/tasks/change-address", body)).await.unwrap();
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     let location = header_value(&first, "location").to_owned();
     assert!(location.starts_with("/tasks/change-address/sent/TP-"), "{location}");
 
-    let again = app.clone().oneshot(form_post("/tasks/change-address", body)).await.unwrap();
+    let again = app.clone().oneshot(form_post(&visitor, "/tasks/change-address", body)).await.unwrap();
     assert_eq!(header_value(&again, "location"), location, "the same form sent twice is one request");
 
     let page = text(get(&app, &location).await).await;
@@ -406,7 +449,11 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
     assert!(page.contains(reference), "{page}");
     assert!(page.contains("We update the parcel within 1 business day."), "{page}");
     assert!(page.contains("Parcels are slower this week"), "notices for this task: {page}");
-    assert!(!page.contains("Deliveries are slower"), "notices for everyone else stay on their pages: {page}");
+    let confirmation = &page[page.find(r#"data-testid="what-next""#).unwrap()..];
+    assert!(
+        !confirmation.contains("Deliveries are slower"),
+        "the confirmation lists only this task's notices (others are banners): {page}"
+    );
 
     let stored = store.submission(reference).await.unwrap().unwrap();
     assert_eq!(
@@ -536,26 +583,237 @@ async fn a_misspelt_search_offers_the_spelling_the_articles_use() {
 async fn choosing_a_level_remembers_it_in_a_cookie_and_forged_values_are_ignored() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
-    let chosen = app.clone().oneshot(form_post("/level", "level=expert")).await.unwrap();
-    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    let visitor = session(&app).await;
+    let chosen = app.clone().oneshot(form_post(&visitor, "/api/level", "level=expert")).await.unwrap();
+    assert_eq!(chosen.status(), StatusCode::FOUND);
     assert_eq!(header_value(&chosen, "location"), "/kits/expert");
     let cookie = header_value(&chosen, "set-cookie");
     assert!(cookie.starts_with("telepath_level=expert;") && cookie.contains("HttpOnly"), "{cookie}");
 
     let back = app
         .clone()
-        .oneshot(form_post("/level", "level=newcomer&return_to=%2Farticles%2Fsend-an-invoice"))
+        .oneshot(form_post(&visitor, "/api/level", "level=newcomer&return_to=%2Farticles%2Fsend-an-invoice"))
         .await
         .unwrap();
     assert_eq!(header_value(&back, "location"), "/articles/send-an-invoice");
-    let offsite =
-        app.clone().oneshot(form_post("/level", "level=wizard&return_to=%2F%2Fevil.example")).await.unwrap();
+    let offsite = app
+        .clone()
+        .oneshot(form_post(&visitor, "/api/level", "level=wizard&return_to=%2F%2Fevil.example"))
+        .await
+        .unwrap();
     assert_eq!(header_value(&offsite, "location"), "/", "no open redirect, and a forged level is not stored");
     assert!(header_value(&offsite, "set-cookie").contains("Max-Age=0"));
+    let skipped = app.clone().oneshot(form_post(&visitor, "/api/level", "level=skip")).await.unwrap();
+    assert_eq!(header_value(&skipped, "location"), "/");
+    assert!(header_value(&skipped, "set-cookie").starts_with("telepath_level=skipped;"));
 
     let forged = Request::get("/search?q=invoice")
         .header(header::COOKIE, "telepath_level=%3Cscript%3E")
         .body(Body::empty())
         .unwrap();
     assert_eq!(app.clone().oneshot(forged).await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_form_without_the_visitors_token_is_refused_and_nothing_is_recorded() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let someone_else = session(&app).await;
+    let post = |cookie: &str, body: String| {
+        Request::post("/api/feedback")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let vote = "slug=send-an-invoice&helpful=true";
+    for (cookie, body) in [
+        (visitor.cookie.as_str(), vote.to_owned()),
+        (visitor.cookie.as_str(), format!("{vote}&_csrf=")),
+        (visitor.cookie.as_str(), format!("{vote}&_csrf={}", someone_else.token)),
+        (visitor.cookie.as_str(), format!("{vote}&_csrf={}", &visitor.token[..63])),
+        ("telepath_visitor=forged", format!("{vote}&_csrf={}", visitor.token)),
+        ("", format!("{vote}&_csrf={}", visitor.token)),
+    ] {
+        let response = app.clone().oneshot(post(cookie, body.clone())).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{cookie} {body}");
+        assert!(text(response).await.contains("reload the page and send it again"));
+    }
+    assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
+
+    let accepted =
+        app.clone().oneshot(post(&visitor.cookie, format!("{vote}&_csrf={}", visitor.token))).await.unwrap();
+    assert_eq!(accepted.status(), StatusCode::FOUND, "the visitor's own token is accepted");
+}
+
+fn with_cookies(uri: &str, cookies: &str) -> Request<Body> {
+    Request::get(uri).header(header::COOKIE, cookies).body(Body::empty()).unwrap()
+}
+
+/// The `name=value` part of the response's `Set-Cookie` for `name`.
+fn set_cookie(response: &Response, name: &str) -> String {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{name}=")))
+        .and_then(|value| value.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie was set"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn kit_progress_is_remembered_thing_by_thing_until_the_kit_shows_as_done() {
+    let fixture = guidance_fixture();
+    let (app, _) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let fresh = text(get(&app, "/kits/newcomer").await).await;
+    assert!(fresh.contains("0 of 5 read"), "{fresh}");
+
+    let ticked = app
+        .clone()
+        .oneshot(form_post(&visitor, "/api/kit-progress", "level=newcomer&thing=0&read=true"))
+        .await
+        .unwrap();
+    assert_eq!(ticked.status(), StatusCode::FOUND);
+    assert_eq!(header_value(&ticked, "location"), "/kits/newcomer#thing-2", "on to the next thing");
+    let progress = set_cookie(&ticked, "telepath_kits");
+    assert_eq!(progress, "telepath_kits=1.0.0");
+    let page = text(app.clone().oneshot(with_cookies("/kits/newcomer", &progress)).await.unwrap()).await;
+    assert!(page.contains("1 of 5 read"), "{page}");
+    assert!(page.contains(r#"aria-pressed="true" data-testid="tick-1""#), "{page}");
+
+    let almost = format!("{}; telepath_kits=15.0.0", visitor.cookie);
+    let last = Request::post("/api/kit-progress")
+        .header(header::COOKIE, &almost)
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(visitor.body("level=newcomer&thing=4&read=true")))
+        .unwrap();
+    let finished = app.clone().oneshot(last).await.unwrap();
+    assert_eq!(header_value(&finished, "location"), "/kits/newcomer#kit-progress");
+    let done = set_cookie(&finished, "telepath_kits");
+    assert_eq!(done, "telepath_kits=31.0.0");
+    let kit = text(app.clone().oneshot(with_cookies("/kits/newcomer", &done)).await.unwrap()).await;
+    assert!(kit.contains("Kit finished"), "{kit}");
+    let home =
+        app.clone().oneshot(with_cookies("/", &format!("{done}; telepath_level=newcomer"))).await.unwrap();
+    let home = text(home).await;
+    assert!(home.contains("Finished ✓") && !home.contains(r#"data-testid="level-question""#), "{home}");
+
+    let forged = app
+        .clone()
+        .oneshot(form_post(&visitor, "/api/kit-progress", "level=wizard&thing=9&read=true"))
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FOUND, "a forged tick is ignored, never an error");
+    assert!(forged.headers().get(header::SET_COOKIE).is_none());
+    let tampered = app.clone().oneshot(with_cookies("/kits/newcomer", "telepath_kits=999.x")).await.unwrap();
+    assert_eq!(tampered.status(), StatusCode::OK);
+    assert!(text(tampered).await.contains("0 of 5 read"));
+}
+
+#[tokio::test]
+async fn notices_show_as_banners_where_they_belong_and_stay_dismissed() {
+    let fixture = guidance_fixture();
+    fixture.write(
+        "notices/account-only.md",
+        "+++\ntitle = \"Sign-in is slow\"\nseverity = \"critical\"\nstarts = 2020-01-01T00:00:00+02:00\nends = 2099-01-01T00:00:00-05:00\n[audience]\ncategories = [\"account\"]\n+++\nWe are on it.\n",
+    );
+    let (app, _) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let home = text(get(&app, "/").await).await;
+    assert!(home.contains("Deliveries are slower"), "a notice for everyone: {home}");
+    assert!(!home.contains("Sign-in is slow"), "an account notice stays on account pages");
+    assert!(!home.contains("An old outage") && !home.contains("Planned maintenance"), "only current notices");
+
+    let account = text(get(&app, "/articles/reset-your-password").await).await;
+    let (critical, warning) =
+        (account.find("Sign-in is slow").unwrap(), account.find("Deliveries are slower").unwrap());
+    assert!(critical < warning, "the most severe first");
+    assert!(account.contains(r#"role="status""#), "announced politely to screen readers");
+
+    let dismissed = app
+        .clone()
+        .oneshot(form_post(
+            &visitor,
+            "/api/dismiss-notice",
+            "notice=current&return_to=%2Farticles%2Freset-your-password",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(header_value(&dismissed, "location"), "/articles/reset-your-password");
+    let cookie = set_cookie(&dismissed, "telepath_dismissed");
+    let after =
+        text(app.clone().oneshot(with_cookies("/articles/reset-your-password", &cookie)).await.unwrap())
+            .await;
+    assert!(!after.contains("Deliveries are slower") && after.contains("Sign-in is slow"), "{after}");
+    let elsewhere = text(app.clone().oneshot(with_cookies("/", &cookie)).await.unwrap()).await;
+    assert!(!elsewhere.contains("Deliveries are slower"), "dismissed everywhere");
+    assert!(
+        text(get(&app, "/notices").await).await.contains("Deliveries are slower"),
+        "still listed on /notices"
+    );
+
+    let editors = text(get(&app, "/editors").await).await;
+    for (id, state) in [("current", "Showing now"), ("past", "Ended"), ("future", "Scheduled")] {
+        let row = &editors[editors.find(&format!(r#"<tr data-notice="{id}""#)).unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains(state), "{id}: {row}");
+    }
+}
+
+#[tokio::test]
+async fn the_chosen_level_reorders_the_home_page_and_opens_its_section_first() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/account/api-keys.md",
+        &article(
+            "API keys",
+            "expert",
+            "reference",
+            &[],
+            "::: newcomer\nAsk your developer.\n:::\n::: expert\nRotate keys every 90 days.\n:::\n",
+        ),
+    );
+    let (app, _) = app(&fixture).await;
+    let categories = |html: &str| -> Vec<String> {
+        html.split(r#"data-category=""#)
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    let first_visit = text(get(&app, "/").await).await;
+    assert!(first_visit.contains(r#"data-testid="level-question""#), "a first visit is asked");
+    assert_eq!(categories(&first_visit), ["invoices", "account"], "the editors' order");
+
+    let expert = text(app.clone().oneshot(with_cookies("/", "telepath_level=expert")).await.unwrap()).await;
+    assert!(!expert.contains(r#"data-testid="level-question""#), "not asked again");
+    assert_eq!(categories(&expert), ["account", "invoices"], "the category with expert articles first");
+    let newcomer =
+        text(app.clone().oneshot(with_cookies("/", "telepath_level=newcomer")).await.unwrap()).await;
+    assert_eq!(categories(&newcomer), ["invoices", "account"]);
+    let skipped = text(app.clone().oneshot(with_cookies("/", "telepath_level=skipped")).await.unwrap()).await;
+    assert!(!skipped.contains(r#"data-testid="level-question""#), "a skipped question stays skipped");
+
+    let open_section = |html: &str| -> String {
+        let open = html.find("<details open class=\"").expect("one section is open");
+        html[open..].split('"').nth(1).unwrap().to_owned()
+    };
+    let as_expert =
+        app.clone().oneshot(with_cookies("/articles/api-keys", "telepath_level=expert")).await.unwrap();
+    assert_eq!(open_section(&text(as_expert).await), "level-section level-expert");
+    let as_newcomer =
+        app.clone().oneshot(with_cookies("/articles/api-keys", "telepath_level=newcomer")).await.unwrap();
+    let as_newcomer = text(as_newcomer).await;
+    assert_eq!(open_section(&as_newcomer), "level-section level-newcomer");
+    assert!(as_newcomer.contains(r#"data-testid="help-up-front""#), "newcomers are offered help up front");
+    let as_expert =
+        text(app.clone().oneshot(with_cookies("/articles/api-keys", "telepath_level=expert")).await.unwrap())
+            .await;
+    assert!(!as_expert.contains(r#"data-testid="help-up-front""#));
 }

@@ -1,0 +1,163 @@
+use crate::wire::{KitThingView, Level};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// A welcome kit's five things, each with a "Got it" the visitor can tick, and how
+/// many are done. Without JavaScript each tick is a form that comes back to the next
+/// thing; with JavaScript it is saved in the background and the count moves at once.
+#[island]
+pub fn KitChecklist(level: Level, things: Vec<KitThingView>, read: Vec<bool>, csrf: String) -> impl IntoView {
+    let total = things.len();
+    let read = RwSignal::new(read);
+    let failed = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let done_count = move || read.with(|read| read.iter().filter(|done| **done).count());
+
+    view! {
+        <div
+            class="kit-checklist"
+            data-testid="kit-checklist"
+            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+        >
+            <div class="kit-progress" id="kit-progress" aria-live="polite">
+                <progress max=total value=done_count aria-label="Things read"></progress>
+                <p data-testid="kit-progress">
+                    {move || if done_count() == total {
+                        "Kit finished: you know the five things. 🎉".to_owned()
+                    } else {
+                        format!("{} of {total} read", done_count())
+                    }}
+                </p>
+            </div>
+            {move || failed.get().then(|| view! {
+                <p class="error" role="alert">"We couldn't save that. Please try again."</p>
+            })}
+            <ol class="kit-things" data-testid="kit-things">
+                {things
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, thing)| {
+                        let is_read = move || read.with(|read| read.get(index).copied().unwrap_or(false));
+                        let form_csrf = csrf.clone();
+                        let call_csrf = csrf.clone();
+                        let toggle = move |event: leptos::ev::MouseEvent| {
+                            event.prevent_default();
+                            let now_read = !is_read();
+                            read.update(|read| if let Some(done) = read.get_mut(index) { *done = now_read });
+                            let csrf = call_csrf.clone();
+                            leptos::task::spawn_local(async move {
+                                if mark_kit_thing(level.to_string(), index, now_read, csrf).await.is_err() {
+                                    read.update(|read| if let Some(done) = read.get_mut(index) { *done = !now_read });
+                                    failed.set(true);
+                                }
+                            });
+                        };
+                        view! {
+                            <KitThing index thing>
+                                <form method="post" action=MarkKitThing::PATH class="kit-tick">
+                                    <input type="hidden" name="_csrf" value=form_csrf/>
+                                    <input type="hidden" name="level" value=level.to_string()/>
+                                    <input type="hidden" name="thing" value=index.to_string()/>
+                                    <input type="hidden" name="read" value=move || (!is_read()).to_string()/>
+                                    <button
+                                        type="submit"
+                                        class=move || if is_read() { "tick done" } else { "tick" }
+                                        aria-pressed=move || is_read().to_string()
+                                        data-testid=format!("tick-{}", index + 1)
+                                        on:click=toggle
+                                    >
+                                        {move || if is_read() { "✓ Got it" } else { "Got it" }}
+                                    </button>
+                                </form>
+                            </KitThing>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </div>
+    }
+}
+
+/// One thing to know: text, then its picture or short captioned video (never autoplaying).
+#[component]
+fn KitThing(index: usize, thing: KitThingView, children: Children) -> impl IntoView {
+    let heading_id = format!("thing-{}", index + 1);
+    view! {
+        <li class="kit-thing" id=heading_id.clone() aria-labelledby=format!("{heading_id}-title")>
+            <div class="kit-thing-text">
+                <h2 id=format!("{heading_id}-title")>
+                    <span class="kit-number" aria-hidden="true">{index + 1}</span>
+                    {thing.title}
+                </h2>
+                <div inner_html=thing.body_html></div>
+                {children()}
+            </div>
+            <figure class="kit-media">
+                {match thing.video {
+                    Some(video) => Either::Left(view! {
+                        <video
+                            controls
+                            preload="none"
+                            playsinline
+                            poster=video.poster
+                            width=thing.image.width
+                            height=thing.image.height
+                            aria-label=thing.image.alt.clone()
+                        >
+                            <source src=video.src type="video/mp4"/>
+                            {video.captions.map(|captions| view! {
+                                <track kind="captions" srclang="en" label="English" src=captions default/>
+                            })}
+                            <img src=thing.image.src.clone() alt=thing.image.alt.clone()/>
+                        </video>
+                    }),
+                    None => Either::Right(view! {
+                        <img
+                            src=thing.image.src
+                            alt=thing.image.alt
+                            width=thing.image.width
+                            height=thing.image.height
+                            loading=if index == 0 { "eager" } else { "lazy" }
+                            decoding="async"
+                        />
+                    }),
+                }}
+            </figure>
+        </li>
+    }
+}
+
+/// Marks one of a kit's things as read (or not). A plain form post comes back to
+/// the next thing on the kit page. `_csrf` is checked by the server's middleware.
+#[server(endpoint = "kit-progress")]
+pub async fn mark_kit_thing(
+    level: String,
+    thing: usize,
+    read: bool,
+    _csrf: String,
+) -> Result<(), ServerFnError> {
+    use crate::backend::{is_plain_form_post, set_cookie, use_visitor_prefs};
+    use crate::visitor::KIT_THINGS;
+    use crate::wire::Level;
+
+    // A forged level or thing changes nothing and is no error: there is nothing to mark.
+    let Some(level) = Level::from_visitor_choice(&level).filter(|_| thing < KIT_THINGS) else {
+        if is_plain_form_post() {
+            leptos_axum::redirect("/");
+        }
+        return Ok(());
+    };
+    let progress = use_visitor_prefs().kits.with(level, thing, read);
+    set_cookie(&progress.set_cookie());
+    if is_plain_form_post() {
+        let anchor = if progress.is_finished(level) {
+            "kit-progress".to_owned()
+        } else {
+            format!("thing-{}", (thing + 2).min(KIT_THINGS))
+        };
+        leptos_axum::redirect(&format!("/kits/{level}#{anchor}"));
+    }
+    Ok(())
+}

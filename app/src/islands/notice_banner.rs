@@ -1,0 +1,71 @@
+use crate::wire::NoticeView;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// A current notice at the top of the pages it concerns. "Dismiss" hides it for this
+/// visitor from then on: a form without JavaScript, in place with it.
+#[island]
+pub fn NoticeBanner(notice: NoticeView, csrf: String, return_to: String) -> impl IntoView {
+    let dismissed = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let dismiss = {
+        let (id, csrf) = (notice.id.clone(), csrf.clone());
+        move |event: leptos::ev::MouseEvent| {
+            event.prevent_default();
+            dismissed.set(true);
+            let (id, csrf) = (id.clone(), csrf.clone());
+            leptos::task::spawn_local(async move {
+                if dismiss_notice(id, None, csrf).await.is_err() {
+                    dismissed.set(false);
+                    failed.set(true);
+                }
+            });
+        }
+    };
+    let (id, form_id) = (notice.id.clone(), notice.id.clone());
+    view! {
+        <div
+            class=format!("notice-banner severity-{}", notice.severity.as_str())
+            data-testid="notice-banner"
+            data-notice=id
+            hidden=move || dismissed.get()
+        >
+            <div class="notice-banner-text">
+                <p class="notice-banner-title">
+                    <span class="notice-severity">{notice.severity.label()}": "</span>
+                    {notice.title}
+                </p>
+                <div inner_html=notice.body_html></div>
+                {move || failed.get().then(|| view! {
+                    <p class="error" role="alert">"We couldn't hide this notice. Please try again."</p>
+                })}
+            </div>
+            <form method="post" action=DismissNotice::PATH class="notice-dismiss">
+                <input type="hidden" name="_csrf" value=csrf/>
+                <input type="hidden" name="notice" value=form_id/>
+                <input type="hidden" name="return_to" value=return_to/>
+                <button type="submit" data-testid="dismiss-notice" on:click=dismiss>
+                    "Dismiss"<span class="visually-hidden">" this notice"</span>
+                </button>
+            </form>
+        </div>
+    }
+}
+
+/// Hides a notice for this visitor from now on. A plain form post goes back to the
+/// page it came from. `_csrf` is checked by the server's middleware.
+#[server(endpoint = "dismiss-notice")]
+pub async fn dismiss_notice(
+    notice: String,
+    return_to: Option<String>,
+    _csrf: String,
+) -> Result<(), ServerFnError> {
+    use crate::backend::{is_plain_form_post, set_cookie, use_visitor_prefs};
+    use crate::visitor::local_return_path;
+
+    set_cookie(&use_visitor_prefs().dismissed.with(&notice).set_cookie());
+    if is_plain_form_post() {
+        leptos_axum::redirect(return_to.as_deref().and_then(local_return_path).unwrap_or("/"));
+    }
+    Ok(())
+}

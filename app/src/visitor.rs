@@ -1,0 +1,264 @@
+//! What the portal remembers about an anonymous visitor, in cookies: their level (or
+//! that they skipped the question), how far they got through each welcome kit, and
+//! the notices they dismissed. Every value is parsed strictly; anything tampered
+//! with or malformed reads as "nothing remembered", never as an error.
+
+use crate::wire::{Level, VISITOR_LEVELS};
+
+pub const LEVEL_COOKIE: &str = "telepath_level";
+pub const KIT_PROGRESS_COOKIE: &str = "telepath_kits";
+pub const DISMISSED_NOTICES_COOKIE: &str = "telepath_dismissed";
+/// The hidden form field (and server-function argument) carrying the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// The `telepath_level` value of a visitor who chose not to answer.
+const SKIPPED: &str = "skipped";
+/// Things in every welcome kit.
+pub const KIT_THINGS: usize = 5;
+/// Enough for every notice a visitor could plausibly dismiss; the oldest go first.
+const MAX_DISMISSED: usize = 24;
+const ONE_YEAR_SECS: u32 = 365 * 24 * 60 * 60;
+
+/// The visitor's answer to the level question.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LevelAnswer {
+    #[default]
+    NotAsked,
+    Skipped,
+    Chosen(Level),
+}
+
+impl LevelAnswer {
+    pub fn parse(cookie: &str) -> LevelAnswer {
+        match Level::from_visitor_choice(cookie) {
+            Some(level) => LevelAnswer::Chosen(level),
+            None if cookie == SKIPPED => LevelAnswer::Skipped,
+            None => LevelAnswer::NotAsked,
+        }
+    }
+
+    /// What a level form sends: a level, `skip`, or nothing to forget the answer.
+    pub fn from_form(value: &str) -> LevelAnswer {
+        match value {
+            "skip" => LevelAnswer::Skipped,
+            other => LevelAnswer::parse(other),
+        }
+    }
+
+    pub fn level(self) -> Option<Level> {
+        match self {
+            LevelAnswer::Chosen(level) => Some(level),
+            LevelAnswer::NotAsked | LevelAnswer::Skipped => None,
+        }
+    }
+
+    /// The `Set-Cookie` value that remembers this answer (or forgets it).
+    pub fn set_cookie(self) -> String {
+        match self {
+            LevelAnswer::Chosen(level) => set_cookie(LEVEL_COOKIE, level.as_str()),
+            LevelAnswer::Skipped => set_cookie(LEVEL_COOKIE, SKIPPED),
+            LevelAnswer::NotAsked => format!("{LEVEL_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        }
+    }
+}
+
+/// Which of the five things of each kit the visitor marked as read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KitProgress {
+    /// One bit per thing, per visitor level in `VISITOR_LEVELS` order.
+    read: [u8; 3],
+}
+
+impl KitProgress {
+    const ALL_READ: u8 = (1 << KIT_THINGS) - 1;
+
+    /// Parses `newcomer.technical.expert` bit masks, e.g. `31.0.4`.
+    pub fn parse(cookie: &str) -> KitProgress {
+        let masks: Vec<Option<u8>> = cookie
+            .split('.')
+            .map(|mask| mask.parse::<u8>().ok().filter(|mask| *mask <= Self::ALL_READ))
+            .collect();
+        match masks.as_slice() {
+            [Some(newcomer), Some(technical), Some(expert)] => {
+                KitProgress { read: [*newcomer, *technical, *expert] }
+            }
+            _ => KitProgress::default(),
+        }
+    }
+
+    pub fn cookie_value(self) -> String {
+        let [newcomer, technical, expert] = self.read;
+        format!("{newcomer}.{technical}.{expert}")
+    }
+
+    pub fn set_cookie(self) -> String {
+        set_cookie(KIT_PROGRESS_COOKIE, &self.cookie_value())
+    }
+
+    fn slot(level: Level) -> Option<usize> {
+        VISITOR_LEVELS.iter().position(|candidate| *candidate == level)
+    }
+
+    pub fn is_read(self, level: Level, thing: usize) -> bool {
+        thing < KIT_THINGS && Self::slot(level).is_some_and(|slot| self.read[slot] & (1 << thing) != 0)
+    }
+
+    /// The same progress with `thing` marked read (or unread).
+    pub fn with(self, level: Level, thing: usize, read: bool) -> KitProgress {
+        let mut next = self;
+        if let Some(slot) = Self::slot(level).filter(|_| thing < KIT_THINGS) {
+            if read {
+                next.read[slot] |= 1 << thing;
+            } else {
+                next.read[slot] &= !(1 << thing);
+            }
+        }
+        next
+    }
+
+    pub fn read_count(self, level: Level) -> usize {
+        Self::slot(level).map_or(0, |slot| self.read[slot].count_ones() as usize)
+    }
+
+    pub fn is_finished(self, level: Level) -> bool {
+        self.read_count(level) == KIT_THINGS
+    }
+}
+
+/// The notices a visitor closed, by id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DismissedNotices(Vec<String>);
+
+impl DismissedNotices {
+    pub fn parse(cookie: &str) -> DismissedNotices {
+        DismissedNotices(
+            cookie.split('.').filter(|id| is_notice_id(id)).take(MAX_DISMISSED).map(str::to_owned).collect(),
+        )
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.iter().any(|dismissed| dismissed == id)
+    }
+
+    /// The same list with `id` added (the oldest dropped beyond the limit).
+    pub fn with(&self, id: &str) -> DismissedNotices {
+        let mut ids = self.0.clone();
+        if is_notice_id(id) && !self.contains(id) {
+            ids.push(id.to_owned());
+        }
+        let excess = ids.len().saturating_sub(MAX_DISMISSED);
+        ids.drain(..excess);
+        DismissedNotices(ids)
+    }
+
+    pub fn set_cookie(&self) -> String {
+        set_cookie(DISMISSED_NOTICES_COOKIE, &self.0.join("."))
+    }
+}
+
+/// Notice ids are file stems editors choose: lowercase words and dashes.
+fn is_notice_id(id: &str) -> bool {
+    (1..=80).contains(&id.len())
+        && id.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+}
+
+/// Everything remembered about the visitor making the current request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VisitorPrefs {
+    pub level: LevelAnswer,
+    pub kits: KitProgress,
+    pub dismissed: DismissedNotices,
+}
+
+impl VisitorPrefs {
+    /// Reads the visitor's cookies, given a lookup by cookie name.
+    pub fn from_cookies(cookie: impl Fn(&str) -> Option<String>) -> VisitorPrefs {
+        VisitorPrefs {
+            level: cookie(LEVEL_COOKIE).map(|value| LevelAnswer::parse(&value)).unwrap_or_default(),
+            kits: cookie(KIT_PROGRESS_COOKIE).map(|value| KitProgress::parse(&value)).unwrap_or_default(),
+            dismissed: cookie(DISMISSED_NOTICES_COOKIE)
+                .map(|value| DismissedNotices::parse(&value))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A year-long, script-proof, same-site cookie.
+fn set_cookie(name: &str, value: &str) -> String {
+    format!("{name}={value}; Path=/; Max-Age={ONE_YEAR_SECS}; HttpOnly; SameSite=Lax")
+}
+
+/// A path on this site to go back to after a form; anything else (other hosts,
+/// scheme-relative `//evil`, backslashes) is refused.
+pub fn local_return_path(path: &str) -> Option<&str> {
+    (path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n'])).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_answers_round_trip_and_forged_values_read_as_not_asked() {
+        for (cookie, expected) in [
+            ("newcomer", LevelAnswer::Chosen(Level::Newcomer)),
+            ("expert", LevelAnswer::Chosen(Level::Expert)),
+            ("skipped", LevelAnswer::Skipped),
+            ("all", LevelAnswer::NotAsked),
+            ("wizard", LevelAnswer::NotAsked),
+            ("", LevelAnswer::NotAsked),
+            ("Expert", LevelAnswer::NotAsked),
+        ] {
+            assert_eq!(LevelAnswer::parse(cookie), expected, "{cookie:?}");
+        }
+        assert_eq!(LevelAnswer::from_form("skip"), LevelAnswer::Skipped);
+        assert!(LevelAnswer::Chosen(Level::Technical).set_cookie().starts_with("telepath_level=technical;"));
+        assert!(LevelAnswer::NotAsked.set_cookie().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn kit_progress_marks_things_per_level_and_survives_the_cookie() {
+        let progress = KitProgress::default()
+            .with(Level::Newcomer, 0, true)
+            .with(Level::Newcomer, 4, true)
+            .with(Level::Expert, 2, true);
+        assert!(progress.is_read(Level::Newcomer, 0) && progress.is_read(Level::Newcomer, 4));
+        assert!(!progress.is_read(Level::Technical, 0));
+        assert_eq!(progress.read_count(Level::Newcomer), 2);
+        assert_eq!(KitProgress::parse(&progress.cookie_value()), progress);
+
+        let finished = (0..KIT_THINGS).fold(progress, |acc, thing| acc.with(Level::Technical, thing, true));
+        assert!(finished.is_finished(Level::Technical) && !finished.is_finished(Level::Newcomer));
+        assert_eq!(finished.with(Level::Technical, 3, false).read_count(Level::Technical), 4);
+        assert_eq!(progress.with(Level::All, 1, true), progress, "`all` has no kit");
+        assert_eq!(progress.with(Level::Newcomer, 9, true), progress, "kits have five things");
+    }
+
+    #[test]
+    fn tampered_kit_progress_reads_as_nothing_read() {
+        for cookie in ["", "31", "31.0", "32.0.0", "a.b.c", "-1.0.0", "1.2.3.4", "255.255.255"] {
+            assert_eq!(KitProgress::parse(cookie), KitProgress::default(), "{cookie:?}");
+        }
+    }
+
+    #[test]
+    fn dismissed_notices_keep_only_well_formed_ids_and_a_bounded_list() {
+        let dismissed = DismissedNotices::parse("outage.<script>.Bad.payouts-maintenance-2027");
+        assert!(dismissed.contains("outage") && dismissed.contains("payouts-maintenance-2027"));
+        assert!(!dismissed.contains("<script>") && !dismissed.contains("Bad"));
+        assert_eq!(dismissed.with("outage"), dismissed, "dismissing twice changes nothing");
+
+        let many = (0..40).fold(DismissedNotices::default(), |acc, n| acc.with(&format!("notice-{n}")));
+        assert!(many.contains("notice-39") && !many.contains("notice-0"), "the oldest are dropped");
+        assert_eq!(DismissedNotices::parse(&many.0.join(".")), many);
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        assert_eq!(local_return_path("/articles/x?y=1#z"), Some("/articles/x?y=1#z"));
+        for hostile in
+            ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "/a\r\nSet-Cookie: x"]
+        {
+            assert_eq!(local_return_path(hostile), None, "{hostile:?}");
+        }
+    }
+}

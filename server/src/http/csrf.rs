@@ -1,0 +1,172 @@
+//! Cross-site request forgery protection, as OWASP recommends: Fetch Metadata first
+//! (`security::refuse_cross_site_writes`), then a token in every form. The token is an
+//! HMAC of the visitor's anonymous id under a key kept in the data folder, so it
+//! needs no server-side session, survives restarts, and cannot be guessed or reused
+//! by another visitor.
+
+use super::MAX_REQUEST_BODY_BYTES;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::path::Path;
+use std::sync::Arc;
+use telepath_app::backend::VisitorId;
+use telepath_app::visitor::CSRF_FIELD;
+
+const KEY_BYTES: usize = 32;
+const KEY_FILE: &str = "csrf.key";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CsrfError {
+    #[error("cannot read or create the form-token key {path}: {source}")]
+    Key {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The secret behind every form token. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct CsrfKey(Arc<[u8; KEY_BYTES]>);
+
+impl std::fmt::Debug for CsrfKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfKey(<redacted>)")
+    }
+}
+
+impl CsrfKey {
+    /// Reads the key from `data_dir`, creating it (readable by the owner only) on first start.
+    pub fn load_or_create(data_dir: &Path) -> Result<CsrfKey, CsrfError> {
+        let path = data_dir.join(KEY_FILE);
+        let error = |source| CsrfError::Key { path: path.clone(), source };
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let key: [u8; KEY_BYTES] = bytes.try_into().map_err(|bytes: Vec<u8>| {
+                    error(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "expected {KEY_BYTES} bytes, found {}; delete the file to make a new key",
+                            bytes.len()
+                        ),
+                    ))
+                })?;
+                Ok(CsrfKey(Arc::new(key)))
+            }
+            Err(missing) if missing.kind() == std::io::ErrorKind::NotFound => {
+                let key = CsrfKey::random();
+                write_private(&path, key.0.as_slice()).map_err(error)?;
+                Ok(key)
+            }
+            Err(source) => Err(error(source)),
+        }
+    }
+
+    pub fn random() -> CsrfKey {
+        let mut key = [0u8; KEY_BYTES];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+        CsrfKey(Arc::new(key))
+    }
+
+    fn mac(&self, visitor: &str) -> Hmac<Sha256> {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(self.0.as_slice()).expect("HMAC takes keys of any length");
+        mac.update(visitor.as_bytes());
+        mac
+    }
+
+    /// The token the visitor's forms carry.
+    pub fn token_for(&self, visitor: &VisitorId) -> String {
+        hex::encode(self.mac(&visitor.0).finalize().into_bytes())
+    }
+
+    /// Compares in constant time, so the token cannot be learnt byte by byte.
+    pub fn verify(&self, visitor: &VisitorId, token: &str) -> bool {
+        hex::decode(token).is_ok_and(|bytes| self.mac(&visitor.0).verify_slice(&bytes).is_ok())
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+/// Refuses a POST whose form does not carry the visitor's token. Runs after the
+/// visitor id is known; the body is read once and handed on unchanged.
+pub async fn require_form_token(State(key): State<CsrfKey>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let visitor = request.extensions().get::<VisitorId>().cloned();
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "This form is too large to send. Please shorten your answers.",
+        )
+            .into_response();
+    };
+    let sent_token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, token)| token);
+    let valid = matches!((&visitor, &sent_token), (Some(visitor), Some(token)) if key.verify(visitor, token));
+    if !valid {
+        tracing::info!(path = %parts.uri.path(), has_token = sent_token.is_some(), "refused a form without a valid token");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "This form could not be checked, so nothing was sent. It may have been open for a long time or come \
+             from another site. Go back, reload the page and send it again.",
+        )
+            .into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_valid_only_for_its_visitor_and_key() {
+        let key = CsrfKey::random();
+        let (alice, bob) = (VisitorId("a".repeat(32)), VisitorId("b".repeat(32)));
+        let token = key.token_for(&alice);
+        assert!(key.verify(&alice, &token));
+        assert!(!key.verify(&bob, &token), "another visitor's token is refused");
+        assert!(!CsrfKey::random().verify(&alice, &token), "a token from another key is refused");
+        for forged in ["", "zz", &token[..10], &"0".repeat(64)] {
+            assert!(!key.verify(&alice, forged), "{forged:?}");
+        }
+    }
+
+    #[test]
+    fn the_key_is_kept_across_restarts_and_never_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = CsrfKey::load_or_create(dir.path()).unwrap();
+        let again = CsrfKey::load_or_create(dir.path()).unwrap();
+        let visitor = VisitorId("c".repeat(32));
+        assert!(again.verify(&visitor, &first.token_for(&visitor)));
+        assert_eq!(format!("{first:?}"), "CsrfKey(<redacted>)");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(dir.path().join(KEY_FILE), b"short").unwrap();
+        let error = CsrfKey::load_or_create(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("expected 32 bytes, found 5"), "{error}");
+    }
+}
