@@ -42,6 +42,19 @@ impl Fixture {
         fixture
     }
 
+    /// A copy of the bundled help centre (content/), plus a notice shown everywhere
+    /// whatever today's date, so journeys do not depend on the calendar.
+    pub fn bundled() -> Fixture {
+        let fixture = Fixture { dir: tempfile::tempdir().expect("a temporary folder can be created") };
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        copy_folder(&bundled, &fixture.content_dir()).expect("the bundled content can be copied");
+        fixture.write(
+            "notices/test-everywhere.md",
+            "+++\ntitle = \"Our phone line is closed on Friday\"\nseverity = \"info\"\nstarts = 2020-01-01T00:00:00Z\nends = 2099-01-01T00:00:00Z\n+++\nChat and email answer as usual.\n",
+        );
+        fixture
+    }
+
     pub fn content_dir(&self) -> PathBuf {
         self.dir.path().join("content")
     }
@@ -77,6 +90,20 @@ impl Default for Fixture {
     fn default() -> Self {
         Self::new()
     }
+}
+
+fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_folder(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
 
 /// An article file with valid front matter.

@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use telepath_server::testing::{FIXTURE_ARTICLE, Fixture};
 use tokio::process::{Child, Command};
 
-const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// chromedriver plus one chromium session; both are ended when the journey ends.
-struct Browser {
+pub struct Browser {
     client: Client,
     _driver: Child,
     _scratch: tempfile::TempDir,
@@ -67,7 +67,7 @@ impl Browser {
     }
 
     /// Runs `journey`, then always closes chromium, even when the journey panicked.
-    async fn run<F, Fut>(javascript: bool, journey: F)
+    pub async fn run<F, Fut>(javascript: bool, journey: F)
     where
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = ()>,
@@ -77,6 +77,7 @@ impl Browser {
         let console = console_problems(&browser.client).await;
         let _ = browser.client.clone().close().await;
         if let Err(panic) = outcome {
+            eprintln!("the browser console said: {console:#?}");
             std::panic::resume_unwind(panic);
         }
         assert!(console.is_empty(), "the browser console reported problems: {console:#?}");
@@ -104,11 +105,13 @@ async fn console_problems(client: &Client) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE" | "WARNING")))
+        // A task form sent back with errors answers 422 on purpose; chromium logs every non-2xx page.
+        .filter(|entry| !entry["message"].as_str().is_some_and(|message| message.contains("status of 422")))
         .map(|entry| format!("{}: {}", entry["level"], entry["message"]))
         .collect()
 }
 
-async fn text_of(client: &Client, css: &str) -> String {
+pub async fn text_of(client: &Client, css: &str) -> String {
     client
         .wait()
         .at_most(WAIT)
@@ -124,6 +127,18 @@ fn screenshot_path(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
+}
+
+/// Saves the page as a phone (390 px) and a desktop (1280 px) would show it, as
+/// `<name>-phone.png` and `<name>-desktop.png` under target/tmp/screenshots, then
+/// restores the desktop window.
+pub async fn screenshots(client: &Client, name: &str) {
+    for (width, suffix) in [(390, "phone"), (1280, "desktop")] {
+        client.set_window_size(width, 1600).await.unwrap();
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(screenshot_path(&format!("{name}-{suffix}.png")), png).unwrap();
+    }
+    client.set_window_size(1280, 1000).await.unwrap();
 }
 
 /// The start of every journey: the home page, then a click through to the article.
@@ -156,7 +171,7 @@ async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
             before,
             "the answer was sent without leaving the page"
         );
-        std::fs::write(screenshot_path("article-desktop.png"), client.screenshot().await.unwrap()).unwrap();
+        screenshots(&client, "article").await;
     })
     .await;
     let event = server.wait_for_event("article_feedback", WAIT).await;

@@ -3,5 +3,6 @@
 
 mod browser;
 mod live_reload;
+mod onboarding;
 mod real_server;
 mod support;

@@ -3,7 +3,7 @@ use crate::guidance::{order_articles, order_categories};
 use crate::islands::LevelQuestion;
 use crate::pages::article::ArticleList;
 use crate::visitor::{KIT_THINGS, KitProgress, LevelAnswer};
-use crate::wire::{Level, LevelWording};
+use crate::wire::Level;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,7 +37,7 @@ pub fn HomePage() -> impl IntoView {
             LevelAnswer::NotAsked => EitherOf3::A(view! {
                 <LevelQuestion question=site.level_question levels=site.levels csrf=use_csrf_token()/>
             }),
-            LevelAnswer::Chosen(level) => EitherOf3::B(view! { <YourKit level progress=prefs.kits levels=site.levels/> }),
+            LevelAnswer::Chosen(level) => EitherOf3::B(view! { <YourKit level progress=prefs.kits/> }),
             LevelAnswer::Skipped => EitherOf3::C(()),
         }}
         {(!popular.is_empty()).then(|| view! {
@@ -88,9 +88,8 @@ pub fn HomePage() -> impl IntoView {
 
 /// For a visitor who chose a level: their welcome kit and how far they got.
 #[component]
-fn YourKit(level: Level, progress: KitProgress, levels: Vec<LevelWording>) -> impl IntoView {
+fn YourKit(level: Level, progress: KitProgress) -> impl IntoView {
     let read = progress.read_count(level);
-    let wording = levels.into_iter().find(|wording| wording.level == level);
     let status = if progress.is_finished(level) {
         "Finished ✓".to_owned()
     } else if read == 0 {
@@ -100,11 +99,9 @@ fn YourKit(level: Level, progress: KitProgress, levels: Vec<LevelWording>) -> im
     };
     view! {
         <section class="your-kit" data-testid="your-kit" aria-labelledby="your-kit-heading">
-            <h2 id="your-kit-heading" class="section-title">
-                {wording.map_or_else(|| level.label().to_owned(), |wording| wording.choice)}
-            </h2>
+            <h2 id="your-kit-heading" class="section-title">"Welcome back"</h2>
             <a class="start-card" href=format!("/kits/{level}") data-testid="your-kit-link">
-                <strong>"Your welcome kit"</strong>
+                <strong>{format!("Your welcome kit ({})", level.label().to_lowercase())}</strong>
                 <span data-testid="your-kit-status">{status}</span>
             </a>
         </section>
