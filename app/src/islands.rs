@@ -5,6 +5,7 @@ mod feedback;
 mod kit_checklist;
 mod level_question;
 mod notice_banner;
+mod search_box;
 mod task_form;
 
 #[cfg(feature = "ssr")]
@@ -15,5 +16,7 @@ pub use kit_checklist::KitChecklist;
 pub use level_question::{ChooseLevel, LevelQuestion};
 #[cfg(feature = "ssr")]
 pub use notice_banner::NoticeBanner;
+#[cfg(feature = "ssr")]
+pub use search_box::SearchBox;
 #[cfg(feature = "ssr")]
 pub use task_form::TaskForm;

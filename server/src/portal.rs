@@ -9,8 +9,8 @@ use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
     ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level,
-    NoticePlace, NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView,
-    VisitorEvent,
+    NoticePlace, NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary,
+    TaskView, VisitorEvent,
 };
 
 #[derive(Clone, Debug)]
@@ -213,6 +213,19 @@ impl PortalBackend for Portal {
         }
     }
 
+    fn suggest(&self, visitor_level: Option<Level>, query: &str) -> Vec<SearchHit> {
+        let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+        let request = SearchRequest { query, visitor_level, limit: SUGGESTIONS, ..SearchRequest::default() };
+        match self.search.search(&request) {
+            Ok(results) if !results.relaxed => results.hits,
+            Ok(_) => Vec::new(),
+            Err(error) => {
+                tracing::error!("suggestions failed: {error}");
+                Vec::new()
+            }
+        }
+    }
+
     fn new_form_token(&self) -> String {
         let mut bytes = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
@@ -252,6 +265,8 @@ fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
     }
 }
 
+/// Suggestions shown under the search box as the visitor types.
+const SUGGESTIONS: usize = 6;
 /// Results shown on one page.
 const SEARCH_RESULTS: usize = 20;
 /// How many articles count as popular; the visitor's level picks among them.

@@ -5,4 +5,5 @@ mod browser;
 mod live_reload;
 mod onboarding;
 mod real_server;
+mod search_box;
 mod support;

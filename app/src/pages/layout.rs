@@ -1,5 +1,5 @@
 use crate::backend::{use_backend, use_csrf_token, use_current_path, use_visitor_prefs};
-use crate::islands::{ChooseLevel, NoticeBanner};
+use crate::islands::{ChooseLevel, NoticeBanner, SearchBox};
 use crate::pages::notices::now_unix;
 use crate::visitor::LevelAnswer;
 use crate::wire::{LevelWording, notices_for_place};
@@ -28,10 +28,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 {format!("{} Help Centre", site.product_name)}
             </a>
-            <form class="header-search" action="/search" method="get" role="search">
-                <label class="visually-hidden" for="header-search">"Search the Help Centre"</label>
-                <input id="header-search" type="search" name="q" placeholder="Search help" maxlength="200"/>
-            </form>
+            <SearchBox/>
             <nav class="site-nav" aria-label="Main">
                 <LevelSwitch answer=prefs.level levels=site.levels.clone() csrf=csrf.clone() return_to=path.clone()/>
                 <a href="/notices">"Service notices"</a>
