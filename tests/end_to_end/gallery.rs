@@ -1,0 +1,62 @@
+//! Every kind of page at a phone and a desktop width, with and without JavaScript:
+//! one heading, nothing wider than the screen, no console problems, and a screenshot
+//! of each in target/tmp/screenshots for a person to look at.
+
+use crate::browser::{Browser, WAIT, screenshots};
+use crate::support::TestServer;
+use fantoccini::{Client, Locator};
+use telepath_server::testing::Fixture;
+
+const PAGES: [(&str, &str); 11] = [
+    ("home", "/"),
+    ("category", "/categories/getting-paid"),
+    ("article", "/articles/set-up-ledgerly-tap"),
+    ("kit", "/kits/technical"),
+    ("task", "/tasks/request-a-refund"),
+    ("mistakes", "/mistakes/request-a-refund"),
+    ("notices", "/notices"),
+    ("search", "/search?q=invoice+reminders"),
+    ("search-nothing", "/search?q=xqzvw+blorp"),
+    ("editors", "/editors"),
+    ("not-found", "/articles/no-such-article"),
+];
+
+/// Width of the page beyond the window, in CSS pixels, at the phone width.
+async fn overflow_on_a_phone(client: &Client) -> i64 {
+    client.set_window_size(390, 1600).await.unwrap();
+    let overflow = client
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await
+        .unwrap();
+    client.set_window_size(1280, 1000).await.unwrap();
+    overflow.as_i64().unwrap()
+}
+
+async fn tour(client: &Client, base: &str, javascript: bool) {
+    for (name, path) in PAGES {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        client.wait().at_most(WAIT).for_element(Locator::Css("main h1")).await.unwrap();
+        let headings = client.find_all(Locator::Css("h1")).await.unwrap().len();
+        assert_eq!(headings, 1, "{path}: one main heading");
+        assert_eq!(overflow_on_a_phone(client).await, 0, "{path}: nothing is wider than a phone screen");
+        if javascript {
+            client
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("[data-testid=search-box][data-hydrated=yes]"))
+                .await
+                .unwrap();
+        }
+        screenshots(client, &format!("page-{name}-{}", if javascript { "js" } else { "nojs" })).await;
+    }
+}
+
+#[tokio::test]
+async fn every_page_fits_a_phone_and_a_desktop_with_and_without_javascript() {
+    let server = TestServer::start(Fixture::bundled()).await;
+    for javascript in [false, true] {
+        let base = server.base_url.clone();
+        Browser::run(javascript, |client| async move { tour(&client, &base, javascript).await }).await;
+    }
+    server.stop().await.unwrap();
+}
