@@ -142,7 +142,7 @@ impl MarkdownRenderer {
 
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        sanitize(&html)
+        sanitize(&without_inline_styles_or_clashing_ids(html))
     }
 
     pub fn finish(self, html: String) -> RenderedMarkdown {
@@ -156,6 +156,25 @@ impl MarkdownRenderer {
     pub fn internal_links(&self) -> &[InternalLink] {
         &self.internal_links
     }
+}
+
+/// pulldown-cmark aligns table cells with `style`, which the sanitiser removes (and the
+/// CSP forbids), so alignment becomes a class; footnote ids get a `fn:` prefix, which
+/// no heading id can have, so `[^notes]` and a "## Notes" heading never share an id.
+fn without_inline_styles_or_clashing_ids(mut html: String) -> String {
+    for cell in ["th", "td"] {
+        for align in ["left", "center", "right"] {
+            html = html.replace(
+                &format!(r#"<{cell} style="text-align: {align}">"#),
+                &format!(r#"<{cell} class="align-{align}">"#),
+            );
+        }
+    }
+    html.replace(r#"<div class="footnote-definition" id=""#, r#"<div class="footnote-definition" id="fn:"#)
+        .replace(
+            r##"<sup class="footnote-reference"><a href="#"##,
+            r##"<sup class="footnote-reference"><a href="#fn:"##,
+        )
 }
 
 /// Pictures load lazily and carry their size, so text does not jump while they load.
@@ -289,6 +308,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             .as_slice(),
         ),
         ("div", &["footnote-definition"]),
+        ("th", &["align-left", "align-center", "align-right"]),
+        ("td", &["align-left", "align-center", "align-right"]),
         ("sup", &["footnote-reference", "footnote-definition-label"]),
     ]
     .into_iter()
@@ -375,6 +396,20 @@ mod tests {
         assert!(html.contains(r#"<blockquote class="markdown-alert-warning">"#), "{html}");
         assert!(html.contains("<td>1</td>"), "{html}");
         assert!(html.contains(r#"<code class="language-rust">"#), "{html}");
+    }
+
+    #[test]
+    fn table_alignment_survives_as_classes_and_footnotes_never_clash_with_headings() {
+        let html = render_markdown(
+            "| Plan | Price |\n|:---|---:|\n| Plus | $12 |\n\nSee the notes.[^notes]\n\n## Notes\n\n[^notes]: Prices exclude tax.\n",
+        )
+        .html;
+        assert!(html.contains(r#"<th class="align-left">Plan</th>"#), "{html}");
+        assert!(html.contains(r#"<td class="align-right">$12</td>"#), "{html}");
+        assert!(!html.contains("style="), "{html}");
+        assert!(html.contains(r#"<h2 id="notes">Notes</h2>"#), "{html}");
+        assert!(html.contains(r##"<a href="#fn:notes""##), "{html}");
+        assert!(html.contains(r#"<div class="footnote-definition" id="fn:notes">"#), "{html}");
     }
 
     #[test]
