@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use telepath_server::testing::{FIXTURE_ARTICLE, Fixture};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -26,19 +27,27 @@ impl Browser {
     async fn launch(javascript: bool) -> Browser {
         let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a scratch folder");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let driver = Command::new("chromedriver")
+        let mut driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .env("TMPDIR", scratch.path())
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("chromedriver is installed (scripts/setup.sh installs it)");
-        let deadline = Instant::now() + WAIT;
-        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start listening");
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        // chromedriver says when it is listening; the rest of its output is drained.
+        let mut lines = BufReader::new(driver.stdout.take().expect("stdout is piped")).lines();
+        let started = tokio::time::timeout(WAIT, async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains("started successfully") {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(started, Ok(true), "chromedriver did not start");
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
         let profile = scratch.path().join("profile");
         let mut options = json!({
