@@ -8,6 +8,7 @@
 //! - exact matches score above fuzzy ones, and titles and headings above body text;
 //! - synonyms from content/synonyms.toml count as the word itself, a little lower.
 
+mod collect;
 mod highlight;
 mod query;
 
@@ -18,10 +19,10 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::AllQuery;
+use tantivy::collector::Count;
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions,
+    Value,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -31,8 +32,10 @@ use telepath_app::wire::{ArticleKind, BodyPart, Level, SearchHit};
 
 /// Part of every document's content hash: bump it when what is indexed changes, so
 /// the next sync re-indexes everything instead of skipping "unchanged" articles.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 const ANALYZER: &str = "telepath_en";
+const SLUG: &str = "slug";
+const CONTENT_HASH: &str = "content_hash";
 const WRITER_MEMORY_BYTES: usize = 30_000_000;
 /// Shorter words are left alone by "did you mean": too many real words are near them.
 const SUGGEST_MIN_CHARS: usize = 4;
@@ -88,16 +91,18 @@ impl SearchFields {
             )
             .set_stored();
         let fields = SearchFields {
-            slug: builder.add_text_field("slug", STRING | STORED),
+            // FAST (column) fields are read per document without loading it: slug and
+            // hash on every sync, category, level and kind for every match of a search.
+            slug: builder.add_text_field(SLUG, STRING | STORED | FAST),
             title: builder.add_text_field("title", text.clone()),
             summary: builder.add_text_field("summary", text.clone()),
             headings: builder.add_text_field("headings", text.clone()),
             body: builder.add_text_field("body", text.clone()),
             tags: builder.add_text_field("tags", text),
-            category: builder.add_text_field("category", STRING | STORED),
-            level: builder.add_text_field("level", STRING | STORED),
-            kind: builder.add_text_field("kind", STRING | STORED),
-            content_hash: builder.add_text_field("content_hash", STRING | STORED),
+            category: builder.add_text_field(collect::CATEGORY, STRING | STORED | FAST),
+            level: builder.add_text_field(collect::LEVEL, STRING | STORED | FAST),
+            kind: builder.add_text_field(collect::KIND, STRING | STORED | FAST),
+            content_hash: builder.add_text_field(CONTENT_HASH, STRING | FAST),
         };
         (builder.build(), fields)
     }
@@ -289,36 +294,52 @@ impl SearchIndex {
         Ok(report)
     }
 
+    /// Slug → content hash of every indexed article, read from the fast fields.
     fn indexed_hashes(&self) -> Result<HashMap<String, String>, SearchError> {
         let searcher = self.reader.searcher();
         let mut hashes = HashMap::new();
-        for address in searcher.search(&AllQuery, &DocSetCollector)? {
-            let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                document.get_first(field).and_then(|value| value.as_str()).unwrap_or_default().to_owned()
+        for segment in searcher.segment_readers() {
+            let column = |name: &str| {
+                segment
+                    .fast_fields()
+                    .str(name)?
+                    .ok_or_else(|| TantivyError::SchemaError(format!("`{name}` is not a fast field")))
             };
-            hashes.insert(text(self.fields.slug), text(self.fields.content_hash));
+            let (slugs, content_hashes) = (column(SLUG)?, column(CONTENT_HASH)?);
+            let (mut slug, mut hash) = (String::new(), String::new());
+            for doc in segment.doc_ids_alive() {
+                let (Some(slug_ord), Some(hash_ord)) =
+                    (slugs.ords().first(doc), content_hashes.ords().first(doc))
+                else {
+                    continue;
+                };
+                slugs.ord_to_str(slug_ord, &mut slug).map_err(TantivyError::from)?;
+                content_hashes.ord_to_str(hash_ord, &mut hash).map_err(TantivyError::from)?;
+                hashes.insert(slug.clone(), hash.clone());
+            }
         }
         Ok(hashes)
     }
 
+    /// One pass ranks the matches and counts them per filter value; a second, only
+    /// for several words, checks whether any article has them all.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let words = query_words(&request.query);
         if words.is_empty() {
             return Ok(SearchResults::default());
         }
-        let synonyms = self.synonyms.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let synonyms = self.synonyms.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut analyzer = analyzer();
         let searcher = self.reader.searcher();
         let limit = request.limit.clamp(1, 100);
-        let ranked = query::build(&self.fields, &mut analyzer, &words, &synonyms, request, false);
-        let top = searcher.search(&*ranked, &TopDocs::with_limit(limit).order_by_score())?;
+        let any_word = query::build(&self.fields, &mut analyzer, &words, &synonyms, false);
+        let (top, counts) = searcher.search(&*any_word, &collect::RankAndCount::new(request, limit))?;
         let relaxed = !top.is_empty() && words.len() > 1 && {
-            let all_words = query::build(&self.fields, &mut analyzer, &words, &synonyms, request, true);
-            searcher.search(&*all_words, &Count)? == 0
+            let all_words = query::build(&self.fields, &mut analyzer, &words, &synonyms, true);
+            searcher.search(&*query::filtered(&self.fields, all_words, request), &Count)? == 0
         };
-        let counts = self.facet_counts(&searcher, &mut analyzer, &words, &synonyms, request)?;
         let highlighter = highlight::Highlighter::new(&words, &synonyms, &mut analyzer);
+        drop(synonyms);
         let mut hits = Vec::with_capacity(top.len());
         for (_, address) in top {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -336,43 +357,6 @@ impl SearchIndex {
             });
         }
         Ok(SearchResults { hits, counts, relaxed })
-    }
-
-    /// Counts per category, level and kind among everything the words match; each
-    /// dimension's counts respect the other dimensions' filters, as shoppers expect.
-    fn facet_counts(
-        &self,
-        searcher: &tantivy::Searcher,
-        analyzer: &mut TextAnalyzer,
-        words: &[String],
-        synonyms: &HashMap<String, Vec<String>>,
-        request: &SearchRequest,
-    ) -> Result<FacetCounts, SearchError> {
-        let unfiltered = SearchRequest { category: None, level: None, kind: None, ..request.clone() };
-        let query = query::build(&self.fields, analyzer, words, synonyms, &unfiltered, false);
-        let mut counts = FacetCounts::default();
-        for address in searcher.search(&*query, &DocSetCollector)? {
-            let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                document.get_first(field).and_then(|value| value.as_str()).unwrap_or_default().to_owned()
-            };
-            let category = text(self.fields.category);
-            let level = Level::parse(&text(self.fields.level)).unwrap_or(Level::All);
-            let kind = ArticleKind::parse(&text(self.fields.kind)).unwrap_or(ArticleKind::Explanation);
-            let category_ok = request.category.as_ref().is_none_or(|wanted| *wanted == category);
-            let level_ok = request.level.is_none_or(|wanted| wanted == level);
-            let kind_ok = request.kind.is_none_or(|wanted| wanted == kind);
-            if level_ok && kind_ok {
-                *counts.categories.entry(category).or_default() += 1;
-            }
-            if category_ok && kind_ok {
-                *counts.levels.entry(level.as_str().to_owned()).or_default() += 1;
-            }
-            if category_ok && level_ok {
-                *counts.kinds.entry(kind.as_str().to_owned()).or_default() += 1;
-            }
-        }
-        Ok(counts)
     }
 
     /// The query with each word the articles never use replaced by the closest word

@@ -10,7 +10,6 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
-use telepath_app::wire::{ArticleKind, Level};
 
 /// Longer input is cut here (the search box says so): no real question needs more.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -73,12 +72,12 @@ pub fn typo_budget(word: &str) -> u8 {
 
 /// The query for `words`. With `require_all`, only articles matching every word;
 /// otherwise any word, ranked by how many words matched and then by relevance.
+/// Filters and the visitor's level are applied while collecting the matches.
 pub(super) fn build(
     fields: &SearchFields,
     analyzer: &mut TextAnalyzer,
     words: &[String],
     synonyms: &HashMap<String, Vec<String>>,
-    request: &SearchRequest,
     require_all: bool,
 ) -> Box<dyn Query> {
     let meaningful: Vec<&String> =
@@ -97,35 +96,27 @@ pub(super) fn build(
             word_clauses.push((Occur::Should, query));
         }
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::new(word_clauses)))];
+    Box::new(BooleanQuery::new(word_clauses))
+}
 
-    let exact = |field, value: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+/// `query` restricted to the request's category, level and kind.
+pub(super) fn filtered(
+    fields: &SearchFields,
+    query: Box<dyn Query>,
+    request: &SearchRequest,
+) -> Box<dyn Query> {
+    let exact = |field, value: &str| -> (Occur, Box<dyn Query>) {
+        (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic)))
     };
+    let mut clauses = vec![(Occur::Must, query)];
     if let Some(category) = &request.category {
-        clauses.push((Occur::Must, exact(fields.category, category)));
+        clauses.push(exact(fields.category, category));
     }
     if let Some(level) = request.level {
-        clauses.push((Occur::Must, exact(fields.level, level.as_str())));
+        clauses.push(exact(fields.level, level.as_str()));
     }
     if let Some(kind) = request.kind {
-        clauses.push((Occur::Must, exact(fields.kind, kind.as_str())));
-    }
-    if let Some(level) = request.visitor_level {
-        let bonus = |query: Box<dyn Query>, score| {
-            (Occur::Should, Box::new(ConstScoreQuery::new(query, score)) as Box<dyn Query>)
-        };
-        clauses.push(bonus(exact(fields.level, level.as_str()), LEVEL_BONUS));
-        clauses.push(bonus(exact(fields.level, Level::All.as_str()), LEVEL_BONUS / 2.0));
-        let routed_kind = match level {
-            Level::Newcomer => Some(ArticleKind::Guide),
-            Level::Expert => Some(ArticleKind::Reference),
-            Level::Technical | Level::All => None,
-        };
-        if let Some(kind) = routed_kind {
-            clauses.push(bonus(exact(fields.kind, kind.as_str()), KIND_BONUS));
-        }
+        clauses.push(exact(fields.kind, kind.as_str()));
     }
     Box::new(BooleanQuery::new(clauses))
 }
