@@ -103,6 +103,17 @@ async fn render_page(
     render(request).await
 }
 
+/// Reads a form's body, or answers 413 in plain words when it is over the limit.
+async fn read_form_body(body: axum::body::Body) -> Result<axum::body::Bytes, axum::response::Response> {
+    axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await.map_err(|_| {
+        (
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "This form is too large to send. Please shorten your answers.",
+        )
+            .into_response()
+    })
+}
+
 async fn healthz() -> impl IntoResponse {
     "ok"
 }

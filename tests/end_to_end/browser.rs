@@ -128,16 +128,26 @@ fn is_expected_page_status(message: &str) -> bool {
     is_page && (message.contains("status of 404") || message.contains("status of 422"))
 }
 
-pub async fn text_of(client: &Client, css: &str) -> String {
+/// The element `css` selects, once it is on the page.
+pub async fn element(client: &Client, css: &str) -> fantoccini::elements::Element {
     client
         .wait()
         .at_most(WAIT)
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|error| panic!("{css}: {error}"))
-        .text()
-        .await
-        .unwrap()
+}
+
+pub async fn text_of(client: &Client, css: &str) -> String {
+    element(client, css).await.text().await.unwrap()
+}
+
+pub async fn attribute(client: &Client, css: &str, name: &str) -> Option<String> {
+    element(client, css).await.attr(name).await.unwrap()
+}
+
+pub async fn click(client: &Client, css: &str) {
+    element(client, css).await.click().await.unwrap_or_else(|error| panic!("clicking {css}: {error}"));
 }
 
 fn screenshot_path(name: &str) -> PathBuf {

@@ -2,7 +2,7 @@
 //! one heading, nothing wider than the screen, no console problems, and a screenshot
 //! of each in target/tmp/screenshots for a person to look at.
 
-use crate::browser::{Browser, WAIT, screenshots};
+use crate::browser::{Browser, element, screenshots};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
 use telepath_server::testing::Fixture;
@@ -35,17 +35,12 @@ async fn overflow_on_a_phone(client: &Client) -> i64 {
 async fn tour(client: &Client, base: &str, javascript: bool) {
     for (name, path) in PAGES {
         client.goto(&format!("{base}{path}")).await.unwrap();
-        client.wait().at_most(WAIT).for_element(Locator::Css("main h1")).await.unwrap();
+        element(client, "main h1").await;
         let headings = client.find_all(Locator::Css("h1")).await.unwrap().len();
         assert_eq!(headings, 1, "{path}: one main heading");
         assert_eq!(overflow_on_a_phone(client).await, 0, "{path}: nothing is wider than a phone screen");
         if javascript {
-            client
-                .wait()
-                .at_most(WAIT)
-                .for_element(Locator::Css("[data-testid=search-box][data-hydrated=yes]"))
-                .await
-                .unwrap();
+            element(client, "[data-testid=search-box][data-hydrated=yes]").await;
         }
         screenshots(client, &format!("page-{name}-{}", if javascript { "js" } else { "nojs" })).await;
     }

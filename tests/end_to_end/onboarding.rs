@@ -3,7 +3,7 @@
 //! portal reordered for the level, a task that warns before mistakes, and a notice
 //! dismissed for good. Screenshots of each page land in target/tmp/screenshots.
 
-use crate::browser::{Browser, WAIT, screenshots, text_of};
+use crate::browser::{Browser, WAIT, attribute, click, element, screenshots, text_of};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
 use telepath_server::testing::Fixture;
@@ -14,37 +14,6 @@ const LEVELS: [(&str, &str, &str); 3] = [
     ("technical", "integrations-and-api", "Popular with people like you (somewhat technical)"),
     ("expert", "integrations-and-api", "Popular with people like you (for experts)"),
 ];
-
-async fn click(client: &Client, css: &str) {
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("{css}: {error}"))
-        .click()
-        .await
-        .unwrap_or_else(|error| panic!("clicking {css}: {error}"));
-}
-
-async fn wait_for(client: &Client, css: &str) {
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("{css}: {error}"));
-}
-
-async fn attribute(client: &Client, css: &str, name: &str) -> Option<String> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("{css}: {error}"))
-        .attr(name)
-        .await
-        .unwrap()
-}
 
 async fn first_category(client: &Client) -> String {
     attribute(client, "[data-testid=category]", "data-category").await.expect("categories are listed")
@@ -65,14 +34,14 @@ async fn first_five_minutes(client: &Client, home: &str, level: &str, javascript
     client.goto(home).await.unwrap();
     assert!(text_of(client, "[data-testid=level-question] h2").await.contains("Are you new"));
     if javascript {
-        wait_for(client, "[data-testid=level-question][data-hydrated=yes]").await;
+        element(client, "[data-testid=level-question][data-hydrated=yes]").await;
     }
     if level == "newcomer" {
         screenshots(client, &format!("home-first-visit-{}", if javascript { "js" } else { "nojs" })).await;
     }
     click(client, &format!("[data-testid=choose-{level}]")).await;
 
-    wait_for(client, "[data-testid=kit-checklist]").await;
+    element(client, "[data-testid=kit-checklist]").await;
     assert_eq!(
         client.current_url().await.unwrap().path(),
         format!("/kits/{level}"),
@@ -80,7 +49,7 @@ async fn first_five_minutes(client: &Client, home: &str, level: &str, javascript
     );
     assert_eq!(text_of(client, "[data-testid=kit-progress]").await, "0 of 5 read");
     if javascript {
-        wait_for(client, "[data-testid=kit-checklist][data-hydrated=yes]").await;
+        element(client, "[data-testid=kit-checklist][data-hydrated=yes]").await;
     }
     for thing in 1..=5 {
         click(client, &format!("[data-testid=tick-{thing}]")).await;
@@ -149,7 +118,7 @@ async fn without_javascript_each_level_gets_the_same_first_five_minutes_through_
             click(&client, "[data-testid=level-switch-summary]").await;
             let other = if level == "expert" { "newcomer" } else { "expert" };
             click(&client, &format!("[data-testid=switch-{other}]")).await;
-            wait_for(&client, "[data-testid=article]").await;
+            element(&client, "[data-testid=article]").await;
             assert_eq!(client.current_url().await.unwrap().path(), "/articles/ways-to-get-paid");
             let label = if other == "expert" { "Level: For experts" } else { "Level: For newcomers" };
             assert_eq!(text_of(&client, "[data-testid=level-switch-summary]").await, label);
@@ -184,7 +153,7 @@ async fn task_journey(client: &Client, task_page: &str, javascript: bool) {
         .unwrap();
     assert_eq!(order, serde_json::json!([5, true]), "five mistakes, before the form");
     if javascript {
-        wait_for(client, "[data-testid=task-form][data-hydrated=yes]").await;
+        element(client, "[data-testid=task-form][data-hydrated=yes]").await;
     }
     fill(client, "#field-account_email", "maria@bluefern.example").await;
     fill(client, "#field-business_name", "Blue Fern Florist").await;
@@ -210,12 +179,7 @@ async fn task_journey(client: &Client, task_page: &str, javascript: bool) {
         .await;
     if javascript {
         // The browser checks again as the visitor types, so the error goes once it is fixed.
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("#field-explanation:not([aria-invalid])"))
-            .await
-            .unwrap();
+        element(client, "#field-explanation:not([aria-invalid])").await;
     }
     click(client, "[data-testid=send-task]").await;
     let reference = text_of(client, "[data-testid=reference]").await;
@@ -252,25 +216,20 @@ async fn notice_is_dismissed_for_good(client: &Client, home: &str, other_page: &
     client.goto(home).await.unwrap();
     assert!(text_of(client, EVERYWHERE).await.contains("Our phone line is closed on Friday"));
     if javascript {
-        wait_for(client, "leptos-island [data-notice=test-everywhere]").await;
-        wait_for(client, "[data-testid=level-question][data-hydrated=yes]").await;
+        element(client, "leptos-island [data-notice=test-everywhere]").await;
+        element(client, "[data-testid=level-question][data-hydrated=yes]").await;
     }
     click(client, &format!("{EVERYWHERE} [data-testid=dismiss-notice]")).await;
     if javascript {
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(&format!("{EVERYWHERE}[hidden]")))
-            .await
-            .unwrap();
+        element(client, &format!("{EVERYWHERE}[hidden]")).await;
         assert_eq!(client.current_url().await.unwrap().as_str(), home, "dismissed in place");
     } else {
-        wait_for(client, "[data-testid=level-question]").await;
+        element(client, "[data-testid=level-question]").await;
         assert!(client.find(Locator::Css(EVERYWHERE)).await.is_err(), "gone after the form");
     }
     for page in [home, other_page] {
         client.goto(page).await.unwrap();
-        wait_for(client, "main").await;
+        element(client, "main").await;
         assert!(client.find(Locator::Css(EVERYWHERE)).await.is_err(), "{page}: stays dismissed");
     }
 }

@@ -1,19 +1,11 @@
 //! The header search box in chromium: suggestions as you type with the keyboard, and
 //! the same box opening the full results page without JavaScript.
 
-use crate::browser::{Browser, WAIT, screenshots, text_of};
+use crate::browser::{Browser, WAIT, attribute, element, screenshots, text_of};
 use crate::support::TestServer;
+use fantoccini::Locator;
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
 use telepath_server::testing::Fixture;
-
-async fn search_input(client: &Client) -> fantoccini::elements::Element {
-    client.find(Locator::Css("#header-search")).await.unwrap()
-}
-
-async fn attribute(client: &Client, css: &str, name: &str) -> Option<String> {
-    client.find(Locator::Css(css)).await.unwrap().attr(name).await.unwrap()
-}
 
 #[tokio::test]
 async fn with_javascript_suggestions_follow_typing_and_the_keyboard_opens_one() {
@@ -21,19 +13,13 @@ async fn with_javascript_suggestions_follow_typing_and_the_keyboard_opens_one() 
     let home = server.url("/");
     Browser::run(true, |client| async move {
         client.goto(&home).await.unwrap();
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("[data-testid=search-box][data-hydrated=yes]"))
-            .await
-            .unwrap();
-        let input = search_input(&client).await;
+        element(&client, "[data-testid=search-box][data-hydrated=yes]").await;
+        let input = element(&client, "#header-search").await;
         assert_eq!(input.attr("role").await.unwrap().as_deref(), Some("combobox"));
 
         // A typo in the last word, as people type it.
         input.send_keys("refnd a custo").await.unwrap();
-        let first =
-            client.wait().at_most(WAIT).for_element(Locator::Css("[data-testid=suggestion]")).await.unwrap();
+        let first = element(&client, "[data-testid=suggestion]").await;
         assert_eq!(attribute(&client, "#header-search", "aria-expanded").await.as_deref(), Some("true"));
         let html = first.html(true).await.unwrap();
         assert!(html.contains("<mark>"), "matched words are highlighted: {html}");
@@ -56,11 +42,11 @@ async fn with_javascript_suggestions_follow_typing_and_the_keyboard_opens_one() 
 
         // Typing on replaces the list with suggestions for the newest text only.
         input.send_keys(" xqzv").await.unwrap();
-        client.wait().at_most(WAIT).for_element(Locator::Css("#search-suggestions[hidden]")).await.unwrap();
+        element(&client, "#search-suggestions[hidden]").await;
 
         input.clear().await.unwrap();
         input.send_keys("payout").await.unwrap();
-        client.wait().at_most(WAIT).for_element(Locator::Css("[data-testid=suggestion]")).await.unwrap();
+        element(&client, "[data-testid=suggestion]").await;
         input.send_keys(&Key::Down.to_string()).await.unwrap();
         let chosen =
             client.find(Locator::Css("[data-testid=suggestion][aria-selected=true] a")).await.unwrap();
@@ -86,10 +72,10 @@ async fn without_javascript_the_same_box_opens_the_results_page() {
     let home = server.url("/");
     Browser::run(false, |client| async move {
         client.goto(&home).await.unwrap();
-        let input = search_input(&client).await;
+        let input = element(&client, "#header-search").await;
         input.send_keys("refnd a custo").await.unwrap();
         input.send_keys(&Key::Enter.to_string()).await.unwrap();
-        client.wait().at_most(WAIT).for_element(Locator::Css(".hits")).await.unwrap();
+        element(&client, ".hits").await;
         let url = client.current_url().await.unwrap();
         assert_eq!(url.path(), "/search");
         assert!(text_of(&client, ".hits").await.contains("Refund a customer payment"));

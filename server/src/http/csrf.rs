@@ -4,7 +4,6 @@
 //! needs no server-side session, survives restarts, and cannot be guessed or reused
 //! by another visitor.
 
-use super::MAX_REQUEST_BODY_BYTES;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -108,12 +107,9 @@ pub async fn require_form_token(State(key): State<CsrfKey>, request: Request, ne
     }
     let visitor = request.extensions().get::<VisitorId>().cloned();
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "This form is too large to send. Please shorten your answers.",
-        )
-            .into_response();
+    let bytes = match super::read_form_body(body).await {
+        Ok(bytes) => bytes,
+        Err(too_large) => return too_large,
     };
     let sent_token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .unwrap_or_default()

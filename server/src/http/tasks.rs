@@ -2,7 +2,7 @@
 //! errors shown beside the fields with the input kept, a stored submission answered
 //! with its reference.
 
-use super::{AppState, MAX_REQUEST_BODY_BYTES, render_page};
+use super::{AppState, render_page};
 use crate::store::NewSubmission;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -22,12 +22,9 @@ pub async fn submit_task(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "This form is too large to send. Please shorten your answers.",
-        )
-            .into_response();
+    let bytes = match super::read_form_body(body).await {
+        Ok(bytes) => bytes,
+        Err(too_large) => return too_large,
     };
     let page_request = || Request::from_parts(parts.clone(), Body::empty());
     let snapshot = state.portal.content.snapshot();
