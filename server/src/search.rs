@@ -1,8 +1,9 @@
 //! Instant, typo-tolerant article search in-process with tantivy: no extra service.
 //!
-//! Ranking rules, in one place:
-//! - articles matching more of the query's words come first; words like "how" and
-//!   "my" are dropped from questions;
+//! Ranking rules, in one place (the weights are in `search/query.rs`):
+//! - articles matching more of the query's words always come first, however well
+//!   an article matches fewer words; words like "how" and "my" are dropped from
+//!   questions;
 //! - typos follow Meilisearch: none for words of 1-4 characters, one for 5-8, two
 //!   for 9 or more; the last word also matches as a prefix (search as you type);
 //! - exact matches score above fuzzy ones, and titles and headings above body text;
@@ -19,7 +20,6 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
-use tantivy::collector::Count;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions,
     Value,
@@ -321,8 +321,8 @@ impl SearchIndex {
         Ok(hashes)
     }
 
-    /// One pass ranks the matches and counts them per filter value; a second, only
-    /// for several words, checks whether any article has them all.
+    /// One pass ranks the matches by words matched and relevance, counts them per
+    /// filter value, and tells whether any article had every word.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let words = query_words(&request.query);
         if words.is_empty() {
@@ -332,12 +332,10 @@ impl SearchIndex {
         let mut analyzer = analyzer();
         let searcher = self.reader.searcher();
         let limit = request.limit.clamp(1, 100);
-        let any_word = query::build(&self.fields, &mut analyzer, &words, &synonyms, false);
-        let (top, counts) = searcher.search(&*any_word, &collect::RankAndCount::new(request, limit))?;
-        let relaxed = !top.is_empty() && words.len() > 1 && {
-            let all_words = query::build(&self.fields, &mut analyzer, &words, &synonyms, true);
-            searcher.search(&*query::filtered(&self.fields, all_words, request), &Count)? == 0
-        };
+        let word_queries = query::build(&self.fields, &mut analyzer, &words, &synonyms);
+        let collect::Ranked { top, counts, most_words_matched } =
+            collect::RankAndCount::new(request, limit).run(&searcher, &word_queries)?;
+        let relaxed = !top.is_empty() && (most_words_matched as usize) < word_queries.len();
         let highlighter = highlight::Highlighter::new(&words, &synonyms, &mut analyzer);
         drop(synonyms);
         let mut hits = Vec::with_capacity(top.len());

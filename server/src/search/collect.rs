@@ -1,15 +1,21 @@
-//! One pass over everything the words match: the best results among those the
-//! filters keep, lifted for the visitor's level, and the counts behind the filter
-//! links. Category, level and kind are read from fast fields (columns), never from
-//! stored documents, so counting thousands of matches costs microseconds.
+//! One pass over everything the words match: how many of the words each article
+//! matches and how well, the best results among those the filters keep (more words
+//! first, then relevance lifted for the visitor's level), whether any article has
+//! every word, and the counts behind the filter links. Category, level and kind are
+//! read from fast fields (columns), never from stored documents, so counting
+//! thousands of matches costs microseconds.
 
 use super::SearchRequest;
 use super::query::{KIND_BONUS, LEVEL_BONUS};
 use std::collections::BTreeMap;
+use tantivy::collector::TopNComputer;
 use tantivy::collector::sort_key::NaturalComparator;
-use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyError};
+use tantivy::fastfield::AliveBitSet;
+use tantivy::query::{EnableScoring, Query, Scorer, Weight};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyError,
+};
 use telepath_app::wire::{ArticleKind, FacetCounts, Level};
 
 /// The fast fields the collector reads; the schema declares them FAST.
@@ -30,17 +36,15 @@ pub(super) struct RankAndCount {
 impl RankAndCount {
     pub(super) fn new(request: &SearchRequest, limit: usize) -> RankAndCount {
         let (level_bonuses, kind_bonus) = match request.visitor_level {
-            Some(level) => {
-                let routed_kind = match level {
+            Some(level) => (
+                vec![(level.as_str(), LEVEL_BONUS), (Level::All.as_str(), LEVEL_BONUS / 2.0)],
+                match level {
                     Level::Newcomer => Some(ArticleKind::Guide),
                     Level::Expert => Some(ArticleKind::Reference),
                     Level::Technical | Level::All => None,
-                };
-                (
-                    vec![(level.as_str(), LEVEL_BONUS), (Level::All.as_str(), LEVEL_BONUS / 2.0)],
-                    routed_kind.map(ArticleKind::as_str),
-                )
-            }
+                }
+                .map(ArticleKind::as_str),
+            ),
             None => (Vec::new(), None),
         };
         RankAndCount {
@@ -122,75 +126,57 @@ impl Dimension {
     }
 }
 
-pub(super) struct SegmentRankAndCount {
-    segment: SegmentOrdinal,
-    top: TopNComputer<Score, DocId, NaturalComparator>,
-    category: Dimension,
-    level: Dimension,
-    kind: Dimension,
-    level_bonuses: Vec<(u64, Score)>,
-    kind_bonus: Option<u64>,
+/// How an article ranks: the number of query words it matches, then its relevance
+/// lifted for the visitor's level. Compared lexicographically, higher first.
+pub(super) type RankKey = (u32, Score);
+
+/// The outcome of one search pass.
+pub(super) struct Ranked {
+    /// Best first.
+    pub(super) top: Vec<(RankKey, DocAddress)>,
+    pub(super) counts: FacetCounts,
+    /// The most query words any article kept by the filters matched.
+    pub(super) most_words_matched: u32,
 }
 
-impl SegmentCollector for SegmentRankAndCount {
-    type Fruit = (Vec<(Score, DocAddress)>, FacetCounts);
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let (category, level, kind) =
-            (self.category.ordinal(doc), self.level.ordinal(doc), self.kind.ordinal(doc));
-        let category_ok = self.category.wanted.keeps(category);
-        let level_ok = self.level.wanted.keeps(level);
-        let kind_ok = self.kind.wanted.keeps(kind);
-        // Each dimension's counts respect the other dimensions' filters, as shoppers expect.
-        if level_ok && kind_ok {
-            self.category.count(category);
-        }
-        if category_ok && kind_ok {
-            self.level.count(level);
-        }
-        if category_ok && level_ok {
-            self.kind.count(kind);
-        }
-        if category_ok && level_ok && kind_ok {
-            let mut lifted = score;
-            for &(ordinal, bonus) in &self.level_bonuses {
-                if ordinal == level {
-                    lifted += bonus;
+impl RankAndCount {
+    /// Runs one query per word over every segment, each word's weight built once.
+    pub(super) fn run(&self, searcher: &Searcher, words: &[Box<dyn Query>]) -> Result<Ranked, TantivyError> {
+        let weights = words
+            .iter()
+            .map(|word| word.weight(EnableScoring::enabled_from_searcher(searcher)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut ranked = Ranked { top: Vec::new(), counts: FacetCounts::default(), most_words_matched: 0 };
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            let mut collector = self.for_segment(segment as SegmentOrdinal, reader)?;
+            let mut union = WordUnion::new(&weights, reader)?;
+            union.for_each(reader.alive_bitset(), &mut collector);
+            let Ranked { top, counts, most_words_matched } = collector.harvest();
+            ranked.top.extend(top);
+            for (merged, segment) in [
+                (&mut ranked.counts.categories, counts.categories),
+                (&mut ranked.counts.levels, counts.levels),
+                (&mut ranked.counts.kinds, counts.kinds),
+            ] {
+                for (value, count) in segment {
+                    *merged.entry(value).or_default() += count;
                 }
             }
-            if self.kind_bonus == Some(kind) {
-                lifted += KIND_BONUS;
-            }
-            self.top.push(lifted, doc);
+            ranked.most_words_matched = ranked.most_words_matched.max(most_words_matched);
         }
+        // More words first, then relevance; equal keys in index order (slug order).
+        ranked.top.sort_by(|((a_words, a_score), a), ((b_words, b_score), b)| {
+            b_words.cmp(a_words).then(b_score.total_cmp(a_score)).then(a.cmp(b))
+        });
+        ranked.top.truncate(self.limit);
+        Ok(ranked)
     }
-
-    fn harvest(self) -> Self::Fruit {
-        let segment = self.segment;
-        let top = self
-            .top
-            .into_vec()
-            .into_iter()
-            .map(|ranked| (ranked.sort_key, DocAddress::new(segment, ranked.doc)))
-            .collect();
-        let counts = FacetCounts {
-            categories: self.category.harvest(),
-            levels: self.level.harvest(),
-            kinds: self.kind.harvest(),
-        };
-        (top, counts)
-    }
-}
-
-impl Collector for RankAndCount {
-    type Fruit = (Vec<(Score, DocAddress)>, FacetCounts);
-    type Child = SegmentRankAndCount;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentRankAndCount> {
+    ) -> Result<SegmentRankAndCount, TantivyError> {
         let category = Dimension::open(reader, CATEGORY, self.category.as_deref())?;
         let level = Dimension::open(reader, LEVEL, self.level)?;
         let kind = Dimension::open(reader, KIND, self.kind)?;
@@ -206,8 +192,9 @@ impl Collector for RankAndCount {
         };
         Ok(SegmentRankAndCount {
             segment,
-            // Natural order keeps the highest scores.
+            // Natural order keeps the highest keys: most words, then best score.
             top: TopNComputer::new_with_comparator(self.limit, NaturalComparator),
+            most_words_matched: 0,
             category,
             level,
             kind,
@@ -215,29 +202,104 @@ impl Collector for RankAndCount {
             kind_bonus,
         })
     }
+}
 
-    fn requires_scoring(&self) -> bool {
-        true
+/// Every document any word matches, in doc order, with how many words it matches;
+/// the summed relevance of those words is computed only when asked for.
+struct WordUnion {
+    scorers: Vec<Box<dyn Scorer>>,
+}
+
+impl WordUnion {
+    fn new(weights: &[Box<dyn Weight>], reader: &SegmentReader) -> Result<WordUnion, TantivyError> {
+        let scorers = weights.iter().map(|weight| weight.scorer(reader, 1.0)).collect::<Result<_, _>>()?;
+        Ok(WordUnion { scorers })
     }
 
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut top = Vec::new();
-        let mut counts = FacetCounts::default();
-        for (segment_top, segment_counts) in fruits {
-            top.extend(segment_top);
-            for (merged, segment) in [
-                (&mut counts.categories, segment_counts.categories),
-                (&mut counts.levels, segment_counts.levels),
-                (&mut counts.kinds, segment_counts.kinds),
-            ] {
-                for (value, count) in segment {
-                    *merged.entry(value).or_default() += count;
-                }
+    fn for_each(&mut self, alive: Option<&AliveBitSet>, collector: &mut SegmentRankAndCount) {
+        let mut doc = self.scorers.iter().map(|scorer| scorer.doc()).min().unwrap_or(TERMINATED);
+        while doc != TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                let matched = self.scorers.iter().filter(|scorer| scorer.doc() == doc).count() as u32;
+                collector.collect(doc, matched, || {
+                    self.scorers
+                        .iter_mut()
+                        .filter(|scorer| scorer.doc() == doc)
+                        .map(|scorer| scorer.score())
+                        .sum()
+                });
+            }
+            let mut next = TERMINATED;
+            for scorer in &mut self.scorers {
+                let at = if scorer.doc() == doc { scorer.advance() } else { scorer.doc() };
+                next = next.min(at);
+            }
+            doc = next;
+        }
+    }
+}
+
+struct SegmentRankAndCount {
+    segment: SegmentOrdinal,
+    top: TopNComputer<RankKey, DocId, NaturalComparator>,
+    most_words_matched: u32,
+    category: Dimension,
+    level: Dimension,
+    kind: Dimension,
+    level_bonuses: Vec<(u64, Score)>,
+    kind_bonus: Option<u64>,
+}
+
+impl SegmentRankAndCount {
+    fn collect(&mut self, doc: DocId, matched: u32, relevance: impl FnOnce() -> Score) {
+        let (category, level, kind) =
+            (self.category.ordinal(doc), self.level.ordinal(doc), self.kind.ordinal(doc));
+        let category_ok = self.category.wanted.keeps(category);
+        let level_ok = self.level.wanted.keeps(level);
+        let kind_ok = self.kind.wanted.keeps(kind);
+        // Each dimension's counts respect the other dimensions' filters, as shoppers expect.
+        if level_ok && kind_ok {
+            self.category.count(category);
+        }
+        if category_ok && kind_ok {
+            self.level.count(level);
+        }
+        if category_ok && level_ok {
+            self.kind.count(kind);
+        }
+        if !(category_ok && level_ok && kind_ok) {
+            return;
+        }
+        self.most_words_matched = self.most_words_matched.max(matched);
+        // Fewer words than the weakest of a full top list can never get in: skip scoring.
+        if self.top.threshold.is_some_and(|(words, _)| matched < words) {
+            return;
+        }
+        let mut lifted = relevance();
+        for &(ordinal, bonus) in &self.level_bonuses {
+            if ordinal == level {
+                lifted += bonus;
             }
         }
-        // Best first; equal scores in index order (slug order), as tantivy's TopDocs does.
-        top.sort_by(|(a_score, a), (b_score, b)| b_score.total_cmp(a_score).then(a.cmp(b)));
-        top.truncate(self.limit);
-        Ok((top, counts))
+        if self.kind_bonus == Some(kind) {
+            lifted += KIND_BONUS;
+        }
+        self.top.push((matched, lifted), doc);
+    }
+
+    fn harvest(self) -> Ranked {
+        let segment = self.segment;
+        let top = self
+            .top
+            .into_vec()
+            .into_iter()
+            .map(|ranked| (ranked.sort_key, DocAddress::new(segment, ranked.doc)))
+            .collect();
+        let counts = FacetCounts {
+            categories: self.category.harvest(),
+            levels: self.level.harvest(),
+            kinds: self.kind.harvest(),
+        };
+        Ranked { top, counts, most_words_matched: self.most_words_matched }
     }
 }

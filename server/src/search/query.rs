@@ -1,13 +1,22 @@
-//! From what a visitor typed to a tantivy query. Query syntax characters are never
-//! interpreted: the input is cut into words, so `"`, `:`, `(`, `*`, `~`, `^` and `-`
-//! are plain separators and can never cause a parse error.
+//! From what a visitor typed to one tantivy query per word. Query syntax characters
+//! are never interpreted: the input is cut into words, so `"`, `:`, `(`, `*`, `~`,
+//! `^` and `-` are plain separators and can never cause a parse error.
+//!
+//! The weights, in one place:
+//! - a word's relevance is BM25 per field, weighted by [`FIELD_WEIGHTS`]; an exact
+//!   word counts [`EXACT_OVER_FUZZY`] times a typo match, a prefix and a synonym a
+//!   little less than the word itself;
+//! - articles are ranked by how many words they match first and by the summed
+//!   relevance of those words second (`collect.rs`), so no amount of one word
+//!   outweighs another word;
+//! - the visitor's level adds [`LEVEL_BONUS`] to the relevance of articles written
+//!   for it (half for articles for everyone), and [`KIND_BONUS`] to the kind the
+//!   level is routed to.
 
-use super::{SearchFields, SearchRequest, analyze};
+use super::{SearchFields, analyze};
 use std::collections::HashMap;
 use tantivy::Term;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -31,10 +40,6 @@ const FIELD_WEIGHTS: [(FieldOf, f32); 5] = [
 const EXACT_OVER_FUZZY: f32 = 4.0;
 const PREFIX_WEIGHT: f32 = 0.8;
 const SYNONYM_WEIGHT: f32 = 0.8;
-
-/// Added once for each query word an article matches, so articles matching more of
-/// the words always come first (Meilisearch's "words" rule); BM25 orders the rest.
-const WORD_MATCH_BONUS: f32 = 20.0;
 
 /// Words that carry no meaning in a question ("how do I …"): dropped from a query
 /// unless nothing else is left.
@@ -70,55 +75,24 @@ pub fn typo_budget(word: &str) -> u8 {
     }
 }
 
-/// The query for `words`. With `require_all`, only articles matching every word;
-/// otherwise any word, ranked by how many words matched and then by relevance.
-/// Filters and the visitor's level are applied while collecting the matches.
+/// One query per meaningful word of `words`, in order; question words are dropped
+/// unless nothing else is left. Each matches the articles with that word anywhere
+/// and scores how well; counting and ranking the words matched, filters and the
+/// visitor's level happen while collecting (`collect.rs`).
 pub(super) fn build(
     fields: &SearchFields,
     analyzer: &mut TextAnalyzer,
     words: &[String],
     synonyms: &HashMap<String, Vec<String>>,
-    require_all: bool,
-) -> Box<dyn Query> {
+) -> Vec<Box<dyn Query>> {
     let meaningful: Vec<&String> =
         words.iter().filter(|word| !QUESTION_WORDS.contains(&word.as_str())).collect();
     let words: Vec<&String> = if meaningful.is_empty() { words.iter().collect() } else { meaningful };
-    let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (index, word) in words.iter().enumerate() {
-        let Some(query) = word_query(fields, analyzer, word, index + 1 == words.len(), synonyms) else {
-            continue;
-        };
-        if require_all {
-            word_clauses.push((Occur::Must, query));
-        } else {
-            word_clauses
-                .push((Occur::Should, Box::new(ConstScoreQuery::new(query.box_clone(), WORD_MATCH_BONUS))));
-            word_clauses.push((Occur::Should, query));
-        }
-    }
-    Box::new(BooleanQuery::new(word_clauses))
-}
-
-/// `query` restricted to the request's category, level and kind.
-pub(super) fn filtered(
-    fields: &SearchFields,
-    query: Box<dyn Query>,
-    request: &SearchRequest,
-) -> Box<dyn Query> {
-    let exact = |field, value: &str| -> (Occur, Box<dyn Query>) {
-        (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic)))
-    };
-    let mut clauses = vec![(Occur::Must, query)];
-    if let Some(category) = &request.category {
-        clauses.push(exact(fields.category, category));
-    }
-    if let Some(level) = request.level {
-        clauses.push(exact(fields.level, level.as_str()));
-    }
-    if let Some(kind) = request.kind {
-        clauses.push(exact(fields.kind, kind.as_str()));
-    }
-    Box::new(BooleanQuery::new(clauses))
+    words
+        .iter()
+        .enumerate()
+        .filter_map(|(index, word)| word_query(fields, analyzer, word, index + 1 == words.len(), synonyms))
+        .collect()
 }
 
 /// One word anywhere in the article: exactly, with typos, as a prefix if it is the

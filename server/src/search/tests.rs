@@ -83,6 +83,54 @@ fn exact_words_rank_above_typo_matches() {
 }
 
 #[test]
+fn articles_with_more_of_the_words_come_first_however_strong_one_word_is() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/invoices/all-about-quetzals.md",
+        &article(
+            "Quetzal quetzal quetzal",
+            "all",
+            "guide",
+            &[],
+            "## Quetzal\n\nQuetzal, quetzal, quetzal: the quetzal quetzal.\n",
+        ),
+    );
+    fixture.write(
+        "articles/invoices/year-end-checklist.md",
+        &article(
+            "Year-end checklist",
+            "all",
+            "guide",
+            &[],
+            "Before the deadline, export every quetzal report to a spreadsheet. Some more words \
+             about closing the books, so this body is long and each word weighs little.\n",
+        ),
+    );
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    let results = index
+        .search(&SearchRequest {
+            query: "quetzal export deadline".into(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    let found: Vec<&str> = results.hits.iter().map(|hit| hit.slug.as_str()).collect();
+    assert_eq!(found, ["year-end-checklist", "all-about-quetzals"], "three words beat one");
+    assert!(!results.relaxed, "one article has every word");
+
+    let partial = index
+        .search(&SearchRequest {
+            query: "quetzal export zebracorn".into(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(partial.hits[0].slug, "year-end-checklist", "two words beat one");
+    assert!(partial.relaxed, "no article has every word");
+}
+
+#[test]
 fn synonyms_from_content_find_the_same_articles() {
     let (index, _) = bundled();
     let by_bill = top(&index, "bill");
