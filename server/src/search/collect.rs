@@ -16,6 +16,7 @@ use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyError,
 };
+use telepath_app::guidance::preferred_kind;
 use telepath_app::wire::{ArticleKind, FacetCounts, Level};
 
 /// The fast fields the collector reads; the schema declares them FAST.
@@ -38,12 +39,7 @@ impl RankAndCount {
         let (level_bonuses, kind_bonus) = match request.visitor_level {
             Some(level) => (
                 vec![(level.as_str(), LEVEL_BONUS), (Level::All.as_str(), LEVEL_BONUS / 2.0)],
-                match level {
-                    Level::Newcomer => Some(ArticleKind::Guide),
-                    Level::Expert => Some(ArticleKind::Reference),
-                    Level::Technical | Level::All => None,
-                }
-                .map(ArticleKind::as_str),
+                preferred_kind(level).map(ArticleKind::as_str),
             ),
             None => (Vec::new(), None),
         };

@@ -10,8 +10,9 @@
 //!   relevance of those words second (`collect.rs`), so no amount of one word
 //!   outweighs another word;
 //! - the visitor's level adds [`LEVEL_BONUS`] to the relevance of articles written
-//!   for it (half for articles for everyone), and [`KIND_BONUS`] to the kind the
-//!   level is routed to.
+//!   for it (half for articles for everyone), and [`KIND_BONUS`] to the kind
+//!   `telepath_app::guidance::preferred_kind` routes the level to: the same
+//!   preferences as everywhere else on the site (guidance rule 4).
 
 use super::{SearchFields, analyze};
 use std::collections::HashMap;
@@ -52,8 +53,8 @@ const QUESTION_WORDS: &[&str] = &[
 /// Added to the score of an article written for the visitor's level (an article for
 /// everyone gets half). A strong title match still beats it; a tie does not.
 pub const LEVEL_BONUS: f32 = 3.0;
-/// Added for the kind each level is routed to: step-by-step guides for newcomers,
-/// reference material for experts.
+/// Added for the kind `guidance::preferred_kind` routes the visitor's level to
+/// (step-by-step guides for newcomers, reference material for experts).
 pub const KIND_BONUS: f32 = 2.0;
 
 /// The words of a query: lowercased, split on anything that is not a letter or digit.
