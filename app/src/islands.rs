@@ -19,4 +19,4 @@ pub use notice_banner::NoticeBanner;
 #[cfg(feature = "ssr")]
 pub use search_box::SearchBox;
 #[cfg(feature = "ssr")]
-pub use task_form::TaskForm;
+pub use task_form::TaskFormChecks;

@@ -153,7 +153,7 @@ async fn task_journey(client: &Client, task_page: &str, javascript: bool) {
         .unwrap();
     assert_eq!(order, serde_json::json!([5, true]), "five mistakes, before the form");
     if javascript {
-        element(client, "[data-testid=task-form][data-hydrated=yes]").await;
+        element(client, "[data-testid=task-form-checks][data-hydrated=yes]").await;
     }
     fill(client, "#field-account_email", "maria@bluefern.example").await;
     fill(client, "#field-business_name", "Blue Fern Florist").await;

@@ -60,15 +60,10 @@ pub fn LevelQuestion(question: String, levels: Vec<LevelWording>, csrf: String) 
             data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
             aria-live="polite"
         >
-            <Show
-                when=move || !skipped.get()
-                fallback=|| view! {
-                    <p data-testid="level-skipped">
-                        "No problem. You can choose a level any time from the top of the page."
-                    </p>
-                }
-            >
-                <form method="post" action=ChooseLevel::PATH>
+            <p data-testid="level-skipped" hidden=move || !skipped.get()>
+                "No problem. You can choose a level any time from the top of the page."
+            </p>
+            <form method="post" action=ChooseLevel::PATH hidden=move || skipped.get()>
                     <input type="hidden" name="_csrf" value=csrf.clone()/>
                     <h2 id="level-question-heading" class="section-title">{question.clone()}</h2>
                     <div class="level-choices">
@@ -83,8 +78,7 @@ pub fn LevelQuestion(question: String, levels: Vec<LevelWording>, csrf: String) 
                             .collect_view()}
                     </div>
                     {choice_button("skip".into(), "Not now".into_any(), "link-button", "skip-level".into())}
-                </form>
-            </Show>
+            </form>
             {move || failed.get().then(|| view! {
                 <p class="error" role="alert">"We couldn't save your answer. Please try again."</p>
             })}

@@ -129,22 +129,24 @@ pub fn SearchBox() -> impl IntoView {
                 class="search-suggestions"
                 hidden=move || !open.get() || hits.with(Vec::is_empty)
             >
-                <For
-                    each=move || hits.get().into_iter().enumerate()
-                    key=|(index, hit)| (*index, hit.slug.clone())
-                    children=move |(index, hit)| {
-                        view! {
-                            <li
-                                role="option"
-                                id=option_id(index)
-                                aria-selected=move || (active.get() == Some(index)).to_string()
-                                data-testid="suggestion"
-                            >
-                                <a href=format!("/articles/{}", hit.slug) tabindex="-1" inner_html=hit.title_html></a>
-                            </li>
-                        }
-                    }
-                />
+                {move || {
+                    hits.get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, hit)| {
+                            view! {
+                                <li
+                                    role="option"
+                                    id=option_id(index)
+                                    aria-selected=move || (active.get() == Some(index)).to_string()
+                                    data-testid="suggestion"
+                                >
+                                    <a href=format!("/articles/{}", hit.slug) tabindex="-1" inner_html=hit.title_html></a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <p class="visually-hidden" aria-live="polite">
                 {move || if open.get() {

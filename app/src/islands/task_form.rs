@@ -1,240 +1,121 @@
-use crate::validation::{FieldError, TaskFormState, validate_fields};
-use crate::wire::{FieldKind, FieldSpec};
-use leptos::either::{Either, EitherOf3};
+use crate::validation::{FieldError, validate_fields};
+use crate::wire::FieldSpec;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use std::collections::HashMap;
+use web_sys::{Element, FormData, HtmlElement, HtmlFormElement};
 
-/// A task's form. Without JavaScript it posts to the server, which checks every field
-/// and shows the form again with errors beside the fields and the answers kept. With
-/// JavaScript the same rules (`validation.rs`) run in the browser first, so mistakes
-/// show before anything is sent, and an error clears as soon as it is fixed.
+/// Runs a task's own rules (`validation.rs`, the ones the server applies) in the
+/// browser, around the server-rendered form it wraps: a mistaken form is not sent and
+/// its errors appear beside the fields and in the summary, and an error clears as
+/// soon as it is fixed. The form itself stays server HTML, so it costs the bundle
+/// nothing and works the same without JavaScript.
 #[island]
-pub fn TaskForm(
-    task_id: String,
-    fields: Vec<FieldSpec>,
-    /// Per field, the common mistake that concerns it: its number and title.
-    mistake_hints: Vec<Option<(usize, String)>>,
-    state: TaskFormState,
-    token: String,
-    csrf: String,
-) -> impl IntoView {
-    let values = RwSignal::new(state.values.clone());
-    let errors = RwSignal::new(state.errors.clone());
+pub fn TaskFormChecks(fields: Vec<FieldSpec>, children: Children) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let summary = NodeRef::<leptos::html::Div>::new();
-    let labels: HashMap<String, String> =
-        fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
-
-    let check_before_sending = {
+    let on_submit = {
         let fields = fields.clone();
         move |event: leptos::ev::SubmitEvent| {
-            let found = validate_fields(&fields, &values.get_untracked());
-            if !found.is_empty() {
+            let Some(form) = event.target().and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let errors = validate_fields(&fields, &form_values(&form, &fields));
+            show_errors(&form, &fields, &errors);
+            if !errors.is_empty() {
                 event.prevent_default();
-                errors.set(found);
-                if let Some(summary) = summary.get_untracked() {
-                    let _ = summary.focus();
+                if let Some(summary) = form.query_selector("[data-testid=error-summary]").ok().flatten() {
+                    let _ = summary.unchecked_into::<HtmlElement>().focus();
                 }
             }
         }
     };
-
-    let field_views = fields
-        .iter()
-        .cloned()
-        .zip(mistake_hints)
-        .map(|(field, warning)| {
-            let name = field.name.clone();
-            let value = state.values.get(&name).cloned().unwrap_or_default();
-            let error = Signal::derive({
-                let name = name.clone();
-                move || {
-                    errors.with(|errors| errors.iter().find(|e| e.field == name).map(|e| e.message.clone()))
-                }
-            });
-            // Once a field has been flagged, it is checked again as the visitor types.
-            let on_value = Callback::new({
-                let field = field.clone();
-                move |value: String| {
-                    values.update(|values| {
-                        values.insert(field.name.clone(), value);
-                    });
-                    if errors.with_untracked(|errors| errors.iter().any(|e| e.field == field.name)) {
-                        let still_wrong =
-                            validate_fields(std::slice::from_ref(&field), &values.get_untracked());
-                        errors.update(|errors| {
-                            errors.retain(|e| e.field != field.name);
-                            errors.extend(still_wrong);
-                        });
-                    }
-                }
-            });
-            view! { <Field field warning value error on_value/> }
-        })
-        .collect_view();
-
-    view! {
-        <form
-            class="task-form"
-            method="post"
-            action=format!("/tasks/{task_id}")
-            data-testid="task-form"
-            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
-            novalidate
-            on:submit=check_before_sending
-        >
-            {state.form_error.clone().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-            <div
-                class="error-summary"
-                role="alert"
-                data-testid="error-summary"
-                tabindex="-1"
-                node_ref=summary
-                hidden=move || errors.with(Vec::is_empty)
-            >
-                <h2>{move || format!("Please check {} of your answers", errors.with(Vec::len))}</h2>
-                <ul>
-                    {move || errors.get().into_iter().map(|FieldError { field, message }| {
-                        let label = labels.get(&field).cloned().unwrap_or_default();
-                        view! { <li><a href=format!("#field-{field}")>{format!("{label}: {message}")}</a></li> }
-                    }).collect_view()}
-                </ul>
-            </div>
-            <input type="hidden" name="_form" value=token/>
-            <input type="hidden" name="_csrf" value=csrf/>
-            {field_views}
-            <p><button class="button primary" type="submit" data-testid="send-task">"Send"</button></p>
-        </form>
-    }
-}
-
-/// One labelled input with its help, its expected form and, if a common mistake
-/// concerns it, a pointer to that mistake.
-#[component]
-fn Field(
-    field: FieldSpec,
-    warning: Option<(usize, String)>,
-    value: String,
-    error: Signal<Option<String>>,
-    on_value: Callback<String>,
-) -> impl IntoView {
-    let id = format!("field-{}", field.name);
-    let help_id = format!("{id}-help");
-    let error_id = format!("{id}-error");
-    let invalid = move || error.with(Option::is_some).then_some("true");
-    let help = [field.help.clone(), field.pattern_hint.clone().map(|hint| format!("Expected: {hint}."))]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let has_help = !help.is_empty() || warning.is_some();
-    let described_by = {
-        let (error_id, help_id) = (error_id.clone(), help_id.clone());
-        move || {
-            let ids: Vec<&str> = [
-                error.with(Option::is_some).then_some(error_id.as_str()),
-                has_help.then_some(help_id.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
+    // Only fields already flagged are checked while typing, so nobody is scolded mid-word.
+    let recheck = move |event: leptos::ev::Event| {
+        let Some(input) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
+        let Some(form) =
+            input.closest("form").ok().flatten().and_then(|form| form.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if input.get_attribute("aria-invalid").is_none() {
+            return;
         }
-    };
-    let error_view = {
-        let error_id = error_id.clone();
-        move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })
-    };
-    let label = view! {
-        <label for=id.clone()>
-            {field.label.clone()}
-            {(!field.required).then(|| view! { <span class="optional">" (optional)"</span> })}
-        </label>
-    };
-    let on_text = move |event: leptos::ev::Event| on_value.run(event_target_value(&event));
-    let input = match field.kind {
-        FieldKind::Textarea => EitherOf3::A(view! {
-            <textarea id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
-                maxlength=field.max_length aria-describedby=described_by.clone() rows="5"
-                inner_html=escape_text(&value) on:input=on_text></textarea>
-        }),
-        FieldKind::Select => EitherOf3::B(view! {
-            <select id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
-                aria-describedby=described_by.clone() on:change=on_text>
-                <option value="">"Choose…"</option>
-                {field.options.iter().map(|option| view! {
-                    <option value=option.clone() selected=*option == value>{option.clone()}</option>
-                }).collect_view()}
-            </select>
-        }),
-        FieldKind::Checkbox => EitherOf3::C(Either::Left(view! {
-            <input
-                id=id.clone()
-                name=field.name.clone()
-                type="checkbox"
-                value="yes"
-                checked=value == "yes"
-                required=field.required
-                aria-invalid=invalid
-                aria-describedby=described_by.clone()
-                on:change=move |event| {
-                    on_value.run(if event_target_checked(&event) { "yes".to_owned() } else { String::new() })
-                }
-            />
-        })),
-        kind => EitherOf3::C(Either::Right(view! {
-            <input
-                id=id.clone()
-                name=field.name.clone()
-                type=input_type(kind)
-                value=value.clone()
-                required=field.required
-                aria-invalid=invalid
-                minlength=field.min_length
-                maxlength=field.max_length
-                pattern=field.pattern.clone()
-                min=field.min.map(|min| min.to_string())
-                max=field.max.map(|max| max.to_string())
-                aria-describedby=described_by.clone()
-                on:input=on_text
-            />
-        })),
+        let errors = validate_fields(&fields, &form_values(&form, &fields));
+        let name = input.get_attribute("name").unwrap_or_default();
+        let still_shown: Vec<FieldError> = errors
+            .into_iter()
+            .filter(|error| error.field == name || is_flagged(&form, &error.field))
+            .collect();
+        show_errors(&form, &fields, &still_shown);
     };
     view! {
-        <div class=format!("field field-{}", input_type(field.kind))>
-            {if field.kind == FieldKind::Checkbox {
-                Either::Left((error_view, input, label))
-            } else {
-                Either::Right((label, error_view, input))
-            }}
-            {has_help.then(|| view! {
-                <p class="field-help" id=help_id>
-                    {help}
-                    {warning.map(|(number, title)| view! {
-                        <a class="mistake-hint" href=format!("#mistake-{number}")>{format!("Common mistake: {title}")}</a>
-                    })}
-                </p>
-            })}
+        <div
+            class="task-form-checks"
+            data-testid="task-form-checks"
+            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+            on:submit=on_submit
+            on:input=recheck.clone()
+            on:change=recheck
+        >
+            {children()}
         </div>
     }
 }
 
-/// leptos 0.8 writes a textarea's text child unescaped during SSR, so a visitor's
-/// `</textarea><script>` would end the element; the kept value is escaped here and
-/// given as inner HTML, which the browser decodes back to exactly what was typed.
-fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+fn form_values(form: &HtmlFormElement, fields: &[FieldSpec]) -> HashMap<String, String> {
+    let Ok(data) = FormData::new_with_form(form) else { return HashMap::new() };
+    fields
+        .iter()
+        .filter_map(|field| data.get(&field.name).as_string().map(|value| (field.name.clone(), value)))
+        .collect()
 }
 
-fn input_type(kind: FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Text => "text",
-        FieldKind::Email => "email",
-        FieldKind::Date => "date",
-        FieldKind::Number => "number",
-        FieldKind::Checkbox => "checkbox",
-        FieldKind::Textarea => "textarea",
-        FieldKind::Select => "select",
+fn by_id(form: &HtmlFormElement, id: &str) -> Option<Element> {
+    form.query_selector(&format!("#{id}")).ok().flatten()
+}
+
+fn is_flagged(form: &HtmlFormElement, field: &str) -> bool {
+    by_id(form, &format!("field-{field}")).is_some_and(|input| input.has_attribute("aria-invalid"))
+}
+
+/// Puts `errors` on the page the way the server renders them: beside each field,
+/// `aria-invalid` on its input, and a summary that links to each.
+fn show_errors(form: &HtmlFormElement, fields: &[FieldSpec], errors: &[FieldError]) {
+    for field in fields {
+        let message =
+            errors.iter().find(|error| error.field == field.name).map(|error| error.message.as_str());
+        if let Some(input) = by_id(form, &format!("field-{}", field.name)) {
+            let _ = match message {
+                Some(_) => input.set_attribute("aria-invalid", "true"),
+                None => input.remove_attribute("aria-invalid"),
+            };
+        }
+        if let Some(slot) = by_id(form, &format!("field-{}-error", field.name)) {
+            slot.set_text_content(message);
+            slot.unchecked_into::<HtmlElement>().set_hidden(message.is_none());
+        }
+    }
+    let Some(summary) = form.query_selector("[data-testid=error-summary]").ok().flatten() else { return };
+    summary.clone().unchecked_into::<HtmlElement>().set_hidden(errors.is_empty());
+    if let Some(heading) = summary.query_selector("h2").ok().flatten() {
+        heading.set_text_content(Some(&format!("Please check {} of your answers", errors.len())));
+    }
+    let (Some(list), Some(document)) = (summary.query_selector("ul").ok().flatten(), form.owner_document())
+    else {
+        return;
+    };
+    list.set_text_content(None);
+    for error in errors {
+        let label =
+            fields.iter().find(|field| field.name == error.field).map_or("", |field| field.label.as_str());
+        let (Ok(item), Ok(link)) = (document.create_element("li"), document.create_element("a")) else {
+            return;
+        };
+        let _ = link.set_attribute("href", &format!("#field-{}", error.field));
+        link.set_text_content(Some(&format!("{label}: {}", error.message)));
+        let _ = item.append_child(&link);
+        let _ = list.append_child(&item);
     }
 }

@@ -1,10 +1,10 @@
 use crate::backend::{use_backend, use_csrf_token};
-use crate::islands::TaskForm;
+use crate::islands::TaskFormChecks;
 use crate::pages::article::ArticleList;
 use crate::pages::not_found::NotFound;
 use crate::validation::TaskFormState;
-use crate::wire::{MistakeView, NoticeState, TaskView};
-use leptos::either::Either;
+use crate::wire::{FieldKind, FieldSpec, MistakeView, NoticeState, TaskView};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,7 +31,7 @@ pub fn TaskPage() -> impl IntoView {
                 <p class="lede">{task.summary.clone()}</p>
                 <div class="task-intro" inner_html=task.intro_html.clone()></div>
                 {(!mistakes.is_empty()).then(|| view! { <MistakesSummary task_id=task.id.clone() mistakes=mistakes/> })}
-                <TaskFormSection task=task.clone()/>
+                <TaskForm task=task.clone()/>
                 <section class="what-next" aria-labelledby="what-next-heading">
                     <h2 id="what-next-heading">"What happens after you send it"</h2>
                     <p>{task.what_happens_next}</p>
@@ -75,27 +75,145 @@ fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView
 
 /// The form, with what the visitor sent and its errors when it came back.
 #[component]
-fn TaskFormSection(task: TaskView) -> impl IntoView {
+fn TaskForm(task: TaskView) -> impl IntoView {
     let state = use_context::<TaskFormState>().unwrap_or_default();
-    let mistake_hints = task
-        .fields
-        .iter()
-        .map(|field| {
-            task.mistakes
-                .iter()
-                .position(|mistake| mistake.field.as_deref() == Some(field.name.as_str()))
-                .map(|index| (index + 1, task.mistakes[index].title.clone()))
-        })
-        .collect();
+    let token = use_backend().new_form_token();
+    let mistakes = task.mistakes.clone();
+    let labels: Vec<(String, String)> =
+        task.fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
     view! {
-        <TaskForm
-            task_id=task.id
-            fields=task.fields
-            mistake_hints
-            state
-            token=use_backend().new_form_token()
-            csrf=use_csrf_token()
-        />
+        <TaskFormChecks fields=task.fields.clone()>
+        <form class="task-form" method="post" action=format!("/tasks/{}", task.id) data-testid="task-form" novalidate>
+            {state.form_error.clone().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            // Always present, so the browser-side checks can fill it in.
+            <div class="error-summary" role="alert" data-testid="error-summary" tabindex="-1" hidden=state.errors.is_empty()>
+                <h2>{format!("Please check {} of your answers", state.errors.len())}</h2>
+                <ul>
+                    {state.errors.iter().map(|error| {
+                        let label = labels.iter().find(|(name, _)| name == &error.field).map(|(_, label)| label.clone()).unwrap_or_default();
+                        view! { <li><a href=format!("#field-{}", error.field)>{format!("{label}: {}", error.message)}</a></li> }
+                    }).collect_view()}
+                </ul>
+            </div>
+            <input type="hidden" name="_form" value=token/>
+            <input type="hidden" name="_csrf" value=use_csrf_token()/>
+            {task
+                .fields
+                .into_iter()
+                .map(|field| {
+                    let warning = mistakes
+                        .iter()
+                        .position(|mistake| mistake.field.as_deref() == Some(field.name.as_str()))
+                        .map(|index| (index + 1, mistakes[index].title.clone()));
+                    let value = state.values.get(&field.name).cloned().unwrap_or_default();
+                    let error = state.error_for(&field.name).map(str::to_owned);
+                    view! { <Field field warning value error/> }
+                })
+                .collect_view()}
+            <p><button class="button primary" type="submit" data-testid="send-task">"Send"</button></p>
+        </form>
+        </TaskFormChecks>
+    }
+}
+
+/// One labelled input with its help, its expected form and, if a common mistake
+/// concerns it, a pointer to that mistake.
+#[component]
+fn Field(
+    field: FieldSpec,
+    warning: Option<(usize, String)>,
+    value: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{}", field.name);
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let invalid = error.is_some().then_some("true");
+    let help = [field.help.clone(), field.pattern_hint.clone().map(|hint| format!("Expected: {hint}."))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let has_help = !help.is_empty() || warning.is_some();
+    // The error slot is always there (empty and hidden when there is no error), so the
+    // browser-side checks can fill it and screen readers always know where it is.
+    let described_by = if has_help { format!("{error_id} {help_id}") } else { error_id.clone() };
+    let error_view = view! {
+        <p class="field-error" id=error_id.clone() hidden=error.is_none()>{error.clone()}</p>
+    };
+    let label = view! {
+        <label for=id.clone()>
+            {field.label.clone()}
+            {(!field.required).then(|| view! { <span class="optional">" (optional)"</span> })}
+        </label>
+    };
+    let input = match field.kind {
+        FieldKind::Textarea => EitherOf3::A(view! {
+            <textarea id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
+                maxlength=field.max_length aria-describedby=described_by.clone() rows="5" inner_html=escape_text(&value)></textarea>
+        }),
+        FieldKind::Select => EitherOf3::B(view! {
+            <select id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
+                aria-describedby=described_by.clone()>
+                <option value="">"Choose…"</option>
+                {field.options.iter().map(|option| view! {
+                    <option value=option.clone() selected=*option == value>{option.clone()}</option>
+                }).collect_view()}
+            </select>
+        }),
+        kind => EitherOf3::C(view! {
+            <input
+                id=id.clone()
+                name=field.name.clone()
+                type=input_type(kind)
+                value=if kind == FieldKind::Checkbox { "yes".to_owned() } else { value.clone() }
+                checked=kind == FieldKind::Checkbox && value == "yes"
+                required=field.required
+                aria-invalid=invalid
+                minlength=field.min_length
+                maxlength=field.max_length
+                pattern=field.pattern.clone()
+                min=field.min.map(|min| min.to_string())
+                max=field.max.map(|max| max.to_string())
+                aria-describedby=described_by.clone()
+            />
+        }),
+    };
+    view! {
+        <div class=format!("field field-{}", input_type(field.kind))>
+            {if field.kind == FieldKind::Checkbox {
+                Either::Left((error_view, input, label))
+            } else {
+                Either::Right((label, error_view, input))
+            }}
+            {has_help.then(|| view! {
+                <p class="field-help" id=help_id>
+                    {help}
+                    {warning.map(|(number, title)| view! {
+                        <a class="mistake-hint" href=format!("#mistake-{number}")>{format!("Common mistake: {title}")}</a>
+                    })}
+                </p>
+            })}
+        </div>
+    }
+}
+
+/// leptos 0.8 writes a textarea's text child unescaped during SSR, so a visitor's
+/// `</textarea><script>` would end the element; the kept value is escaped here and
+/// given as inner HTML, which the browser decodes back to exactly what was typed.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn input_type(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text => "text",
+        FieldKind::Email => "email",
+        FieldKind::Date => "date",
+        FieldKind::Number => "number",
+        FieldKind::Checkbox => "checkbox",
+        FieldKind::Textarea => "textarea",
+        FieldKind::Select => "select",
     }
 }
 
