@@ -67,6 +67,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Appends an event stamped with the current time and returns its id.
     async fn append_event(&self, event: NewEvent) -> Result<i64, StoreError>;
 
+    /// The id of the newest event, updated on every append, so live views (and tests)
+    /// wait for what happens instead of asking again and again.
+    fn newest_event(&self) -> tokio::sync::watch::Receiver<i64>;
+
     /// The newest events of one kind (or of all kinds), newest first.
     async fn recent_events(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
 

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use telepath_server::store::{Store, StoredEvent};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
@@ -70,14 +70,18 @@ impl TestServer {
 
     /// Waits until an event of `kind` has been stored, or fails after `timeout`.
     pub async fn wait_for_event(&self, kind: &str, timeout: Duration) -> StoredEvent {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let events = self.store.recent_events(Some(kind), 1).await.expect("the store answers");
-            if let Some(event) = events.into_iter().next() {
-                return event;
+        let mut appended = self.store.newest_event();
+        let found = tokio::time::timeout(timeout, async {
+            loop {
+                appended.borrow_and_update();
+                let events = self.store.recent_events(Some(kind), 1).await.expect("the store answers");
+                if let Some(event) = events.into_iter().next() {
+                    return event;
+                }
+                appended.changed().await.expect("the store outlives the test");
             }
-            assert!(Instant::now() < deadline, "no `{kind}` event was stored within {timeout:?}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        })
+        .await;
+        found.unwrap_or_else(|_| panic!("no `{kind}` event was stored within {timeout:?}"))
     }
 }

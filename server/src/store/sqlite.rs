@@ -6,12 +6,15 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// The embedded store: one SQLite file in WAL mode, migrated at open.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    newest_event: Arc<watch::Sender<i64>>,
 }
 
 impl SqliteStore {
@@ -29,7 +32,9 @@ impl SqliteStore {
             .await
             .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let newest: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(&pool).await?;
+        Ok(Self { pool, newest_event: Arc::new(watch::Sender::new(newest)) })
     }
 }
 
@@ -47,7 +52,12 @@ impl Store for SqliteStore {
         .fetch_one(&self.pool)
         .await?
         .try_get::<i64, _>("id")?;
+        self.newest_event.send_replace(id);
         Ok(id)
+    }
+
+    fn newest_event(&self) -> watch::Receiver<i64> {
+        self.newest_event.subscribe()
     }
 
     async fn recent_events(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
@@ -145,6 +155,26 @@ mod tests {
         assert!(page_views[0].id > page_views[1].id);
         assert_eq!(page_views[0].payload, json!({ "slug": "refunds" }));
         assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn waiting_views_learn_of_each_new_event_and_a_reopened_store_starts_from_the_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("telepath.sqlite3");
+        let store = SqliteStore::open(&path).await.unwrap();
+        let mut newest = store.newest_event();
+        assert_eq!(*newest.borrow_and_update(), 0);
+        let event = || NewEvent { visitor: "a".into(), kind: "page_view".into(), payload: json!({}) };
+        let waiting = tokio::spawn(async move {
+            newest.changed().await.unwrap();
+            *newest.borrow()
+        });
+        let id = store.append_event(event()).await.unwrap();
+        assert_eq!(waiting.await.unwrap(), id, "a waiting view is woken with the new event's id");
+        let second = store.append_event(event()).await.unwrap();
+        drop(store);
+        let reopened = SqliteStore::open(&path).await.unwrap();
+        assert_eq!(*reopened.newest_event().borrow(), second);
     }
 
     #[tokio::test]
