@@ -182,8 +182,8 @@ impl VisitorPrefs {
     }
 }
 
-/// A year-long, script-proof, same-site cookie.
-fn set_cookie(name: &str, value: &str) -> String {
+/// A `Set-Cookie` value for a year-long, script-proof, same-site cookie.
+pub fn set_cookie(name: &str, value: &str) -> String {
     format!("{name}={value}; Path=/; Max-Age={ONE_YEAR_SECS}; HttpOnly; SameSite=Lax")
 }
 

@@ -8,11 +8,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use rand::RngCore;
 use telepath_app::backend::{CsrfToken, VisitorId};
-use telepath_app::visitor::VisitorPrefs;
+use telepath_app::visitor::{VisitorPrefs, set_cookie};
 
 pub const VISITOR_COOKIE: &str = "telepath_visitor";
 const VISITOR_ID_HEX_LEN: usize = 32;
-const ONE_YEAR_SECS: u32 = 365 * 24 * 60 * 60;
 
 /// Gives every page request a visitor id (the cookie's if it is well-formed, a new
 /// one otherwise: a tampered or malformed cookie is replaced, never an error), the
@@ -34,9 +33,7 @@ pub async fn assign_visitor(State(csrf): State<CsrfKey>, mut request: Request, n
     request.extensions_mut().insert(prefs);
     let mut response = next.run(request).await;
     if is_new {
-        let cookie =
-            format!("{VISITOR_COOKIE}={id}; Path=/; Max-Age={ONE_YEAR_SECS}; HttpOnly; SameSite=Lax");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
+        if let Ok(value) = HeaderValue::from_str(&set_cookie(VISITOR_COOKIE, &id)) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
