@@ -4,6 +4,7 @@
 use super::analyze;
 use super::query::typo_budget;
 use crate::content::escape_html;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -15,6 +16,7 @@ const LEAD_WORDS: usize = 6;
 struct QueryWord {
     word: String,
     stem: String,
+    stem_chars: usize,
     budget: u8,
     is_last: bool,
 }
@@ -22,7 +24,10 @@ struct QueryWord {
 pub(super) struct Highlighter {
     words: Vec<QueryWord>,
     synonym_stems: Vec<String>,
-    analyzer: std::cell::RefCell<TextAnalyzer>,
+    analyzer: RefCell<TextAnalyzer>,
+    /// Token → whether it matches. Articles repeat their words, so most tokens are
+    /// decided once per search instead of stemmed and compared every time.
+    decided: RefCell<HashMap<String, bool>>,
 }
 
 impl Highlighter {
@@ -40,23 +45,39 @@ impl Highlighter {
             }
             query_words.push(QueryWord {
                 word: word.clone(),
+                stem_chars: stem.chars().count(),
                 stem,
                 budget: typo_budget(word),
                 is_last: index + 1 == words.len(),
             });
         }
-        Highlighter { words: query_words, synonym_stems, analyzer: std::cell::RefCell::new(analyzer.clone()) }
+        Highlighter {
+            words: query_words,
+            synonym_stems,
+            analyzer: RefCell::new(analyzer.clone()),
+            decided: RefCell::new(HashMap::new()),
+        }
     }
 
     fn matches(&self, token: &str) -> bool {
+        if let Some(&decided) = self.decided.borrow().get(token) {
+            return decided;
+        }
         let lower = token.to_lowercase();
         let stem = analyze(&mut self.analyzer.borrow_mut(), &lower).into_iter().next().unwrap_or_default();
-        self.synonym_stems.contains(&stem)
+        let stem_chars = stem.chars().count();
+        let matched = self.synonym_stems.contains(&stem)
             || self.words.iter().any(|word| {
+                let budget = usize::from(word.budget);
                 stem == word.stem
-                    || (word.budget > 0 && typo_distance(&stem, &word.stem) <= usize::from(word.budget))
+                    // Words whose lengths differ by more than the budget are never within it.
+                    || (budget > 0
+                        && stem_chars.abs_diff(word.stem_chars) <= budget
+                        && typo_distance(&stem, &word.stem) <= budget)
                     || (word.is_last && word.word.chars().count() >= 2 && lower.starts_with(&word.word))
-            })
+            });
+        self.decided.borrow_mut().insert(token.to_owned(), matched);
+        matched
     }
 
     /// `text` escaped, with every matching word in `<mark>`.

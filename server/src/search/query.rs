@@ -16,9 +16,13 @@
 
 use super::{SearchFields, analyze};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{
+    AutomatonWeight, BooleanQuery, BoostQuery, DfaWrapper, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Longer input is cut here (the search box says so): no real question needs more.
@@ -109,6 +113,18 @@ fn word_query(
     let budget = typo_budget(word);
     let synonym_tokens: Vec<Vec<String>> =
         synonyms.get(&stem).into_iter().flatten().map(|synonym| analyze(analyzer, synonym)).collect();
+    // Each automaton is built once for the word and walks every field's terms.
+    let automaton = |query: FuzzyTermQuery| query.automaton().ok().map(Arc::new);
+    let typo_automaton = if budget > 0 {
+        automaton(FuzzyTermQuery::new(Term::from_field_text(fields.body, &stem), budget, true))
+    } else {
+        None
+    };
+    let prefix_automaton = if is_last && word.chars().count() >= 2 {
+        automaton(FuzzyTermQuery::new_prefix(Term::from_field_text(fields.body, word), budget.min(1), true))
+    } else {
+        None
+    };
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field_of, weight) in FIELD_WEIGHTS {
         let field = field_of(fields);
@@ -116,13 +132,15 @@ fn word_query(
         let mut add = |query: Box<dyn Query>, boost: f32| {
             alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))))
         };
-        add(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), weight * EXACT_OVER_FUZZY);
-        if budget > 0 {
-            add(Box::new(FuzzyTermQuery::new(term, budget, true)), weight);
+        add(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight * EXACT_OVER_FUZZY);
+        if let Some(automaton) = &typo_automaton {
+            add(Box::new(FieldAutomatonQuery { field, automaton: Arc::clone(automaton) }), weight);
         }
-        if is_last && word.chars().count() >= 2 {
-            let prefix = Term::from_field_text(field, word);
-            add(Box::new(FuzzyTermQuery::new_prefix(prefix, budget.min(1), true)), weight * PREFIX_WEIGHT);
+        if let Some(automaton) = &prefix_automaton {
+            add(
+                Box::new(FieldAutomatonQuery { field, automaton: Arc::clone(automaton) }),
+                weight * PREFIX_WEIGHT,
+            );
         }
         for tokens in &synonym_tokens {
             let query: Box<dyn Query> = match tokens.as_slice() {
@@ -139,6 +157,27 @@ fn word_query(
         }
     }
     Some(Box::new(BooleanQuery::new(alternatives)))
+}
+
+/// A typo-tolerant or prefix match in one field, with an automaton shared by all
+/// fields: building a Levenshtein automaton costs more than walking a field's
+/// terms with it. Like tantivy's `FuzzyTermQuery`, every match scores the same.
+#[derive(Clone)]
+struct FieldAutomatonQuery {
+    field: Field,
+    automaton: Arc<DfaWrapper>,
+}
+
+impl std::fmt::Debug for FieldAutomatonQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FieldAutomatonQuery").field("field", &self.field).finish_non_exhaustive()
+    }
+}
+
+impl Query for FieldAutomatonQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<DfaWrapper>::new(self.field, Arc::clone(&self.automaton))))
+    }
 }
 
 #[cfg(test)]
