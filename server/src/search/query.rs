@@ -50,8 +50,8 @@ const SYNONYM_WEIGHT: f32 = 0.8;
 /// unless nothing else is left.
 const QUESTION_WORDS: &[&str] = &[
     "a", "an", "the", "i", "my", "me", "we", "our", "do", "does", "did", "how", "what", "when", "where",
-    "why", "which", "can", "could", "should", "to", "of", "for", "in", "on", "is", "are", "am", "it", "and",
-    "or", "with", "your", "you", "will", "be", "from", "at", "by", "this", "that", "there", "please",
+    "why", "which", "can", "could", "should", "get", "to", "of", "for", "in", "on", "is", "are", "am", "it",
+    "and", "or", "with", "your", "you", "will", "be", "from", "at", "by", "this", "that", "there", "please",
 ];
 
 /// Added to the score of an article written for the visitor's level (an article for
