@@ -32,10 +32,8 @@ pub async fn assign_visitor(State(csrf): State<CsrfKey>, mut request: Request, n
     request.extensions_mut().insert(visitor);
     request.extensions_mut().insert(prefs);
     let mut response = next.run(request).await;
-    if is_new {
-        if let Ok(value) = HeaderValue::from_str(&set_cookie(VISITOR_COOKIE, &id)) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    if is_new && let Ok(value) = HeaderValue::from_str(&set_cookie(VISITOR_COOKIE, &id)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }
