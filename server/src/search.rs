@@ -154,6 +154,8 @@ pub struct SearchIndex {
     synonyms: RwLock<HashMap<String, Vec<String>>>,
     /// Every word of the indexed articles and how often it occurs, for "did you mean".
     vocabulary: RwLock<HashMap<String, usize>>,
+    /// Category, level and kind of every document, per segment searched.
+    facets: collect::FacetCache,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -212,6 +214,7 @@ impl SearchIndex {
             fields,
             synonyms: RwLock::new(HashMap::new()),
             vocabulary: RwLock::new(HashMap::new()),
+            facets: collect::FacetCache::default(),
         })
     }
 
@@ -334,7 +337,7 @@ impl SearchIndex {
         let limit = request.limit.clamp(1, 100);
         let word_queries = query::build(&self.fields, &mut analyzer, &words, &synonyms);
         let collect::Ranked { top, counts, most_words_matched } =
-            collect::RankAndCount::new(request, limit).run(&searcher, &word_queries)?;
+            collect::RankAndCount::new(request, limit).run(&searcher, &self.facets, &word_queries)?;
         let relaxed = !top.is_empty() && (most_words_matched as usize) < word_queries.len();
         let highlighter = highlight::Highlighter::new(&words, &synonyms, &mut analyzer);
         drop(synonyms);

@@ -2,16 +2,19 @@
 //! matches and how well, the best results among those the filters keep (more words
 //! first, then relevance lifted for the visitor's level), whether any article has
 //! every word, and the counts behind the filter links. Category, level and kind are
-//! read from fast fields (columns), never from stored documents, so counting
-//! thousands of matches costs microseconds.
+//! read from fast fields (columns), never from stored documents, once per segment
+//! into a cache of plain ordinals, so counting thousands of matches costs
+//! microseconds.
 
 use super::SearchRequest;
 use super::query::{KIND_BONUS, LEVEL_BONUS};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use tantivy::collector::TopNComputer;
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::columnar::StrColumn;
 use tantivy::fastfield::AliveBitSet;
+use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyError,
@@ -23,6 +26,84 @@ use telepath_app::wire::{ArticleKind, FacetCounts, Level};
 pub(super) const CATEGORY: &str = "category";
 pub(super) const LEVEL: &str = "level";
 pub(super) const KIND: &str = "kind";
+
+/// Stands for "no value" in [`SegmentFacets`]; never a real term ordinal.
+const NO_ORDINAL: u32 = u32::MAX;
+
+/// The category, level and kind term ordinals of every document of one segment.
+/// Reading three columns per match was a sixth of a search; a segment never
+/// changes, so its ordinals are read once and kept for as long as it is searched.
+pub(super) struct SegmentFacets {
+    /// Per document: category, level and kind ordinals.
+    ordinals: Vec<[u32; 3]>,
+}
+
+impl SegmentFacets {
+    fn read(reader: &SegmentReader) -> Result<SegmentFacets, TantivyError> {
+        let columns = [str_column(reader, CATEGORY)?, str_column(reader, LEVEL)?, str_column(reader, KIND)?];
+        let ordinals = (0..reader.max_doc())
+            .map(|doc| {
+                columns.each_ref().map(|column| {
+                    // Every article has exactly one value; the fallback only keeps a
+                    // damaged index from panicking.
+                    column
+                        .ords()
+                        .first(doc)
+                        .and_then(|ordinal| u32::try_from(ordinal).ok())
+                        .unwrap_or(NO_ORDINAL)
+                })
+            })
+            .collect();
+        Ok(SegmentFacets { ordinals })
+    }
+
+    fn of(&self, doc: DocId) -> [u64; 3] {
+        let ordinals = self.ordinals.get(doc as usize).copied().unwrap_or([NO_ORDINAL; 3]);
+        ordinals.map(|ordinal| if ordinal == NO_ORDINAL { u64::MAX } else { u64::from(ordinal) })
+    }
+}
+
+/// [`SegmentFacets`] of the segments being searched, by segment id. Segments are
+/// immutable and ids unique, so an entry stays right for its segment's lifetime;
+/// entries of segments a reload (sync, merge, another process's commit) retired
+/// are dropped on the next search.
+#[derive(Default)]
+pub(super) struct FacetCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
+}
+
+impl FacetCache {
+    /// The facets of each of `searcher`'s segments, in segment order.
+    fn for_searcher(&self, searcher: &Searcher) -> Result<Vec<Arc<SegmentFacets>>, TantivyError> {
+        let readers = searcher.segment_readers();
+        let mut segments = self.segments.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        segments.retain(|id, _| readers.iter().any(|reader| reader.segment_id() == *id));
+        readers
+            .iter()
+            .map(|reader| match segments.get(&reader.segment_id()) {
+                Some(facets) => Ok(Arc::clone(facets)),
+                None => {
+                    let facets = Arc::new(SegmentFacets::read(reader)?);
+                    segments.insert(reader.segment_id(), Arc::clone(&facets));
+                    Ok(facets)
+                }
+            })
+            .collect()
+    }
+
+    /// The segments cached, for tests of invalidation.
+    #[cfg(test)]
+    pub(super) fn cached_segments(&self) -> std::collections::HashSet<SegmentId> {
+        self.segments.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).keys().copied().collect()
+    }
+}
+
+fn str_column(reader: &SegmentReader, field: &str) -> Result<StrColumn, TantivyError> {
+    reader
+        .fast_fields()
+        .str(field)?
+        .ok_or_else(|| TantivyError::SchemaError(format!("`{field}` is not a fast field")))
+}
 
 pub(super) struct RankAndCount {
     limit: usize,
@@ -89,19 +170,10 @@ struct Dimension {
 
 impl Dimension {
     fn open(reader: &SegmentReader, field: &str, value: Option<&str>) -> Result<Dimension, TantivyError> {
-        let column = reader
-            .fast_fields()
-            .str(field)?
-            .ok_or_else(|| TantivyError::SchemaError(format!("`{field}` is not a fast field")))?;
+        let column = str_column(reader, field)?;
         let wanted = Wanted::resolve(&column, value)?;
         let counts = vec![0; column.num_terms()];
         Ok(Dimension { column, wanted, counts })
-    }
-
-    fn ordinal(&self, doc: DocId) -> u64 {
-        // Every article has exactly one value; the guard only keeps a damaged index
-        // from panicking.
-        self.column.ords().first(doc).unwrap_or(u64::MAX)
     }
 
     fn count(&mut self, ordinal: u64) {
@@ -137,14 +209,20 @@ pub(super) struct Ranked {
 
 impl RankAndCount {
     /// Runs one query per word over every segment, each word's weight built once.
-    pub(super) fn run(&self, searcher: &Searcher, words: &[Box<dyn Query>]) -> Result<Ranked, TantivyError> {
+    pub(super) fn run(
+        &self,
+        searcher: &Searcher,
+        facets: &FacetCache,
+        words: &[Box<dyn Query>],
+    ) -> Result<Ranked, TantivyError> {
+        let facets = facets.for_searcher(searcher)?;
         let weights = words
             .iter()
             .map(|word| word.weight(EnableScoring::enabled_from_searcher(searcher)))
             .collect::<Result<Vec<_>, _>>()?;
         let mut ranked = Ranked { top: Vec::new(), counts: FacetCounts::default(), most_words_matched: 0 };
-        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-            let mut collector = self.for_segment(segment as SegmentOrdinal, reader)?;
+        for (segment, (reader, facets)) in searcher.segment_readers().iter().zip(facets).enumerate() {
+            let mut collector = self.for_segment(segment as SegmentOrdinal, reader, facets)?;
             let mut union = WordUnion::new(&weights, reader)?;
             union.for_each(reader.alive_bitset(), &mut collector);
             let Ranked { top, counts, most_words_matched } = collector.harvest();
@@ -172,6 +250,7 @@ impl RankAndCount {
         &self,
         segment: SegmentOrdinal,
         reader: &SegmentReader,
+        facets: Arc<SegmentFacets>,
     ) -> Result<SegmentRankAndCount, TantivyError> {
         let category = Dimension::open(reader, CATEGORY, self.category.as_deref())?;
         let level = Dimension::open(reader, LEVEL, self.level)?;
@@ -191,6 +270,7 @@ impl RankAndCount {
             // Natural order keeps the highest keys: most words, then best score.
             top: TopNComputer::new_with_comparator(self.limit, NaturalComparator),
             most_words_matched: 0,
+            facets,
             category,
             level,
             kind,
@@ -239,6 +319,7 @@ struct SegmentRankAndCount {
     segment: SegmentOrdinal,
     top: TopNComputer<RankKey, DocId, NaturalComparator>,
     most_words_matched: u32,
+    facets: Arc<SegmentFacets>,
     category: Dimension,
     level: Dimension,
     kind: Dimension,
@@ -248,8 +329,7 @@ struct SegmentRankAndCount {
 
 impl SegmentRankAndCount {
     fn collect(&mut self, doc: DocId, matched: u32, relevance: impl FnOnce() -> Score) {
-        let (category, level, kind) =
-            (self.category.ordinal(doc), self.level.ordinal(doc), self.kind.ordinal(doc));
+        let [category, level, kind] = self.facets.of(doc);
         let category_ok = self.category.wanted.keeps(category);
         let level_ok = self.level.wanted.keeps(level);
         let kind_ok = self.kind.wanted.keeps(kind);

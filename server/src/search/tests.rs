@@ -332,3 +332,26 @@ fn a_second_index_on_the_same_folder_sees_the_first_ones_articles() {
     assert_eq!(first.sync(&snapshot).unwrap().added, 3);
     assert_eq!(second.sync(&snapshot).unwrap(), SyncReport { unchanged: 3, ..SyncReport::default() });
 }
+
+#[test]
+fn filter_counts_follow_an_edited_article_into_its_new_segment() {
+    let fixture = Fixture::new();
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    let levels_of_number = || {
+        let results =
+            index.search(&SearchRequest { query: "number".into(), ..SearchRequest::default() }).unwrap();
+        let live: std::collections::HashSet<_> =
+            index.reader.searcher().segment_readers().iter().map(|reader| reader.segment_id()).collect();
+        assert_eq!(index.facets.cached_segments(), live, "the cache holds exactly the live segments");
+        results.counts.levels
+    };
+    assert_eq!(levels_of_number(), std::collections::BTreeMap::from([("technical".to_owned(), 1)]));
+
+    fixture.write(
+        "articles/invoices/void-an-invoice.md",
+        &article("Void an invoice", "expert", "reference", &[], "Voiding keeps the number.\n"),
+    );
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    assert_eq!(levels_of_number(), std::collections::BTreeMap::from([("expert".to_owned(), 1)]));
+}
