@@ -92,7 +92,6 @@ fn KitThing(index: usize, thing: KitThingView, children: Children) -> impl IntoV
                     {thing.title}
                 </h2>
                 <div inner_html=thing.body_html></div>
-                {children()}
             </div>
             <figure class="kit-media">
                 {match thing.video {
@@ -125,6 +124,7 @@ fn KitThing(index: usize, thing: KitThingView, children: Children) -> impl IntoV
                     }),
                 }}
             </figure>
+            {children()}
         </li>
     }
 }
