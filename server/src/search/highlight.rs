@@ -86,25 +86,49 @@ impl Highlighter {
         render(&runs, |run| run.is_word && self.matches(run.text))
     }
 
-    /// A short window of `text` around its first match, escaped and marked.
+    /// A short window of `text` around its first match, escaped and marked. Reads
+    /// `text` only up to the end of the window: article bodies are long, and the
+    /// first match is usually early.
     pub(super) fn snippet(&self, text: &str) -> String {
-        let runs = runs(text);
-        let word_indexes: Vec<usize> =
-            runs.iter().enumerate().filter(|(_, run)| run.is_word).map(|(i, _)| i).collect();
-        let first_match = word_indexes.iter().position(|&i| self.matches(runs[i].text)).unwrap_or(0);
-        let start_word = first_match.saturating_sub(LEAD_WORDS);
-        let end_word = (start_word + SNIPPET_WORDS).min(word_indexes.len());
+        let mut runs = Runs { text, start: 0 };
+        let mut seen = Vec::new();
+        // Indexes in `seen` of the words.
+        let mut word_indexes = Vec::new();
+        let mut first_match = None;
+        for run in runs.by_ref() {
+            if run.is_word {
+                word_indexes.push(seen.len());
+                if self.matches(run.text) {
+                    first_match = Some(word_indexes.len() - 1);
+                    seen.push(run);
+                    break;
+                }
+            }
+            seen.push(run);
+        }
+        let start_word = first_match.unwrap_or(0).saturating_sub(LEAD_WORDS);
+        while word_indexes.len() < start_word + SNIPPET_WORDS {
+            let Some(run) = runs.next() else { break };
+            if run.is_word {
+                word_indexes.push(seen.len());
+            }
+            seen.push(run);
+        }
         if word_indexes.is_empty() {
             return String::new();
         }
+        let end_word = (start_word + SNIPPET_WORDS).min(word_indexes.len());
         let start = word_indexes[start_word];
         let end = word_indexes[end_word - 1] + 1;
         let mut html = String::new();
         if start_word > 0 {
             html.push_str("… ");
         }
-        html.push_str(&render(&runs[start..end], |run| run.is_word && self.matches(run.text)));
-        if end_word < word_indexes.len() {
+        html.push_str(&render(&seen[start..end], |run| run.is_word && self.matches(run.text)));
+        let more_words = end_word < word_indexes.len()
+            || seen[end..].iter().any(|run| run.is_word)
+            || runs.any(|run| run.is_word);
+        if more_words {
             html.push_str(" …");
         }
         html
@@ -118,21 +142,25 @@ struct Run<'a> {
 
 /// `text` cut into alternating runs of word characters and everything else.
 fn runs(text: &str) -> Vec<Run<'_>> {
-    let mut runs = Vec::new();
-    let mut start = 0;
-    let mut current: Option<bool> = None;
-    for (index, c) in text.char_indices() {
-        let is_word = c.is_alphanumeric();
-        if current.is_some_and(|kind| kind != is_word) {
-            runs.push(Run { text: &text[start..index], is_word: current.unwrap_or(false) });
-            start = index;
-        }
-        current = Some(is_word);
+    Runs { text, start: 0 }.collect()
+}
+
+/// The runs of `text` from byte `start` on, one at a time.
+struct Runs<'a> {
+    text: &'a str,
+    start: usize,
+}
+
+impl<'a> Iterator for Runs<'a> {
+    type Item = Run<'a>;
+
+    fn next(&mut self) -> Option<Run<'a>> {
+        let rest = &self.text[self.start..];
+        let is_word = rest.chars().next()?.is_alphanumeric();
+        let length = rest.find(|c: char| c.is_alphanumeric() != is_word).unwrap_or(rest.len());
+        self.start += length;
+        Some(Run { text: &rest[..length], is_word })
     }
-    if let Some(is_word) = current {
-        runs.push(Run { text: &text[start..], is_word });
-    }
-    runs
 }
 
 fn render(runs: &[Run<'_>], marked: impl Fn(&Run<'_>) -> bool) -> String {
