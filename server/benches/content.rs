@@ -8,6 +8,10 @@ use std::path::Path;
 use std::time::Instant;
 use telepath_server::content::{ArticleFrontMatter, load_snapshot, render_markdown};
 
+mod support;
+
+use support::{folder_bytes, rss_kib};
+
 const ARTICLES: usize = 10_000;
 const CATEGORIES: usize = 20;
 
@@ -37,7 +41,7 @@ fn main() {
     assert_eq!(snapshot.articles.len(), ARTICLES);
     assert_eq!(snapshot.errors(), 0, "{:?}", snapshot.diagnostics.first());
 
-    let bytes: u64 = walk_bytes(&root);
+    let bytes: u64 = folder_bytes(&root);
     println!("| measure | value |");
     println!("|---|---|");
     println!("| article size (generated, typical) | {} bytes markdown |", sample.len());
@@ -99,31 +103,4 @@ fn article_text(index: usize) -> String {
     format!(
         "+++\ntitle = \"Generated article {index}\"\nsummary = \"What article {index} explains.\"\nlevel = \"{level}\"\nkind = \"{kind}\"\ntags = [\"generated\"]\nnext = [\"article-{next}\"]\nupdated = 2026-10-01\n+++\n{body}"
     )
-}
-
-fn walk_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|entry| {
-                    let path = entry.path();
-                    if path.is_dir() { walk_bytes(&path) } else { entry.metadata().map_or(0, |m| m.len()) }
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
-/// A field of /proc/self/status in KiB (Linux).
-fn rss_kib(field: &str) -> i64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with(field))
-                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
 }

@@ -25,6 +25,10 @@ use telepath_server::config::Config;
 use telepath_server::content::load_snapshot;
 use telepath_server::search::{SearchIndex, SearchRequest};
 
+mod support;
+
+use support::{folder_bytes, rss_kib};
+
 const CATEGORIES: [&str; 20] = [
     "invoices",
     "payments",
@@ -599,31 +603,4 @@ async fn http_load(config: &Config, queries: &[Query]) -> String {
         ms(p50),
         ms(p99)
     )
-}
-
-fn folder_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|entry| {
-                    let path = entry.path();
-                    if path.is_dir() { folder_bytes(&path) } else { entry.metadata().map_or(0, |m| m.len()) }
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
-/// A field of /proc/self/status in KiB (Linux).
-fn rss_kib(field: &str) -> i64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with(field))
-                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
 }
