@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
@@ -99,10 +99,11 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.open(path)?.write_all(bytes)
 }
 
-/// Refuses a POST whose form does not carry the visitor's token. Runs after the
-/// visitor id is known; the body is read once and handed on unchanged.
+/// Refuses a state-changing request (anything but GET, HEAD and OPTIONS) whose form
+/// does not carry the visitor's token. Runs after the visitor id is known; the body
+/// is read once and handed on unchanged.
 pub async fn require_form_token(State(key): State<CsrfKey>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST {
+    if super::security::is_safe_method(request.method()) {
         return next.run(request).await;
     }
     let visitor = request.extensions().get::<VisitorId>().cloned();

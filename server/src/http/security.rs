@@ -35,8 +35,7 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
 /// Refuses state-changing requests that a browser says came from another site
 /// (Fetch Metadata), or whose Origin is not this host.
 pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response {
-    let safe_method = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe_method || is_same_site(&request) {
+    if is_safe_method(request.method()) || is_same_site(&request) {
         return next.run(request).await;
     }
     tracing::info!(path = %request.uri().path(), "refused a cross-site request");
@@ -45,6 +44,11 @@ pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response 
         "This form was sent from another website, so it was refused. Please use the form on this site.",
     )
         .into_response()
+}
+
+/// Methods that only read: everything else changes something and must be defended.
+pub(super) fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 fn is_same_site(request: &Request) -> bool {

@@ -642,6 +642,12 @@ async fn a_form_without_the_visitors_token_is_refused_and_nothing_is_recorded() 
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{cookie} {body}");
         assert!(text(response).await.contains("reload the page and send it again"));
     }
+    let put = Request::put("/api/feedback")
+        .header(header::COOKIE, &visitor.cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(vote))
+        .unwrap();
+    assert_eq!(app.clone().oneshot(put).await.unwrap().status(), StatusCode::FORBIDDEN, "any writing method");
     assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
 
     let accepted =
