@@ -1,6 +1,8 @@
 //! The interactive parts of pages. Only these are compiled to WebAssembly; each works
 //! as a plain HTML form first.
 
+use leptos::prelude::*;
+
 mod feedback;
 mod kit_checklist;
 mod level_question;
@@ -20,3 +22,12 @@ pub use notice_banner::NoticeBanner;
 pub use search_box::SearchBox;
 #[cfg(feature = "ssr")]
 pub use task_form::TaskFormChecks;
+
+/// The value of an island root's `data-hydrated`: "no" in the server's HTML, "yes"
+/// once the island runs in the browser (effects never run during server rendering),
+/// so browser tests can wait for the island instead of guessing.
+fn hydration_marker() -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    move || if hydrated.get() { "yes" } else { "no" }
+}

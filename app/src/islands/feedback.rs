@@ -8,8 +8,7 @@ use leptos::server_fn::ServerFn;
 pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> impl IntoView {
     let answer = RwSignal::new(answered);
     let failed = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = super::hydration_marker();
 
     let send = {
         let (slug, csrf) = (slug.clone(), csrf.clone());
@@ -29,7 +28,7 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> im
             id="feedback"
             class="feedback"
             data-testid="feedback"
-            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+            data-hydrated=hydrated
             aria-live="polite"
         >
             {move || match answer.get() {

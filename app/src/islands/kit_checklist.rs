@@ -11,15 +11,14 @@ pub fn KitChecklist(level: Level, things: Vec<KitThingView>, read: Vec<bool>, cs
     let total = things.len();
     let read = RwSignal::new(read);
     let failed = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = super::hydration_marker();
     let done_count = move || read.with(|read| read.iter().filter(|done| **done).count());
 
     view! {
         <div
             class="kit-checklist"
             data-testid="kit-checklist"
-            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+            data-hydrated=hydrated
         >
             <div class="kit-progress" id="kit-progress" aria-live="polite">
                 <progress max=total value=done_count aria-label="Things read"></progress>

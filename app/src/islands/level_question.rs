@@ -10,8 +10,7 @@ use leptos::server_fn::ServerFn;
 pub fn LevelQuestion(question: String, levels: Vec<LevelWording>, csrf: String) -> impl IntoView {
     let skipped = RwSignal::new(false);
     let failed = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = super::hydration_marker();
 
     let answer = {
         let csrf = csrf.clone();
@@ -57,7 +56,7 @@ pub fn LevelQuestion(question: String, levels: Vec<LevelWording>, csrf: String) 
             class="level-question"
             aria-labelledby="level-question-heading"
             data-testid="level-question"
-            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+            data-hydrated=hydrated
             aria-live="polite"
         >
             <p data-testid="level-skipped" hidden=move || !skipped.get()>

@@ -19,8 +19,7 @@ pub fn SearchBox() -> impl IntoView {
     let hits = RwSignal::new(Vec::<SearchHit>::new());
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = super::hydration_marker();
     // Each request gets a number; only the answer to the newest one is shown.
     let latest_request = StoredValue::new(0u64);
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
@@ -95,7 +94,7 @@ pub fn SearchBox() -> impl IntoView {
             method="get"
             role="search"
             data-testid="search-box"
-            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+            data-hydrated=hydrated
         >
             <label class="visually-hidden" for="header-search">"Search the Help Centre"</label>
             <input

@@ -12,8 +12,7 @@ use web_sys::{Element, FormData, HtmlElement, HtmlFormElement};
 /// nothing and works the same without JavaScript.
 #[island]
 pub fn TaskFormChecks(fields: Vec<FieldSpec>, children: Children) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = super::hydration_marker();
     let on_submit = {
         let fields = fields.clone();
         move |event: leptos::ev::SubmitEvent| {
@@ -54,7 +53,7 @@ pub fn TaskFormChecks(fields: Vec<FieldSpec>, children: Children) -> impl IntoVi
         <div
             class="task-form-checks"
             data-testid="task-form-checks"
-            data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
+            data-hydrated=hydrated
             on:submit=on_submit
             on:input=recheck.clone()
             on:change=recheck
