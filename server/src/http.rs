@@ -3,6 +3,7 @@
 mod assets;
 mod csrf;
 mod rate_limit;
+mod render;
 mod security;
 mod tasks;
 mod visitor;
@@ -10,12 +11,13 @@ mod visitor;
 pub use assets::AssetBundle;
 pub use csrf::{CsrfError, CsrfKey};
 pub use rate_limit::RateLimiter;
+pub use render::PageRenderer;
 pub use visitor::VISITOR_COOKIE;
 
 use crate::content::ContentWatcher;
 use crate::portal::Portal;
 use axum::Router;
-use axum::extract::FromRef;
+use axum::extract::{FromRef, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use leptos::prelude::*;
@@ -38,6 +40,7 @@ pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub portal: Portal,
+    pub pages: PageRenderer,
     pub assets: Arc<AssetBundle>,
     pub search_limiter: Arc<RateLimiter>,
     pub csrf_key: CsrfKey,
@@ -57,22 +60,20 @@ pub fn router(state: AppState) -> Router {
     let provide_backend = move || provide_context(backend.clone());
     let (routes, _) =
         generate_route_list_with_exclusions_and_ssg_and_context(App, None, provide_backend.clone());
-    let render_unknown_path = leptos_axum::render_app_async_with_context(provide_backend.clone(), {
-        let options = state.leptos_options.clone();
-        move || shell(options.clone())
-    });
     let media_dir = state.portal.content.root().join("media");
 
     Router::new()
         .route("/healthz", get(healthz))
         .route("/tasks/{task}", post(tasks::submit_task))
-        .leptos_routes_with_context(&state, routes, provide_backend, {
+        // Server functions only (no page routes): pages go through the page renderer.
+        .leptos_routes_with_context(&state, Vec::new(), provide_backend, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        .leptos_routes_with_handler(routes, render_route)
         .merge(assets::routes(&state.assets))
         .nest_service("/media", assets::media_service(&media_dir))
-        .fallback(render_unknown_path)
+        .fallback(render_route)
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), csrf::require_form_token))
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), visitor::assign_visitor))
         .layer(axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches))
@@ -84,6 +85,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every page, and the 404 page for any other path.
+async fn render_route(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    state.pages.render(request, || {}).await
+}
+
 /// Renders the page at the request's path with `form` in context: the way a task
 /// page with its submitted values and errors is shown again.
 async fn render_page(
@@ -91,16 +100,7 @@ async fn render_page(
     form: telepath_app::validation::TaskFormState,
     request: axum::extract::Request,
 ) -> axum::response::Response {
-    let backend: Backend = Arc::new(state.portal.clone());
-    let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(backend.clone());
-            provide_context(form.clone());
-        },
-        move || shell(options.clone()),
-    );
-    render(request).await
+    state.pages.render(request, move || provide_context(form.clone())).await
 }
 
 /// Reads a form's body, or answers 413 in plain words when it is over the limit.

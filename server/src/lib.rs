@@ -100,9 +100,11 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_root(config.site_dir.to_string_lossy().into_owned())
         .site_pkg_dir(assets.url_dir())
         .build();
+    let portal = Portal { content, store: Arc::new(store), search, development: config.development };
     Ok(AppState {
+        pages: http::PageRenderer::new(leptos_options.clone(), Arc::new(portal.clone())),
         leptos_options,
-        portal: Portal { content, store: Arc::new(store), search, development: config.development },
+        portal,
         content_watcher,
         search_limiter: Arc::new(http::RateLimiter::default()),
         csrf_key,

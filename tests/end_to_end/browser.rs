@@ -176,7 +176,7 @@ async fn open_article_from_home(client: &Client, home: &str) {
     assert_eq!(text_of(client, "h1").await, "Send an invoice");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
     let server = TestServer::start(Fixture::new()).await;
     let home = server.url("/");
@@ -206,7 +206,7 @@ async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
     server.stop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_the_same_journey_reaches_the_article_and_the_vote_still_works() {
     let server = TestServer::start(Fixture::new()).await;
     let home = server.url("/");
@@ -259,7 +259,7 @@ const HOSTILE_CORPUS: &[&str] = &[
     "<a href=\"#\" onclick=\"window.__xss = 1\" data-testid=\"hostile-link\">click me</a>",
 ];
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_markdown_and_html_never_run_script_in_a_real_browser() {
     let fixture = Fixture::new();
     let body = format!("## Hostile\n\n{}\n", HOSTILE_CORPUS.join("\n\n"));

@@ -46,7 +46,7 @@ async fn tour(client: &Client, base: &str, javascript: bool) {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_a_phone_and_a_desktop_with_and_without_javascript() {
     let server = TestServer::start(Fixture::bundled()).await;
     for javascript in [false, true] {

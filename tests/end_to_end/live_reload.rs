@@ -29,7 +29,7 @@ async fn wait_for_page(
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn good_edits_go_live_bad_ones_keep_the_last_good_version_and_show_diagnostics() {
     let fixture = Fixture::new();
     let content = fixture.content_dir();

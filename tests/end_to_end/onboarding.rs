@@ -76,7 +76,7 @@ async fn portal_reordered_for(client: &Client, level: &str, first: &str, popular
     assert!(text_of(client, "[data-testid=level-switch-summary]").await.starts_with("Level: "));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_javascript_each_level_answers_once_finishes_its_kit_and_sees_the_portal_reordered() {
     let server = TestServer::start(Fixture::bundled()).await;
     let home = server.url("/");
@@ -102,7 +102,7 @@ async fn with_javascript_each_level_answers_once_finishes_its_kit_and_sees_the_p
     server.stop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_each_level_gets_the_same_first_five_minutes_through_plain_forms() {
     let server = TestServer::start(Fixture::bundled()).await;
     let home = server.url("/");
@@ -188,7 +188,7 @@ async fn task_journey(client: &Client, task_page: &str, javascript: bool) {
     screenshots(client, &format!("task-sent-{}", if javascript { "js" } else { "nojs" })).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_warns_before_mistakes_catches_one_in_the_browser_and_confirms_with_a_reference() {
     let server = TestServer::start(Fixture::bundled()).await;
     let page = server.url("/tasks/reset-two-factor");
@@ -199,7 +199,7 @@ async fn a_task_warns_before_mistakes_catches_one_in_the_browser_and_confirms_wi
     server.stop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_the_server_catches_the_mistake_and_keeps_what_was_typed() {
     let server = TestServer::start(Fixture::bundled()).await;
     let page = server.url("/tasks/reset-two-factor");
@@ -234,7 +234,7 @@ async fn notice_is_dismissed_for_good(client: &Client, home: &str, other_page: &
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notice_banner_is_dismissed_and_stays_dismissed_with_and_without_javascript() {
     let server = TestServer::start(Fixture::bundled()).await;
     let (home, other) = (server.url("/"), server.url("/categories/getting-paid"));

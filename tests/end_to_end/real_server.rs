@@ -8,7 +8,7 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_links_to_articles_that_render_and_unknown_ones_are_404() {
     let server = TestServer::start(Fixture::new()).await;
     let client = client();
@@ -34,7 +34,7 @@ async fn home_links_to_articles_that_render_and_unknown_ones_are_404() {
     server.stop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached_for_a_year() {
     let server = TestServer::start(Fixture::new()).await;
     let hash =
@@ -70,7 +70,7 @@ async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached
     server.stop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn media_supports_range_requests_for_video_players() {
     let server = TestServer::start(Fixture::new()).await;
     let response =
@@ -80,7 +80,7 @@ async fn media_supports_range_requests_for_video_players() {
     server.stop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_is_graceful_and_the_port_is_released() {
     let server = TestServer::start(Fixture::new()).await;
     let url = server.url("/healthz");

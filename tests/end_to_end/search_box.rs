@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use telepath_server::testing::Fixture;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_javascript_suggestions_follow_typing_and_the_keyboard_opens_one() {
     let server = TestServer::start(Fixture::bundled()).await;
     let home = server.url("/");
@@ -66,7 +66,7 @@ async fn with_javascript_suggestions_follow_typing_and_the_keyboard_opens_one() 
     server.stop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_the_same_box_opens_the_results_page() {
     let server = TestServer::start(Fixture::bundled()).await;
     let home = server.url("/");

@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use telepath_server::store::{Store, StoredEvent};
 use telepath_server::testing::Fixture;
@@ -84,4 +85,25 @@ impl TestServer {
         .await;
         found.unwrap_or_else(|_| panic!("no `{kind}` event was stored within {timeout:?}"))
     }
+}
+
+/// How many panics the server's threads have had in this test binary so far. The
+/// first call installs a hook that counts them (and still prints each one); tests
+/// compare the count before and after, since a panic inside a connection's task
+/// shows up to the client only as a dropped connection, if at all. Test threads are
+/// named after their test's path (`module::test`), so their own failed assertions
+/// are not counted.
+pub fn server_panics() -> usize {
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !std::thread::current().name().is_some_and(|name| name.contains("::")) {
+                PANICS.fetch_add(1, Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+    PANICS.load(Ordering::SeqCst)
 }

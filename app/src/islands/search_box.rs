@@ -22,7 +22,9 @@ pub fn SearchBox() -> impl IntoView {
     let hydrated = super::hydration_marker();
     // Each request gets a number; only the answer to the newest one is shown.
     let latest_request = StoredValue::new(0u64);
-    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    // Not `new_local`: a local value lives in a SendWrapper, which panics when the
+    // server's render is dropped on another thread than the one that made it.
+    let pending = StoredValue::new(None::<TimeoutHandle>);
 
     let fetch_suggestions = move |text: String| {
         if let Some(handle) = pending.get_value() {

@@ -29,7 +29,7 @@ fn header_value<'a>(response: &'a Response, name: &str) -> &'a str {
     response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_lists_categories_and_articles_in_editors_order() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -43,7 +43,7 @@ async fn home_page_lists_categories_and_articles_in_editors_order() {
     assert!(html.contains(r#"<a href="/articles/send-an-invoice">Send an invoice</a>"#), "{html}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_carries_the_security_headers_and_the_script_has_the_csp_nonce() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -74,7 +74,7 @@ async fn every_page_carries_the_security_headers_and_the_script_has_the_csp_nonc
     assert_ne!(first, second, "each response gets a fresh nonce");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn article_page_shows_the_rendered_article_with_breadcrumbs_and_next_questions() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -97,7 +97,7 @@ async fn article_page_shows_the_rendered_article_with_breadcrumbs_and_next_quest
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn category_page_lists_its_articles_and_unknown_addresses_get_a_real_404() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -117,7 +117,7 @@ async fn category_page_lists_its_articles_and_unknown_addresses_get_a_real_404()
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_with_broken_front_matter_is_skipped_and_every_other_article_is_served() {
     let fixture = Fixture::new();
     fixture.write("articles/invoices/broken.md", "+++\ntittle = \"Broken\"\n+++\nBody\n");
@@ -129,7 +129,7 @@ async fn a_file_with_broken_front_matter_is_skipped_and_every_other_article_is_s
     assert_eq!(get(&app, "/articles/latin1").await.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traversal_out_of_media_and_bundle_folders_is_refused() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -153,7 +153,7 @@ async fn traversal_out_of_media_and_bundle_folders_is_refused() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitors_get_an_anonymous_id_and_a_malformed_cookie_is_replaced() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -226,7 +226,7 @@ fn feedback_post(visitor: &Session, fetch_site: &str, body: &str) -> Request<Bod
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_feedback_form_works_without_javascript_and_is_recorded() {
     let fixture = Fixture::new();
     let (app, store) = app(&fixture).await;
@@ -248,7 +248,7 @@ async fn the_feedback_form_works_without_javascript_and_is_recorded() {
     assert_eq!(events[0].visitor.len(), 32);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_and_oversized_posts_are_refused_and_nothing_is_recorded() {
     let fixture = Fixture::new();
     let (app, store) = app(&fixture).await;
@@ -268,7 +268,7 @@ async fn cross_site_and_oversized_posts_are_refused_and_nothing_is_recorded() {
     assert!(store.recent_events(None, 10).await.unwrap().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_check_answers_ok() {
     let fixture = Fixture::new();
     fixture.write("articles/account/extra.md", &article("Extra", "expert", "reference", &[], "x\n"));
@@ -316,7 +316,7 @@ fn guidance_fixture() -> Fixture {
     fixture
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn welcome_kit_page_shows_five_things_with_pictures_and_the_next_step() {
     let fixture = guidance_fixture();
     let (app, _) = app(&fixture).await;
@@ -337,7 +337,7 @@ async fn welcome_kit_page_shows_five_things_with_pictures_and_the_next_step() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn task_page_shows_the_mistakes_before_the_form_and_hints_on_the_fields_they_concern() {
     let fixture = guidance_fixture();
     let (app, _) = app(&fixture).await;
@@ -361,7 +361,7 @@ async fn task_page_shows_the_mistakes_before_the_form_and_hints_on_the_fields_th
     assert_eq!(get(&app, "/mistakes/unknown").await.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notices_page_shows_current_and_upcoming_notices_but_never_expired_ones() {
     let fixture = guidance_fixture();
     let (app, _) = app(&fixture).await;
@@ -384,7 +384,7 @@ fn form_post(visitor: &Session, uri: &str, body: &str) -> Request<Body> {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input() {
     let fixture = guidance_fixture();
     let (app, store) = app(&fixture).await;
@@ -426,7 +426,7 @@ async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input()
     assert_eq!(events[0].payload, serde_json::json!({ "task": "change-address", "fields": ["order"] }));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double_submit_stores_one() {
     let fixture = guidance_fixture();
     fixture.write(
@@ -463,7 +463,7 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
     assert_eq!(get(&app, "/tasks/change-address/sent/TP-FAKE-FAKE").await.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_development_mode_an_article_shows_its_files_problems_and_customers_never_do() {
     let fixture = Fixture::new();
     fixture.write(
@@ -486,7 +486,7 @@ async fn in_development_mode_an_article_shows_its_files_problems_and_customers_n
     assert!(!public.contains("dev-overlay"), "{public}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
     let fixture = Fixture::new();
     let (app, store) = app(&fixture).await;
@@ -533,7 +533,7 @@ async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
     assert!(recorded, "the search without results is recorded for editors");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_searches_from_one_client_is_limited_with_retry_after() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -557,7 +557,7 @@ async fn a_burst_of_searches_from_one_client_is_limited_with_retry_after() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_filters_show_how_many_articles_each_would_leave() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -566,7 +566,7 @@ async fn search_filters_show_how_many_articles_each_would_leave() {
     assert!(html.contains(r#">Account</a><span class="facet-count"> (0)</span>"#), "{html}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_misspelt_search_offers_the_spelling_the_articles_use() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -579,7 +579,7 @@ async fn a_misspelt_search_offers_the_spelling_the_articles_use() {
     assert!(!exact.contains("did-you-mean"), "{exact}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn choosing_a_level_remembers_it_in_a_cookie_and_forged_values_are_ignored() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
@@ -614,7 +614,7 @@ async fn choosing_a_level_remembers_it_in_a_cookie_and_forged_values_are_ignored
     assert_eq!(app.clone().oneshot(forged).await.unwrap().status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_without_the_visitors_token_is_refused_and_nothing_is_recorded() {
     let fixture = Fixture::new();
     let (app, store) = app(&fixture).await;
@@ -672,7 +672,7 @@ fn set_cookie(response: &Response, name: &str) -> String {
         .to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kit_progress_is_remembered_thing_by_thing_until_the_kit_shows_as_done() {
     let fixture = guidance_fixture();
     let (app, _) = app(&fixture).await;
@@ -723,7 +723,7 @@ async fn kit_progress_is_remembered_thing_by_thing_until_the_kit_shows_as_done()
     assert!(text(tampered).await.contains("0 of 5 read"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notices_show_as_banners_where_they_belong_and_stay_dismissed() {
     let fixture = guidance_fixture();
     fixture.write(
@@ -773,7 +773,7 @@ async fn notices_show_as_banners_where_they_belong_and_stay_dismissed() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_chosen_level_reorders_the_home_page_and_opens_its_section_first() {
     let fixture = Fixture::new();
     fixture.write(

@@ -138,7 +138,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn events_are_appended_and_read_back_newest_first() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("telepath.sqlite3")).await.unwrap();
@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 3);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn waiting_views_learn_of_each_new_event_and_a_reopened_store_starts_from_the_newest() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("telepath.sqlite3");
@@ -177,7 +177,7 @@ mod tests {
         assert_eq!(*reopened.newest_event().borrow(), second);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_submission_gets_a_reference_and_a_repeated_key_stores_it_once() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("telepath.sqlite3")).await.unwrap();
@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(store.submission("TP-NOPE-NOPE").await.unwrap(), None);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn reopening_keeps_events_and_the_log_cannot_be_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("telepath.sqlite3");
