@@ -12,7 +12,7 @@ mod search;
 mod task;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -57,10 +57,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every page's `<title>`: the page's own title, then the help centre's name, so a
+/// tab or a bookmark says whose help it is. leptos_meta writes the title into the
+/// document without escaping it, so it is escaped here: a search for
+/// `</title><meta http-equiv=refresh …>` or a title in content must stay text.
+fn page_title(page: &str, help_centre: &str) -> String {
+    let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    if page.is_empty() || page == help_centre {
+        escape(help_centre)
+    } else {
+        format!("{} · {}", escape(page), escape(help_centre))
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let help_centre = format!("{} Help Centre", crate::backend::use_backend().site().product_name);
     view! {
+        <Title formatter=move |page: String| page_title(&page, &help_centre)/>
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
@@ -77,5 +92,20 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_title;
+
+    #[test]
+    fn titles_name_the_help_centre_and_cannot_end_the_title_element() {
+        assert_eq!(page_title("Acme Help Centre", "Acme Help Centre"), "Acme Help Centre");
+        assert_eq!(page_title("Void an invoice", "Acme Help Centre"), "Void an invoice · Acme Help Centre");
+        assert_eq!(
+            page_title("</title><meta http-equiv=\"refresh\">", "A&B <Help>"),
+            "&lt;/title&gt;&lt;meta http-equiv=\"refresh\"&gt; · A&amp;B &lt;Help&gt;"
+        );
     }
 }

@@ -286,3 +286,77 @@ async fn hostile_markdown_and_html_never_run_script_in_a_real_browser() {
     .await;
     server.stop().await.unwrap();
 }
+
+/// Breaks out of a `<title>`, a `<textarea>`, a quoted attribute and a script, and
+/// points a link and a refresh elsewhere. Written as a TOML literal string, so it
+/// has no single quote.
+const BREAKOUT: &str = "</title></textarea></script>\"><x-injected></x-injected>\
+    <meta http-equiv=\"refresh\" content=\"0;url=https://evil.invalid/\">\
+    <a href=\"javascript:window.__xss=1\">x</a><script>window.__xss=1</script>";
+
+/// Replaces the front matter's `title = ...` line of a fixture file.
+fn retitle(fixture: &Fixture, relative: &str, title: &str) {
+    let path = fixture.content_dir().join(relative);
+    let source = std::fs::read_to_string(&path).unwrap();
+    let line = source.lines().find(|line| line.starts_with("title = ")).unwrap();
+    std::fs::write(&path, source.replacen(line, &format!("title = '{title}'"), 1)).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_titles_summaries_headings_and_queries_stay_text_in_a_real_browser() {
+    let fixture = Fixture::bundled();
+    fixture.write(
+        "articles/invoices/hostile.md",
+        &format!(
+            "+++\ntitle = '{BREAKOUT}'\nsummary = '{BREAKOUT}'\nlevel = \"all\"\nkind = \"guide\"\nupdated = 2026-10-01\n+++\n\
+             ## {BREAKOUT}\n\nInvoice text.\n\n## Second {BREAKOUT}\n\nMore.\n\n## Third\n\nEnd.\n"
+        ),
+    );
+    retitle(&fixture, "articles/invoices/_index.md", BREAKOUT);
+    retitle(&fixture, "tasks/request-a-refund.md", BREAKOUT);
+    retitle(&fixture, "kits/newcomer.md", BREAKOUT);
+    retitle(&fixture, "notices/test-everywhere.md", BREAKOUT);
+    let server = TestServer::start(fixture).await;
+    let query: String = url::form_urlencoded::byte_serialize(BREAKOUT.as_bytes()).collect();
+    // Each page, and whether its title shows a hostile title or query.
+    let pages = [
+        ("/".to_owned(), false),
+        ("/articles/hostile".into(), true),
+        ("/categories/invoices".into(), true),
+        ("/search?q=invoice".into(), false),
+        (format!("/search?q={query}"), true),
+        ("/tasks/request-a-refund".into(), true),
+        ("/mistakes/request-a-refund".into(), true),
+        ("/kits/newcomer".into(), true),
+        ("/notices".into(), false),
+        (format!("/articles/{query}"), false),
+    ];
+    let base = server.base_url.clone();
+    Browser::run(true, |client| async move {
+        for (path, hostile_title) in &pages {
+            client.goto(&format!("{base}{path}")).await.unwrap();
+            element(&client, "[data-testid=search-box][data-hydrated=yes]").await;
+            let found = client
+                .execute(
+                    "return [window.__xss === undefined, document.querySelectorAll('x-injected, meta[http-equiv], \
+                     a[href^=\"javascript\"]').length, document.title]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(found[0], json!(true), "{path}: no script ran");
+            assert_eq!(found[1], json!(0), "{path}: nothing was injected into the page");
+            let title = found[2].as_str().unwrap_or_default();
+            assert!(title.ends_with("Ledgerly Help Centre"), "{path}: {title}");
+            if *hostile_title {
+                assert!(title.contains("</title></textarea></script>"), "{path}: shown as text: {title}");
+            }
+            assert!(client.current_url().await.unwrap().as_str().starts_with(&base), "{path}: still on the portal");
+        }
+        client.goto(&format!("{base}/articles/hostile")).await.unwrap();
+        let title = client.title().await.unwrap();
+        assert!(title.starts_with("</title></textarea>"), "the title is shown as the text it is: {title}");
+    })
+    .await;
+    server.stop().await.unwrap();
+}

@@ -823,3 +823,22 @@ async fn the_chosen_level_reorders_the_home_page_and_opens_its_section_first() {
             .await;
     assert!(!as_expert.contains(r#"data-testid="help-up-front""#));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn titles_from_search_queries_and_content_stay_text() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/invoices/hostile-title.md",
+        &article("</title><h1>Fake</h1>", "all", "guide", &[], "Body.\n"),
+    );
+    let (app, _) = app(&fixture).await;
+    let refresh = "/search?q=%3C%2Ftitle%3E%3Cmeta%20http-equiv%3D%22refresh%22%20content%3D%220%3Burl%3Dhttps%3A%2F%2Fevil.example%2F%22%3E";
+    for uri in [refresh, "/articles/hostile-title"] {
+        let html = text(get(&app, uri).await).await;
+        let head = html.split("</head>").next().unwrap_or_default();
+        assert_eq!(html.matches("<title>").count(), 1, "{uri}: {head}");
+        assert_eq!(html.matches("</title>").count(), 1, "{uri}: {head}");
+        assert!(head.contains("&lt;/title&gt;"), "{uri}: {head}");
+        assert!(!html.contains("<meta http-equiv") && !head.contains("<h1>"), "{uri}: {head}");
+    }
+}
