@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod content;
+pub mod data_dir;
 pub mod http;
 pub mod portal;
 pub mod search;
@@ -46,7 +47,7 @@ pub enum StartError {
 /// Opens the store, loads the content and finds the browser bundle. Problems in
 /// single content files are logged as diagnostics and do not stop the start.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
-    std::fs::create_dir_all(&config.data_dir)
+    data_dir::create_private_dir(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
     let store = SqliteStore::open(&config.database_path()).await?;
     let csrf_key = http::CsrfKey::load_or_create(&config.data_dir)?;

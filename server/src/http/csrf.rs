@@ -59,7 +59,9 @@ impl CsrfKey {
             }
             Err(missing) if missing.kind() == std::io::ErrorKind::NotFound => {
                 let key = CsrfKey::random();
-                write_private(&path, key.0.as_slice()).map_err(error)?;
+                crate::data_dir::create_private_file(&path)
+                    .and_then(|()| std::fs::write(&path, key.0.as_slice()))
+                    .map_err(error)?;
                 Ok(key)
             }
             Err(source) => Err(error(source)),
@@ -88,15 +90,6 @@ impl CsrfKey {
     pub fn verify(&self, visitor: &VisitorId, token: &str) -> bool {
         hex::decode(token).is_ok_and(|bytes| self.mac(&visitor.0).verify_slice(&bytes).is_ok())
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(bytes)
 }
 
 /// Refuses a state-changing request (anything but GET, HEAD and OPTIONS) whose form

@@ -444,6 +444,16 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
     let again = app.clone().oneshot(form_post(&visitor, "/tasks/change-address", body)).await.unwrap();
     assert_eq!(header_value(&again, "location"), location, "the same form sent twice is one request");
 
+    let someone_else = session(&app).await;
+    let copied_key = "_form=0123456789abcdef0123456789abcdef&order=TAP-999999&note=Mine";
+    let copied =
+        app.clone().oneshot(form_post(&someone_else, "/tasks/change-address", copied_key)).await.unwrap();
+    let theirs = header_value(&copied, "location").to_owned();
+    assert!(theirs.starts_with("/tasks/change-address/sent/TP-") && theirs != location, "{theirs}");
+    let their_reference = theirs.rsplit('/').next().unwrap();
+    let their_fields = store.submission(their_reference).await.unwrap().unwrap().fields;
+    assert_eq!(their_fields["order"], "TAP-999999", "another visitor's copied key stores their own answers");
+
     let page = text(get(&app, &location).await).await;
     let reference = location.rsplit('/').next().unwrap();
     assert!(page.contains(reference), "{page}");

@@ -19,6 +19,10 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        // SQLite gives its -wal and -shm files the database file's mode, so making
+        // this one owner-only keeps all three private.
+        crate::data_dir::create_private_file(path)
+            .map_err(|source| StoreError::Private { path: path.to_owned(), source })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -86,7 +90,7 @@ impl Store for SqliteStore {
         let fields = serde_json::to_string(&submission.fields)?;
         let inserted = sqlx::query(
             "INSERT INTO task_submissions (reference, task, visitor, fields, idempotency_key, submitted_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (visitor, idempotency_key) DO NOTHING",
         )
         .bind(new_reference())
         .bind(&submission.task)
@@ -103,6 +107,7 @@ impl Store for SqliteStore {
                 .await?
         } else {
             sqlx::query(SUBMISSION_COLUMNS_BY_KEY)
+                .bind(&submission.visitor)
                 .bind(&submission.idempotency_key)
                 .fetch_one(&self.pool)
                 .await?
@@ -119,7 +124,7 @@ impl Store for SqliteStore {
 
 const SUBMISSION_COLUMNS_BY_ROWID: &str =
     "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE id = ?";
-const SUBMISSION_COLUMNS_BY_KEY: &str = "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE idempotency_key = ?";
+const SUBMISSION_COLUMNS_BY_KEY: &str = "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE visitor = ? AND idempotency_key = ?";
 const SUBMISSION_COLUMNS_BY_REFERENCE: &str =
     "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE reference = ?";
 
@@ -155,6 +160,12 @@ mod tests {
         assert!(page_views[0].id > page_views[1].id);
         assert_eq!(page_views[0].payload, json!({ "slug": "refunds" }));
         assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 3);
+        #[cfg(unix)]
+        for file in ["telepath.sqlite3", "telepath.sqlite3-wal", "telepath.sqlite3-shm"] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{file} is readable by its owner only");
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -192,10 +203,26 @@ mod tests {
         let again = store.save_submission(submission.clone()).await.unwrap();
         assert_eq!(again, first, "the double submit returns the first record");
         let other = store
-            .save_submission(NewSubmission { idempotency_key: Some("form-2".into()), ..submission })
+            .save_submission(NewSubmission { idempotency_key: Some("form-2".into()), ..submission.clone() })
             .await
             .unwrap();
         assert_ne!(other.reference, first.reference);
+        let copied = NewSubmission {
+            visitor: "someone else".into(),
+            fields: json!({ "amount": "12.00" }),
+            idempotency_key: Some("form-1".into()),
+            ..submission
+        };
+        let theirs = store.save_submission(copied.clone()).await.unwrap();
+        assert_ne!(
+            theirs.reference, first.reference,
+            "another visitor's copied key never returns the first record"
+        );
+        assert_eq!(
+            (theirs.visitor.as_str(), &theirs.fields),
+            ("someone else", &copied.fields),
+            "and their answers are kept"
+        );
         assert_eq!(store.submission(&first.reference).await.unwrap(), Some(first));
         assert_eq!(store.submission("TP-NOPE-NOPE").await.unwrap(), None);
     }
