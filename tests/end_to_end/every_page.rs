@@ -72,3 +72,27 @@ async fn every_page_type_answers_every_request_without_a_crash() {
     assert_eq!(confirmations, ROUNDS);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn visitors_who_leave_mid_page_cause_no_crash() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start(Fixture::bundled()).await;
+    let address = server.base_url.trim_start_matches("http://").to_owned();
+    let panics_before = server_panics();
+    for round in 0..ROUNDS * 4 {
+        let mut socket = tokio::net::TcpStream::connect(&address).await.expect("the server accepts");
+        let path = if round % 2 == 0 { "/search?q=invoice" } else { "/articles/send-your-first-invoice" };
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept-Encoding: br\r\n\r\n");
+        socket.write_all(request.as_bytes()).await.unwrap();
+        // Half the visitors leave before the answer starts, half after its first bytes.
+        if round % 4 < 2 {
+            let mut first = [0u8; 16];
+            let _ = socket.read(&mut first).await;
+        }
+        drop(socket);
+    }
+    let home = reqwest::get(server.url("/")).await.expect("the server still answers");
+    assert_eq!(home.status(), 200);
+    assert_eq!(server_panics(), panics_before, "the server panicked when visitors left");
+    server.stop().await.unwrap();
+}
