@@ -97,7 +97,7 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> im
 /// page can thank the visitor. `_csrf` is checked by the server's middleware.
 #[server(endpoint = "feedback")]
 pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), ServerFnError> {
-    use crate::backend::{is_plain_form_post, use_backend, use_visitor};
+    use crate::backend::{redirect_after_form, use_backend, use_visitor};
     use crate::wire::VisitorEvent;
 
     let backend = use_backend();
@@ -113,8 +113,6 @@ pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Resu
             ServerFnError::new("could not save your answer")
         })?;
     }
-    if is_plain_form_post() {
-        leptos_axum::redirect(&format!("/articles/{slug}?helpful={helpful}#feedback"));
-    }
+    redirect_after_form(&format!("/articles/{slug}?helpful={helpful}#feedback"));
     Ok(())
 }

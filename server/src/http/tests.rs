@@ -580,6 +580,30 @@ async fn a_misspelt_search_offers_the_spelling_the_articles_use() {
 }
 
 #[tokio::test]
+async fn return_to_sends_forms_only_to_paths_on_this_site_and_never_breaks_the_response() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let visitor = session(&app).await;
+    for (hostile, why) in [
+        ("%2F%09%2Fevil.example", "a browser drops the tab: //evil.example"),
+        ("%2F%0A%2Fevil.example", "a browser drops the newline"),
+        ("%2F%5Cevil.example", "a browser reads the backslash as a slash"),
+        ("%2F%252F%252Fevil.example", "the path decodes to //evil.example"),
+        ("%2F%01", "a control character cannot be a header value"),
+        ("%2Farticles%2F%2Fx", "a double slash"),
+    ] {
+        for (uri, fields) in [
+            ("/api/level", format!("level=skip&return_to={hostile}")),
+            ("/api/dismiss-notice", format!("notice=outage&return_to={hostile}")),
+        ] {
+            let response = app.clone().oneshot(form_post(&visitor, uri, &fields)).await.unwrap();
+            assert_eq!(response.status(), StatusCode::FOUND, "{uri} {hostile}: {why}");
+            assert_eq!(header_value(&response, "location"), "/", "{uri} {hostile}: {why}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn choosing_a_level_remembers_it_in_a_cookie_and_forged_values_are_ignored() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
