@@ -2,6 +2,7 @@
 
 mod assets;
 mod csrf;
+mod error;
 mod rate_limit;
 mod security;
 mod tasks;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes(&state.assets))
         .nest_service("/media", assets::media_service(&media_dir))
         .fallback(render_unknown_path)
+        .layer(axum::middleware::from_fn(error::answer_server_fn_errors))
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), csrf::require_form_token))
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), visitor::assign_visitor))
         .layer(axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches))

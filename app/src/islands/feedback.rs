@@ -102,16 +102,15 @@ pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Resu
 
     let backend = use_backend();
     if backend.article(&slug).is_none() {
-        return Err(ServerFnError::new("no such article"));
+        // The caller's mistake (a forged or stale form): answered 400 by the server.
+        return Err(ServerFnError::Args(format!("no article is called {slug:?}")));
     }
     if let Some(visitor) = use_visitor() {
+        // Ours: the server logs it once and shows the visitor plain words, not this text.
         backend
             .record_event(&visitor, VisitorEvent::ArticleFeedback { slug: slug.clone(), helpful })
             .await
-            .map_err(|error| {
-            leptos::logging::error!("recording feedback failed: {error}");
-            ServerFnError::new("could not save your answer")
-        })?;
+            .map_err(|error| ServerFnError::new(format!("could not save the answer: {error}")))?;
     }
     redirect_after_form(&format!("/articles/{slug}?helpful={helpful}#feedback"));
     Ok(())

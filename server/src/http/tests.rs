@@ -604,6 +604,49 @@ async fn return_to_sends_forms_only_to_paths_on_this_site_and_never_breaks_the_r
 }
 
 #[tokio::test]
+async fn a_failed_server_function_never_redirects_to_the_referer_and_bad_arguments_are_400() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let post = |accept: &str, fields: &str| {
+        let body = visitor.body(fields);
+        Request::post("/api/feedback")
+            .header(header::COOKIE, &visitor.cookie)
+            .header(header::ACCEPT, accept)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::REFERER, "https://evil.example/phish")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    for fields in
+        ["slug=no-such-article&helpful=true", "slug=send-an-invoice", "slug=send-an-invoice&helpful=maybe"]
+    {
+        let page = app.clone().oneshot(post("text/html", fields)).await.unwrap();
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST, "{fields}");
+        assert!(page.headers().get(header::LOCATION).is_none(), "{fields}: no redirect at all");
+        assert_eq!(header_value(&page, "content-type"), "text/html; charset=utf-8");
+        assert!(text(page).await.contains("<h1>This form could not be read</h1>"), "{fields}");
+
+        let island = app.clone().oneshot(post("*/*", fields)).await.unwrap();
+        assert_eq!(island.status(), StatusCode::BAD_REQUEST, "{fields}");
+        assert!(text(island).await.starts_with("Something in the form was missing"), "{fields}");
+    }
+    assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
+
+    let suggest = Request::get("/api/suggest?q=invoice")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "https://evil.example/")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(suggest).await.unwrap();
+    assert!(
+        !header_value(&response, "location").contains("evil"),
+        "a success is not sent to the Referer either"
+    );
+}
+
+#[tokio::test]
 async fn choosing_a_level_remembers_it_in_a_cookie_and_forged_values_are_ignored() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
