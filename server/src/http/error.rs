@@ -31,6 +31,12 @@ pub const UNREADABLE_FORM: PlainWords = PlainWords {
               Go back, reload the page and try again.",
 };
 
+pub const BAD_ADDRESS: PlainWords = PlainWords {
+    status: StatusCode::BAD_REQUEST,
+    heading: "This address is not valid",
+    message: "Check the address, or start again from the help centre's home page.",
+};
+
 pub const OUR_FAULT: PlainWords = PlainWords {
     status: StatusCode::INTERNAL_SERVER_ERROR,
     heading: "Something went wrong on our side",
