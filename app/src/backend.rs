@@ -88,7 +88,7 @@ pub fn use_current_path() -> String {
 
 /// True when a server function was called by a plain HTML form (no JavaScript):
 /// the browser then expects a page, so the function redirects instead of answering data.
-pub fn is_plain_form_post() -> bool {
+fn is_plain_form_post() -> bool {
     leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
         parts
             .headers
@@ -96,6 +96,24 @@ pub fn is_plain_form_post() -> bool {
             .and_then(|accept| accept.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
     })
+}
+
+/// Sends a plain form post (no JavaScript) on to `path`; a call from an island gets
+/// its answer instead. The location is checked before it is built: anything but a
+/// path on this site goes to the home page, so a forged `return_to` can neither leave
+/// the site nor break the response (`leptos_axum::redirect` panics on a control
+/// character, which dropped the connection).
+pub fn redirect_after_form(path: &str) {
+    if !is_plain_form_post() {
+        return;
+    }
+    let location = crate::visitor::local_return_path(path)
+        .and_then(|path| http::HeaderValue::from_str(path).ok())
+        .unwrap_or_else(|| http::HeaderValue::from_static("/"));
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(http::header::LOCATION, location);
+        response.set_status(http::StatusCode::FOUND);
+    }
 }
 
 /// Adds a `Set-Cookie` header to the response of the current server-function call.

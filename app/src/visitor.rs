@@ -187,10 +187,47 @@ pub fn set_cookie(name: &str, value: &str) -> String {
     format!("{name}={value}; Path=/; Max-Age={ONE_YEAR_SECS}; HttpOnly; SameSite=Lax")
 }
 
-/// A path on this site to go back to after a form; anything else (other hosts,
-/// scheme-relative `//evil`, backslashes) is refused.
+/// A path on this site to go back to after a form; anything a browser could take
+/// to another host is refused. Browsers drop tabs and newlines from a URL and treat
+/// `\` like `/`, so `/\t/evil` or `/\evil` would become `//evil` (another host):
+/// the path must start with exactly one `/`, and neither it nor its percent-decoded
+/// form may hold `//`, a backslash, whitespace or a control character.
 pub fn local_return_path(path: &str) -> Option<&str> {
-    (path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n'])).then_some(path)
+    let route = path.split(['?', '#']).next().unwrap_or_default();
+    let decoded = percent_decoded(route.as_bytes());
+    let is_local = path.starts_with('/')
+        && !path.bytes().any(is_unsafe_in_location)
+        && !contains_double_slash(route.as_bytes())
+        && !decoded.iter().copied().any(is_unsafe_in_location)
+        && !contains_double_slash(&decoded);
+    is_local.then_some(path)
+}
+
+fn is_unsafe_in_location(byte: u8) -> bool {
+    byte == b'\\' || byte.is_ascii_control() || byte.is_ascii_whitespace()
+}
+
+fn contains_double_slash(path: &[u8]) -> bool {
+    path.windows(2).any(|pair| pair == b"//")
+}
+
+/// `%XX` escapes decoded once; anything that is not a valid escape is kept as it is.
+fn percent_decoded(text: &[u8]) -> Vec<u8> {
+    let hex = |byte: u8| (byte as char).to_digit(16);
+    let mut decoded = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((&byte, tail)) = rest.split_first() {
+        if let (b'%', [high, low, after @ ..]) = (byte, tail)
+            && let (Some(high), Some(low)) = (hex(*high), hex(*low))
+        {
+            decoded.push((high * 16 + low) as u8);
+            rest = after;
+        } else {
+            decoded.push(byte);
+            rest = tail;
+        }
+    }
+    decoded
 }
 
 #[cfg(test)]
@@ -254,11 +291,38 @@ mod tests {
 
     #[test]
     fn only_paths_on_this_site_are_returned_to() {
-        assert_eq!(local_return_path("/articles/x?y=1#z"), Some("/articles/x?y=1#z"));
-        for hostile in
-            ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "/a\r\nSet-Cookie: x"]
+        for local in
+            ["/", "/articles/x?y=1#z", "/search?q=a%20b&next=http://x", "/kits/expert#thing-2", "/caf%C3%A9"]
         {
+            assert_eq!(local_return_path(local), Some(local), "{local:?}");
+        }
+        for hostile in [
+            "",
+            "evil",
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/a\r\nSet-Cookie: x",
+            "/a\u{1}b",
+            "/a\u{7f}b",
+            "/articles//x",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%09/evil.example",
+            "/%0d%0aSet-Cookie:%20x",
+            "/search?q=\\x",
+        ] {
             assert_eq!(local_return_path(hostile), None, "{hostile:?}");
         }
+    }
+
+    #[test]
+    fn percent_decoding_keeps_what_is_not_an_escape() {
+        assert_eq!(percent_decoded(b"/a%2Fb%zz%4"), b"/a/b%zz%4");
+        assert_eq!(percent_decoded(b"%e2%9c%93"), "\u{2713}".as_bytes());
     }
 }

@@ -2,6 +2,8 @@
 
 mod assets;
 mod csrf;
+mod error;
+mod normalise;
 mod rate_limit;
 mod render;
 mod security;
@@ -17,17 +19,20 @@ pub use visitor::VISITOR_COOKIE;
 use crate::content::ContentWatcher;
 use crate::portal::Portal;
 use axum::Router;
-use axum::extract::{FromRef, State};
-use axum::response::IntoResponse;
+use axum::extract::{FromRef, Request, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
+use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use telepath_app::backend::Backend;
 use telepath_app::{App, shell};
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower::util::BoxCloneSyncService;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -74,15 +79,30 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes(&state.assets))
         .nest_service("/media", assets::media_service(&media_dir))
         .fallback(render_route)
+        .layer(axum::middleware::from_fn(error::answer_server_fn_errors))
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), csrf::require_form_token))
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), visitor::assign_visitor))
         .layer(axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches))
         .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(security::security_headers))
-        .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The whole HTTP application as `serve` runs it, and as router tests drive it.
+pub type HttpService = BoxCloneSyncService<Request, Response, Infallible>;
+
+/// The router inside the layers that must see every request before routing (the
+/// path's one spelling) and every response, including those made outside the
+/// router: redirects to the canonical path get the security headers and are traced.
+pub fn service(state: AppState) -> HttpService {
+    let service = ServiceBuilder::new()
+        .map_response(IntoResponse::into_response)
+        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn(normalise::normalise_path))
+        .service(router(state));
+    BoxCloneSyncService::new(service)
 }
 
 /// Every page, and the 404 page for any other path.
@@ -127,7 +147,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let timeout = state.shutdown_timeout;
     let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
-    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(
+        service(state),
+    );
     let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown.await;
         tracing::info!("shutting down; waiting up to {timeout:?} for open requests");

@@ -14,7 +14,7 @@ pub mod store;
 pub mod testing;
 
 pub use config::Config;
-pub use http::{AppState, router, serve};
+pub use http::{AppState, router, serve, service};
 
 use content::{ContentError, ContentLibrary, ContentWatcher, Severity};
 use http::AssetBundle;

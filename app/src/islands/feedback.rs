@@ -97,24 +97,21 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> im
 /// page can thank the visitor. `_csrf` is checked by the server's middleware.
 #[server(endpoint = "feedback")]
 pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), ServerFnError> {
-    use crate::backend::{is_plain_form_post, use_backend, use_visitor};
+    use crate::backend::{redirect_after_form, use_backend, use_visitor};
     use crate::wire::VisitorEvent;
 
     let backend = use_backend();
     if backend.article(&slug).is_none() {
-        return Err(ServerFnError::new("no such article"));
+        // The caller's mistake (a forged or stale form): answered 400 by the server.
+        return Err(ServerFnError::Args(format!("no article is called {slug:?}")));
     }
     if let Some(visitor) = use_visitor() {
+        // Ours: the server logs it once and shows the visitor plain words, not this text.
         backend
             .record_event(&visitor, VisitorEvent::ArticleFeedback { slug: slug.clone(), helpful })
             .await
-            .map_err(|error| {
-            leptos::logging::error!("recording feedback failed: {error}");
-            ServerFnError::new("could not save your answer")
-        })?;
+            .map_err(|error| ServerFnError::new(format!("could not save the answer: {error}")))?;
     }
-    if is_plain_form_post() {
-        leptos_axum::redirect(&format!("/articles/{slug}?helpful={helpful}#feedback"));
-    }
+    redirect_after_form(&format!("/articles/{slug}?helpful={helpful}#feedback"));
     Ok(())
 }

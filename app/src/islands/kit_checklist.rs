@@ -137,26 +137,22 @@ pub async fn mark_kit_thing(
     read: bool,
     _csrf: String,
 ) -> Result<(), ServerFnError> {
-    use crate::backend::{is_plain_form_post, set_cookie, use_visitor_prefs};
+    use crate::backend::{redirect_after_form, set_cookie, use_visitor_prefs};
     use crate::visitor::KIT_THINGS;
     use crate::wire::Level;
 
     // A forged level or thing changes nothing and is no error: there is nothing to mark.
     let Some(level) = Level::from_visitor_choice(&level).filter(|_| thing < KIT_THINGS) else {
-        if is_plain_form_post() {
-            leptos_axum::redirect("/");
-        }
+        redirect_after_form("/");
         return Ok(());
     };
     let progress = use_visitor_prefs().kits.with(level, thing, read);
     set_cookie(&progress.set_cookie());
-    if is_plain_form_post() {
-        let anchor = if progress.is_finished(level) {
-            "kit-progress".to_owned()
-        } else {
-            format!("thing-{}", (thing + 2).min(KIT_THINGS))
-        };
-        leptos_axum::redirect(&format!("/kits/{level}#{anchor}"));
-    }
+    let anchor = if progress.is_finished(level) {
+        "kit-progress".to_owned()
+    } else {
+        format!("thing-{}", (thing + 2).min(KIT_THINGS))
+    };
+    redirect_after_form(&format!("/kits/{level}#{anchor}"));
     Ok(())
 }

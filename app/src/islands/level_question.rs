@@ -95,7 +95,7 @@ pub async fn choose_level(
     return_to: Option<String>,
     _csrf: String,
 ) -> Result<String, ServerFnError> {
-    use crate::backend::{is_plain_form_post, set_cookie};
+    use crate::backend::{redirect_after_form, set_cookie};
     use crate::visitor::{LevelAnswer, local_return_path};
 
     let answer = LevelAnswer::from_form(&level);
@@ -105,8 +105,6 @@ pub async fn choose_level(
         (None, Some(level)) => format!("/kits/{level}"),
         (None, None) => "/".to_owned(),
     };
-    if is_plain_form_post() {
-        leptos_axum::redirect(&destination);
-    }
+    redirect_after_form(&destination);
     Ok(destination)
 }

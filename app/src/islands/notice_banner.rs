@@ -60,12 +60,9 @@ pub async fn dismiss_notice(
     return_to: Option<String>,
     _csrf: String,
 ) -> Result<(), ServerFnError> {
-    use crate::backend::{is_plain_form_post, set_cookie, use_visitor_prefs};
-    use crate::visitor::local_return_path;
+    use crate::backend::{redirect_after_form, set_cookie, use_visitor_prefs};
 
     set_cookie(&use_visitor_prefs().dismissed.with(&notice).set_cookie());
-    if is_plain_form_post() {
-        leptos_axum::redirect(return_to.as_deref().and_then(local_return_path).unwrap_or("/"));
-    }
+    redirect_after_form(return_to.as_deref().unwrap_or("/"));
     Ok(())
 }

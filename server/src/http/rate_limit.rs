@@ -23,6 +23,8 @@ const RATE_LIMITED_PATHS: [&str; 2] = ["/search", "/api/suggest"];
 #[derive(Debug, Default)]
 pub struct RateLimiter {
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    /// Set in tests, so a burst is the same size however slowly the machine serves it.
+    frozen_at: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -32,6 +34,16 @@ struct Bucket {
 }
 
 impl RateLimiter {
+    /// A limiter whose clock never moves: no token is ever refilled.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn frozen() -> RateLimiter {
+        RateLimiter { frozen_at: Some(Instant::now()), ..RateLimiter::default() }
+    }
+
+    fn now(&self) -> Instant {
+        self.frozen_at.unwrap_or_else(Instant::now)
+    }
+
     /// Takes one token for `client`, or says how long until one is available.
     pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -64,7 +76,7 @@ pub async fn limit_searches(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-    match limiter.check(client, Instant::now()) {
+    match limiter.check(client, limiter.now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
             let seconds = wait.as_secs().max(1);

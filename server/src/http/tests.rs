@@ -1,22 +1,22 @@
 //! In-process router tests: status codes, headers and server-rendered HTML.
 
-use super::router;
+use super::{HttpService, service};
 use crate::store::Store;
 use crate::testing::{Fixture, article};
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::path::Path;
 use tower::ServiceExt;
 
-async fn app(fixture: &Fixture) -> (Router, std::sync::Arc<dyn Store>) {
-    let state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+async fn app(fixture: &Fixture) -> (HttpService, std::sync::Arc<dyn Store>) {
+    let mut state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+    state.search_limiter = std::sync::Arc::new(super::RateLimiter::frozen());
     let store = state.portal.store.clone();
-    (router(state), store)
+    (service(state), store)
 }
 
-async fn get(app: &Router, uri: &str) -> Response {
+async fn get(app: &HttpService, uri: &str) -> Response {
     app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap()
 }
 
@@ -146,7 +146,8 @@ async fn traversal_out_of_media_and_bundle_folders_is_refused() {
         "/pkg/unbuilt/../../Cargo.toml",
         "/pkg/%2e%2e/%2e%2e/Cargo.toml",
     ] {
-        let response = get(&app, uri).await;
+        // Dot segments are resolved before routing: the canonical path is outside both folders.
+        let response = follow(&app, uri).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{uri}");
         let body = text(response).await;
         assert!(!body.contains("product_name") && !body.contains("root:"), "{uri} leaked: {body}");
@@ -192,7 +193,7 @@ struct Session {
     token: String,
 }
 
-async fn session(app: &Router) -> Session {
+async fn session(app: &HttpService) -> Session {
     let response = get(app, "/").await;
     let cookie = header_value(&response, "set-cookie").split(';').next().unwrap().to_owned();
     assert!(cookie.starts_with("telepath_visitor="), "{cookie}");
@@ -481,9 +482,9 @@ async fn in_development_mode_an_article_shows_its_files_problems_and_customers_n
         &article("Void an invoice", "technical", "explanation", &["gone"], "x\n"),
     );
     let mut config = fixture.config(Path::new("/nonexistent-site"));
-    let customers = router(crate::prepare(&config).await.unwrap());
+    let customers = service(crate::prepare(&config).await.unwrap());
     config.development = true;
-    let editors = router(crate::prepare(&config).await.unwrap());
+    let editors = service(crate::prepare(&config).await.unwrap());
 
     let preview = text(get(&editors, "/articles/void-an-invoice").await).await;
     assert!(preview.contains("data-testid=\"dev-overlay\""), "{preview}");
@@ -567,6 +568,85 @@ async fn a_burst_of_searches_from_one_client_is_limited_with_retry_after() {
     );
 }
 
+/// Follows redirects on this site as a browser would, and answers the last response.
+async fn follow(app: &HttpService, uri: &str) -> Response {
+    let mut uri = uri.to_owned();
+    for _ in 0..5 {
+        let response = get(app, &uri).await;
+        if !response.status().is_redirection() {
+            return response;
+        }
+        uri = header_value(&response, "location").to_owned();
+        assert!(uri.starts_with('/') && !uri.starts_with("//"), "an off-site redirect: {uri}");
+    }
+    panic!("more than five redirects from {uri}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_spelling_of_search_is_sent_to_one_address_and_limited_exactly_like_it() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let spellings = |path: &str| {
+        ["/{}/", "/./{}", "//{}", "/{}//", "/x/../{}", "/%2e/{}", "/x/%2E%2e/{}"]
+            .map(|spelling| spelling.replace("{}", path))
+    };
+    for (path, query) in [("search", "q=invoice"), ("api/suggest", "q=inv")] {
+        for spelling in spellings(path) {
+            let response = get(&app, &format!("{spelling}?{query}")).await;
+            assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT, "{spelling}");
+            assert_eq!(header_value(&response, "location"), format!("/{path}?{query}"), "{spelling}");
+        }
+    }
+
+    let mut statuses = Vec::new();
+    for (n, spelling) in
+        spellings("search").iter().chain(&spellings("api/suggest")).cycle().take(40).enumerate()
+    {
+        statuses.push(follow(&app, &format!("{spelling}?q=invoice{n}")).await.status().as_u16());
+    }
+    assert!(statuses[..20].iter().all(|status| *status == 200), "the burst: {statuses:?}");
+    assert!(statuses[20..].iter().all(|status| *status == 429), "then limited: {statuses:?}");
+    assert_eq!(get(&app, "/search?q=invoice").await.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_spelling_of_a_path_redirects_to_another_host() {
+    let fixture = Fixture::bundled();
+    let (app, _) = app(&fixture).await;
+    for (uri, location) in [
+        ("/media///kits", "/media/kits"),
+        ("//evil.example/", "/evil.example"),
+        ("///evil.example", "/evil.example"),
+        ("/media/..//evil.example", "/evil.example"),
+        ("/articles/x/?a=//evil.example", "/articles/x?a=//evil.example"),
+    ] {
+        let response = get(&app, uri).await;
+        assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT, "{uri}");
+        assert_eq!(header_value(&response, "location"), location, "{uri}");
+        assert!(follow(&app, uri).await.status().is_client_error() || uri.contains("kits"), "{uri}");
+    }
+    for uri in ["/%5Cevil.example/", "/%09/evil.example/", "/%0a/"] {
+        let response = get(&app, uri).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{uri}: not a redirect at all");
+        assert!(response.headers().get(header::LOCATION).is_none(), "{uri}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_sent_to_another_spelling_of_its_address_is_handled_at_the_canonical_one() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let response = app
+        .clone()
+        .oneshot(form_post(&visitor, "/api//feedback/", "slug=send-an-invoice&helpful=true"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=true#feedback");
+    assert_eq!(store.recent_events(Some("article_feedback"), 10).await.unwrap().len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_filters_show_how_many_articles_each_would_leave() {
     let fixture = Fixture::new();
@@ -587,6 +667,73 @@ async fn a_misspelt_search_offers_the_spelling_the_articles_use() {
     );
     let exact = text(get(&app, "/search?q=password").await).await;
     assert!(!exact.contains("did-you-mean"), "{exact}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn return_to_sends_forms_only_to_paths_on_this_site_and_never_breaks_the_response() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let visitor = session(&app).await;
+    for (hostile, why) in [
+        ("%2F%09%2Fevil.example", "a browser drops the tab: //evil.example"),
+        ("%2F%0A%2Fevil.example", "a browser drops the newline"),
+        ("%2F%5Cevil.example", "a browser reads the backslash as a slash"),
+        ("%2F%252F%252Fevil.example", "the path decodes to //evil.example"),
+        ("%2F%01", "a control character cannot be a header value"),
+        ("%2Farticles%2F%2Fx", "a double slash"),
+    ] {
+        for (uri, fields) in [
+            ("/api/level", format!("level=skip&return_to={hostile}")),
+            ("/api/dismiss-notice", format!("notice=outage&return_to={hostile}")),
+        ] {
+            let response = app.clone().oneshot(form_post(&visitor, uri, &fields)).await.unwrap();
+            assert_eq!(response.status(), StatusCode::FOUND, "{uri} {hostile}: {why}");
+            assert_eq!(header_value(&response, "location"), "/", "{uri} {hostile}: {why}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_server_function_never_redirects_to_the_referer_and_bad_arguments_are_400() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let post = |accept: &str, fields: &str| {
+        let body = visitor.body(fields);
+        Request::post("/api/feedback")
+            .header(header::COOKIE, &visitor.cookie)
+            .header(header::ACCEPT, accept)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::REFERER, "https://evil.example/phish")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    for fields in
+        ["slug=no-such-article&helpful=true", "slug=send-an-invoice", "slug=send-an-invoice&helpful=maybe"]
+    {
+        let page = app.clone().oneshot(post("text/html", fields)).await.unwrap();
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST, "{fields}");
+        assert!(page.headers().get(header::LOCATION).is_none(), "{fields}: no redirect at all");
+        assert_eq!(header_value(&page, "content-type"), "text/html; charset=utf-8");
+        assert!(text(page).await.contains("<h1>This form could not be read</h1>"), "{fields}");
+
+        let island = app.clone().oneshot(post("*/*", fields)).await.unwrap();
+        assert_eq!(island.status(), StatusCode::BAD_REQUEST, "{fields}");
+        assert!(text(island).await.starts_with("Something in the form was missing"), "{fields}");
+    }
+    assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
+
+    let suggest = Request::get("/api/suggest?q=invoice")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "https://evil.example/")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(suggest).await.unwrap();
+    assert!(
+        !header_value(&response, "location").contains("evil"),
+        "a success is not sent to the Referer either"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

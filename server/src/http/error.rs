@@ -1,0 +1,153 @@
+//! The one place where failures become responses. A visitor's own mistake (a form
+//! with a missing or unreadable field) is answered 400 and says what to do; a fault
+//! on our side is logged once, here, and answered 500 in plain words, never with
+//! the error's text. A plain form post (no JavaScript) gets a small HTML page, an
+//! island's call gets the same words as text.
+
+use axum::body::to_bytes;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER, ServerFnError};
+
+/// Where leptos mounts the server functions (its default prefix).
+const SERVER_FN_PREFIX: &str = "/api/";
+/// A server function's error body is a short encoded message; anything longer is cut.
+const MAX_ERROR_BODY_BYTES: usize = 16 * 1024;
+
+/// What a visitor is told, in words they can act on.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PlainWords {
+    pub status: StatusCode,
+    pub heading: &'static str,
+    pub message: &'static str,
+}
+
+pub const UNREADABLE_FORM: PlainWords = PlainWords {
+    status: StatusCode::BAD_REQUEST,
+    heading: "This form could not be read",
+    message: "Something in the form was missing or not in the expected form, so nothing was saved. \
+              Go back, reload the page and try again.",
+};
+
+pub const BAD_ADDRESS: PlainWords = PlainWords {
+    status: StatusCode::BAD_REQUEST,
+    heading: "This address is not valid",
+    message: "Check the address, or start again from the help centre's home page.",
+};
+
+pub const OUR_FAULT: PlainWords = PlainWords {
+    status: StatusCode::INTERNAL_SERVER_ERROR,
+    heading: "Something went wrong on our side",
+    message: "We could not finish this just now, and we have been told about it. \
+              Please try again in a minute.",
+};
+
+impl PlainWords {
+    /// A complete page that needs nothing else from the server (no styles, no
+    /// scripts), so it can be shown whatever broke. The words are constants, never
+    /// request data, so nothing here needs escaping.
+    pub fn page(&self) -> Response {
+        let PlainWords { status, heading, message } = self;
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{heading}</title></head>\
+             <body><main><h1>{heading}</h1><p>{message}</p>\
+             <p><a href=\"/\">Go to the help centre</a></p></main></body></html>\n"
+        );
+        (*status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    }
+
+    pub fn text(&self) -> Response {
+        (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.message).into_response()
+    }
+
+    /// The page for a browser navigating (or posting a plain form), the text otherwise.
+    pub fn for_client(&self, request_headers: &HeaderMap) -> Response {
+        if accepts_html(request_headers) { self.page() } else { self.text() }
+    }
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Wraps every server-function call. On the way in it drops the `Referer`: leptos
+/// and server_fn redirect a plain form post to it when the function set no location
+/// of its own (and on an error), and the request controls it. On the way out a
+/// server function's error becomes 400 (bad arguments) or 500 (logged once) in
+/// plain words, never a redirect carrying the error's text.
+pub async fn answer_server_fn_errors(mut request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(SERVER_FN_PREFIX) {
+        return next.run(request).await;
+    }
+    request.headers_mut().remove(header::REFERER);
+    let request_headers = request.headers().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return response;
+    }
+    let body = to_bytes(response.into_body(), MAX_ERROR_BODY_BYTES).await.unwrap_or_default();
+    let error = ServerFnError::de(body);
+    let words = plain_words_for(&error);
+    if words.status.is_server_error() {
+        tracing::error!(%path, "server function failed: {error}");
+    } else {
+        tracing::info!(%path, "refused a server-function call with unreadable arguments");
+        tracing::debug!(%path, "{error}");
+    }
+    words.for_client(&request_headers)
+}
+
+/// Arguments that are missing or cannot be read are the caller's mistake; everything
+/// else (a failing store, a response that could not be built) is ours.
+fn plain_words_for(error: &ServerFnError) -> &'static PlainWords {
+    match error {
+        ServerFnError::Args(_) | ServerFnError::MissingArg(_) | ServerFnError::Deserialization(_) => {
+            &UNREADABLE_FORM
+        }
+        _ => &OUR_FAULT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_arguments_are_the_callers_mistake_and_the_rest_is_ours() {
+        for mistake in [
+            ServerFnError::Args("invalid value: string \"maybe\", expected a boolean".into()),
+            ServerFnError::MissingArg("helpful".into()),
+            ServerFnError::Deserialization("invalid UTF-8".into()),
+        ] {
+            assert_eq!(plain_words_for(&mistake).status, StatusCode::BAD_REQUEST, "{mistake:?}");
+        }
+        for fault in [
+            ServerFnError::ServerError("could not save the answer: the store is unavailable".into()),
+            ServerFnError::Response("bad header".into()),
+            ServerFnError::MiddlewareError("x".into()),
+        ] {
+            assert_eq!(plain_words_for(&fault).status, StatusCode::INTERNAL_SERVER_ERROR, "{fault:?}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_page_is_complete_html_in_plain_words() {
+        let response = OUR_FAULT.page();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        let html =
+            String::from_utf8(to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+        assert!(
+            html.starts_with("<!DOCTYPE html>") && html.contains("<h1>Something went wrong on our side</h1>")
+        );
+        assert!(!html.contains("<script") && !html.contains("<style"), "{html}");
+    }
+}
