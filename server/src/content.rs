@@ -9,6 +9,7 @@ mod library;
 mod markdown;
 mod media;
 mod notices;
+mod regular_file;
 mod sections;
 mod synonyms;
 mod tasks;

@@ -5,6 +5,7 @@ use super::kits::Kit;
 use super::markdown::{Heading, ImageReference, ImageSource, InternalLink, MarkdownRenderer};
 use super::media::resolve_media;
 use super::notices::Notice;
+use super::regular_file::{FileError, read_regular_file};
 use super::sections::{SourcePart, split_level_sections};
 use super::tasks::Task;
 use serde::Deserialize;
@@ -423,10 +424,11 @@ impl Loader<'_> {
         self.snapshot.diagnostics.push(diagnostic);
     }
 
-    /// Reads a text file, reporting (and skipping) anything unsafe or unreadable.
+    /// Reads a text file, reporting (and skipping) anything unsafe or unreadable: a
+    /// link out of content/, anything but a regular file, a file over the limit.
     pub(super) fn read_text(&mut self, path: &Path) -> Option<String> {
         let shown = self.display_path(path);
-        match path.canonicalize() {
+        let real = match path.canonicalize() {
             Ok(real) if !real.starts_with(&self.canonical_root) => {
                 self.report(
                     Diagnostic::error(
@@ -439,7 +441,7 @@ impl Loader<'_> {
                 );
                 return None;
             }
-            Ok(_) => {}
+            Ok(real) => real,
             Err(error) => {
                 self.report(Diagnostic::error(
                     &shown,
@@ -449,35 +451,32 @@ impl Loader<'_> {
                 ));
                 return None;
             }
-        }
-        let bytes = match std::fs::metadata(path) {
-            Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+        };
+        // The canonical path is the one checked above; opening it (and not following a
+        // link at its last step) reads that file, not one a link was changed to since.
+        let bytes = match read_regular_file(&real, MAX_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(FileError::TooLarge { bytes, limit }) => {
                 self.report(
                     Diagnostic::error(
                         &shown,
                         Position::START,
                         "file",
-                        format!(
-                            "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes (1 MiB)",
-                            metadata.len()
-                        ),
+                        format!("the file is {bytes} bytes, over the limit of {limit} bytes (1 MiB)"),
                     )
                     .with_help("split it into several articles"),
                 );
                 return None;
             }
-            Ok(_) => std::fs::read(path),
-            Err(error) => Err(error),
-        };
-        let bytes = match bytes {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                self.report(Diagnostic::error(
-                    &shown,
-                    Position::START,
-                    "file",
-                    format!("cannot be read: {error}"),
-                ));
+            Err(error @ FileError::NotRegular { .. }) => {
+                self.report(
+                    Diagnostic::error(&shown, Position::START, "file", format!("{error}, so it is left out"))
+                        .with_help("remove it, or put a regular file with this name in its place"),
+                );
+                return None;
+            }
+            Err(error @ FileError::Io(_)) => {
+                self.report(Diagnostic::error(&shown, Position::START, "file", error.to_string()));
                 return None;
             }
         };

@@ -226,3 +226,50 @@ fn tiny_png() -> Vec<u8> {
                1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082";
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
 }
+
+/// Loads the fixture on another thread, so a load that blocks fails the test instead
+/// of hanging it.
+fn load_without_hanging(fixture: &Fixture) -> super::ContentSnapshot {
+    let content = fixture.content_dir();
+    let (sender, loaded) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Nobody is left to tell when the test has already given up waiting.
+        sender.send(load_snapshot(&content)).ok();
+    });
+    loaded
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("loading content finishes instead of waiting on a file")
+        .expect("the content folder is readable")
+}
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_anywhere_in_content_are_reported_and_never_waited_on() {
+    let fixture = Fixture::new();
+    let pipes = [
+        "articles/invoices/pipe.md",
+        "articles/pipes/_index.md",
+        "kits/newcomer.md",
+        "tasks/pipe.md",
+        "notices/pipe.md",
+        "synonyms.toml",
+        "site.toml",
+    ];
+    for relative in pipes {
+        fixture.make_fifo(relative);
+    }
+    let snapshot = load_without_hanging(&fixture);
+    let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+    for relative in pipes {
+        let expected = format!(
+            "{relative}:1:1: error[file]: this is a named pipe (FIFO), not a regular file, so it is left out (help: remove it, or put a regular file with this name in its place)"
+        );
+        assert!(messages.iter().any(|message| message.ends_with(&expected)), "{expected}\n{messages:#?}");
+    }
+    assert_eq!(snapshot.errors(), pipes.len(), "{messages:#?}");
+    assert!(
+        snapshot.articles.contains_key("send-an-invoice")
+            && snapshot.articles.contains_key("reset-your-password")
+    );
+    assert!(snapshot.kits.is_empty() && snapshot.tasks.is_empty() && snapshot.notices.is_empty());
+}
