@@ -24,6 +24,7 @@ pub use library::{
 };
 pub(crate) use markdown::escape_html;
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
+pub use media::{MediaRefusal, servable_media_file};
 pub use notices::{Notice, unix_seconds};
 pub use tasks::{TASK_MISTAKES, Task};
 pub use watcher::ContentWatcher;

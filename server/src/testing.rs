@@ -87,6 +87,18 @@ impl Fixture {
         path
     }
 
+    /// Makes a symbolic link at `relative` under the content folder pointing to `target`.
+    #[cfg(unix)]
+    pub fn symlink(&self, relative: &str, target: &Path) -> PathBuf {
+        let path = self.content_dir().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("fixture folders can be created");
+        }
+        remove_if_present(&path);
+        std::os::unix::fs::symlink(target, &path).expect("fixture links can be made");
+        path
+    }
+
     /// A configuration on port 0 with this content, a fresh data folder and the
     /// given browser bundle folder.
     pub fn config(&self, site_dir: &Path) -> Config {
@@ -107,7 +119,7 @@ impl Default for Fixture {
     }
 }
 
-/// Makes room for a pipe in place of a fixture file of the same name.
+/// Makes room for a pipe or link in place of a fixture file of the same name.
 #[cfg(unix)]
 fn remove_if_present(path: &Path) {
     match std::fs::remove_file(path) {

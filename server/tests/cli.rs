@@ -201,3 +201,19 @@ fn check_reports_a_named_pipe_instead_of_waiting_on_it() {
         "{stdout}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn check_reports_a_link_out_of_the_media_folder() {
+    let content = small_tree();
+    std::fs::create_dir(content.path().join("media")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", content.path().join("media/passwd.png")).unwrap();
+
+    let output = check_without_hanging(content.path());
+    assert!(!output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("/media/passwd.png:1:1: error[media]: this link points outside content/media, so it is not served (help: copy the file into content/media instead of linking to it)"),
+        "{stdout}"
+    );
+}

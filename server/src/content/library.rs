@@ -5,7 +5,7 @@ use super::kits::Kit;
 use super::markdown::{Heading, ImageReference, ImageSource, InternalLink, MarkdownRenderer};
 use super::media::resolve_media;
 use super::notices::Notice;
-use super::regular_file::{FileError, read_regular_file};
+use super::regular_file::{OpenError, ReadError, not_a_regular_file, read_regular_file};
 use super::sections::{SourcePart, split_level_sections};
 use super::tasks::Task;
 use serde::Deserialize;
@@ -369,6 +369,7 @@ pub fn load_snapshot_with_progress(
     loader.load_tasks();
     loader.load_notices();
     loader.load_synonyms();
+    loader.check_media_folder();
     loader.check_references();
     let mut snapshot = loader.snapshot;
     snapshot.categories.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.title.cmp(&b.title)));
@@ -456,7 +457,7 @@ impl Loader<'_> {
         // link at its last step) reads that file, not one a link was changed to since.
         let bytes = match read_regular_file(&real, MAX_FILE_BYTES) {
             Ok(bytes) => bytes,
-            Err(FileError::TooLarge { bytes, limit }) => {
+            Err(ReadError::TooLarge { bytes, limit }) => {
                 self.report(
                     Diagnostic::error(
                         &shown,
@@ -468,14 +469,11 @@ impl Loader<'_> {
                 );
                 return None;
             }
-            Err(error @ FileError::NotRegular { .. }) => {
-                self.report(
-                    Diagnostic::error(&shown, Position::START, "file", format!("{error}, so it is left out"))
-                        .with_help("remove it, or put a regular file with this name in its place"),
-                );
+            Err(ReadError::Open(OpenError::NotRegular { kind })) => {
+                self.report(not_a_regular_file(&shown, kind));
                 return None;
             }
-            Err(error @ FileError::Io(_)) => {
+            Err(error) => {
                 self.report(Diagnostic::error(&shown, Position::START, "file", error.to_string()));
                 return None;
             }

@@ -6,14 +6,23 @@
 //! without blocking and its type is judged from the open handle (`fstat`), never
 //! from an earlier look at the path that another process could make stale.
 
+use super::diagnostic::{Diagnostic, Position};
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
-pub enum FileError {
+pub enum OpenError {
     #[error("this is {kind}, not a regular file")]
     NotRegular { kind: &'static str },
+    #[error("cannot be read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Open(#[from] OpenError),
     #[error("the file is {bytes} bytes, over the limit of {limit} bytes")]
     TooLarge { bytes: u64, limit: u64 },
     #[error("cannot be read: {0}")]
@@ -24,33 +33,33 @@ pub enum FileError {
 /// the open handle. Symbolic links are not followed at the last step: callers pass
 /// the canonical path they have checked, so a link swapped in since is refused
 /// rather than followed.
-pub fn open_regular_file(path: &Path) -> Result<(File, Metadata), FileError> {
+pub fn open_regular_file(path: &Path) -> Result<(File, Metadata), OpenError> {
     // Devices are refused before opening them, since opening some has side effects;
     // the check on the handle below is the one that counts.
     let before = std::fs::symlink_metadata(path)?;
     if !before.is_file() {
-        return Err(FileError::NotRegular { kind: describe(&before) });
+        return Err(OpenError::NotRegular { kind: describe(&before) });
     }
     let file = open_without_blocking(path)?;
     let metadata = file.metadata()?;
     if !metadata.is_file() {
-        return Err(FileError::NotRegular { kind: describe(&metadata) });
+        return Err(OpenError::NotRegular { kind: describe(&metadata) });
     }
     Ok((file, metadata))
 }
 
 /// Reads a whole regular file of at most `limit` bytes (see `open_regular_file`).
-pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let (file, metadata) = open_regular_file(path)?;
     if metadata.len() > limit {
-        return Err(FileError::TooLarge { bytes: metadata.len(), limit });
+        return Err(ReadError::TooLarge { bytes: metadata.len(), limit });
     }
     // A file growing while it is read is cut at the limit plus one byte, so the size
     // check above cannot be outrun.
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or_default());
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(FileError::TooLarge { bytes: bytes.len() as u64, limit });
+        return Err(ReadError::TooLarge { bytes: bytes.len() as u64, limit });
     }
     Ok(bytes)
 }
@@ -66,6 +75,18 @@ fn open_without_blocking(path: &Path) -> std::io::Result<File> {
 #[cfg(not(unix))]
 fn open_without_blocking(path: &Path) -> std::io::Result<File> {
     File::open(path)
+}
+
+/// The diagnostic for something in content/ that is not a regular file, e.g. `kind`
+/// "a named pipe (FIFO)".
+pub fn not_a_regular_file(shown: &Path, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        shown,
+        Position::START,
+        "file",
+        format!("this is {kind}, not a regular file, so it is left out"),
+    )
+    .with_help("remove it, or put a regular file with this name in its place")
 }
 
 /// What a file that is not a regular file is, in editors' words.

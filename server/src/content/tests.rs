@@ -273,3 +273,60 @@ fn named_pipes_anywhere_in_content_are_reported_and_never_waited_on() {
     );
     assert!(snapshot.kits.is_empty() && snapshot.tasks.is_empty() && snapshot.notices.is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_media_folder_and_pipes_in_it_are_reported_and_so_are_references_to_them() {
+    let fixture = Fixture::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.png"), "not for visitors").unwrap();
+    fixture.symlink("media/secret.png", &outside.path().join("secret.png"));
+    fixture.symlink("media/elsewhere", outside.path());
+    fixture.symlink("media/source.md", std::path::Path::new("../articles/invoices/send-an-invoice.md"));
+    fixture.symlink("media/alias.txt", std::path::Path::new("logo.txt"));
+    fixture.symlink("media/again", std::path::Path::new("."));
+    fixture.make_fifo("media/pipe.png");
+    fixture.write(
+        "articles/invoices/pictures.md",
+        &crate::testing::article(
+            "Pictures",
+            "all",
+            "guide",
+            &[],
+            "![Secret](../../media/secret.png)\n\n![Pipe](../../media/pipe.png)\n\n![Alias](../../media/again/alias.txt)\n",
+        ),
+    );
+    fixture.write(
+        "kits/newcomer.md",
+        &kit("newcomer", 5).replacen("../media/logo.txt", "../media/secret.png", 1),
+    );
+
+    let snapshot = load_without_hanging(&fixture);
+    let found: Vec<String> = snapshot
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.to_string().split_once("content/").unwrap().1.to_owned())
+        .collect();
+    let outside_media = "this link points outside content/media, so it is not served (help: copy the file into content/media instead of linking to it)";
+    assert_eq!(
+        found,
+        [
+            "articles/invoices/pictures.md:9:1: warning[media]: `../../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
+            "articles/invoices/pictures.md:11:1: warning[media]: `../../media/pipe.png` is a named pipe (FIFO), not a picture or video file (help: put the picture or video itself in content/media)".to_owned(),
+            "kits/newcomer.md:11:9: warning[media]: `../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
+            format!("media/elsewhere:1:1: error[media]: {outside_media}"),
+            "media/pipe.png:1:1: error[file]: this is a named pipe (FIFO), not a regular file, so it is left out (help: remove it, or put a regular file with this name in its place)".to_owned(),
+            format!("media/secret.png:1:1: error[media]: {outside_media}"),
+            format!("media/source.md:1:1: error[media]: {outside_media}"),
+        ]
+    );
+    let telepath_app::wire::BodyPart::Shared(html) = &snapshot.article_view("pictures").unwrap().body[0]
+    else {
+        panic!("one shared part")
+    };
+    assert!(
+        html.contains(r#"<img src="/media/again/alias.txt" alt="Alias""#),
+        "a link inside content/media is fine: {html}"
+    );
+    assert_eq!(snapshot.kits[&telepath_app::wire::Level::Newcomer].view.things[0].image.src, "");
+}
