@@ -9,6 +9,7 @@ mod library;
 mod markdown;
 mod media;
 mod notices;
+mod regular_file;
 mod sections;
 mod synonyms;
 mod tasks;
@@ -23,6 +24,7 @@ pub use library::{
 };
 pub(crate) use markdown::escape_html;
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
+pub use media::{MediaRefusal, servable_media_file};
 pub use notices::{Notice, unix_seconds};
 pub use tasks::{TASK_MISTAKES, Task};
 pub use watcher::ContentWatcher;

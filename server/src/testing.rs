@@ -72,6 +72,33 @@ impl Fixture {
         std::fs::write(&path, bytes).expect("fixture files can be written");
     }
 
+    /// Makes a named pipe at `relative` under the content folder, with the system's
+    /// `mkfifo` (std has no call for it). Nothing ever writes to it, so opening it
+    /// for reading the ordinary way would wait forever.
+    #[cfg(unix)]
+    pub fn make_fifo(&self, relative: &str) -> PathBuf {
+        let path = self.content_dir().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("fixture folders can be created");
+        }
+        remove_if_present(&path);
+        let status = std::process::Command::new("mkfifo").arg(&path).status().expect("mkfifo runs");
+        assert!(status.success(), "mkfifo {}", path.display());
+        path
+    }
+
+    /// Makes a symbolic link at `relative` under the content folder pointing to `target`.
+    #[cfg(unix)]
+    pub fn symlink(&self, relative: &str, target: &Path) -> PathBuf {
+        let path = self.content_dir().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("fixture folders can be created");
+        }
+        remove_if_present(&path);
+        std::os::unix::fs::symlink(target, &path).expect("fixture links can be made");
+        path
+    }
+
     /// A configuration on port 0 with this content, a fresh data folder and the
     /// given browser bundle folder.
     pub fn config(&self, site_dir: &Path) -> Config {
@@ -89,6 +116,16 @@ impl Fixture {
 impl Default for Fixture {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Makes room for a pipe or link in place of a fixture file of the same name.
+#[cfg(unix)]
+fn remove_if_present(path: &Path) {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => panic!("cannot remove {}: {error}", path.display()),
     }
 }
 

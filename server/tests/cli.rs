@@ -168,3 +168,52 @@ fn index_rebuilds_and_prints_throughput_and_serve_then_adds_nothing() {
         assert!(line.contains("added=0") && line.contains("unchanged=2"), "{start}: {line}");
     }
 }
+
+/// Runs `telepath check` on another thread, so a check that blocks fails the test
+/// instead of hanging it.
+fn check_without_hanging(content: &std::path::Path) -> Output {
+    let content = content.to_str().unwrap().to_owned();
+    let (sender, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(telepath(&["check", "--content", &content])));
+    finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("`telepath check` finishes instead of waiting on a file")
+}
+
+#[cfg(unix)]
+#[test]
+fn check_reports_a_named_pipe_instead_of_waiting_on_it() {
+    let content = small_tree();
+    let pipe = content.path().join("articles/billing/pipe.md");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+
+    let output = check_without_hanging(content.path());
+    assert!(!output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("/articles/billing/pipe.md:1:1: error[file]: this is a named pipe (FIFO), not a regular file, so it is left out"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with(
+            "checked 2 articles in 1 categories, 0 welcome kits, 0 tasks, 0 notices: 1 errors, 0 warnings"
+        ),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn check_reports_a_link_out_of_the_media_folder() {
+    let content = small_tree();
+    std::fs::create_dir(content.path().join("media")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", content.path().join("media/passwd.png")).unwrap();
+
+    let output = check_without_hanging(content.path());
+    assert!(!output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("/media/passwd.png:1:1: error[media]: this link points outside content/media, so it is not served (help: copy the file into content/media instead of linking to it)"),
+        "{stdout}"
+    );
+}

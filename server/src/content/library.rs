@@ -5,6 +5,7 @@ use super::kits::Kit;
 use super::markdown::{Heading, ImageReference, ImageSource, InternalLink, MarkdownRenderer};
 use super::media::resolve_media;
 use super::notices::Notice;
+use super::regular_file::{OpenError, ReadError, not_a_regular_file, read_regular_file};
 use super::sections::{SourcePart, split_level_sections};
 use super::tasks::Task;
 use serde::Deserialize;
@@ -368,6 +369,7 @@ pub fn load_snapshot_with_progress(
     loader.load_tasks();
     loader.load_notices();
     loader.load_synonyms();
+    loader.check_media_folder();
     loader.check_references();
     let mut snapshot = loader.snapshot;
     snapshot.categories.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.title.cmp(&b.title)));
@@ -423,10 +425,11 @@ impl Loader<'_> {
         self.snapshot.diagnostics.push(diagnostic);
     }
 
-    /// Reads a text file, reporting (and skipping) anything unsafe or unreadable.
+    /// Reads a text file, reporting (and skipping) anything unsafe or unreadable: a
+    /// link out of content/, anything but a regular file, a file over the limit.
     pub(super) fn read_text(&mut self, path: &Path) -> Option<String> {
         let shown = self.display_path(path);
-        match path.canonicalize() {
+        let real = match path.canonicalize() {
             Ok(real) if !real.starts_with(&self.canonical_root) => {
                 self.report(
                     Diagnostic::error(
@@ -439,7 +442,7 @@ impl Loader<'_> {
                 );
                 return None;
             }
-            Ok(_) => {}
+            Ok(real) => real,
             Err(error) => {
                 self.report(Diagnostic::error(
                     &shown,
@@ -449,35 +452,29 @@ impl Loader<'_> {
                 ));
                 return None;
             }
-        }
-        let bytes = match std::fs::metadata(path) {
-            Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+        };
+        // The canonical path is the one checked above; opening it (and not following a
+        // link at its last step) reads that file, not one a link was changed to since.
+        let bytes = match read_regular_file(&real, MAX_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(ReadError::TooLarge { bytes, limit }) => {
                 self.report(
                     Diagnostic::error(
                         &shown,
                         Position::START,
                         "file",
-                        format!(
-                            "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes (1 MiB)",
-                            metadata.len()
-                        ),
+                        format!("the file is {bytes} bytes, over the limit of {limit} bytes (1 MiB)"),
                     )
                     .with_help("split it into several articles"),
                 );
                 return None;
             }
-            Ok(_) => std::fs::read(path),
-            Err(error) => Err(error),
-        };
-        let bytes = match bytes {
-            Ok(bytes) => bytes,
+            Err(ReadError::Open(OpenError::NotRegular { kind })) => {
+                self.report(not_a_regular_file(&shown, kind));
+                return None;
+            }
             Err(error) => {
-                self.report(Diagnostic::error(
-                    &shown,
-                    Position::START,
-                    "file",
-                    format!("cannot be read: {error}"),
-                ));
+                self.report(Diagnostic::error(&shown, Position::START, "file", error.to_string()));
                 return None;
             }
         };

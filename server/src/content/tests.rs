@@ -226,3 +226,107 @@ fn tiny_png() -> Vec<u8> {
                1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082";
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
 }
+
+/// Loads the fixture on another thread, so a load that blocks fails the test instead
+/// of hanging it.
+fn load_without_hanging(fixture: &Fixture) -> super::ContentSnapshot {
+    let content = fixture.content_dir();
+    let (sender, loaded) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Nobody is left to tell when the test has already given up waiting.
+        sender.send(load_snapshot(&content)).ok();
+    });
+    loaded
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("loading content finishes instead of waiting on a file")
+        .expect("the content folder is readable")
+}
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_anywhere_in_content_are_reported_and_never_waited_on() {
+    let fixture = Fixture::new();
+    let pipes = [
+        "articles/invoices/pipe.md",
+        "articles/pipes/_index.md",
+        "kits/newcomer.md",
+        "tasks/pipe.md",
+        "notices/pipe.md",
+        "synonyms.toml",
+        "site.toml",
+    ];
+    for relative in pipes {
+        fixture.make_fifo(relative);
+    }
+    let snapshot = load_without_hanging(&fixture);
+    let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+    for relative in pipes {
+        let expected = format!(
+            "{relative}:1:1: error[file]: this is a named pipe (FIFO), not a regular file, so it is left out (help: remove it, or put a regular file with this name in its place)"
+        );
+        assert!(messages.iter().any(|message| message.ends_with(&expected)), "{expected}\n{messages:#?}");
+    }
+    assert_eq!(snapshot.errors(), pipes.len(), "{messages:#?}");
+    assert!(
+        snapshot.articles.contains_key("send-an-invoice")
+            && snapshot.articles.contains_key("reset-your-password")
+    );
+    assert!(snapshot.kits.is_empty() && snapshot.tasks.is_empty() && snapshot.notices.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_media_folder_and_pipes_in_it_are_reported_and_so_are_references_to_them() {
+    let fixture = Fixture::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.png"), "not for visitors").unwrap();
+    fixture.symlink("media/secret.png", &outside.path().join("secret.png"));
+    fixture.symlink("media/elsewhere", outside.path());
+    fixture.symlink("media/source.md", std::path::Path::new("../articles/invoices/send-an-invoice.md"));
+    fixture.symlink("media/alias.txt", std::path::Path::new("logo.txt"));
+    fixture.symlink("media/again", std::path::Path::new("."));
+    fixture.make_fifo("media/pipe.png");
+    fixture.write(
+        "articles/invoices/pictures.md",
+        &crate::testing::article(
+            "Pictures",
+            "all",
+            "guide",
+            &[],
+            "![Secret](../../media/secret.png)\n\n![Pipe](../../media/pipe.png)\n\n![Alias](../../media/again/alias.txt)\n",
+        ),
+    );
+    fixture.write(
+        "kits/newcomer.md",
+        &kit("newcomer", 5).replacen("../media/logo.txt", "../media/secret.png", 1),
+    );
+
+    let snapshot = load_without_hanging(&fixture);
+    let found: Vec<String> = snapshot
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.to_string().split_once("content/").unwrap().1.to_owned())
+        .collect();
+    let outside_media = "this link points outside content/media, so it is not served (help: copy the file into content/media instead of linking to it)";
+    assert_eq!(
+        found,
+        [
+            "articles/invoices/pictures.md:9:1: warning[media]: `../../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
+            "articles/invoices/pictures.md:11:1: warning[media]: `../../media/pipe.png` is a named pipe (FIFO), not a picture or video file (help: put the picture or video itself in content/media)".to_owned(),
+            "kits/newcomer.md:11:9: warning[media]: `../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
+            format!("media/elsewhere:1:1: error[media]: {outside_media}"),
+            "media/pipe.png:1:1: error[file]: this is a named pipe (FIFO), not a regular file, so it is left out (help: remove it, or put a regular file with this name in its place)".to_owned(),
+            format!("media/secret.png:1:1: error[media]: {outside_media}"),
+            format!("media/source.md:1:1: error[media]: {outside_media}"),
+        ]
+    );
+    let telepath_app::wire::BodyPart::Shared(html) = &snapshot.article_view("pictures").unwrap().body[0]
+    else {
+        panic!("one shared part")
+    };
+    assert!(
+        html.contains(r#"<img src="/media/again/alias.txt" alt="Alias""#),
+        "a link inside content/media is fine: {html}"
+    );
+    assert_eq!(snapshot.kits[&telepath_app::wire::Level::Newcomer].view.things[0].image.src, "");
+}

@@ -1,12 +1,19 @@
 //! The browser bundle (wasm, JS, CSS) under content-hashed URLs that can be cached
 //! for a year, and the content's media files.
 
+use crate::content::servable_media_file;
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
-use tower::Layer;
-use tower_http::services::ServeDir;
+use std::convert::Infallible;
+use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tower::{Layer, Service, ServiceExt};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 use super::AppState;
@@ -71,12 +78,77 @@ pub fn routes(bundle: &AssetBundle) -> Router<AppState> {
     Router::new().nest_service(&format!("/pkg/{hash}"), cached_forever.layer(files))
 }
 
-/// Images and videos from content/media; ServeDir answers range requests, which
-/// video players rely on, and refuses any path that climbs out of the folder.
-pub fn media_service(media_dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+/// Images and videos from content/media, with a short cache lifetime since editors
+/// replace them in place.
+pub fn media_service(media_dir: &Path) -> SetResponseHeader<MediaFiles, HeaderValue> {
     SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     )
-    .layer(ServeDir::new(media_dir))
+    .layer(MediaFiles { media_dir: media_dir.to_owned() })
+}
+
+/// Serves a file from content/media only if, with every link on the way followed, it
+/// is a regular file inside content/media (`servable_media_file`, the rule `telepath
+/// check` reports by). ServeDir alone refuses `..` but follows links, so a link in the
+/// folder served /etc/passwd and the data folder's csrf.key. Once checked, the file
+/// is handed to ServeFile by its real path, which keeps range requests (video
+/// seeking), conditional requests and content types.
+///
+/// Between the check and ServeFile opening the file, someone who can write to
+/// content/media could swap the checked file for a link or a pipe. Closing that
+/// window needs `openat2(RESOLVE_BENEATH)` and serving from the open handle, which
+/// ServeFile cannot do; the check closes the lasting hole (a link left in the folder),
+/// and the race needs write access to content/ and winning it on every request.
+#[derive(Clone, Debug)]
+pub struct MediaFiles {
+    media_dir: PathBuf,
+}
+
+impl<B: Send + 'static> Service<Request<B>> for MediaFiles {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let media_dir = self.media_dir.clone();
+        Box::pin(async move {
+            let Some(requested) = requested_file(&media_dir, request.uri().path()) else {
+                return Ok(not_found());
+            };
+            // Following links touches the disk: a blocking call, kept off the async workers.
+            let checked =
+                tokio::task::spawn_blocking(move || servable_media_file(&media_dir, &requested)).await;
+            match checked {
+                Ok(Ok(real)) => {
+                    let Ok(response) = ServeFile::new(real).oneshot(request).await;
+                    Ok(response.map(Body::new))
+                }
+                Ok(Err(_)) | Err(_) => Ok(not_found()),
+            }
+        })
+    }
+}
+
+/// The file a request path names under `media_dir`, decoded as ServeDir does; `None`
+/// for anything that is not a plain relative path.
+fn requested_file(media_dir: &Path, uri_path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode_str(uri_path.trim_start_matches('/')).decode_utf8().ok()?;
+    let mut path = media_dir.to_owned();
+    for component in Path::new(&*decoded).components() {
+        match component {
+            Component::Normal(name) => path.push(name),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(path)
+}
+
+fn not_found() -> Response<Body> {
+    StatusCode::NOT_FOUND.into_response()
 }

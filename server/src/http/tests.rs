@@ -999,3 +999,61 @@ async fn titles_from_search_queries_and_content_stay_text() {
         assert!(!html.contains("<meta http-equiv") && !head.contains("<h1>"), "{uri}: {head}");
     }
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_never_follows_a_link_out_of_the_media_folder_but_links_inside_it_work() {
+    let fixture = Fixture::new();
+    let data_dir = fixture.config(Path::new("/nonexistent-site")).data_dir;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "outside secret").unwrap();
+    fixture.symlink("media/passwd.txt", Path::new("/etc/passwd"));
+    fixture.symlink("media/csrf.key", &data_dir.join("csrf.key"));
+    fixture.symlink("media/site.toml", Path::new("../site.toml"));
+    fixture.symlink("media/elsewhere", outside.path());
+    fixture.symlink("media/alias.txt", Path::new("logo.txt"));
+    fixture.symlink("media/again", Path::new("."));
+    let (app, _) = app(&fixture).await;
+    let key = std::fs::read(data_dir.join("csrf.key")).unwrap();
+
+    for uri in ["/media/passwd.txt", "/media/csrf.key", "/media/site.toml", "/media/elsewhere/secret.txt"] {
+        let response = get(&app, uri).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{uri}");
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        assert!(body.is_empty(), "{uri} leaked {} bytes", body.len());
+    }
+    assert!(!key.is_empty());
+
+    for uri in ["/media/alias.txt", "/media/again/logo.txt"] {
+        let response = get(&app, uri).await;
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        assert_eq!(header_value(&response, "content-type"), "text/plain", "{uri}");
+        assert_eq!(header_value(&response, "x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(header_value(&response, "cache-control"), "public, max-age=3600", "{uri}");
+        assert_eq!(text(response).await, "a media file\n", "{uri}");
+    }
+    let range =
+        Request::get("/media/alias.txt").header(header::RANGE, "bytes=2-6").body(Body::empty()).unwrap();
+    let partial = app.clone().oneshot(range).await.unwrap();
+    assert_eq!(partial.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(header_value(&partial, "content-range"), "bytes 2-6/13");
+    assert_eq!(text(partial).await, "media");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_pipe_in_the_media_folder_is_not_found_instead_of_a_stuck_request() {
+    let fixture = Fixture::new();
+    let pipe = fixture.make_fifo("media/clip.mp4");
+    let (app, _) = app(&fixture).await;
+    let Ok(response) =
+        tokio::time::timeout(std::time::Duration::from_secs(60), get(&app, "/media/clip.mp4")).await
+    else {
+        // Opening the pipe for writing lets the stuck open return, so the runtime can
+        // shut down and the test fails instead of hanging.
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(&pipe).ok();
+        panic!("the request waited on the pipe");
+    };
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
