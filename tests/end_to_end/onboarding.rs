@@ -155,7 +155,7 @@ async fn task_journey(client: &Client, task_page: &str, javascript: bool) {
     if javascript {
         element(client, "[data-testid=task-form-checks][data-hydrated=yes]").await;
     }
-    fill(client, "#field-account_email", "maria@bluefern.example").await;
+    fill(client, "#field-account_email", "maria@bluefern").await;
     fill(client, "#field-business_name", "Blue Fern Florist").await;
     client
         .find(Locator::Css("#field-new_method option[value='Authenticator app (recommended)']"))
@@ -167,19 +167,35 @@ async fn task_journey(client: &Client, task_page: &str, javascript: bool) {
     fill(client, "#field-explanation", "Lost my phone").await;
     click(client, "[data-testid=send-task]").await;
 
-    wait_for_text(client, "[data-testid=error-summary]", "Please check 1 of your answers").await;
+    wait_for_text(client, "[data-testid=error-summary]", "Please check 2 of your answers").await;
     assert!(is_shown(client, "[data-testid=error-summary]").await);
     assert!(text_of(client, "#field-explanation-error").await.contains("at least 20 characters"));
-    assert_eq!(attribute(client, "#field-explanation", "aria-invalid").await.as_deref(), Some("true"));
+    for invalid in ["#field-account_email", "#field-explanation"] {
+        assert_eq!(attribute(client, invalid, "aria-invalid").await.as_deref(), Some("true"), "{invalid}");
+        let border = client
+            .execute(
+                &format!("return getComputedStyle(document.querySelector('{invalid}')).borderTopColor"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            border,
+            serde_json::json!("rgb(179, 38, 30)"),
+            "{invalid} has the red outline of a mistake"
+        );
+    }
     let kept = client.find(Locator::Css("#field-account_email")).await.unwrap().prop("value").await.unwrap();
-    assert_eq!(kept.as_deref(), Some("maria@bluefern.example"), "what was typed is kept");
+    assert_eq!(kept.as_deref(), Some("maria@bluefern"), "what was typed is kept");
     screenshots(client, &format!("task-errors-{}", if javascript { "js" } else { "nojs" })).await;
 
+    fill(client, "#field-account_email", "maria@bluefern.example").await;
     fill(client, "#field-explanation", "I lost my phone on holiday and need to sign in to send invoices.")
         .await;
     if javascript {
         // The browser checks again as the visitor types, so the error goes once it is fixed.
         element(client, "#field-explanation:not([aria-invalid])").await;
+        element(client, "#field-account_email:not([aria-invalid])").await;
     }
     click(client, "[data-testid=send-task]").await;
     let reference = text_of(client, "[data-testid=reference]").await;

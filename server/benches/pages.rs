@@ -1,0 +1,146 @@
+//! Every page type under load on the release build and the multi-threaded runtime,
+//! over fresh connections: requests, failures (dropped connections and 5xx), rate
+//! and latency. Prints a table; it asserts nothing (figures, not a timed test).
+//!
+//! `cargo bench -p telepath-server --bench pages` (about a minute after the build).
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use telepath_server::Config;
+use telepath_server::store::NewSubmission;
+use tokio::net::TcpListener;
+
+/// Requests per page type.
+const REQUESTS: usize = 2_000;
+/// Requests in flight at once.
+const CONCURRENCY: usize = 32;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(measure());
+}
+
+async fn measure() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let content = dir.path().join("content");
+    copy_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"), &content);
+    let config = Config {
+        listen: "127.0.0.1:0".parse().expect("a valid address"),
+        content_dir: content,
+        data_dir: dir.path().join("data"),
+        site_dir: dir.path().join("no-site"),
+        ..Config::default()
+    };
+    let state = telepath_server::prepare(&config).await.expect("the portal prepares");
+    let submission = state
+        .portal
+        .store
+        .save_submission(NewSubmission {
+            task: "request-a-refund".into(),
+            visitor: "0".repeat(32),
+            fields: serde_json::json!({ "invoice_number": "INV-2041" }),
+            idempotency_key: None,
+        })
+        .await
+        .expect("the store saves a submission");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0 can be bound");
+    let base = format!("http://{}", listener.local_addr().expect("a bound address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(telepath_server::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+
+    let pages = [
+        ("home", "/".to_owned()),
+        ("category", "/categories/invoices".into()),
+        ("article", "/articles/send-your-first-invoice".into()),
+        ("kit", "/kits/newcomer".into()),
+        ("task", "/tasks/request-a-refund".into()),
+        ("confirmation", format!("/tasks/request-a-refund/sent/{}", submission.reference)),
+        ("mistakes", "/mistakes/request-a-refund".into()),
+        ("notices", "/notices".into()),
+        ("editors", "/editors".into()),
+        ("not found", "/no/such/page".into()),
+    ];
+    println!(
+        "Every page type, {REQUESTS} GETs each, {CONCURRENCY} at a time, each on a new connection \
+         (release build, multi-threaded runtime, {} cores)\n",
+        std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get)
+    );
+    println!("| page | requests | dropped | 5xx | requests/s | p50 | p99 |");
+    println!("|---|---|---|---|---|---|---|");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let rss_before = support::rss_kib("VmRSS");
+    for (name, path) in &pages {
+        let url = Arc::new(format!("{base}{path}"));
+        let started = Instant::now();
+        let workers: Vec<_> = (0..CONCURRENCY)
+            .map(|worker| {
+                let (client, url) = (client.clone(), Arc::clone(&url));
+                tokio::spawn(async move {
+                    let mut outcomes = Vec::new();
+                    for _ in (worker..REQUESTS).step_by(CONCURRENCY) {
+                        let sent = Instant::now();
+                        let outcome = match client.get(url.as_str()).send().await {
+                            Ok(response) => {
+                                let status = response.status();
+                                response.bytes().await.ok().map(|_| status)
+                            }
+                            Err(_) => None,
+                        };
+                        outcomes.push((outcome, sent.elapsed()));
+                    }
+                    outcomes
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for worker in workers {
+            outcomes.extend(worker.await.expect("a load worker finishes"));
+        }
+        let elapsed = started.elapsed();
+        let dropped = outcomes.iter().filter(|(outcome, _)| outcome.is_none()).count();
+        let server_errors = outcomes
+            .iter()
+            .filter(|(outcome, _)| outcome.is_some_and(|status| status.is_server_error()))
+            .count();
+        let mut latencies: Vec<Duration> = outcomes.iter().map(|(_, latency)| *latency).collect();
+        latencies.sort();
+        let at = |share: f64| latencies[((latencies.len() as f64 * share) as usize).min(latencies.len() - 1)];
+        println!(
+            "| {name} | {} | {dropped} | {server_errors} | {:.0} | {:.1} ms | {:.1} ms |",
+            outcomes.len(),
+            outcomes.len() as f64 / elapsed.as_secs_f64(),
+            at(0.5).as_secs_f64() * 1e3,
+            at(0.99).as_secs_f64() * 1e3,
+        );
+    }
+    println!(
+        "\nprocess RSS (server and load generator): {} MiB before, {} MiB after, peak {} MiB",
+        rss_before / 1024,
+        support::rss_kib("VmRSS") / 1024,
+        support::rss_kib("VmHWM") / 1024
+    );
+    let _ = stop.send(());
+    server.await.expect("the server task ends").expect("the server stops cleanly");
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder can be created");
+    for entry in std::fs::read_dir(from).expect("the bundled content can be read") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("a content file can be copied");
+        }
+    }
+}
