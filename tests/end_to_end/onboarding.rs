@@ -263,3 +263,49 @@ async fn a_notice_banner_is_dismissed_and_stays_dismissed_with_and_without_javas
     }
     server.stop().await.unwrap();
 }
+
+/// Whether the level menu is showing, as the browser decides it.
+async fn level_menu_is_open(client: &Client) -> bool {
+    let open =
+        client.execute("return document.querySelector('#level-menu').matches(':popover-open')", vec![]);
+    open.await.unwrap() == serde_json::json!(true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_level_menu_closes_on_escape_and_on_a_click_outside_with_and_without_javascript() {
+    let server = TestServer::start(Fixture::bundled()).await;
+    for javascript in [false, true] {
+        let article = server.url("/articles/ways-to-get-paid");
+        Browser::run(javascript, |client| async move {
+            client.goto(&article).await.unwrap();
+            click(&client, "[data-testid=level-switch-summary]").await;
+            element(&client, "[data-testid=switch-expert]").await;
+            assert!(level_menu_is_open(&client).await, "the button opens the menu");
+
+            client
+                .active_element()
+                .await
+                .unwrap()
+                .send_keys(&fantoccini::key::Key::Escape.to_string())
+                .await
+                .unwrap();
+            assert!(!level_menu_is_open(&client).await, "Escape closes it");
+
+            click(&client, "[data-testid=level-switch-summary]").await;
+            assert!(level_menu_is_open(&client).await);
+            click(&client, "main h1").await;
+            assert!(!level_menu_is_open(&client).await, "a click outside closes it");
+
+            click(&client, "[data-testid=level-switch-summary]").await;
+            click(&client, "[data-testid=switch-expert]").await;
+            element(&client, "[data-testid=article]").await;
+            assert_eq!(text_of(&client, "[data-testid=level-switch-summary]").await, "Level: For experts");
+            click(&client, "[data-testid=level-switch-summary]").await;
+            element(&client, "[data-testid=forget-level]").await;
+            screenshots(&client, &format!("level-menu-open-{}", if javascript { "js" } else { "nojs" }))
+                .await;
+        })
+        .await;
+    }
+    server.stop().await.unwrap();
+}

@@ -49,8 +49,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// "Your level" on every page: a disclosure with the three levels, each a button of
-/// one form that remembers the choice and comes back to this page (no JavaScript needed).
+/// "Your level" on every page: a button opening a menu of the three levels, each a
+/// button of one form that remembers the choice and comes back to this page. The
+/// menu is an HTML popover, so Escape and a click outside close it in the browser
+/// itself: no JavaScript and no wasm for it.
 #[component]
 fn LevelSwitch(
     answer: LevelAnswer,
@@ -64,9 +66,11 @@ fn LevelSwitch(
         None => "Choose your level".to_owned(),
     };
     view! {
-        <details class="level-switch" data-testid="level-switch">
-            <summary data-testid="level-switch-summary">{summary}</summary>
-            <form method="post" action=ChooseLevel::PATH class="level-switch-menu">
+        <div class="level-switch" data-testid="level-switch">
+            <button type="button" class="level-switch-toggle" popovertarget="level-menu" data-testid="level-switch-summary">
+                {summary}
+            </button>
+            <form id="level-menu" popover="auto" method="post" action=ChooseLevel::PATH class="level-switch-menu" data-testid="level-switch-menu">
                 <input type="hidden" name="_csrf" value=csrf/>
                 <input type="hidden" name="return_to" value=return_to/>
                 <p class="muted">"Pages put help for your level first."</p>
@@ -93,6 +97,6 @@ fn LevelSwitch(
                     </button>
                 })}
             </form>
-        </details>
+        </div>
     }
 }
