@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 //! Every page type under load on the release build and the multi-threaded runtime,
 //! over fresh connections: requests, failures (dropped connections and 5xx), rate
 //! and latency. Prints a table; it asserts nothing (figures, not a timed test).
@@ -128,6 +129,7 @@ async fn measure() {
         support::rss_kib("VmRSS") / 1024,
         support::rss_kib("VmHWM") / 1024
     );
+    println!("data folder: {} KiB", support::folder_bytes(&config.data_dir) / 1024);
     let _ = stop.send(());
     server.await.expect("the server task ends").expect("the server stops cleanly");
 }
