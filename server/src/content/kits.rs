@@ -2,7 +2,6 @@
 
 use super::diagnostic::{Diagnostic, Position};
 use super::library::{Loader, Target};
-use super::markdown::render_markdown;
 use super::media::resolve_media;
 use serde::Deserialize;
 use std::path::Path;
@@ -93,13 +92,9 @@ impl Loader<'_> {
         let root = self.root.to_owned();
         let mut things = Vec::new();
         for thing in front_matter.things {
-            let body = render_markdown(thing.body.get_ref());
-            self.expect_links(
-                &shown,
-                &text,
-                string_content_start(&text, offset + thing.body.span().start),
-                &body.internal_links,
-            );
+            let body_start = string_content_start(&text, offset + thing.body.span().start);
+            let body = self.render_markdown_at(&shown, &text, body_start, thing.body.get_ref())?;
+            self.expect_links(&shown, &text, body_start, &body.internal_links);
             let media = |reference: &Spanned<String>, loader: &mut Self| match resolve_media(
                 &root,
                 path,

@@ -4,7 +4,6 @@
 
 use super::diagnostic::{Diagnostic, Position};
 use super::library::{Loader, Target};
-use super::markdown::render_markdown;
 use serde::Deserialize;
 use std::path::Path;
 use telepath_app::wire::{Audience, Level, NoticeView, Severity};
@@ -108,7 +107,7 @@ impl Loader<'_> {
         for portal_path in &audience.paths {
             self.expect_href(&shown, at(portal_path.span()), portal_path.get_ref());
         }
-        let body = render_markdown(&document.body);
+        let body = self.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
         self.expect_links(&shown, &text, document.body_offset, &body.internal_links);
 
         Some(Notice {

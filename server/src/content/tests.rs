@@ -330,3 +330,54 @@ fn links_out_of_the_media_folder_and_pipes_in_it_are_reported_and_so_are_referen
     );
     assert_eq!(snapshot.kits[&telepath_app::wire::Level::Newcomer].view.things[0].image.src, "");
 }
+
+#[test]
+fn content_nested_too_deep_is_reported_quickly_and_everything_else_is_served() {
+    let fixture = Fixture::new();
+    let hostile = [
+        ("quotes", ">".repeat(100_000)),
+        // The `x` keeps the line from being one long thematic break (`- - -`).
+        ("lists", format!("{}x", "- ".repeat(49_999))),
+        ("html", "<div>".repeat(20_000)),
+    ];
+    for (slug, body) in &hostile {
+        fixture.write(
+            &format!("articles/invoices/{slug}.md"),
+            &crate::testing::article(slug, "all", "guide", &[], body),
+        );
+    }
+    fixture.write(
+        "articles/invoices/shallow.md",
+        &crate::testing::article("Shallow", "all", "guide", &[], "> > - a quote holding a list\n"),
+    );
+    fixture.write(
+        "notices/deep.md",
+        &notice("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "").replace("Body.", &">".repeat(40)),
+    );
+
+    let started = std::time::Instant::now();
+    let snapshot = load_without_hanging(&fixture);
+    eprintln!("loaded 3 articles of 100 KB nested too deep in {:.2?}", started.elapsed());
+    let found: Vec<String> = snapshot
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.to_string().split_once("content/").unwrap().1.to_owned())
+        .collect();
+    let too_deep = "error[nesting]: quotes, lists and HTML elements are nested more than 32 levels deep here (help: flatten the quotes, lists or HTML; a help article needs a few levels at most)";
+    assert_eq!(
+        found,
+        [
+            format!("articles/invoices/html.md:9:1: {too_deep}"),
+            format!("articles/invoices/lists.md:9:65: {too_deep}"),
+            format!("articles/invoices/quotes.md:9:33: {too_deep}"),
+            format!("notices/deep.md:7:33: {too_deep}"),
+        ]
+    );
+    for (slug, _) in &hostile {
+        assert!(!snapshot.articles.contains_key(*slug), "{slug} is left out");
+    }
+    assert!(snapshot.notices.is_empty());
+    for slug in ["shallow", "send-an-invoice", "void-an-invoice", "reset-your-password"] {
+        assert!(snapshot.article_view(slug).is_some(), "{slug} is served");
+    }
+}
