@@ -227,8 +227,8 @@ fn tiny_png() -> Vec<u8> {
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
 }
 
-/// Loads the fixture on another thread, so a load that blocks fails the test instead
-/// of hanging it.
+/// Loads the fixture on another thread, so a load that blocks on a file or stalls in
+/// slow processing fails the test instead of hanging it.
 fn load_without_hanging(fixture: &Fixture) -> super::ContentSnapshot {
     let content = fixture.content_dir();
     let (sender, loaded) = std::sync::mpsc::channel();
@@ -238,7 +238,7 @@ fn load_without_hanging(fixture: &Fixture) -> super::ContentSnapshot {
     });
     loaded
         .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("loading content finishes instead of waiting on a file")
+        .expect("loading content finishes within a minute")
         .expect("the content folder is readable")
 }
 
@@ -380,4 +380,22 @@ fn content_nested_too_deep_is_reported_quickly_and_everything_else_is_served() {
     for slug in ["shallow", "send-an-invoice", "void-an-invoice", "reset-your-password"] {
         assert!(snapshot.article_view(slug).is_some(), "{slug} is served");
     }
+}
+
+#[test]
+fn an_article_of_thousands_of_identical_headings_loads_with_unique_anchors() {
+    let fixture = Fixture::new();
+    let headings = 25_000;
+    fixture.write(
+        "articles/invoices/headings.md",
+        &crate::testing::article("Headings", "all", "guide", &[], &"## Steps\n".repeat(headings)),
+    );
+    let started = std::time::Instant::now();
+    let snapshot = load_without_hanging(&fixture);
+    eprintln!("loaded {headings} identical headings in {:.2?}", started.elapsed());
+    let ids: Vec<&str> =
+        snapshot.articles["headings"].headings.iter().map(|heading| heading.id.as_str()).collect();
+    assert_eq!(ids.len(), headings);
+    assert_eq!(ids[..3], ["steps", "steps-1", "steps-2"]);
+    assert_eq!(ids[headings - 1], "steps-24999");
 }
