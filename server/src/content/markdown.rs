@@ -561,6 +561,54 @@ mod tests {
 }
 
 #[cfg(test)]
+mod addresses {
+    use super::render_markdown;
+
+    /// Every way of writing a script address that markdown and HTML allow: a link
+    /// or picture keeps only addresses without a scheme (relative to this site) or
+    /// with https:, http: or mailto:, as a kit's next step does (links.rs).
+    #[test]
+    fn links_and_pictures_keep_only_safe_addresses_however_they_are_written() {
+        let hostile = [
+            "[x](javascript:alert(1))",
+            "[x](<javascript:alert(1)>)",
+            "<javascript:alert(1)>",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "[x](&#106;avascript:alert(1))",
+            "[x](java&#x09;script:alert(1))",
+            "[x](vbscript:msgbox(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "[x](file:///etc/passwd)",
+            "<a href=\" javascript:alert(1)\">x</a>",
+            "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>",
+            "<a href=\"&#x6A;avascript:alert(1)\">x</a>",
+            "<a href=\"\u{1}javascript:alert(1)\">x</a>",
+            "<img src=\"javascript:alert(1)\">",
+            "![x](vbscript:msgbox(1))",
+        ];
+        let address = regex_lite::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+        let scheme = regex_lite::Regex::new(r"^([a-z][a-z0-9+.-]*):").unwrap();
+        for source in hostile {
+            let html = render_markdown(source).unwrap().html;
+            for captures in address.captures_iter(&html) {
+                // As a browser reads it: without whitespace and control characters.
+                let value: String = captures[1]
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if let Some(found) = scheme.captures(&value) {
+                    assert!(
+                        ["https", "http", "mailto"].contains(&&found[1]),
+                        "{value:?} survived in {html:?} from {source:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
 mod heading_ids {
     use super::render_markdown;
 

@@ -176,6 +176,30 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
             "articles/invoices/pictures.md:11:1: warning[media]: `chart.png` is not inside content/media",
         ),
         (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replace("/articles/send-an-invoice\"", "javascript:alert(1)\""),
+            "kits/newcomer.md:6:18: error[link]: `next_step_href` = \"javascript:alert(1)\" uses the `javascript:` scheme, so the kit is left out (help: link to a page of this portal, e.g. /articles/send-your-first-invoice, or to an https:, http: or mailto: address)",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replace("/articles/send-an-invoice\"", "//evil.example/phish\""),
+            "kits/newcomer.md:6:18: error[link]: `next_step_href` = \"//evil.example/phish\" starts with `//` or `/\\`, which lead to another site, so the kit is left out",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replace("/articles/send-an-invoice\"", "java\\tscript:alert(1)\""),
+            "kits/newcomer.md:6:18: error[link]: `next_step_href` = \"java\\tscript:alert(1)\" has spaces or control characters in it, so the kit is left out",
+        ),
+        (
+            "notices/a.md",
+            notice(
+                "2026-11-01T00:00:00Z",
+                "2026-12-01T00:00:00Z",
+                "[audience]\npaths = [\"//evil.example\"]\n",
+            ),
+            "notices/a.md:7:10: warning[link]: `//evil.example` is not a portal address (help: use an address on this portal, starting with `/`, e.g. /articles/send-your-first-invoice)",
+        ),
+        (
             "synonyms.toml",
             "groups = [[\"bill\", \"invoice\"], [\"statement\", \"bill\"]]\n".to_owned(),
             "synonyms.toml:1:46: warning[synonyms]: `bill` is in two groups (help: keep each word in one group, or merge the groups)",
@@ -398,4 +422,29 @@ fn an_article_of_thousands_of_identical_headings_loads_with_unique_anchors() {
     assert_eq!(ids.len(), headings);
     assert_eq!(ids[..3], ["steps", "steps-1", "steps-2"]);
     assert_eq!(ids[headings - 1], "steps-24999");
+}
+
+#[test]
+fn a_kit_whose_next_step_is_not_a_safe_address_is_left_out_and_web_and_email_addresses_pass() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "kits/newcomer.md",
+        &kit("newcomer", 5).replace("/articles/send-an-invoice\"", "JavaScript:alert(1)\""),
+    );
+    fixture.write(
+        "kits/technical.md",
+        &kit("technical", 5).replace("/articles/send-an-invoice\"", "https://status.example.com\""),
+    );
+    fixture.write(
+        "kits/expert.md",
+        &kit("expert", 5).replace("/articles/send-an-invoice\"", "mailto:help@example.com\""),
+    );
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let found: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("kits/newcomer.md:6:18: error[link]: `next_step_href` = \"JavaScript:alert(1)\" uses the `javascript:` scheme"), "{found:#?}");
+    use telepath_app::wire::Level;
+    assert!(!snapshot.kits.contains_key(&Level::Newcomer));
+    assert_eq!(snapshot.kits[&Level::Technical].view.next_step_href, "https://status.example.com");
+    assert_eq!(snapshot.kits[&Level::Expert].view.next_step_href, "mailto:help@example.com");
 }
