@@ -6,6 +6,7 @@ mod diagnostic;
 mod front_matter;
 mod kits;
 mod library;
+mod links;
 mod markdown;
 mod media;
 mod notices;

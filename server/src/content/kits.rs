@@ -2,7 +2,7 @@
 
 use super::diagnostic::{Diagnostic, Position};
 use super::library::{Loader, Target};
-use super::markdown::render_markdown;
+use super::links::{Address, UnsafeAddress, classify};
 use super::media::resolve_media;
 use serde::Deserialize;
 use std::path::Path;
@@ -84,22 +84,31 @@ impl Loader<'_> {
                 .with_help("add or remove `[[thing]]` entries until there are five"),
             );
         }
-        self.expect_href(
-            &shown,
-            at(front_matter.next_step_href.span()),
-            front_matter.next_step_href.get_ref(),
-        );
+        let href = front_matter.next_step_href.get_ref();
+        let href_at = at(front_matter.next_step_href.span());
+        match classify(href) {
+            Ok(Address::SitePath(path)) => self.expect_portal_page(&shown, href_at, path),
+            Ok(Address::External) => {}
+            Err(unsafe_address) => {
+                self.report(
+                    Diagnostic::error(
+                        &shown,
+                        href_at,
+                        "link",
+                        format!("`next_step_href` = {href:?} {unsafe_address}, so the kit is left out"),
+                    )
+                    .with_help(UnsafeAddress::HELP),
+                );
+                return None;
+            }
+        }
 
         let root = self.root.to_owned();
         let mut things = Vec::new();
         for thing in front_matter.things {
-            let body = render_markdown(thing.body.get_ref());
-            self.expect_links(
-                &shown,
-                &text,
-                string_content_start(&text, offset + thing.body.span().start),
-                &body.internal_links,
-            );
+            let body_start = string_content_start(&text, offset + thing.body.span().start);
+            let body = self.render_markdown_at(&shown, &text, body_start, thing.body.get_ref())?;
+            self.expect_links(&shown, &text, body_start, &body.internal_links);
             let media = |reference: &Spanned<String>, loader: &mut Self| match resolve_media(
                 &root,
                 path,
@@ -173,21 +182,17 @@ impl Loader<'_> {
         })
     }
 
-    /// A portal URL in content: `/articles/<slug>` and `/tasks/<id>` are checked.
-    pub(super) fn expect_href(&mut self, shown: &Path, position: Position, href: &str) {
-        if let Some(slug) = href.strip_prefix("/articles/") {
+    /// A page of this portal named in content: `/articles/<slug>` and `/tasks/<id>`
+    /// must exist.
+    pub(super) fn expect_portal_page(&mut self, shown: &Path, position: Position, path: &str) {
+        if let Some(slug) = path.strip_prefix("/articles/") {
             self.reference(
                 shown,
                 position,
                 Target::ArticleLink { slug: slug.split('#').next().unwrap_or_default().to_owned() },
             );
-        } else if let Some(id) = href.strip_prefix("/tasks/") {
+        } else if let Some(id) = path.strip_prefix("/tasks/") {
             self.reference(shown, position, Target::Task { key: "href", id: id.to_owned() });
-        } else if !href.starts_with('/') {
-            self.report(
-                Diagnostic::warning(shown, position, "link", format!("`{href}` is not a portal address"))
-                    .with_help("use an address on this portal, starting with `/`, e.g. /articles/send-your-first-invoice"),
-            );
         }
     }
 }

@@ -2,7 +2,10 @@ use super::ContentError;
 use super::diagnostic::{Diagnostic, Position, Severity};
 use super::front_matter::{ArticleFrontMatter, CategoryFrontMatter, Document, parse_document};
 use super::kits::Kit;
-use super::markdown::{Heading, ImageReference, ImageSource, InternalLink, MarkdownRenderer};
+use super::markdown::{
+    Heading, ImageReference, ImageSource, InternalLink, MarkdownRenderer, RenderedMarkdown, TooDeeplyNested,
+    render_markdown,
+};
 use super::media::resolve_media;
 use super::notices::Notice;
 use super::regular_file::{OpenError, ReadError, not_a_regular_file, read_regular_file};
@@ -611,6 +614,28 @@ impl Loader<'_> {
         }
     }
 
+    /// Renders markdown found at byte `start` of `text` (a notice's body, a kit
+    /// thing's `body`), reporting nesting too deep to render.
+    pub(super) fn render_markdown_at(
+        &mut self,
+        shown: &Path,
+        text: &str,
+        start: usize,
+        markdown: &str,
+    ) -> Option<RenderedMarkdown> {
+        match render_markdown(markdown) {
+            Ok(rendered) => Some(rendered),
+            Err(too_deep) => {
+                self.report(too_deeply_nested(
+                    shown,
+                    Position::of_offset(text, start + too_deep.offset),
+                    too_deep,
+                ));
+                None
+            }
+        }
+    }
+
     /// Reads and parses a markdown file with front matter, reporting any problem.
     /// Returns the document, its full text and its path as editors see it.
     pub(super) fn parse_file<T: serde::de::DeserializeOwned>(
@@ -741,26 +766,38 @@ impl Loader<'_> {
                 }
             }
         };
-        let body = parts
+        let body: Result<Vec<BodyPart>, TooDeeplyNested> = parts
             .into_iter()
-            .map(|part| match part {
-                SourcePart::Shared { text, offset } => {
-                    BodyPart::Shared(renderer.render(text, offset, &mut resolve_image))
-                }
-                SourcePart::ByLevel(blocks) => BodyPart::ByLevel(
-                    blocks
-                        .into_iter()
-                        .map(|block| LevelSection {
-                            level: block.level,
-                            html: renderer.render(block.text, block.offset, &mut resolve_image),
-                        })
-                        .collect(),
-                ),
+            .map(|part| {
+                Ok(match part {
+                    SourcePart::Shared { text, offset } => {
+                        BodyPart::Shared(renderer.render(text, offset, &mut resolve_image)?)
+                    }
+                    SourcePart::ByLevel(blocks) => BodyPart::ByLevel(
+                        blocks
+                            .into_iter()
+                            .map(|block| {
+                                Ok(LevelSection {
+                                    level: block.level,
+                                    html: renderer.render(block.text, block.offset, &mut resolve_image)?,
+                                })
+                            })
+                            .collect::<Result<_, TooDeeplyNested>>()?,
+                    ),
+                })
             })
             .collect();
         for problem in image_problems {
             self.report(problem);
         }
+        let body = match body {
+            Ok(body) => body,
+            Err(too_deep) => {
+                let position = Position::of_offset(&text, document.body_offset + too_deep.offset);
+                self.report(too_deeply_nested(&shown, position, too_deep));
+                return None;
+            }
+        };
         let links = renderer.internal_links().to_vec();
         let article = Article {
             slug,
@@ -795,6 +832,10 @@ impl Loader<'_> {
         self.expect_links(&shown, &text, document.body_offset, &links);
         Some(article)
     }
+}
+
+fn too_deeply_nested(shown: &Path, position: Position, too_deep: TooDeeplyNested) -> Diagnostic {
+    Diagnostic::error(shown, position, "nesting", too_deep.to_string()).with_help(TooDeeplyNested::HELP)
 }
 
 fn is_valid_slug(slug: &str) -> bool {

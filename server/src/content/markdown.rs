@@ -37,6 +37,24 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// Deeper nesting of quotes, lists and HTML elements is refused. The sanitiser's
+/// HTML parser (html5ever, inside ammonia) takes time quadratic in nesting depth:
+/// 100 KB of nested `>` kept the loader busy for minutes, while pulldown-cmark
+/// parses the same text in milliseconds. Help articles need a few levels at most.
+pub const MAX_NESTING: usize = 32;
+
+/// Markdown nested deeper than [`MAX_NESTING`], found before any HTML is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("quotes, lists and HTML elements are nested more than {MAX_NESTING} levels deep here")]
+pub struct TooDeeplyNested {
+    /// Byte offset in the markdown source where the limit is crossed.
+    pub offset: usize,
+}
+
+impl TooDeeplyNested {
+    pub const HELP: &str = "flatten the quotes, lists or HTML; a help article needs a few levels at most";
+}
+
 /// A picture in markdown, for the caller to resolve and check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageReference {
@@ -56,17 +74,17 @@ pub struct ImageSource {
 }
 
 /// Renders markdown whose pictures need no resolving (kit bodies, notices, intros).
-pub fn render_markdown(source: &str) -> RenderedMarkdown {
+pub fn render_markdown(source: &str) -> Result<RenderedMarkdown, TooDeeplyNested> {
     let mut renderer = MarkdownRenderer::default();
-    let html = renderer.render(source, 0, &mut |_| None);
-    renderer.finish(html)
+    let html = renderer.render(source, 0, &mut |_| None)?;
+    Ok(renderer.finish(html))
 }
 
 /// Renders markdown in pieces that share heading ids, links and headings: an article
 /// body with per-level sections is several pieces of one document.
 #[derive(Default)]
 pub struct MarkdownRenderer {
-    used_ids: HashSet<String>,
+    heading_ids: HeadingIds,
     headings: Vec<Heading>,
     internal_links: Vec<InternalLink>,
 }
@@ -74,18 +92,23 @@ pub struct MarkdownRenderer {
 impl MarkdownRenderer {
     /// Renders `source`, which starts at byte `offset` of the body. Relative links to
     /// `.md` files become portal URLs, every heading gets an id, pictures are sized by
-    /// `resolve_image`, and the HTML is sanitised.
+    /// `resolve_image`, and the HTML is sanitised. Nesting deeper than
+    /// [`MAX_NESTING`] is refused before any HTML is built or sanitised.
     pub fn render(
         &mut self,
         source: &str,
         offset: usize,
         resolve_image: &mut dyn FnMut(&ImageReference) -> Option<ImageSource>,
-    ) -> String {
+    ) -> Result<String, TooDeeplyNested> {
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut open_heading: Option<(usize, HeadingLevel)> = None;
         let mut open_image: Option<(usize, CowStr<'_>, usize)> = None;
+        let mut nesting = Nesting::default();
 
         for (event, range) in Parser::new_ext(source, markdown_options()).into_offset_iter() {
+            if nesting.enter(&event) > MAX_NESTING {
+                return Err(TooDeeplyNested { offset: offset + range.start });
+            }
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
                     open_heading = Some((events.len(), level));
@@ -94,7 +117,7 @@ impl MarkdownRenderer {
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((start, level)) = open_heading.take() {
                         let text = plain_text(&events[start + 1..]);
-                        let id = unique_id(&slugify(&text), &mut self.used_ids);
+                        let id = self.heading_ids.unique(&slugify(&text));
                         events[start] = Event::Start(Tag::Heading {
                             level,
                             id: Some(CowStr::from(id.clone())),
@@ -142,7 +165,7 @@ impl MarkdownRenderer {
 
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        sanitize(&without_inline_styles_or_clashing_ids(html))
+        Ok(sanitize(&without_inline_styles_or_clashing_ids(html)))
     }
 
     pub fn finish(self, html: String) -> RenderedMarkdown {
@@ -156,6 +179,60 @@ impl MarkdownRenderer {
     pub fn internal_links(&self) -> &[InternalLink] {
         &self.internal_links
     }
+}
+
+/// How deep the HTML being built is nested: markdown quotes, lists and footnotes,
+/// plus the elements raw HTML leaves open.
+#[derive(Default)]
+struct Nesting {
+    blocks: usize,
+    raw_html: usize,
+}
+
+impl Nesting {
+    /// Takes `event` into account and returns the depth after it.
+    fn enter(&mut self, event: &Event<'_>) -> usize {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_)) => self.blocks += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::FootnoteDefinition) => {
+                self.blocks = self.blocks.saturating_sub(1);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.raw_html = open_elements_after(self.raw_html, html)
+            }
+            _ => {}
+        }
+        self.blocks + self.raw_html
+    }
+}
+
+/// How many HTML elements are open after `html`, given `open` before it. Only
+/// elements that can hold others count: void elements (`<br>`, `<img>`) hold
+/// nothing, and those whose end tag is optional (`<p>`, `<li>`, `<td>`) are closed
+/// by the parser when the next one starts, so a page of them is not deep.
+fn open_elements_after(mut open: usize, html: &str) -> usize {
+    const NEVER_DEEP: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup",
+        "caption", "rb", "rt", "rtc", "rp", "html", "head", "body",
+    ];
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name_start = usize::from(closing);
+        let name_length = rest[name_start..].bytes().take_while(u8::is_ascii_alphanumeric).count();
+        let name = &rest[name_start..name_start + name_length];
+        if name.is_empty() || NEVER_DEEP.iter().any(|never| never.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        open = if closing { open.saturating_sub(1) } else { open + 1 };
+    }
+    open
 }
 
 /// pulldown-cmark aligns table cells with `style`, which the sanitiser removes (and the
@@ -235,14 +312,31 @@ pub fn slugify(text: &str) -> String {
     if slug.is_empty() { "section".to_owned() } else { slug }
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    let mut id = base.to_owned();
-    let mut suffix = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{suffix}");
-        suffix += 1;
+/// Heading ids given out so far in one document.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// The next suffix to try for each repeated base, so the thousandth "Steps"
+    /// heading does not try `steps-1` to `steps-998` again: with a scan from 1
+    /// every time, 25,000 identical headings took 144 s.
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `base`, or `base-1`, `base-2`, … : the first not given out yet.
+    fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let suffix = self.next_suffix.entry(base.to_owned()).or_insert(1);
+        loop {
+            let id = format!("{base}-{suffix}");
+            *suffix += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
-    id
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -352,7 +446,8 @@ mod tests {
     #[test]
     fn headings_get_unique_anchors_and_are_listed() {
         let rendered =
-            render_markdown("## Partial refunds\n\ntext\n\n## Partial refunds\n\n### What's `next`?\n");
+            render_markdown("## Partial refunds\n\ntext\n\n## Partial refunds\n\n### What's `next`?\n")
+                .unwrap();
         assert!(
             rendered.html.contains(r#"<h2 id="partial-refunds">Partial refunds</h2>"#),
             "{}",
@@ -368,7 +463,7 @@ mod tests {
     #[test]
     fn relative_markdown_links_become_portal_urls() {
         let source = "See [refunds](../billing/refunds.md#partial-refunds) and [fees](fees.md).";
-        let rendered = render_markdown(source);
+        let rendered = render_markdown(source).unwrap();
         assert!(rendered.html.contains(r#"href="/articles/refunds#partial-refunds""#), "{}", rendered.html);
         assert!(rendered.html.contains(r#"href="/articles/fees""#), "{}", rendered.html);
         assert_eq!(
@@ -380,7 +475,7 @@ mod tests {
 
     #[test]
     fn external_links_keep_their_address_and_get_a_safe_rel() {
-        let html = render_markdown("[Status](https://status.example.com)").html;
+        let html = render_markdown("[Status](https://status.example.com)").unwrap().html;
         assert!(
             html.contains(r#"<a href="https://status.example.com" rel="noopener noreferrer">Status</a>"#),
             "{html}"
@@ -392,6 +487,7 @@ mod tests {
         let html = render_markdown(
             "> [!WARNING]\n> Careful\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nlet x = 1;\n```\n",
         )
+        .unwrap()
         .html;
         assert!(html.contains(r#"<blockquote class="markdown-alert-warning">"#), "{html}");
         assert!(html.contains("<td>1</td>"), "{html}");
@@ -403,6 +499,7 @@ mod tests {
         let html = render_markdown(
             "| Plan | Price |\n|:---|---:|\n| Plus | $12 |\n\nSee the notes.[^notes]\n\n## Notes\n\n[^notes]: Prices exclude tax.\n",
         )
+        .unwrap()
         .html;
         assert!(html.contains(r#"<th class="align-left">Plan</th>"#), "{html}");
         assert!(html.contains(r#"<td class="align-right">$12</td>"#), "{html}");
@@ -416,11 +513,12 @@ mod tests {
     fn pictures_are_resolved_sized_and_lazy() {
         let mut renderer = MarkdownRenderer::default();
         let mut seen = Vec::new();
-        let html =
-            renderer.render("Text\n\n![The \"Send\" button](../../media/send.png)\n", 10, &mut |image| {
+        let html = renderer
+            .render("Text\n\n![The \"Send\" button](../../media/send.png)\n", 10, &mut |image| {
                 seen.push(image.clone());
                 Some(ImageSource { url: "/media/send.png".into(), width: Some(640), height: Some(400) })
-            });
+            })
+            .unwrap();
         assert!(
             html.contains(r#"<img src="/media/send.png" alt="The &quot;Send&quot; button" width="640" height="400" loading="lazy" decoding="async">"#),
             "{html}"
@@ -448,7 +546,7 @@ mod tests {
             "![x](data:image/svg+xml;base64,PHN2Zz48c2NyaXB0PmFsZXJ0KDEpPC9zY3JpcHQ+PC9zdmc+)",
         ];
         for source in hostile {
-            let html = render_markdown(source).html.to_lowercase();
+            let html = render_markdown(source).unwrap().html.to_lowercase();
             for needle in ["<script", "javascript:", "data:", "<iframe", "<svg", "<math", "<form"] {
                 assert!(!html.contains(needle), "{needle:?} survived in {html:?} from {source:?}");
             }
@@ -458,6 +556,107 @@ mod tests {
             for attribute in ["onerror", "onmouseover", "onload", "style="] {
                 assert!(!markup.contains(attribute), "{attribute:?} survived in {html:?} from {source:?}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod addresses {
+    use super::render_markdown;
+
+    /// Every way of writing a script address that markdown and HTML allow: a link
+    /// or picture keeps only addresses without a scheme (relative to this site) or
+    /// with https:, http: or mailto:, as a kit's next step does (links.rs).
+    #[test]
+    fn links_and_pictures_keep_only_safe_addresses_however_they_are_written() {
+        let hostile = [
+            "[x](javascript:alert(1))",
+            "[x](<javascript:alert(1)>)",
+            "<javascript:alert(1)>",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "[x](&#106;avascript:alert(1))",
+            "[x](java&#x09;script:alert(1))",
+            "[x](vbscript:msgbox(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "[x](file:///etc/passwd)",
+            "<a href=\" javascript:alert(1)\">x</a>",
+            "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>",
+            "<a href=\"&#x6A;avascript:alert(1)\">x</a>",
+            "<a href=\"\u{1}javascript:alert(1)\">x</a>",
+            "<img src=\"javascript:alert(1)\">",
+            "![x](vbscript:msgbox(1))",
+        ];
+        let address = regex_lite::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+        let scheme = regex_lite::Regex::new(r"^([a-z][a-z0-9+.-]*):").unwrap();
+        for source in hostile {
+            let html = render_markdown(source).unwrap().html;
+            for captures in address.captures_iter(&html) {
+                // As a browser reads it: without whitespace and control characters.
+                let value: String = captures[1]
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if let Some(found) = scheme.captures(&value) {
+                    assert!(
+                        ["https", "http", "mailto"].contains(&&found[1]),
+                        "{value:?} survived in {html:?} from {source:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod heading_ids {
+    use super::render_markdown;
+
+    #[test]
+    fn repeated_headings_get_the_next_free_suffix_even_next_to_a_heading_that_took_it() {
+        let rendered =
+            render_markdown("## Steps\n## Steps 1\n## Steps\n## Steps\n# Steps-2\n## Steps\n").unwrap();
+        let ids: Vec<&str> = rendered.headings.iter().map(|heading| heading.id.as_str()).collect();
+        assert_eq!(ids, ["steps", "steps-1", "steps-2", "steps-3", "steps-2-1", "steps-4"]);
+    }
+}
+
+#[cfg(test)]
+mod nesting {
+    use super::*;
+
+    #[test]
+    fn quotes_lists_and_html_deeper_than_the_limit_are_refused_where_they_cross_it() {
+        let quotes = |depth: usize| format!("Intro\n\n{} deep\n", ">".repeat(depth));
+        assert!(render_markdown(&quotes(MAX_NESTING)).is_ok());
+        assert_eq!(
+            render_markdown(&quotes(MAX_NESTING + 1)),
+            Err(TooDeeplyNested { offset: "Intro\n\n".len() + MAX_NESTING })
+        );
+        let refused = [
+            format!("{}x\n", "- ".repeat(MAX_NESTING + 1)),
+            format!("{}x\n", "1. ".repeat(MAX_NESTING + 1)),
+            "<div>".repeat(MAX_NESTING + 1),
+            format!("{} <em>x</em>\n", "<span>".repeat(MAX_NESTING + 1)),
+            format!("{}<div>\n\nx\n", "> ".repeat(MAX_NESTING)),
+        ];
+        for source in refused {
+            assert!(render_markdown(&source).is_err(), "{source}");
+        }
+    }
+
+    #[test]
+    fn long_but_shallow_markdown_and_html_are_not_deep() {
+        let accepted = [
+            format!("{}\n", "<div>x</div>".repeat(1_000)),
+            format!("<p>{}", "<br><img src=x><p>a<li>b<td>c".repeat(1_000)),
+            format!("```\n{}\n```\n", ">".repeat(1_000)),
+            format!("{}\n", "- x\n".repeat(1_000)),
+            format!("<!-- {} -->\n", "<div>".repeat(1_000)),
+            format!("{}\n", "* * *\n".repeat(1_000)),
+        ];
+        for source in accepted {
+            assert!(render_markdown(&source).is_ok(), "{source}");
         }
     }
 }
@@ -473,7 +672,7 @@ mod snapshot {
     fn rendered_html_matches_the_reviewed_snapshot() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/content/snapshots");
         let source = std::fs::read_to_string(dir.join("sample.md")).unwrap();
-        let html = render_markdown(&source).html;
+        let html = render_markdown(&source).unwrap().html;
         let expected_path = dir.join("sample.html");
         if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
             std::fs::write(&expected_path, &html).unwrap();

@@ -4,7 +4,7 @@
 
 use super::diagnostic::{Diagnostic, Position};
 use super::library::{Loader, Target};
-use super::markdown::render_markdown;
+use super::links::{Address, classify};
 use serde::Deserialize;
 use std::path::Path;
 use telepath_app::wire::{Audience, Level, NoticeView, Severity};
@@ -106,9 +106,23 @@ impl Loader<'_> {
             );
         }
         for portal_path in &audience.paths {
-            self.expect_href(&shown, at(portal_path.span()), portal_path.get_ref());
+            let position = at(portal_path.span());
+            match classify(portal_path.get_ref()) {
+                Ok(Address::SitePath(path)) => self.expect_portal_page(&shown, position, path),
+                // Never shown as a link, only compared with the page being shown, so an
+                // address that is no page here only means the notice shows nowhere.
+                Ok(Address::External) | Err(_) => self.report(
+                    Diagnostic::warning(
+                        &shown,
+                        position,
+                        "link",
+                        format!("`{}` is not a portal address", portal_path.get_ref()),
+                    )
+                    .with_help("use an address on this portal, starting with `/`, e.g. /articles/send-your-first-invoice"),
+                ),
+            }
         }
-        let body = render_markdown(&document.body);
+        let body = self.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
         self.expect_links(&shown, &text, document.body_offset, &body.internal_links);
 
         Some(Notice {

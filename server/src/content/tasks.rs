@@ -3,7 +3,6 @@
 
 use super::diagnostic::{Diagnostic, Position};
 use super::library::{Loader, Target};
-use super::markdown::render_markdown;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -209,7 +208,7 @@ impl Loader<'_> {
                 Target::ArticleSlug { key: "related_articles", slug: slug.get_ref().clone() },
             );
         }
-        let intro = render_markdown(&document.body);
+        let intro = self.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
         self.expect_links(&shown, &text, document.body_offset, &intro.internal_links);
 
         Some(Task {

@@ -176,6 +176,30 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
             "articles/invoices/pictures.md:11:1: warning[media]: `chart.png` is not inside content/media",
         ),
         (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replace("/articles/send-an-invoice\"", "javascript:alert(1)\""),
+            "kits/newcomer.md:6:18: error[link]: `next_step_href` = \"javascript:alert(1)\" uses the `javascript:` scheme, so the kit is left out (help: link to a page of this portal, e.g. /articles/send-your-first-invoice, or to an https:, http: or mailto: address)",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replace("/articles/send-an-invoice\"", "//evil.example/phish\""),
+            "kits/newcomer.md:6:18: error[link]: `next_step_href` = \"//evil.example/phish\" starts with `//` or `/\\`, which lead to another site, so the kit is left out",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 5).replace("/articles/send-an-invoice\"", "java\\tscript:alert(1)\""),
+            "kits/newcomer.md:6:18: error[link]: `next_step_href` = \"java\\tscript:alert(1)\" has spaces or control characters in it, so the kit is left out",
+        ),
+        (
+            "notices/a.md",
+            notice(
+                "2026-11-01T00:00:00Z",
+                "2026-12-01T00:00:00Z",
+                "[audience]\npaths = [\"//evil.example\"]\n",
+            ),
+            "notices/a.md:7:10: warning[link]: `//evil.example` is not a portal address (help: use an address on this portal, starting with `/`, e.g. /articles/send-your-first-invoice)",
+        ),
+        (
             "synonyms.toml",
             "groups = [[\"bill\", \"invoice\"], [\"statement\", \"bill\"]]\n".to_owned(),
             "synonyms.toml:1:46: warning[synonyms]: `bill` is in two groups (help: keep each word in one group, or merge the groups)",
@@ -227,8 +251,8 @@ fn tiny_png() -> Vec<u8> {
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
 }
 
-/// Loads the fixture on another thread, so a load that blocks fails the test instead
-/// of hanging it.
+/// Loads the fixture on another thread, so a load that blocks on a file or stalls in
+/// slow processing fails the test instead of hanging it.
 fn load_without_hanging(fixture: &Fixture) -> super::ContentSnapshot {
     let content = fixture.content_dir();
     let (sender, loaded) = std::sync::mpsc::channel();
@@ -238,7 +262,7 @@ fn load_without_hanging(fixture: &Fixture) -> super::ContentSnapshot {
     });
     loaded
         .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("loading content finishes instead of waiting on a file")
+        .expect("loading content finishes within a minute")
         .expect("the content folder is readable")
 }
 
@@ -329,4 +353,98 @@ fn links_out_of_the_media_folder_and_pipes_in_it_are_reported_and_so_are_referen
         "a link inside content/media is fine: {html}"
     );
     assert_eq!(snapshot.kits[&telepath_app::wire::Level::Newcomer].view.things[0].image.src, "");
+}
+
+#[test]
+fn content_nested_too_deep_is_reported_quickly_and_everything_else_is_served() {
+    let fixture = Fixture::new();
+    let hostile = [
+        ("quotes", ">".repeat(100_000)),
+        // The `x` keeps the line from being one long thematic break (`- - -`).
+        ("lists", format!("{}x", "- ".repeat(49_999))),
+        ("html", "<div>".repeat(20_000)),
+    ];
+    for (slug, body) in &hostile {
+        fixture.write(
+            &format!("articles/invoices/{slug}.md"),
+            &crate::testing::article(slug, "all", "guide", &[], body),
+        );
+    }
+    fixture.write(
+        "articles/invoices/shallow.md",
+        &crate::testing::article("Shallow", "all", "guide", &[], "> > - a quote holding a list\n"),
+    );
+    fixture.write(
+        "notices/deep.md",
+        &notice("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "").replace("Body.", &">".repeat(40)),
+    );
+
+    let started = std::time::Instant::now();
+    let snapshot = load_without_hanging(&fixture);
+    eprintln!("loaded 3 articles of 100 KB nested too deep in {:.2?}", started.elapsed());
+    let found: Vec<String> = snapshot
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.to_string().split_once("content/").unwrap().1.to_owned())
+        .collect();
+    let too_deep = "error[nesting]: quotes, lists and HTML elements are nested more than 32 levels deep here (help: flatten the quotes, lists or HTML; a help article needs a few levels at most)";
+    assert_eq!(
+        found,
+        [
+            format!("articles/invoices/html.md:9:1: {too_deep}"),
+            format!("articles/invoices/lists.md:9:65: {too_deep}"),
+            format!("articles/invoices/quotes.md:9:33: {too_deep}"),
+            format!("notices/deep.md:7:33: {too_deep}"),
+        ]
+    );
+    for (slug, _) in &hostile {
+        assert!(!snapshot.articles.contains_key(*slug), "{slug} is left out");
+    }
+    assert!(snapshot.notices.is_empty());
+    for slug in ["shallow", "send-an-invoice", "void-an-invoice", "reset-your-password"] {
+        assert!(snapshot.article_view(slug).is_some(), "{slug} is served");
+    }
+}
+
+#[test]
+fn an_article_of_thousands_of_identical_headings_loads_with_unique_anchors() {
+    let fixture = Fixture::new();
+    let headings = 25_000;
+    fixture.write(
+        "articles/invoices/headings.md",
+        &crate::testing::article("Headings", "all", "guide", &[], &"## Steps\n".repeat(headings)),
+    );
+    let started = std::time::Instant::now();
+    let snapshot = load_without_hanging(&fixture);
+    eprintln!("loaded {headings} identical headings in {:.2?}", started.elapsed());
+    let ids: Vec<&str> =
+        snapshot.articles["headings"].headings.iter().map(|heading| heading.id.as_str()).collect();
+    assert_eq!(ids.len(), headings);
+    assert_eq!(ids[..3], ["steps", "steps-1", "steps-2"]);
+    assert_eq!(ids[headings - 1], "steps-24999");
+}
+
+#[test]
+fn a_kit_whose_next_step_is_not_a_safe_address_is_left_out_and_web_and_email_addresses_pass() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "kits/newcomer.md",
+        &kit("newcomer", 5).replace("/articles/send-an-invoice\"", "JavaScript:alert(1)\""),
+    );
+    fixture.write(
+        "kits/technical.md",
+        &kit("technical", 5).replace("/articles/send-an-invoice\"", "https://status.example.com\""),
+    );
+    fixture.write(
+        "kits/expert.md",
+        &kit("expert", 5).replace("/articles/send-an-invoice\"", "mailto:help@example.com\""),
+    );
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let found: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("kits/newcomer.md:6:18: error[link]: `next_step_href` = \"JavaScript:alert(1)\" uses the `javascript:` scheme"), "{found:#?}");
+    use telepath_app::wire::Level;
+    assert!(!snapshot.kits.contains_key(&Level::Newcomer));
+    assert_eq!(snapshot.kits[&Level::Technical].view.next_step_href, "https://status.example.com");
+    assert_eq!(snapshot.kits[&Level::Expert].view.next_step_href, "mailto:help@example.com");
 }

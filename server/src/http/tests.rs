@@ -1057,3 +1057,28 @@ async fn a_named_pipe_in_the_media_folder_is_not_found_instead_of_a_stuck_reques
     };
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kit_whose_next_step_runs_script_is_not_shown_and_a_web_address_is_linked() {
+    let fixture = guidance_fixture();
+    let kit = std::fs::read_to_string(fixture.content_dir().join("kits/newcomer.md")).unwrap();
+    fixture
+        .write("kits/newcomer.md", &kit.replace("\"/articles/send-an-invoice\"", "\"javascript:alert(1)\""));
+    fixture.write(
+        "kits/technical.md",
+        &kit.replace("level = \"newcomer\"", "level = \"technical\"")
+            .replace("\"/articles/send-an-invoice\"", "\"https://status.example.com\""),
+    );
+    let (app, _) = app(&fixture).await;
+
+    let refused = get(&app, "/kits/newcomer").await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let html = text(refused).await;
+    assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+
+    let linked = text(get(&app, "/kits/technical").await).await;
+    assert!(
+        linked.contains(r#"<a href="https://status.example.com" data-testid="kit-next-step""#),
+        "{linked}"
+    );
+}
