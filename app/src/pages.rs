@@ -6,6 +6,7 @@ mod editors;
 mod home;
 mod kit;
 mod layout;
+mod meta;
 mod not_found;
 mod notices;
 mod search;

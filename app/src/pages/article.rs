@@ -1,11 +1,11 @@
 use crate::backend::{use_backend, use_csrf_token, use_visitor_level};
 use crate::guidance::{ASK_THE_TEAM_PATH, offers_help_up_front, order_level_sections};
 use crate::islands::ArticleFeedback;
+use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::wire::{ArticleSummary, BodyPart, Level, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -27,8 +27,7 @@ pub fn ArticlePage() -> impl IntoView {
                     <crate::pages::editors::DiagnosticList diagnostics=problems/>
                 </aside>
             })}
-            <Title text=article.title.clone()/>
-            <Meta name="description" content=article.summary.clone()/>
+            <PageMeta title=article.title.clone() description=article.summary.clone() kind="article"/>
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
                 <span aria-hidden="true">" › "</span>

@@ -1,9 +1,9 @@
 use crate::backend::{use_backend, use_visitor_level};
 use crate::guidance::order_articles;
+use crate::pages::meta::PageMeta;
 use crate::pages::{article::ArticleList, not_found::NotFound};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -14,7 +14,7 @@ pub fn CategoryPage() -> impl IntoView {
         Some(mut category) => Either::Right({
             order_articles(use_visitor_level(), &mut category.articles);
             view! {
-            <Title text=category.title.clone()/>
+            <PageMeta title=category.title.clone() description=category.description.clone()/>
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
             </nav>

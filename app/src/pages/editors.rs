@@ -1,8 +1,8 @@
 use crate::backend::use_backend;
+use crate::pages::meta::PageMeta;
 use crate::pages::notices::now_unix;
 use crate::wire::{DiagnosticView, NoticeState, NoticeView};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// What content editors need after saving: every problem, located like a compiler
 /// error, and which articles are still served from their last good version.
@@ -15,7 +15,7 @@ pub fn EditorsPage() -> impl IntoView {
     );
     let clean = report.diagnostics.is_empty();
     view! {
-        <Title text="Content status"/>
+        <PageMeta title="Content status" description="Problems in the help centre's content files, and every notice with its state."/>
         <h1>"Content status"</h1>
         <p class="lede" data-testid="content-summary">{summary}</p>
         {(!report.last_good.is_empty()).then(|| view! {

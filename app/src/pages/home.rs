@@ -2,11 +2,11 @@ use crate::backend::{use_backend, use_csrf_token, use_visitor_prefs};
 use crate::guidance::{order_articles, order_categories};
 use crate::islands::LevelQuestion;
 use crate::pages::article::ArticleList;
+use crate::pages::meta::PageMeta;
 use crate::visitor::{KIT_THINGS, KitProgress, LevelAnswer};
 use crate::wire::Level;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// How many popular articles the home page lists.
 const POPULAR_ON_HOME: usize = 5;
@@ -28,7 +28,7 @@ pub fn HomePage() -> impl IntoView {
     };
     let tasks = backend.tasks();
     view! {
-        <Title text=format!("{} Help Centre", site.product_name)/>
+        <PageMeta title=format!("{} Help Centre", site.product_name) description=site.tagline.clone()/>
         <section class="hero">
             <h1>{format!("How can we help with {}?", site.product_name)}</h1>
             <p class="lede">{site.tagline}</p>

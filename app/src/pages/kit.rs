@@ -1,10 +1,10 @@
 use crate::backend::{use_backend, use_csrf_token, use_visitor_prefs};
 use crate::islands::KitChecklist;
+use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::wire::Level;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// A level's five things to know, with how many the visitor has read, and the next
@@ -20,7 +20,7 @@ pub fn KitPage() -> impl IntoView {
     let progress = use_visitor_prefs().kits;
     let read: Vec<bool> = (0..kit.things.len()).map(|thing| progress.is_read(level, thing)).collect();
     Either::Right(view! {
-        <Title text=kit.title.clone()/>
+        <PageMeta title=kit.title.clone() description=kit.intro.clone()/>
         <nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/">"Help Centre"</a></nav>
         <header class="kit-header">
             <p class=format!("badge level-{}", kit.level)>{kit.level.label()}</p>

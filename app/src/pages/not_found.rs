@@ -1,5 +1,5 @@
+use crate::pages::meta::PageMeta;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Shown for any unknown address, with a real 404 status.
 #[component]
@@ -8,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found"/>
+        <PageMeta title="Page not found" description="The link may be old, or the article may have moved."/>
         <section class="not-found" data-testid="not-found">
             <h1>"We couldn't find that page"</h1>
             <p>"The link may be old, or the article may have moved."</p>

@@ -1,7 +1,7 @@
 use crate::backend::use_backend;
+use crate::pages::meta::PageMeta;
 use crate::wire::{NoticeState, NoticeView};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
@@ -22,7 +22,7 @@ pub fn NoticesPage() -> impl IntoView {
     };
     let (current, upcoming) = (in_state(NoticeState::Current), in_state(NoticeState::Scheduled));
     view! {
-        <Title text="Service notices"/>
+        <PageMeta title="Service notices" description="What is happening now, and what is planned, so nothing catches you by surprise."/>
         <h1>"Service notices"</h1>
         <p class="lede">"What is happening now, and what is planned, so nothing catches you by surprise."</p>
         <h2>"Now"</h2>

@@ -1,12 +1,12 @@
 use crate::backend::{use_backend, use_csrf_token};
 use crate::islands::TaskFormChecks;
 use crate::pages::article::ArticleList;
+use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::validation::TaskFormState;
 use crate::wire::{FieldKind, FieldSpec, MistakeView, NoticeState, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn use_task() -> Option<TaskView> {
@@ -23,7 +23,7 @@ pub fn TaskPage() -> impl IntoView {
         Some(task) => {
             let mistakes = task.mistakes.clone();
             Either::Right(view! {
-                <Title text=task.title.clone()/>
+                <PageMeta title=task.title.clone() description=task.summary.clone()/>
                 <nav class="breadcrumbs" aria-label="Breadcrumb">
                     <a href="/">"Help Centre"</a>
                 </nav>
@@ -223,7 +223,10 @@ pub fn MistakesPage() -> impl IntoView {
     match use_task() {
         None => Either::Left(view! { <NotFound/> }),
         Some(task) => Either::Right(view! {
-            <Title text=format!("Top mistakes: {}", task.title)/>
+            <PageMeta
+                title=format!("Top mistakes: {}", task.title)
+                description=format!("The mistakes that most often send back “{}”, and how to avoid each.", task.title)
+            />
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
                 <span aria-hidden="true">" › "</span>
@@ -277,7 +280,7 @@ pub fn TaskSentPage() -> impl IntoView {
                                 .filter(|notice| notice.audience.tasks.contains(&task.id))
                                 .collect();
                             Either::Right(view! {
-                                <Title text=format!("Sent: {}", task.title)/>
+                                <PageMeta title=format!("Sent: {}", task.title) description=task.what_happens_next.clone()/>
                                 <section class="confirmation" data-testid="confirmation">
                                     <p class="confirmation-mark" aria-hidden="true">"✓"</p>
                                     <h1>"We have your request"</h1>

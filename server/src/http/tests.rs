@@ -1082,3 +1082,33 @@ async fn a_kit_whose_next_step_runs_script_is_not_shown_and_a_web_address_is_lin
         "{linked}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_describes_itself_to_search_engines_and_link_previews() {
+    let fixture = guidance_fixture();
+    let (app, _) = app(&fixture).await;
+    for (uri, description) in [
+        ("/", "Help for Acme."),
+        ("/articles/send-an-invoice", "All about: Send an invoice."),
+        ("/categories/invoices", "Bills you send."),
+        ("/kits/newcomer", ""),
+        ("/tasks/change-address", "Send the reader elsewhere."),
+        ("/mistakes/change-address", "The mistakes that most often send back"),
+        ("/notices", "What is happening now"),
+        ("/editors", "Problems in the help centre"),
+        ("/no/such/page", "The link may be old"),
+    ] {
+        let html = text(get(&app, uri).await).await;
+        let head = html.split("</head>").next().unwrap_or_default();
+        assert_eq!(head.matches(r#"<meta name="description""#).count(), 1, "{uri}: {head}");
+        let content = head
+            .split(r#"<meta name="description" content=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default();
+        assert!(!content.trim().is_empty() && content.contains(description), "{uri}: {content:?}");
+        for property in ["og:title", "og:description", "og:site_name"] {
+            assert!(head.contains(&format!(r#"<meta property="{property}""#)), "{uri}: {property} in {head}");
+        }
+    }
+}
