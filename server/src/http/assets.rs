@@ -2,7 +2,7 @@
 //! for a year, and the content's media files.
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Response, StatusCode, header};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tower::Layer;
@@ -63,11 +63,19 @@ pub fn routes(bundle: &AssetBundle) -> Router<AppState> {
     let Some(hash) = &bundle.hash else {
         return Router::new();
     };
-    let files = ServeDir::new(&bundle.pkg_dir).precompressed_br().precompressed_gzip();
-    let cached_forever = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
+    // A folder is never a bundle file: 404 rather than a redirect to it with a slash.
+    let files = ServeDir::new(&bundle.pkg_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    // Only a file that exists may be kept for a year: a 404 cached as immutable
+    // would outlive the deploy that adds the file.
+    let cached_forever =
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, |response: &Response<_>| {
+            let status = response.status();
+            (status.is_success() || status == StatusCode::NOT_MODIFIED)
+                .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
+        });
     Router::new().nest_service(&format!("/pkg/{hash}"), cached_forever.layer(files))
 }
 
