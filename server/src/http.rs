@@ -31,6 +31,7 @@ use telepath_app::{App, shell};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower::util::BoxCloneSyncService;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -95,12 +96,17 @@ pub type HttpService = BoxCloneSyncService<Request, Response, Infallible>;
 /// path's one spelling) and every response, including those made outside the
 /// router: redirects to the canonical path get the security headers and are traced.
 pub fn service(state: AppState) -> HttpService {
+    with_outer_layers(router(state))
+}
+
+fn with_outer_layers(router: Router) -> HttpService {
     let service = ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(CatchPanicLayer::custom(error::answer_panic))
         .layer(axum::middleware::from_fn(normalise::normalise_path))
-        .service(router(state));
+        .service(router);
     BoxCloneSyncService::new(service)
 }
 

@@ -1018,3 +1018,19 @@ async fn the_chosen_level_reorders_the_home_page_and_opens_its_section_first() {
             .await;
     assert!(!as_expert.contains(r#"data-testid="help-up-front""#));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_while_answering_becomes_a_plain_words_500_page_with_the_usual_headers() {
+    async fn panics() -> &'static str {
+        panic!("a bug in a handler")
+    }
+    let app = super::with_outer_layers(axum::Router::new().route("/panics", axum::routing::get(panics)));
+    let response = get(&app, "/panics").await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(header_value(&response, "content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(header_value(&response, "cache-control"), "private, no-store");
+    let html = text(response).await;
+    assert!(html.contains("<h1>Something went wrong on our side</h1>"), "{html}");
+    assert!(!html.contains("a bug in a handler"), "the panic's text is logged, never shown: {html}");
+    assert_eq!(get(&app, "/panics").await.status(), StatusCode::INTERNAL_SERVER_ERROR, "and again");
+}
