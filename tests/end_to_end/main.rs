@@ -2,6 +2,7 @@
 //! database, driven by a real HTTP client and by headless chromium.
 
 mod browser;
+mod connections;
 mod gallery;
 mod live_reload;
 mod onboarding;
