@@ -234,6 +234,7 @@ fn main() {
                 site_dir: dir.path().join("no-site"),
                 shutdown_timeout: Duration::from_secs(5),
                 development: false,
+                connections: Default::default(),
             };
             http_row = Some(runtime.block_on(http_load(&config, &queries)));
         }

@@ -20,6 +20,37 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// For editors previewing locally: pages show their file's diagnostics in an overlay.
     pub development: bool,
+    /// How long idle and slow clients may hold a connection, and how many may be open.
+    pub connections: ConnectionLimits,
+}
+
+/// What keeps idle, slow or too many connections from exhausting the server: 500
+/// slowloris sockets stayed open a minute, and 19,980 idle ones used up the process's
+/// file descriptors so that new customers timed out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request's headers must arrive in full within this long, counted from when
+    /// the server starts waiting for them (so it also bounds a kept-alive connection).
+    pub header_read_timeout: Duration,
+    /// A connection with no request being answered and no bytes moving for this
+    /// long is closed: unused and kept-alive connections alike.
+    pub idle_timeout: Duration,
+    /// A request's body must arrive in full within this long after its headers.
+    pub request_body_timeout: Duration,
+    /// Connections open at once; at the limit new ones wait in the listen backlog
+    /// until one closes. Keep it below the process's open-file limit (`ulimit -n`).
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(5),
+            request_body_timeout: Duration::from_secs(15),
+            max_connections: 10_000,
+        }
+    }
 }
 
 impl Default for Config {
@@ -31,6 +62,7 @@ impl Default for Config {
             site_dir: PathBuf::from("target/site"),
             shutdown_timeout: Duration::from_secs(10),
             development: false,
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -59,6 +91,10 @@ struct ConfigFile {
     site: Option<PathBuf>,
     shutdown_timeout_secs: Option<u64>,
     development: Option<bool>,
+    header_read_timeout_secs: Option<u64>,
+    idle_timeout_secs: Option<u64>,
+    request_body_timeout_secs: Option<u64>,
+    max_connections: Option<u64>,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -95,6 +131,31 @@ impl Config {
                 if let Some(seconds) = parsed.shutdown_timeout_secs {
                     config.shutdown_timeout = Duration::from_secs(seconds);
                 }
+                let limits = &mut config.connections;
+                for (key, value, setting) in [
+                    (
+                        "header_read_timeout_secs",
+                        parsed.header_read_timeout_secs,
+                        &mut limits.header_read_timeout,
+                    ),
+                    ("idle_timeout_secs", parsed.idle_timeout_secs, &mut limits.idle_timeout),
+                    (
+                        "request_body_timeout_secs",
+                        parsed.request_body_timeout_secs,
+                        &mut limits.request_body_timeout,
+                    ),
+                ] {
+                    if let Some(seconds) = value {
+                        *setting = Duration::from_secs(positive(
+                            &format!("{key} (telepath.toml)"),
+                            seconds,
+                            SECONDS,
+                        )?);
+                    }
+                }
+                if let Some(count) = parsed.max_connections {
+                    limits.max_connections = connection_count("max_connections (telepath.toml)", count)?;
+                }
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => {
@@ -120,6 +181,19 @@ impl Config {
                             });
                         }
                     }
+                }
+                "TELEPATH_HEADER_READ_TIMEOUT_SECS" => {
+                    config.connections.header_read_timeout = parse_seconds(&key, &value)?;
+                }
+                "TELEPATH_IDLE_TIMEOUT_SECS" => {
+                    config.connections.idle_timeout = parse_seconds(&key, &value)?
+                }
+                "TELEPATH_REQUEST_BODY_TIMEOUT_SECS" => {
+                    config.connections.request_body_timeout = parse_seconds(&key, &value)?;
+                }
+                "TELEPATH_MAX_CONNECTIONS" => {
+                    let count = value.parse().map_err(|_| invalid(&key, &value, CONNECTIONS))?;
+                    config.connections.max_connections = connection_count(&key, count)?;
                 }
                 "TELEPATH_SHUTDOWN_TIMEOUT_SECS" => {
                     let seconds = value.parse().map_err(|_| ConfigError::InvalidValue {
@@ -151,6 +225,32 @@ impl Config {
     pub fn search_index_dir(&self) -> PathBuf {
         self.data_dir.join("search-index")
     }
+}
+
+const SECONDS: &str = "a whole number of seconds above 0, e.g. 10";
+const CONNECTIONS: &str = "a whole number of connections above 0, e.g. 10000";
+
+fn invalid(key: &str, value: &str, expected: &'static str) -> ConfigError {
+    ConfigError::InvalidValue { key: key.to_owned(), value: value.to_owned(), expected }
+}
+
+/// A timeout or limit of 0 would refuse every connection: it is a mistake, not a setting.
+fn positive(key: &str, number: u64, expected: &'static str) -> Result<u64, ConfigError> {
+    if number == 0 { Err(invalid(key, "0", expected)) } else { Ok(number) }
+}
+
+fn parse_seconds(key: &str, value: &str) -> Result<Duration, ConfigError> {
+    let seconds = value.parse().map_err(|_| invalid(key, value, SECONDS))?;
+    Ok(Duration::from_secs(positive(key, seconds, SECONDS)?))
+}
+
+fn connection_count(key: &str, count: u64) -> Result<usize, ConfigError> {
+    let count = positive(key, count, CONNECTIONS)?;
+    // A semaphore holds at most this many permits.
+    usize::try_from(count)
+        .ok()
+        .filter(|count| *count <= tokio::sync::Semaphore::MAX_PERMITS)
+        .ok_or_else(|| invalid(key, &count.to_string(), CONNECTIONS))
 }
 
 fn parse_listen(key: &str, value: &str) -> Result<SocketAddr, ConfigError> {
@@ -225,5 +325,62 @@ mod tests {
         std::fs::write(&file, "lisen = \"127.0.0.1:4000\"\n").unwrap();
         let error = Config::load(&file, env(&[]), Overrides::default()).unwrap_err();
         assert!(error.to_string().contains("unknown field `lisen`"), "{error}");
+    }
+
+    #[test]
+    fn connection_limits_come_from_the_file_then_the_environment_and_zero_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("telepath.toml");
+        std::fs::write(
+            &file,
+            "header_read_timeout_secs = 3\nidle_timeout_secs = 4\nrequest_body_timeout_secs = 6\nmax_connections = 50\n",
+        )
+        .unwrap();
+        let from_file = Config::load(&file, env(&[]), Overrides::default()).unwrap();
+        assert_eq!(
+            from_file.connections,
+            ConnectionLimits {
+                header_read_timeout: Duration::from_secs(3),
+                idle_timeout: Duration::from_secs(4),
+                request_body_timeout: Duration::from_secs(6),
+                max_connections: 50,
+            }
+        );
+        let from_env = Config::load(
+            &file,
+            env(&[
+                ("TELEPATH_HEADER_READ_TIMEOUT_SECS", "7"),
+                ("TELEPATH_IDLE_TIMEOUT_SECS", "8"),
+                ("TELEPATH_REQUEST_BODY_TIMEOUT_SECS", "9"),
+                ("TELEPATH_MAX_CONNECTIONS", "60"),
+            ]),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(from_env.connections.header_read_timeout, Duration::from_secs(7));
+        assert_eq!(from_env.connections.idle_timeout, Duration::from_secs(8));
+        assert_eq!(from_env.connections.request_body_timeout, Duration::from_secs(9));
+        assert_eq!(from_env.connections.max_connections, 60);
+
+        let missing = Path::new("/nonexistent/telepath.toml");
+        for (key, value, expected) in [
+            ("TELEPATH_IDLE_TIMEOUT_SECS", "0", "expected a whole number of seconds above 0, e.g. 10"),
+            (
+                "TELEPATH_HEADER_READ_TIMEOUT_SECS",
+                "soon",
+                "expected a whole number of seconds above 0, e.g. 10",
+            ),
+            ("TELEPATH_MAX_CONNECTIONS", "0", "expected a whole number of connections above 0, e.g. 10000"),
+            ("TELEPATH_MAX_CONNECTIONS", "-1", "expected a whole number of connections above 0, e.g. 10000"),
+        ] {
+            let error = Config::load(missing, env(&[(key, value)]), Overrides::default()).unwrap_err();
+            assert_eq!(error.to_string(), format!("{key} = {value:?} is not valid: {expected}"));
+        }
+        std::fs::write(&file, "max_connections = 0\n").unwrap();
+        let error = Config::load(&file, env(&[]), Overrides::default()).unwrap_err();
+        assert!(
+            error.to_string().starts_with("max_connections (telepath.toml) = \"0\" is not valid"),
+            "{error}"
+        );
     }
 }

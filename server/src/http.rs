@@ -1,6 +1,7 @@
 //! The HTTP face of the portal: one router, its middleware, and the `serve` seam.
 
 mod assets;
+mod connections;
 mod csrf;
 mod error;
 mod normalise;
@@ -11,11 +12,13 @@ mod tasks;
 mod visitor;
 
 pub use assets::AssetBundle;
+pub use connections::serve;
 pub use csrf::{CsrfError, CsrfKey};
 pub use rate_limit::RateLimiter;
 pub use render::PageRenderer;
 pub use visitor::VISITOR_COOKIE;
 
+use crate::config::ConnectionLimits;
 use crate::content::ContentWatcher;
 use crate::portal::Portal;
 use axum::Router;
@@ -25,14 +28,13 @@ use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
 use std::convert::Infallible;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use telepath_app::backend::Backend;
 use telepath_app::{App, shell};
-use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower::util::BoxCloneSyncService;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -52,6 +54,7 @@ pub struct AppState {
     /// `None` when the platform refused to watch content/ (edits then need a restart).
     pub content_watcher: Option<Arc<ContentWatcher>>,
     pub shutdown_timeout: Duration,
+    pub connection_limits: ConnectionLimits,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -85,6 +88,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches))
         .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.connection_limits.request_body_timeout,
+            connections::limit_body_time,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -96,12 +103,17 @@ pub type HttpService = BoxCloneSyncService<Request, Response, Infallible>;
 /// path's one spelling) and every response, including those made outside the
 /// router: redirects to the canonical path get the security headers and are traced.
 pub fn service(state: AppState) -> HttpService {
+    with_outer_layers(router(state))
+}
+
+fn with_outer_layers(router: Router) -> HttpService {
     let service = ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(CatchPanicLayer::custom(error::answer_panic))
         .layer(axum::middleware::from_fn(normalise::normalise_path))
-        .service(router(state));
+        .service(router);
     BoxCloneSyncService::new(service)
 }
 
@@ -123,9 +135,13 @@ async fn render_page(
     state.pages.render(request, move || provide_context(form.clone())).await
 }
 
-/// Reads a form's body, or answers 413 in plain words when it is over the limit.
+/// Reads a form's body, or answers in plain words: 408 when it did not arrive in
+/// time, 413 when it is over the limit.
 async fn read_form_body(body: axum::body::Body) -> Result<axum::body::Bytes, axum::response::Response> {
-    axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await.map_err(|_| {
+    axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await.map_err(|error| {
+        if connections::is_body_timeout(&error) {
+            return connections::body_timed_out();
+        }
         (
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             "This form is too large to send. Please shorten your answers.",
@@ -136,38 +152,6 @@ async fn read_form_body(body: axum::body::Body) -> Result<axum::body::Bytes, axu
 
 async fn healthz() -> impl IntoResponse {
     "ok"
-}
-
-/// Serves the portal on `listener` until `shutdown` completes, then lets open
-/// requests finish for at most the configured timeout.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let timeout = state.shutdown_timeout;
-    let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
-    let service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(
-        service(state),
-    );
-    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down; waiting up to {timeout:?} for open requests");
-        let _ = draining_tx.send(());
-    });
-    let give_up = async move {
-        match draining_rx.await {
-            Ok(()) => tokio::time::sleep(timeout).await,
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        result = server => result,
-        () = give_up => {
-            tracing::warn!("open requests did not finish within {timeout:?}; stopping anyway");
-            Ok(())
-        }
-    }
 }
 
 #[cfg(test)]

@@ -111,5 +111,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         csrf_key,
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,
+        connection_limits: config.connections,
     })
 }

@@ -71,6 +71,22 @@ async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_bundle_files_that_exist_are_cached_for_a_year() {
+    let server = TestServer::start(Fixture::new()).await;
+    let hash =
+        server.bundle_hash.clone().expect("the test command builds the bundle (scripts/build-site.sh) first");
+    let client = client();
+    for missing in [format!("/pkg/{hash}/no-such-file.js"), format!("/pkg/{hash}/app.js.map")] {
+        let response = client.get(server.url(&missing)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{missing}");
+        let cache =
+            response.headers().get(header::CACHE_CONTROL).map(|value| value.to_str().unwrap().to_owned());
+        assert!(!cache.unwrap_or_default().contains("immutable"), "{missing}");
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn media_supports_range_requests_for_video_players() {
     let server = TestServer::start(Fixture::new()).await;
     let response =

@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use telepath_server::Config;
 use telepath_server::store::{Store, StoredEvent};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
@@ -26,8 +27,14 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(fixture: Fixture) -> TestServer {
-        let state =
-            telepath_server::prepare(&fixture.config(&site_dir())).await.expect("the server prepares");
+        TestServer::start_with(fixture, |_| {}).await
+    }
+
+    /// The real server with some settings changed first, e.g. short connection timeouts.
+    pub async fn start_with(fixture: Fixture, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let mut config = fixture.config(&site_dir());
+        adjust(&mut config);
+        let state = telepath_server::prepare(&config).await.expect("the server prepares");
         let store = state.portal.store.clone();
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
@@ -56,6 +63,11 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// `host:port`, for tests that speak raw TCP.
+    pub fn address(&self) -> &str {
+        self.base_url.trim_start_matches("http://")
     }
 
     /// Asks for a graceful shutdown and waits until the server has stopped.

@@ -70,22 +70,35 @@ pub fn routes(bundle: &AssetBundle) -> Router<AppState> {
     let Some(hash) = &bundle.hash else {
         return Router::new();
     };
-    let files = ServeDir::new(&bundle.pkg_dir).precompressed_br().precompressed_gzip();
-    let cached_forever = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
+    // A folder is never a bundle file: 404 rather than a redirect to it with a slash.
+    let files = ServeDir::new(&bundle.pkg_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    // Only a file that exists may be kept for a year: a 404 cached as immutable
+    // would outlive the deploy that adds the file.
+    let cached_forever =
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, |response: &Response<_>| {
+            let status = response.status();
+            (status.is_success() || status == StatusCode::NOT_MODIFIED)
+                .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
+        });
     Router::new().nest_service(&format!("/pkg/{hash}"), cached_forever.layer(files))
 }
 
-/// Images and videos from content/media, with a short cache lifetime since editors
-/// replace them in place.
-pub fn media_service(media_dir: &Path) -> SetResponseHeader<MediaFiles, HeaderValue> {
-    SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    )
-    .layer(MediaFiles { media_dir: media_dir.to_owned() })
+/// What a media response may be cached with: an hour for a file (editors replace
+/// them in place), nothing for a 404, which a new file would otherwise hide.
+type MediaCacheControl = fn(&Response<Body>) -> Option<HeaderValue>;
+
+/// Images and videos from content/media.
+pub fn media_service(media_dir: &Path) -> SetResponseHeader<MediaFiles, MediaCacheControl> {
+    let cache_control: MediaCacheControl = |response| {
+        let status = response.status();
+        (status.is_success() || status == StatusCode::NOT_MODIFIED)
+            .then(|| HeaderValue::from_static("public, max-age=3600"))
+    };
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, cache_control)
+        .layer(MediaFiles { media_dir: media_dir.to_owned() })
 }
 
 /// Serves a file from content/media only if, with every link on the way followed, it

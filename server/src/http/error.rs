@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER, ServerFnError};
+use std::any::Any;
 
 /// Where leptos mounts the server functions (its default prefix).
 const SERVER_FN_PREFIX: &str = "/api/";
@@ -103,6 +104,19 @@ pub async fn answer_server_fn_errors(mut request: Request, next: Next) -> Respon
         tracing::debug!(%path, "{error}");
     }
     words.for_client(&request_headers)
+}
+
+/// A panic in a handler or while rendering a page (caught by tower-http's
+/// CatchPanicLayer) is logged here and answered with the plain-words page, so the
+/// visitor gets an answer instead of a dropped connection.
+pub fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    tracing::error!("a request panicked: {message}");
+    OUR_FAULT.page()
 }
 
 /// Arguments that are missing or cannot be read are the caller's mistake; everything

@@ -2,7 +2,7 @@
 //! the refusal of cross-site writes.
 
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::nonce::Nonce;
@@ -29,7 +29,20 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     headers
         .insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    if is_personal(headers) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
     response
+}
+
+/// Every page embeds the visitor's form token (and a page may set a cookie): a shared
+/// cache must never hand it to someone else, nor the browser keep it after they leave.
+fn is_personal(headers: &HeaderMap) -> bool {
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    is_html || headers.contains_key(header::SET_COOKIE)
 }
 
 /// Refuses state-changing requests that a browser says came from another site
@@ -57,10 +70,16 @@ fn is_same_site(request: &Request) -> bool {
         return matches!(site, "same-origin" | "none");
     }
     match (header("origin"), header("host")) {
-        (Some(origin), Some(host)) => {
-            origin.split_once("://").is_some_and(|(_, origin_host)| origin_host == host)
-        }
+        (Some(origin), Some(host)) => is_own_origin(origin, host),
         // Browsers old enough to send neither header cannot be told apart from curl.
         _ => true,
     }
+}
+
+/// Whether `origin` is this server's own, scheme included: a page served over
+/// another scheme (`https://` on the same host) is another origin. The server
+/// speaks plain HTTP, so its origin is `http://` and the Host it was asked for; the
+/// one place to change when a public URL (HTTPS behind a proxy) can be configured.
+fn is_own_origin(origin: &str, host: &str) -> bool {
+    origin.strip_prefix("http://").is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(host))
 }

@@ -2,15 +2,17 @@
 //! errors shown beside the fields with the input kept, a stored submission answered
 //! with its reference.
 
+use super::error::OUR_FAULT;
 use super::{AppState, render_page};
 use crate::store::NewSubmission;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use telepath_app::backend::{PortalBackend, VisitorId};
 use telepath_app::validation::{TaskFormState, validate_fields};
+use telepath_app::visitor::local_return_path;
 use telepath_app::wire::VisitorEvent;
 
 /// The hidden field carrying the rendered form's one-time token.
@@ -67,7 +69,7 @@ pub async fn submit_task(
             let event =
                 VisitorEvent::TaskSubmitted { task: task_id.clone(), reference: stored.reference.clone() };
             record(&state, &visitor, event).await;
-            Redirect::to(&format!("/tasks/{task_id}/sent/{}", stored.reference)).into_response()
+            confirmation(&task_id, &stored.reference)
         }
         Err(error) => {
             tracing::error!(task = %task_id, "storing a task submission failed: {error}");
@@ -81,8 +83,22 @@ pub async fn submit_task(
             };
             let mut response = render_page(&state, form, page_request()).await;
             *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
             response
+        }
+    }
+}
+
+/// Sends the visitor to the confirmation page. The location is checked before it is
+/// built, like every redirect: a task's id is its file's name, and one that could
+/// not be a path on this site is an editor's mistake to log, not a reason to panic.
+fn confirmation(task_id: &str, reference: &str) -> Response {
+    let location = format!("/tasks/{task_id}/sent/{reference}");
+    match local_return_path(&location).and_then(|location| HeaderValue::from_str(location).ok()) {
+        Some(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+        None => {
+            tracing::error!(task = %task_id, %reference, "stored, but the task's id cannot be part of an address");
+            OUR_FAULT.page()
         }
     }
 }
@@ -90,5 +106,22 @@ pub async fn submit_task(
 async fn record(state: &AppState, visitor: &VisitorId, event: VisitorEvent) {
     if let Err(error) = state.portal.record_event(visitor, event).await {
         tracing::warn!("recording a task event failed: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confirmation_redirect_is_checked_before_it_is_built() {
+        let sent = confirmation("change-address", "TP-ABCD-1234");
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+        assert_eq!(sent.headers()[header::LOCATION], "/tasks/change-address/sent/TP-ABCD-1234");
+        for unusable in ["change\u{1}address", "change\naddress", "/evil.example", "a\\b"] {
+            let response = confirmation(unusable, "TP-ABCD-1234");
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{unusable:?}");
+            assert!(response.headers().get(header::LOCATION).is_none(), "{unusable:?}");
+        }
     }
 }

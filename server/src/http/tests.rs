@@ -270,6 +270,54 @@ async fn cross_site_and_oversized_posts_are_refused_and_nothing_is_recorded() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_check_compares_the_scheme_as_well_as_the_host() {
+    let fixture = Fixture::new();
+    let (app, store) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let post = |origin: &str| {
+        let body = visitor.body("slug=send-an-invoice&helpful=true");
+        Request::post("/api/feedback")
+            .header(header::HOST, "help.example")
+            .header(header::ORIGIN, origin)
+            .header(header::COOKIE, &visitor.cookie)
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    for foreign in
+        ["https://help.example", "ftp://help.example", "http://evil.example", "null", "help.example"]
+    {
+        let response = app.clone().oneshot(post(foreign)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{foreign}");
+    }
+    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+    let own = app.clone().oneshot(post("http://help.example")).await.unwrap();
+    assert_eq!(own.status(), StatusCode::FOUND, "this server's own origin");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carrying_the_visitors_token_or_a_cookie_are_never_stored_by_a_cache() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    for uri in ["/", "/articles/send-an-invoice", "/search?q=invoice", "/no-such-page", "/notices"] {
+        let response = get(&app, uri).await;
+        assert!(header_value(&response, "content-type").starts_with("text/html"), "{uri}");
+        assert_eq!(header_value(&response, "cache-control"), "private, no-store", "{uri}");
+    }
+    let visitor = session(&app).await;
+    let chosen = app.clone().oneshot(form_post(&visitor, "/api/level", "level=expert")).await.unwrap();
+    assert!(chosen.headers().contains_key(header::SET_COOKIE));
+    assert_eq!(header_value(&chosen, "cache-control"), "private, no-store", "a response setting a cookie");
+
+    assert_eq!(header_value(&get(&app, "/media/logo.txt").await, "cache-control"), "public, max-age=3600");
+    let missing = get(&app, "/media/not-yet-uploaded.png").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(header_value(&missing, "cache-control"), "", "a missing picture is not cached for an hour");
+    assert_eq!(header_value(&get(&app, "/healthz").await, "cache-control"), "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_check_answers_ok() {
     let fixture = Fixture::new();
     fixture.write("articles/account/extra.md", &article("Extra", "expert", "reference", &[], "x\n"));
@@ -598,15 +646,19 @@ async fn every_spelling_of_search_is_sent_to_one_address_and_limited_exactly_lik
         }
     }
 
+    // The bucket refills at 10 a second while the test runs: count what it allowed.
+    let started = std::time::Instant::now();
     let mut statuses = Vec::new();
     for (n, spelling) in
         spellings("search").iter().chain(&spellings("api/suggest")).cycle().take(40).enumerate()
     {
         statuses.push(follow(&app, &format!("{spelling}?q=invoice{n}")).await.status().as_u16());
     }
+    let refilled = (started.elapsed().as_secs_f64() * 10.0).ceil() as usize;
+    let served = statuses.iter().filter(|status| **status == 200).count();
     assert!(statuses[..20].iter().all(|status| *status == 200), "the burst: {statuses:?}");
-    assert!(statuses[20..].iter().all(|status| *status == 429), "then limited: {statuses:?}");
-    assert_eq!(get(&app, "/search?q=invoice").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(served <= 20 + refilled, "{served} served with {refilled} refilled: {statuses:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1111,4 +1163,20 @@ async fn every_page_describes_itself_to_search_engines_and_link_previews() {
             assert!(head.contains(&format!(r#"<meta property="{property}""#)), "{uri}: {property} in {head}");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_while_answering_becomes_a_plain_words_500_page_with_the_usual_headers() {
+    async fn panics() -> &'static str {
+        panic!("a bug in a handler")
+    }
+    let app = super::with_outer_layers(axum::Router::new().route("/panics", axum::routing::get(panics)));
+    let response = get(&app, "/panics").await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(header_value(&response, "content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(header_value(&response, "cache-control"), "private, no-store");
+    let html = text(response).await;
+    assert!(html.contains("<h1>Something went wrong on our side</h1>"), "{html}");
+    assert!(!html.contains("a bug in a handler"), "the panic's text is logged, never shown: {html}");
+    assert_eq!(get(&app, "/panics").await.status(), StatusCode::INTERNAL_SERVER_ERROR, "and again");
 }
