@@ -26,7 +26,7 @@ pub use article::Article;
 pub use category::Category;
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
-pub use kits::{KIT_THINGS, Kit};
+pub use kits::Kit;
 pub use library::{ContentLibrary, LoadProgress, load_snapshot, load_snapshot_with_progress};
 pub(crate) use markdown::escape_html;
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};

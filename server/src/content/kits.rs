@@ -1,4 +1,4 @@
-//! Welcome kits: `content/kits/<level>.md`, five things to know per level.
+//! Welcome kits: `content/kits/<level>.md`, `KIT_THINGS` things to know per level.
 
 use super::diagnostic::{Diagnostic, Position};
 use super::links::{Address, UnsafeAddress, classify};
@@ -6,11 +6,9 @@ use super::media::resolve_media;
 use super::source::SourceContext;
 use serde::Deserialize;
 use std::path::Path;
+use telepath_app::visitor::KIT_THINGS;
 use telepath_app::wire::{KitThingView, KitView, Level, MediaRef, VideoRef};
 use toml::Spanned;
-
-/// How many things to know a kit has: enough to orient, few enough to finish.
-pub const KIT_THINGS: usize = 5;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,18 +62,21 @@ impl Kit {
             );
             return None;
         }
-        if front_matter.things.len() != KIT_THINGS {
+        // The visitor's progress cookie keeps one bit per thing, so a kit of any other
+        // size could not be finished: it is left out, after every other check.
+        let wrong_count = front_matter.things.len() != KIT_THINGS;
+        if wrong_count {
             source.report(
-                Diagnostic::warning(
+                Diagnostic::error(
                     &shown,
                     Position::START,
                     "kit",
                     format!(
-                        "the kit has {} things to know; a kit has exactly {KIT_THINGS}",
+                        "the kit has {} things to know; a kit has exactly {KIT_THINGS}, so the kit is left out",
                         front_matter.things.len()
                     ),
                 )
-                .with_help("add or remove `[[thing]]` entries until there are five"),
+                .with_help(format!("add or remove `[[thing]]` entries until there are {KIT_THINGS}")),
             );
         }
         let href = front_matter.next_step_href.get_ref();
@@ -101,6 +102,9 @@ impl Kit {
         let mut things = Vec::new();
         for thing in front_matter.things {
             things.push(file.thing(source, thing)?);
+        }
+        if wrong_count {
+            return None;
         }
         Some(Kit {
             view: KitView {
