@@ -1,6 +1,6 @@
 use crate::backend::use_backend;
 use crate::pages::notices::now_unix;
-use crate::wire::{DiagnosticView, NoticeState, NoticeView};
+use crate::wire::{DiagnosticView, NoticeState, NoticeView, order_notices_for_editors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -39,8 +39,9 @@ pub fn EditorsPage() -> impl IntoView {
 
 /// Every notice with whether customers see it now, will see it, or no longer do.
 #[component]
-fn NoticeStates(notices: Vec<NoticeView>) -> impl IntoView {
+fn NoticeStates(mut notices: Vec<NoticeView>) -> impl IntoView {
     let now = now_unix();
+    order_notices_for_editors(&mut notices);
     view! {
         <h2>"Notices"</h2>
         <div class="table-scroll">

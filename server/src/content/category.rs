@@ -7,7 +7,7 @@ use super::front_matter::{CategoryFrontMatter, parse_document};
 use super::source::SourceContext;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use telepath_app::wire::Level;
+use telepath_app::guidance::editors_level_rank;
 
 #[derive(Clone, Debug)]
 pub struct Category {
@@ -32,12 +32,12 @@ impl Category {
         Category { slug, title, description, order, articles: Vec::new() }
     }
 
-    /// Lists `slugs` (articles of this category, all in `articles`) newcomer-friendly
-    /// first, then by title.
+    /// Lists `slugs` (articles of this category, all in `articles`) in the editors'
+    /// order: newcomer-friendly first (`editors_level_rank`), then by title.
     pub(super) fn list_articles(&mut self, mut slugs: Vec<String>, articles: &HashMap<String, Article>) {
         slugs.sort_by_key(|slug| {
             let article = &articles[slug];
-            (level_rank(article.front_matter.level), article.front_matter.title.to_lowercase())
+            (editors_level_rank(article.front_matter.level), article.front_matter.title.to_lowercase())
         });
         self.articles = slugs;
     }
@@ -76,15 +76,5 @@ fn parse_index(source: &mut SourceContext<'_>, path: &Path) -> Option<CategoryFr
             source.report(diagnostic);
             None
         }
-    }
-}
-
-/// Newcomer-friendly articles first in category lists.
-fn level_rank(level: Level) -> u8 {
-    match level {
-        Level::Newcomer => 0,
-        Level::All => 1,
-        Level::Technical => 2,
-        Level::Expert => 3,
     }
 }
