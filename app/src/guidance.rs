@@ -13,7 +13,9 @@
 //! 5. **Help from the team** is offered to newcomers under every article; others see
 //!    it when they say an article did not help.
 //!
-//! A visitor who has not chosen a level sees the editors' order everywhere.
+//! A visitor who has not chosen a level sees the editors' order everywhere. Inside a
+//! category that order starts newcomer-friendly (`editors_level_rank`), then goes
+//! by title.
 
 use crate::wire::{ArticleKind, ArticleSummary, CategoryView, Level, LevelSection};
 
@@ -64,6 +66,17 @@ pub fn order_categories(visitor: Option<Level>, categories: &mut [CategoryView])
 pub fn order_level_sections(visitor: Option<Level>, sections: &mut [LevelSection]) {
     if let Some(visitor) = visitor {
         sections.sort_by_key(|section| section.level != visitor);
+    }
+}
+
+/// The editors' order of levels inside a category: newcomers' articles first, then
+/// everyone's, then technical, then expert. Lower comes first.
+pub fn editors_level_rank(level: Level) -> u8 {
+    match level {
+        Level::Newcomer => 0,
+        Level::All => 1,
+        Level::Technical => 2,
+        Level::Expert => 3,
     }
 }
 
@@ -166,5 +179,12 @@ mod tests {
         assert!(offers_help_up_front(Some(Level::Newcomer)));
         assert!(!offers_help_up_front(Some(Level::Expert)));
         assert!(!offers_help_up_front(None));
+    }
+
+    #[test]
+    fn the_editors_order_of_levels_starts_newcomer_friendly() {
+        let mut levels = [Level::Expert, Level::All, Level::Technical, Level::Newcomer];
+        levels.sort_by_key(|level| editors_level_rank(*level));
+        assert_eq!(levels, [Level::Newcomer, Level::All, Level::Technical, Level::Expert]);
     }
 }

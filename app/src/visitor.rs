@@ -12,7 +12,9 @@ pub const DISMISSED_NOTICES_COOKIE: &str = "telepath_dismissed";
 pub const CSRF_FIELD: &str = "_csrf";
 /// The `telepath_level` value of a visitor who chose not to answer.
 const SKIPPED: &str = "skipped";
-/// Things in every welcome kit.
+/// Things in every welcome kit: enough to orient, few enough to finish. The progress
+/// cookie keeps one bit per thing, and the editors' check refuses a kit of any other
+/// size (server/src/content/kits.rs).
 pub const KIT_THINGS: usize = 5;
 /// Enough for every notice a visitor could plausibly dismiss; the oldest go first.
 const MAX_DISMISSED: usize = 24;

@@ -181,6 +181,8 @@ pub struct ContentReport {
 
 /// One of the three levels a visitor can choose (`Level::All` is only for articles).
 pub const VISITOR_LEVELS: [Level; 3] = [Level::Newcomer, Level::Technical, Level::Expert];
+/// Every level, in the order menus and filters list them.
+pub const LEVELS: [Level; 4] = [Level::Newcomer, Level::Technical, Level::Expert, Level::All];
 
 /// One of a welcome kit's five things to know.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -384,9 +386,7 @@ impl Level {
 
     /// Any level by its name, `all` included.
     pub fn parse(value: &str) -> Option<Level> {
-        [Level::Newcomer, Level::Technical, Level::Expert, Level::All]
-            .into_iter()
-            .find(|level| level.as_str() == value)
+        LEVELS.into_iter().find(|level| level.as_str() == value)
     }
 }
 
@@ -506,8 +506,29 @@ pub fn notices_for_place<'a>(
         .filter(|notice| notice.state_at(now_unix_seconds) == NoticeState::Current)
         .filter(|notice| notice.audience.includes(place) && !is_dismissed(&notice.id))
         .collect();
-    shown.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.starts_at.cmp(&b.starts_at)));
+    order_banners(&mut shown);
     shown
+}
+
+/// The most severe first, then the one that started first.
+fn most_urgent_first(a: &NoticeView, b: &NoticeView) -> std::cmp::Ordering {
+    b.severity.cmp(&a.severity).then(a.starts_at.cmp(&b.starts_at))
+}
+
+/// The order of a page's banners: most urgent first.
+pub fn order_banners(banners: &mut [&NoticeView]) {
+    banners.sort_by(|a, b| most_urgent_first(a, b));
+}
+
+/// The order of each list ("now", "coming up") on the /notices page: most urgent first.
+pub fn order_notices_page(notices: &mut [NoticeView]) {
+    notices.sort_by(most_urgent_first);
+}
+
+/// The order of the editors' list: by file name, `content/notices/<id>.md`, as they
+/// see the files.
+pub fn order_notices_for_editors(notices: &mut [NoticeView]) {
+    notices.sort_by(|a, b| a.id.bytes().chain(*b".md").cmp(b.id.bytes().chain(*b".md")));
 }
 
 #[cfg(test)]
@@ -601,5 +622,43 @@ mod notice_tests {
         };
         assert_eq!(ids(&[]), ["critical", "warning", "info-early", "info-late"]);
         assert_eq!(ids(&["critical", "info-late"]), ["warning", "info-early"]);
+    }
+
+    fn ids(notices: &[NoticeView]) -> Vec<&str> {
+        notices.iter().map(|notice| notice.id.as_str()).collect()
+    }
+
+    fn mixed() -> Vec<NoticeView> {
+        vec![
+            notice("b-info", Severity::Info, 100, 500, Audience::default()),
+            notice("a-critical-late", Severity::Critical, 300, 500, Audience::default()),
+            notice("c-warning", Severity::Warning, 200, 500, Audience::default()),
+            notice("a-critical", Severity::Critical, 250, 500, Audience::default()),
+            notice("a", Severity::Info, 50, 500, Audience::default()),
+        ]
+    }
+
+    #[test]
+    fn banners_go_most_severe_first_then_earliest_start() {
+        let notices = mixed();
+        let mut banners: Vec<&NoticeView> = notices.iter().collect();
+        order_banners(&mut banners);
+        let order: Vec<&str> = banners.iter().map(|notice| notice.id.as_str()).collect();
+        assert_eq!(order, ["a-critical", "a-critical-late", "c-warning", "a", "b-info"]);
+    }
+
+    #[test]
+    fn the_notices_page_lists_most_severe_first_then_earliest_start() {
+        let mut notices = mixed();
+        order_notices_page(&mut notices);
+        assert_eq!(ids(&notices), ["a-critical", "a-critical-late", "c-warning", "a", "b-info"]);
+    }
+
+    #[test]
+    fn editors_see_notices_in_file_name_order() {
+        let mut notices = mixed();
+        order_notices_for_editors(&mut notices);
+        // `-` comes before `.`, as in a file listing: `a-critical-late.md`, `a-critical.md`, `a.md`.
+        assert_eq!(ids(&notices), ["a-critical-late", "a-critical", "a", "b-info", "c-warning"]);
     }
 }

@@ -2,6 +2,8 @@
 //! loaded into an immutable snapshot that pages read. Problems in files are collected
 //! as diagnostics for editors; they never stop the server.
 
+mod article;
+mod category;
 mod diagnostic;
 mod front_matter;
 mod kits;
@@ -10,23 +12,28 @@ mod links;
 mod markdown;
 mod media;
 mod notices;
+mod references;
 mod regular_file;
 mod sections;
+mod site;
+mod snapshot;
+mod source;
 mod synonyms;
 mod tasks;
 mod watcher;
 
+pub use article::Article;
+pub use category::Category;
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
-pub use kits::{KIT_THINGS, Kit};
-pub use library::{
-    Article, Category, ContentLibrary, ContentSnapshot, LoadProgress, SiteSettings, load_snapshot,
-    load_snapshot_with_progress,
-};
+pub use kits::Kit;
+pub use library::{ContentLibrary, LoadProgress, load_snapshot, load_snapshot_with_progress};
 pub(crate) use markdown::escape_html;
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
 pub use media::{MediaRefusal, servable_media_file};
 pub use notices::{Notice, unix_seconds};
+pub use site::SiteSettings;
+pub use snapshot::ContentSnapshot;
 pub use tasks::{TASK_MISTAKES, Task};
 pub use watcher::ContentWatcher;
 

@@ -1,7 +1,7 @@
 use crate::backend::use_backend;
 use crate::pages::meta::PageMeta;
 use crate::pages::notices::now_unix;
-use crate::wire::{DiagnosticView, NoticeState, NoticeView};
+use crate::wire::{DiagnosticView, NoticeState, NoticeView, order_notices_for_editors};
 use leptos::prelude::*;
 
 /// What content editors need after saving: every problem, located like a compiler
@@ -39,8 +39,9 @@ pub fn EditorsPage() -> impl IntoView {
 
 /// Every notice with whether customers see it now, will see it, or no longer do.
 #[component]
-fn NoticeStates(notices: Vec<NoticeView>) -> impl IntoView {
+fn NoticeStates(mut notices: Vec<NoticeView>) -> impl IntoView {
     let now = now_unix();
+    order_notices_for_editors(&mut notices);
     view! {
         <h2>"Notices"</h2>
         <div class="table-scroll">

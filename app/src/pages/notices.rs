@@ -1,6 +1,6 @@
 use crate::backend::use_backend;
 use crate::pages::meta::PageMeta;
-use crate::wire::{NoticeState, NoticeView};
+use crate::wire::{NoticeState, NoticeView, order_notices_page};
 use leptos::prelude::*;
 
 pub fn now_unix() -> i64 {
@@ -17,7 +17,7 @@ pub fn NoticesPage() -> impl IntoView {
     let in_state = |state: NoticeState| -> Vec<NoticeView> {
         let mut selected: Vec<NoticeView> =
             notices.iter().filter(|notice| notice.state_at(now) == state).cloned().collect();
-        selected.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.starts_at.cmp(&b.starts_at)));
+        order_notices_page(&mut selected);
         selected
     };
     let (current, upcoming) = (in_state(NoticeState::Current), in_state(NoticeState::Scheduled));

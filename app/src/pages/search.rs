@@ -1,11 +1,10 @@
 use crate::backend::{use_backend, use_visitor, use_visitor_level};
 use crate::pages::article::ArticleList;
-use crate::wire::{ArticleKind, Level, SearchPage, SearchQuery};
+use crate::wire::{ArticleKind, LEVELS, Level, SearchPage, SearchQuery};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const LEVELS: [Level; 4] = [Level::Newcomer, Level::Technical, Level::Expert, Level::All];
 const KINDS: [ArticleKind; 4] =
     [ArticleKind::Guide, ArticleKind::Explanation, ArticleKind::Reference, ArticleKind::Troubleshooting];
 

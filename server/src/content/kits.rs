@@ -1,16 +1,14 @@
-//! Welcome kits: `content/kits/<level>.md`, five things to know per level.
+//! Welcome kits: `content/kits/<level>.md`, `KIT_THINGS` things to know per level.
 
 use super::diagnostic::{Diagnostic, Position};
-use super::library::{Loader, Target};
 use super::links::{Address, UnsafeAddress, classify};
 use super::media::resolve_media;
+use super::source::SourceContext;
 use serde::Deserialize;
 use std::path::Path;
+use telepath_app::visitor::KIT_THINGS;
 use telepath_app::wire::{KitThingView, KitView, Level, MediaRef, VideoRef};
 use toml::Spanned;
-
-/// How many things to know a kit has: enough to orient, few enough to finish.
-pub const KIT_THINGS: usize = 5;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,17 +39,11 @@ pub struct Kit {
     pub view: KitView,
 }
 
-impl Loader<'_> {
-    pub(super) fn load_kits(&mut self) {
-        for path in self.markdown_files(&self.root.join("kits")) {
-            if let Some(kit) = self.load_kit(&path) {
-                self.snapshot.kits.insert(kit.view.level, kit);
-            }
-        }
-    }
-
-    fn load_kit(&mut self, path: &Path) -> Option<Kit> {
-        let (document, text, shown) = self.parse_file::<KitFrontMatter>(path)?;
+impl Kit {
+    /// Parses `content/kits/<level>.md`, reporting every problem to `source`; `None`
+    /// when the kit cannot be shown.
+    pub(super) fn from_file(source: &mut SourceContext<'_>, path: &Path) -> Option<Kit> {
+        let (document, text, shown) = source.parse_file::<KitFrontMatter>(path)?;
         let offset = document.front_matter_offset;
         let at = |span: std::ops::Range<usize>| Position::of_offset(&text, offset + span.start);
         let front_matter = document.front_matter;
@@ -59,7 +51,7 @@ impl Loader<'_> {
         let level = *front_matter.level.get_ref();
         let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
         if level == Level::All || level.as_str() != stem {
-            self.report(
+            source.report(
                 Diagnostic::error(
                     &shown,
                     at(front_matter.level.span()),
@@ -70,27 +62,30 @@ impl Loader<'_> {
             );
             return None;
         }
-        if front_matter.things.len() != KIT_THINGS {
-            self.report(
-                Diagnostic::warning(
+        // The visitor's progress cookie keeps one bit per thing, so a kit of any other
+        // size could not be finished: it is left out, after every other check.
+        let wrong_count = front_matter.things.len() != KIT_THINGS;
+        if wrong_count {
+            source.report(
+                Diagnostic::error(
                     &shown,
                     Position::START,
                     "kit",
                     format!(
-                        "the kit has {} things to know; a kit has exactly {KIT_THINGS}",
+                        "the kit has {} things to know; a kit has exactly {KIT_THINGS}, so the kit is left out",
                         front_matter.things.len()
                     ),
                 )
-                .with_help("add or remove `[[thing]]` entries until there are five"),
+                .with_help(format!("add or remove `[[thing]]` entries until there are {KIT_THINGS}")),
             );
         }
         let href = front_matter.next_step_href.get_ref();
         let href_at = at(front_matter.next_step_href.span());
         match classify(href) {
-            Ok(Address::SitePath(path)) => self.expect_portal_page(&shown, href_at, path),
+            Ok(Address::SitePath(path)) => source.expect_portal_page(&shown, href_at, path),
             Ok(Address::External) => {}
             Err(unsafe_address) => {
-                self.report(
+                source.report(
                     Diagnostic::error(
                         &shown,
                         href_at,
@@ -103,72 +98,13 @@ impl Loader<'_> {
             }
         }
 
-        let root = self.root.to_owned();
+        let file = KitFile { path, shown: &shown, text: &text, front_matter_offset: offset };
         let mut things = Vec::new();
         for thing in front_matter.things {
-            let body_start = string_content_start(&text, offset + thing.body.span().start);
-            let body = self.render_markdown_at(&shown, &text, body_start, thing.body.get_ref())?;
-            self.expect_links(&shown, &text, body_start, &body.internal_links);
-            let media = |reference: &Spanned<String>, loader: &mut Self| match resolve_media(
-                &root,
-                path,
-                reference.get_ref(),
-                &shown,
-                at(reference.span()),
-            ) {
-                Ok(resolved) => Some(resolved),
-                Err(diagnostic) => {
-                    loader.report(diagnostic);
-                    None
-                }
-            };
-            let image = media(&thing.image, self);
-            let alt = thing.image_alt.unwrap_or_default();
-            if alt.trim().is_empty() {
-                self.report(
-                    Diagnostic::warning(
-                        &shown,
-                        at(thing.image.span()),
-                        "accessibility",
-                        "the picture has no alt text",
-                    )
-                    .with_help("add `image_alt = \"…\"` describing what the picture shows"),
-                );
-            }
-            let video = match &thing.video {
-                Some(video) => media(video, self).map(|resolved| VideoRef {
-                    src: resolved.url,
-                    poster: thing.video_poster.as_ref().and_then(|poster| media(poster, self)).map(|m| m.url),
-                    captions: thing
-                        .video_captions
-                        .as_ref()
-                        .and_then(|captions| media(captions, self))
-                        .map(|m| m.url),
-                }),
-                None => None,
-            };
-            if thing.video.is_some() && thing.video_captions.is_none() {
-                self.report(
-                    Diagnostic::warning(
-                        &shown,
-                        at(thing.title.span()),
-                        "accessibility",
-                        "the video has no captions",
-                    )
-                    .with_help("add `video_captions = \"…vtt\"` so people who cannot hear it can follow"),
-                );
-            }
-            things.push(KitThingView {
-                title: thing.title.into_inner(),
-                body_html: body.html,
-                image: MediaRef {
-                    src: image.as_ref().map(|m| m.url.clone()).unwrap_or_default(),
-                    alt,
-                    width: image.as_ref().and_then(|m| m.width),
-                    height: image.as_ref().and_then(|m| m.height),
-                },
-                video,
-            });
+            things.push(file.thing(source, thing)?);
+        }
+        if wrong_count {
+            return None;
         }
         Some(Kit {
             view: KitView {
@@ -181,19 +117,88 @@ impl Loader<'_> {
             },
         })
     }
+}
 
-    /// A page of this portal named in content: `/articles/<slug>` and `/tasks/<id>`
-    /// must exist.
-    pub(super) fn expect_portal_page(&mut self, shown: &Path, position: Position, path: &str) {
-        if let Some(slug) = path.strip_prefix("/articles/") {
-            self.reference(
-                shown,
-                position,
-                Target::ArticleLink { slug: slug.split('#').next().unwrap_or_default().to_owned() },
+/// The kit file a thing to know is read from.
+struct KitFile<'a> {
+    path: &'a Path,
+    shown: &'a Path,
+    text: &'a str,
+    front_matter_offset: usize,
+}
+
+impl KitFile<'_> {
+    fn at(&self, span: std::ops::Range<usize>) -> Position {
+        Position::of_offset(self.text, self.front_matter_offset + span.start)
+    }
+
+    /// One `[[thing]]`: its body rendered, its picture and video resolved under
+    /// content/media; `None` when its body cannot be rendered.
+    fn thing(&self, source: &mut SourceContext<'_>, thing: ThingFrontMatter) -> Option<KitThingView> {
+        let shown = self.shown;
+        let body_start = string_content_start(self.text, self.front_matter_offset + thing.body.span().start);
+        let body = source.render_markdown_at(shown, self.text, body_start, thing.body.get_ref())?;
+        source.expect_links(shown, self.text, body_start, &body.internal_links);
+        let media = |reference: &Spanned<String>, source: &mut SourceContext<'_>| match resolve_media(
+            source.root,
+            self.path,
+            reference.get_ref(),
+            shown,
+            self.at(reference.span()),
+        ) {
+            Ok(resolved) => Some(resolved),
+            Err(diagnostic) => {
+                source.report(diagnostic);
+                None
+            }
+        };
+        let image = media(&thing.image, source);
+        let alt = thing.image_alt.unwrap_or_default();
+        if alt.trim().is_empty() {
+            source.report(
+                Diagnostic::warning(
+                    shown,
+                    self.at(thing.image.span()),
+                    "accessibility",
+                    "the picture has no alt text",
+                )
+                .with_help("add `image_alt = \"…\"` describing what the picture shows"),
             );
-        } else if let Some(id) = path.strip_prefix("/tasks/") {
-            self.reference(shown, position, Target::Task { key: "href", id: id.to_owned() });
         }
+        let video = match &thing.video {
+            Some(video) => media(video, source).map(|resolved| VideoRef {
+                src: resolved.url,
+                poster: thing.video_poster.as_ref().and_then(|poster| media(poster, source)).map(|m| m.url),
+                captions: thing
+                    .video_captions
+                    .as_ref()
+                    .and_then(|captions| media(captions, source))
+                    .map(|m| m.url),
+            }),
+            None => None,
+        };
+        if thing.video.is_some() && thing.video_captions.is_none() {
+            source.report(
+                Diagnostic::warning(
+                    shown,
+                    self.at(thing.title.span()),
+                    "accessibility",
+                    "the video has no captions",
+                )
+                .with_help("add `video_captions = \"…vtt\"` so people who cannot hear it can follow"),
+            );
+        }
+        Some(KitThingView {
+            title: thing.title.into_inner(),
+            body_html: body.html,
+            image: MediaRef {
+                src: image.as_ref().map(|m| m.url.clone()).unwrap_or_default(),
+                alt,
+                width: image.as_ref().and_then(|m| m.width),
+                height: image.as_ref().and_then(|m| m.height),
+            },
+            video,
+        })
     }
 }
 

@@ -1,8 +1,8 @@
 //! References from content to files under content/media: resolved, checked, sized.
 
 use super::diagnostic::{Diagnostic, Position};
-use super::library::Loader;
 use super::regular_file::{OpenError, describe, not_a_regular_file, open_regular_file};
+use super::source::SourceContext;
 use std::path::{Component, Path, PathBuf};
 
 /// Pictures larger than this slow every page they are on.
@@ -130,47 +130,45 @@ pub fn resolve_media(
     Ok(ResolvedMedia { url: format!("/media/{}", url_path.join("/")), width, height })
 }
 
-impl Loader<'_> {
-    /// Reports what in content/media would not be served: links that lead out of the
-    /// folder and anything that is not a regular file. Media files are only opened
-    /// when content refers to them, so without this walk a link to /etc/passwd
-    /// would sit in the folder unnoticed.
-    pub(super) fn check_media_folder(&mut self) {
-        let media_root = self.root.join("media");
-        let mut folders = vec![media_root.clone()];
-        while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else { continue };
-            for entry in entries.filter_map(Result::ok) {
-                let path = entry.path();
-                // Only real folders are walked into; a link to a folder is judged as a
-                // whole below, so a link loop cannot keep the walk going.
-                if entry.file_type().is_ok_and(|file_type| file_type.is_dir()) {
-                    folders.push(path);
-                    continue;
-                }
-                let shown = self.display_path(&path);
-                match servable_media_file(&media_root, &path) {
-                    // A link to nothing serves nothing; content referring to it is told
-                    // that it does not exist.
-                    Ok(_) | Err(MediaRefusal::Missing) => {}
-                    // A link to a folder inside content/media, whose files are walked
-                    // where they really are.
-                    Err(MediaRefusal::NotRegular { .. }) if path.is_dir() => {}
-                    Err(MediaRefusal::NotRegular { kind }) => self.report(not_a_regular_file(&shown, kind)),
-                    Err(MediaRefusal::OutsideMedia) => self.report(
-                        Diagnostic::error(
-                            &shown,
-                            Position::START,
-                            "media",
-                            "this link points outside content/media, so it is not served",
-                        )
-                        .with_help("copy the file into content/media instead of linking to it"),
-                    ),
-                    Err(refusal @ MediaRefusal::Unreadable(_)) => self.report(
-                        Diagnostic::warning(&shown, Position::START, "media", format!("this file {refusal}"))
-                            .with_help("check the file's permissions"),
-                    ),
-                }
+/// Reports what in content/media would not be served: links that lead out of the
+/// folder and anything that is not a regular file. Media files are only opened
+/// when content refers to them, so without this walk a link to /etc/passwd
+/// would sit in the folder unnoticed.
+pub(super) fn check_media_folder(source: &mut SourceContext<'_>) {
+    let media_root = source.root.join("media");
+    let mut folders = vec![media_root.clone()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            // Only real folders are walked into; a link to a folder is judged as a
+            // whole below, so a link loop cannot keep the walk going.
+            if entry.file_type().is_ok_and(|file_type| file_type.is_dir()) {
+                folders.push(path);
+                continue;
+            }
+            let shown = source.display_path(&path);
+            match servable_media_file(&media_root, &path) {
+                // A link to nothing serves nothing; content referring to it is told
+                // that it does not exist.
+                Ok(_) | Err(MediaRefusal::Missing) => {}
+                // A link to a folder inside content/media, whose files are walked
+                // where they really are.
+                Err(MediaRefusal::NotRegular { .. }) if path.is_dir() => {}
+                Err(MediaRefusal::NotRegular { kind }) => source.report(not_a_regular_file(&shown, kind)),
+                Err(MediaRefusal::OutsideMedia) => source.report(
+                    Diagnostic::error(
+                        &shown,
+                        Position::START,
+                        "media",
+                        "this link points outside content/media, so it is not served",
+                    )
+                    .with_help("copy the file into content/media instead of linking to it"),
+                ),
+                Err(refusal @ MediaRefusal::Unreadable(_)) => source.report(
+                    Diagnostic::warning(&shown, Position::START, "media", format!("this file {refusal}"))
+                        .with_help("check the file's permissions"),
+                ),
             }
         }
     }

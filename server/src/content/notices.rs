@@ -3,8 +3,9 @@
 //! instant an editor meant, whatever the visitor's or server's time zone).
 
 use super::diagnostic::{Diagnostic, Position};
-use super::library::{Loader, Target};
 use super::links::{Address, classify};
+use super::references::Target;
+use super::source::SourceContext;
 use serde::Deserialize;
 use std::path::Path;
 use telepath_app::wire::{Audience, Level, NoticeView, Severity};
@@ -40,27 +41,23 @@ pub struct Notice {
     pub view: NoticeView,
 }
 
-impl Loader<'_> {
-    pub(super) fn load_notices(&mut self) {
-        for path in self.markdown_files(&self.root.join("notices")) {
-            if let Some(notice) = self.load_notice(&path) {
-                self.snapshot.notices.push(notice);
-            }
-        }
-    }
-
-    fn load_notice(&mut self, path: &Path) -> Option<Notice> {
+impl Notice {
+    /// Parses `content/notices/<id>.md`, reporting every problem to `source`; `None`
+    /// when the notice cannot be shown.
+    pub(super) fn from_file(source: &mut SourceContext<'_>, path: &Path) -> Option<Notice> {
         let id = path.file_stem()?.to_str()?.to_owned();
-        let (document, text, shown) = self.parse_file::<NoticeFrontMatter>(path)?;
+        let (document, text, shown) = source.parse_file::<NoticeFrontMatter>(path)?;
         let offset = document.front_matter_offset;
         let at = |span: std::ops::Range<usize>| Position::of_offset(&text, offset + span.start);
         let front_matter = document.front_matter;
 
         let instant =
-            |field: &Spanned<Datetime>, key: &str, loader: &mut Self| match unix_seconds(field.get_ref()) {
+            |field: &Spanned<Datetime>, key: &str, source: &mut SourceContext<'_>| match unix_seconds(
+                field.get_ref(),
+            ) {
                 Some(seconds) => Some(seconds),
                 None => {
-                    loader.report(
+                    source.report(
                     Diagnostic::error(
                         &shown,
                         at(field.span()),
@@ -74,11 +71,11 @@ impl Loader<'_> {
                     None
                 }
             };
-        let starts_at = instant(&front_matter.starts, "starts", self);
-        let ends_at = instant(&front_matter.ends, "ends", self);
+        let starts_at = instant(&front_matter.starts, "starts", source);
+        let ends_at = instant(&front_matter.ends, "ends", source);
         let (starts_at, ends_at) = (starts_at?, ends_at?);
         if ends_at <= starts_at {
-            self.report(
+            source.report(
                 Diagnostic::error(
                     &shown,
                     at(front_matter.ends.span()),
@@ -91,39 +88,9 @@ impl Loader<'_> {
         }
 
         let audience = front_matter.audience;
-        for category in &audience.categories {
-            self.reference(
-                &shown,
-                at(category.span()),
-                Target::Category { key: "audience.categories", slug: category.get_ref().clone() },
-            );
-        }
-        for task in &audience.tasks {
-            self.reference(
-                &shown,
-                at(task.span()),
-                Target::Task { key: "audience.tasks", id: task.get_ref().clone() },
-            );
-        }
-        for portal_path in &audience.paths {
-            let position = at(portal_path.span());
-            match classify(portal_path.get_ref()) {
-                Ok(Address::SitePath(path)) => self.expect_portal_page(&shown, position, path),
-                // Never shown as a link, only compared with the page being shown, so an
-                // address that is no page here only means the notice shows nowhere.
-                Ok(Address::External) | Err(_) => self.report(
-                    Diagnostic::warning(
-                        &shown,
-                        position,
-                        "link",
-                        format!("`{}` is not a portal address", portal_path.get_ref()),
-                    )
-                    .with_help("use an address on this portal, starting with `/`, e.g. /articles/send-your-first-invoice"),
-                ),
-            }
-        }
-        let body = self.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
-        self.expect_links(&shown, &text, document.body_offset, &body.internal_links);
+        expect_audience(source, &shown, &at, &audience);
+        let body = source.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
+        source.expect_links(&shown, &text, document.body_offset, &body.internal_links);
 
         Some(Notice {
             view: NoticeView {
@@ -143,6 +110,47 @@ impl Loader<'_> {
                 },
             },
         })
+    }
+}
+
+/// Records the categories, tasks and pages a notice's audience names for checking,
+/// warning about paths that are no address on this portal.
+fn expect_audience(
+    source: &mut SourceContext<'_>,
+    shown: &Path,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    audience: &AudienceFrontMatter,
+) {
+    for category in &audience.categories {
+        source.reference(
+            shown,
+            at(category.span()),
+            Target::Category { key: "audience.categories", slug: category.get_ref().clone() },
+        );
+    }
+    for task in &audience.tasks {
+        source.reference(
+            shown,
+            at(task.span()),
+            Target::Task { key: "audience.tasks", id: task.get_ref().clone() },
+        );
+    }
+    for portal_path in &audience.paths {
+        let position = at(portal_path.span());
+        match classify(portal_path.get_ref()) {
+            Ok(Address::SitePath(path)) => source.expect_portal_page(shown, position, path),
+            // Never shown as a link, only compared with the page being shown, so an
+            // address that is no page here only means the notice shows nowhere.
+            Ok(Address::External) | Err(_) => source.report(
+                Diagnostic::warning(
+                    shown,
+                    position,
+                    "link",
+                    format!("`{}` is not a portal address", portal_path.get_ref()),
+                )
+                .with_help("use an address on this portal, starting with `/`, e.g. /articles/send-your-first-invoice"),
+            ),
+        }
     }
 }
 

@@ -38,6 +38,9 @@ pub struct SectionError {
 
 const FENCE: &str = ":::";
 
+/// Splits an article body into shared text and groups of per-level blocks. One pass
+/// over the lines with its state (open block, code fence, shared start) in locals,
+/// which is why it runs past 80 lines: split up, that state would be passed around.
 pub fn split_level_sections(body: &str) -> Result<Vec<SourcePart<'_>>, SectionError> {
     let mut parts: Vec<SourcePart<'_>> = Vec::new();
     let mut shared_start = 0;

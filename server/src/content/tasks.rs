@@ -2,7 +2,8 @@
 //! happens after it is sent, and the top five mistakes people make with it.
 
 use super::diagnostic::{Diagnostic, Position};
-use super::library::{Loader, Target};
+use super::references::Target;
+use super::source::SourceContext;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -69,147 +70,40 @@ pub struct Task {
     pub mistakes: Vec<MistakeView>,
 }
 
-impl Loader<'_> {
-    pub(super) fn load_tasks(&mut self) {
-        for path in self.markdown_files(&self.root.join("tasks")) {
-            if let Some(task) = self.load_task(&path) {
-                self.snapshot.tasks.insert(task.id.clone(), task);
-            }
-        }
-    }
-
-    fn load_task(&mut self, path: &Path) -> Option<Task> {
+impl Task {
+    /// Parses `content/tasks/<id>.md`, reporting every problem to `source`; `None`
+    /// when the task has errors.
+    pub(super) fn from_file(source: &mut SourceContext<'_>, path: &Path) -> Option<Task> {
         let id = path.file_stem()?.to_str()?.to_owned();
-        let (document, text, shown) = self.parse_file::<TaskFrontMatter>(path)?;
+        let (document, text, shown) = source.parse_file::<TaskFrontMatter>(path)?;
         let offset = document.front_matter_offset;
         let at = |span: std::ops::Range<usize>| Position::of_offset(&text, offset + span.start);
         let front_matter = document.front_matter;
 
-        let mut problems = Vec::new();
-        let mut names = HashSet::new();
-        for field in &front_matter.fields {
-            let name = field.name.get_ref();
-            if !names.insert(name.as_str()) {
-                problems.push(
-                    Diagnostic::error(
-                        &shown,
-                        at(field.name.span()),
-                        "task",
-                        format!("two fields are named `{name}`"),
-                    )
-                    .with_help("give every field of a task its own name"),
-                );
-            }
-            if field.kind == FieldKind::Select && field.options.is_empty() {
-                problems.push(
-                    Diagnostic::error(
-                        &shown,
-                        at(field.name.span()),
-                        "task",
-                        format!("the select field `{name}` has no options"),
-                    )
-                    .with_help("add `options = [\"…\", \"…\"]`"),
-                );
-            }
-            if let Some(pattern) = &field.pattern
-                && let Err(error) = regex_lite::Regex::new(pattern.get_ref())
-            {
-                problems.push(
-                    Diagnostic::error(
-                        &shown,
-                        at(pattern.span()),
-                        "task",
-                        format!("the pattern of `{name}` is not a valid regular expression: {error}"),
-                    )
-                    .with_help("test the pattern, and write backslashes twice inside \"…\" strings"),
-                );
-            }
-            if field.pattern.is_some() && field.pattern_hint.is_none() {
-                problems.push(
-                    Diagnostic::warning(
-                        &shown,
-                        at(field.name.span()),
-                        "task",
-                        format!("the field `{name}` has a pattern but no `pattern_hint`"),
-                    )
-                    .with_help("add `pattern_hint = \"…\"` so people see the expected form in plain words"),
-                );
-            }
-        }
-        if front_matter.mistakes.is_empty() {
-            problems.push(
-                Diagnostic::warning(
-                    &shown,
-                    Position::START,
-                    "mistakes",
-                    "the task has no top-five-mistakes guide",
-                )
-                .with_help(
-                    "add five `[[mistake]]` entries with what people do, why it fails and how to avoid it",
-                ),
-            );
-        } else if front_matter.mistakes.len() != TASK_MISTAKES {
-            problems.push(
-                Diagnostic::warning(
-                    &shown,
-                    Position::START,
-                    "mistakes",
-                    format!(
-                        "the mistakes guide lists {} mistakes; it lists exactly {TASK_MISTAKES}",
-                        front_matter.mistakes.len()
-                    ),
-                )
-                .with_help("keep the five that cause most failed forms"),
-            );
-        }
-        for mistake in &front_matter.mistakes {
-            if let Some(field) = &mistake.field
-                && !names.contains(field.get_ref().as_str())
-            {
-                problems.push(
-                    Diagnostic::warning(
-                        &shown,
-                        at(field.span()),
-                        "mistakes",
-                        format!(
-                            "the mistake names the field `{}`, which this task does not have",
-                            field.get_ref()
-                        ),
-                    )
-                    .with_help(format!(
-                        "use one of: {}",
-                        front_matter
-                            .fields
-                            .iter()
-                            .map(|f| f.name.get_ref().as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
-            }
-        }
+        let (mut problems, names) = field_problems(&front_matter.fields, &shown, &at);
+        problems.extend(mistake_problems(&front_matter, &names, &shown, &at));
         let has_error = problems.iter().any(|problem| problem.severity == super::Severity::Error);
         for problem in problems {
-            self.report(problem);
+            source.report(problem);
         }
         if has_error {
             return None;
         }
 
-        self.reference(
+        source.reference(
             &shown,
             at(front_matter.category.span()),
             Target::Category { key: "category", slug: front_matter.category.get_ref().clone() },
         );
         for slug in &front_matter.related_articles {
-            self.reference(
+            source.reference(
                 &shown,
                 at(slug.span()),
                 Target::ArticleSlug { key: "related_articles", slug: slug.get_ref().clone() },
             );
         }
-        let intro = self.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
-        self.expect_links(&shown, &text, document.body_offset, &intro.internal_links);
+        let intro = source.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
+        source.expect_links(&shown, &text, document.body_offset, &intro.internal_links);
 
         Some(Task {
             id,
@@ -250,4 +144,127 @@ impl Loader<'_> {
                 .collect(),
         })
     }
+}
+
+/// What is wrong with a task's fields, and their names.
+fn field_problems<'a>(
+    fields: &'a [FieldFrontMatter],
+    shown: &Path,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> (Vec<Diagnostic>, HashSet<&'a str>) {
+    let mut problems = Vec::new();
+    let mut names = HashSet::new();
+    for field in fields {
+        let name = field.name.get_ref();
+        if !names.insert(name.as_str()) {
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    at(field.name.span()),
+                    "task",
+                    format!("two fields are named `{name}`"),
+                )
+                .with_help("give every field of a task its own name"),
+            );
+        }
+        if field.kind == FieldKind::Select && field.options.is_empty() {
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    at(field.name.span()),
+                    "task",
+                    format!("the select field `{name}` has no options"),
+                )
+                .with_help("add `options = [\"…\", \"…\"]`"),
+            );
+        }
+        if let Some(pattern) = &field.pattern
+            && let Err(error) = regex_lite::Regex::new(pattern.get_ref())
+        {
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    at(pattern.span()),
+                    "task",
+                    format!("the pattern of `{name}` is not a valid regular expression: {error}"),
+                )
+                .with_help("test the pattern, and write backslashes twice inside \"…\" strings"),
+            );
+        }
+        if field.pattern.is_some() && field.pattern_hint.is_none() {
+            problems.push(
+                Diagnostic::warning(
+                    shown,
+                    at(field.name.span()),
+                    "task",
+                    format!("the field `{name}` has a pattern but no `pattern_hint`"),
+                )
+                .with_help("add `pattern_hint = \"…\"` so people see the expected form in plain words"),
+            );
+        }
+    }
+    (problems, names)
+}
+
+/// What is wrong with a task's top-five-mistakes guide.
+fn mistake_problems(
+    front_matter: &TaskFrontMatter,
+    names: &HashSet<&str>,
+    shown: &Path,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if front_matter.mistakes.is_empty() {
+        problems.push(
+            Diagnostic::warning(
+                shown,
+                Position::START,
+                "mistakes",
+                "the task has no top-five-mistakes guide",
+            )
+            .with_help(
+                "add five `[[mistake]]` entries with what people do, why it fails and how to avoid it",
+            ),
+        );
+    } else if front_matter.mistakes.len() != TASK_MISTAKES {
+        problems.push(
+            Diagnostic::warning(
+                shown,
+                Position::START,
+                "mistakes",
+                format!(
+                    "the mistakes guide lists {} mistakes; it lists exactly {TASK_MISTAKES}",
+                    front_matter.mistakes.len()
+                ),
+            )
+            .with_help("keep the five that cause most failed forms"),
+        );
+    }
+    for mistake in &front_matter.mistakes {
+        if let Some(field) = &mistake.field
+            && !names.contains(field.get_ref().as_str())
+        {
+            problems.push(
+                Diagnostic::warning(
+                    shown,
+                    at(field.span()),
+                    "mistakes",
+                    format!(
+                        "the mistake names the field `{}`, which this task does not have",
+                        field.get_ref()
+                    ),
+                )
+                .with_help(format!(
+                    "use one of: {}",
+                    front_matter
+                        .fields
+                        .iter()
+                        .map(|f| f.name.get_ref().as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+    }
+    problems
 }

@@ -76,7 +76,12 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
         (
             "kits/newcomer.md",
             kit("newcomer", 4),
-            "kits/newcomer.md:1:1: warning[kit]: the kit has 4 things to know; a kit has exactly 5 (help: add or remove `[[thing]]` entries until there are five)",
+            "kits/newcomer.md:1:1: error[kit]: the kit has 4 things to know; a kit has exactly 5, so the kit is left out (help: add or remove `[[thing]]` entries until there are 5)",
+        ),
+        (
+            "kits/newcomer.md",
+            kit("newcomer", 6),
+            "kits/newcomer.md:1:1: error[kit]: the kit has 6 things to know; a kit has exactly 5, so the kit is left out (help: add or remove `[[thing]]` entries until there are 5)",
         ),
         (
             "kits/expert.md",
@@ -213,6 +218,18 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}
+
+#[test]
+fn a_kit_of_any_size_but_kit_things_is_left_out_so_progress_can_always_finish() {
+    use telepath_app::visitor::KIT_THINGS;
+    for things in [KIT_THINGS - 1, KIT_THINGS + 1] {
+        let fixture = Fixture::new();
+        fixture.write("kits/newcomer.md", &kit("newcomer", things));
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        assert!(snapshot.kits.is_empty(), "{things} things");
+        assert_eq!(snapshot.errors(), 1, "{things} things");
+    }
 }
 
 #[test]

@@ -1,0 +1,102 @@
+//! Site settings: `content/site.toml`, the product's name and words.
+
+use super::diagnostic::{Diagnostic, Position};
+use super::source::SourceContext;
+use serde::Deserialize;
+
+/// `content/site.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    pub product_name: String,
+    pub tagline: String,
+    pub support_hours: String,
+    /// IANA name, e.g. `America/New_York`: the zone support hours are given in.
+    #[serde(default = "SiteSettings::default_time_zone")]
+    pub support_time_zone: String,
+    /// The one-line question that asks a first-time visitor their level.
+    #[serde(default = "SiteSettings::default_level_question")]
+    pub level_question: String,
+    #[serde(default)]
+    pub levels: LevelsWording,
+}
+
+/// How each level is offered to visitors, in the site's own words.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsWording {
+    pub newcomer: LevelWordingSettings,
+    pub technical: LevelWordingSettings,
+    pub expert: LevelWordingSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelWordingSettings {
+    /// The answer a visitor picks, e.g. "I'm new".
+    pub choice: String,
+    pub description: String,
+}
+
+impl Default for LevelsWording {
+    fn default() -> Self {
+        let wording = |choice: &str, description: &str| LevelWordingSettings {
+            choice: choice.into(),
+            description: description.into(),
+        };
+        Self {
+            newcomer: wording("I'm new", "The basics, step by step, in plain words."),
+            technical: wording("I'm somewhat technical", "Settings, integrations and getting more done."),
+            expert: wording("I'm an expert", "Reference material, limits and automation."),
+        }
+    }
+}
+
+impl SiteSettings {
+    fn default_time_zone() -> String {
+        "UTC".into()
+    }
+
+    fn default_level_question() -> String {
+        "Are you new, somewhat technical, or an expert?".into()
+    }
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            product_name: "Telepath".into(),
+            tagline: "Answers, guides and help for every level.".into(),
+            support_hours: "see the contact page for opening hours".into(),
+            support_time_zone: Self::default_time_zone(),
+            level_question: Self::default_level_question(),
+            levels: LevelsWording::default(),
+        }
+    }
+}
+
+impl SiteSettings {
+    /// Reads `content/site.toml`; `None` (defaults apply) when there is none or it
+    /// has a problem, which is reported to `source`.
+    pub(super) fn from_source(source: &mut SourceContext<'_>) -> Option<SiteSettings> {
+        let path = source.root.join("site.toml");
+        if !path.exists() {
+            return None;
+        }
+        let text = source.read_text(&path)?;
+        match toml::from_str::<SiteSettings>(&text) {
+            Ok(site) => Some(site),
+            Err(error) => {
+                let position = Position::of_offset(&text, error.span().map_or(0, |span| span.start));
+                let shown = source.display_path(&path);
+                source.report(Diagnostic::error(
+                    shown,
+                    position,
+                    "site",
+                    error.message().trim().replace('\n', " "),
+                ));
+                None
+            }
+        }
+    }
+}
