@@ -135,18 +135,14 @@ async fn render_page(
     state.pages.render(request, move || provide_context(form.clone())).await
 }
 
-/// Reads a form's body, or answers in plain words: 408 when it did not arrive in
-/// time, 413 when it is over the limit.
-async fn read_form_body(body: axum::body::Body) -> Result<axum::body::Bytes, axum::response::Response> {
-    axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await.map_err(|error| {
-        if connections::is_body_timeout(&error) {
-            return connections::body_timed_out();
+/// Reads a form's body: 408 when it did not arrive in time, 413 when it is over the limit.
+async fn read_form_body(body: axum::body::Body) -> Result<axum::body::Bytes, error::HttpError> {
+    axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await.map_err(|failure| {
+        if connections::is_body_timeout(&failure) {
+            error::HttpError::TooSlow
+        } else {
+            error::HttpError::TooLarge
         }
-        (
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "This form is too large to send. Please shorten your answers.",
-        )
-            .into_response()
     })
 }
 

@@ -23,9 +23,8 @@ use super::{AppState, HttpService, service};
 use crate::config::ConnectionLimits;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -327,15 +326,6 @@ pub fn is_body_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
         cause = error.source();
     }
     false
-}
-
-/// The answer to a body that did not arrive in time.
-pub fn body_timed_out() -> Response {
-    (
-        StatusCode::REQUEST_TIMEOUT,
-        "This form took too long to arrive, so nothing was sent. Please check your connection and send it again.",
-    )
-        .into_response()
 }
 
 #[cfg(test)]

@@ -6,9 +6,8 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::path::Path;
@@ -103,7 +102,7 @@ pub async fn require_form_token(State(key): State<CsrfKey>, request: Request, ne
     let (parts, body) = request.into_parts();
     let bytes = match super::read_form_body(body).await {
         Ok(bytes) => bytes,
-        Err(too_large) => return too_large,
+        Err(refused) => return refused.for_client(&parts.headers),
     };
     let sent_token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .unwrap_or_default()
@@ -113,13 +112,7 @@ pub async fn require_form_token(State(key): State<CsrfKey>, request: Request, ne
     let valid = matches!((&visitor, &sent_token), (Some(visitor), Some(token)) if key.verify(visitor, token));
     if !valid {
         tracing::info!(path = %parts.uri.path(), has_token = sent_token.is_some(), "refused a form without a valid token");
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "This form could not be checked, so nothing was sent. It may have been open for a long time or come \
-             from another site. Go back, reload the page and send it again.",
-        )
-            .into_response();
+        return super::error::HttpError::FormNotChecked.for_client(&parts.headers);
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

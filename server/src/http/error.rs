@@ -1,16 +1,22 @@
-//! The one place where failures become responses. A visitor's own mistake (a form
-//! with a missing or unreadable field) is answered 400 and says what to do; a fault
-//! on our side is logged once, here, and answered 500 in plain words, never with
-//! the error's text. A plain form post (no JavaScript) gets a small HTML page, an
-//! island's call gets the same words as text.
+//! The one place where failures become responses, after axum's error-handling
+//! example. The policy:
+//! - every failure the HTTP layer answers is an [`HttpError`]; its wording is a
+//!   [`PlainWords`] constant below, never the error's own text;
+//! - a visitor's own mistake (a form with a missing field, an address that is not
+//!   valid, a form sent from another site) is answered 4xx and says what to do;
+//! - a fault on our side is logged once, here, with its detail, and answered 500, or
+//!   503 with `Retry-After` when it will pass;
+//! - a plain form post or a page (no JavaScript) gets a small HTML page, an island's
+//!   call gets the same words as text.
 
 use axum::body::to_bytes;
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER, ServerFnError};
 use std::any::Any;
+use std::time::Duration;
 
 /// Where leptos mounts the server functions (its default prefix).
 const SERVER_FN_PREFIX: &str = "/api/";
@@ -38,6 +44,43 @@ pub const BAD_ADDRESS: PlainWords = PlainWords {
     message: "Check the address, or start again from the help centre's home page.",
 };
 
+pub const FORM_NOT_CHECKED: PlainWords = PlainWords {
+    status: StatusCode::FORBIDDEN,
+    heading: "This form could not be checked",
+    message: "Nothing was sent. The page may have been open for a long time or come from another site. \
+              Go back, reload the page and send it again.",
+};
+
+pub const FROM_ANOTHER_SITE: PlainWords = PlainWords {
+    status: StatusCode::FORBIDDEN,
+    heading: "This form was sent from another website",
+    message: "It was refused and nothing was sent. Please use the form on this site.",
+};
+
+pub const TOO_LARGE: PlainWords = PlainWords {
+    status: StatusCode::PAYLOAD_TOO_LARGE,
+    heading: "This form is too large to send",
+    message: "Nothing was sent. Please shorten your answers and send it again.",
+};
+
+pub const TOO_SLOW: PlainWords = PlainWords {
+    status: StatusCode::REQUEST_TIMEOUT,
+    heading: "This form took too long to arrive",
+    message: "Nothing was sent. Please check your connection and send it again.",
+};
+
+pub const SEARCHING_TOO_FAST: PlainWords = PlainWords {
+    status: StatusCode::TOO_MANY_REQUESTS,
+    heading: "You are searching very fast",
+    message: "Please wait a moment and try again.",
+};
+
+pub const PAGE_UNAVAILABLE: PlainWords = PlainWords {
+    status: StatusCode::SERVICE_UNAVAILABLE,
+    heading: "This page could not be shown just now",
+    message: "Please try again in a moment.",
+};
+
 pub const OUR_FAULT: PlainWords = PlainWords {
     status: StatusCode::INTERNAL_SERVER_ERROR,
     heading: "Something went wrong on our side",
@@ -62,12 +105,84 @@ impl PlainWords {
     }
 
     pub fn text(&self) -> Response {
-        (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.message).into_response()
+        let text = format!("{}. {}", self.heading, self.message);
+        (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
     }
 
     /// The page for a browser navigating (or posting a plain form), the text otherwise.
     pub fn for_client(&self, request_headers: &HeaderMap) -> Response {
         if accepts_html(request_headers) { self.page() } else { self.text() }
+    }
+}
+
+/// Every way the HTTP layer refuses or fails a request.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("the form's token is missing or not this visitor's")]
+    FormNotChecked,
+    #[error("a writing request from another site")]
+    FromAnotherSite,
+    #[error("the body is over the size limit")]
+    TooLarge,
+    #[error("the body did not arrive in time")]
+    TooSlow,
+    #[error("the address is not valid")]
+    BadAddress,
+    #[error("too many searches from one client")]
+    SearchingTooFast { retry_after: Duration },
+    #[error("a page could not be rendered: {0}")]
+    PageUnavailable(String),
+}
+
+impl HttpError {
+    pub fn words(&self) -> &'static PlainWords {
+        match self {
+            HttpError::FormNotChecked => &FORM_NOT_CHECKED,
+            HttpError::FromAnotherSite => &FROM_ANOTHER_SITE,
+            HttpError::TooLarge => &TOO_LARGE,
+            HttpError::TooSlow => &TOO_SLOW,
+            HttpError::BadAddress => &BAD_ADDRESS,
+            HttpError::SearchingTooFast { .. } => &SEARCHING_TOO_FAST,
+            HttpError::PageUnavailable(_) => &PAGE_UNAVAILABLE,
+        }
+    }
+
+    /// When the client may try again: a full second at least, as Retry-After counts.
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            HttpError::SearchingTooFast { retry_after } => Some(*retry_after),
+            HttpError::PageUnavailable(_) => Some(Duration::from_secs(5)),
+            _ => None,
+        }
+    }
+
+    /// The page for a browser navigating (or posting a plain form), the text otherwise.
+    pub fn for_client(self, request_headers: &HeaderMap) -> Response {
+        let html = accepts_html(request_headers);
+        self.respond(html)
+    }
+
+    fn respond(self, html: bool) -> Response {
+        let words = self.words();
+        if words.status.is_server_error() {
+            tracing::error!("{self}");
+        } else {
+            tracing::info!("refused: {self}");
+        }
+        let mut response = if html { words.page() } else { words.text() };
+        if let Some(wait) = self.retry_after() {
+            let seconds = wait.as_secs_f64().ceil().max(1.0);
+            if let Ok(value) = HeaderValue::from_str(&format!("{seconds:.0}")) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        self.respond(true)
     }
 }
 
@@ -163,5 +278,41 @@ mod tests {
             html.starts_with("<!DOCTYPE html>") && html.contains("<h1>Something went wrong on our side</h1>")
         );
         assert!(!html.contains("<script") && !html.contains("<style"), "{html}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_refusal_has_its_status_its_words_and_a_retry_after_when_it_will_pass() {
+        let mut browser = HeaderMap::new();
+        browser.insert(header::ACCEPT, HeaderValue::from_static("text/html,*/*"));
+        let cases = [
+            (HttpError::FormNotChecked, StatusCode::FORBIDDEN, None, "This form could not be checked"),
+            (HttpError::FromAnotherSite, StatusCode::FORBIDDEN, None, "sent from another website"),
+            (HttpError::TooLarge, StatusCode::PAYLOAD_TOO_LARGE, None, "too large to send"),
+            (HttpError::TooSlow, StatusCode::REQUEST_TIMEOUT, None, "took too long to arrive"),
+            (
+                HttpError::SearchingTooFast { retry_after: Duration::from_millis(100) },
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("1"),
+                "searching very fast",
+            ),
+            (
+                HttpError::PageUnavailable("the rendering thread stopped".into()),
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("5"),
+                "could not be shown just now",
+            ),
+        ];
+        for (error, status, retry_after, words) in cases {
+            let described = error.to_string();
+            let response = error.for_client(&browser);
+            assert_eq!(response.status(), status, "{described}");
+            let retry =
+                response.headers().get(header::RETRY_AFTER).map(|value| value.to_str().unwrap().to_owned());
+            assert_eq!(retry.as_deref(), retry_after, "{described}");
+            let html = String::from_utf8(to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec())
+                .unwrap();
+            assert!(html.contains("<h1>") && html.contains(words), "{described}: {html}");
+            assert!(!html.contains("rendering thread"), "the detail is logged, never shown: {html}");
+        }
     }
 }

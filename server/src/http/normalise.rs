@@ -4,7 +4,7 @@
 //! This runs outside the router (a layer around it): the router's own layers run
 //! only after a route has been matched against the path as sent.
 
-use super::error::BAD_ADDRESS;
+use super::error::HttpError;
 use axum::extract::Request;
 use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
@@ -31,17 +31,17 @@ pub async fn normalise_path(mut request: Request, next: Next) -> Response {
             Some(location) => {
                 (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response()
             }
-            None => BAD_ADDRESS.for_client(request.headers()),
+            None => HttpError::BadAddress.for_client(request.headers()),
         };
     }
     let mut parts = request.uri().clone().into_parts();
     match target.parse::<PathAndQuery>() {
         Ok(path_and_query) => parts.path_and_query = Some(path_and_query),
-        Err(_) => return BAD_ADDRESS.for_client(request.headers()),
+        Err(_) => return HttpError::BadAddress.for_client(request.headers()),
     }
     match Uri::from_parts(parts) {
         Ok(uri) => *request.uri_mut() = uri,
-        Err(_) => return BAD_ADDRESS.for_client(request.headers()),
+        Err(_) => return HttpError::BadAddress.for_client(request.headers()),
     }
     next.run(request).await
 }

@@ -2,9 +2,8 @@
 //! typing very fast (or a script) cannot slow search down for everyone.
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -78,17 +77,8 @@ pub async fn limit_searches(
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
     match limiter.check(client, limiter.now()) {
         Ok(()) => next.run(request).await,
-        Err(wait) => {
-            let seconds = wait.as_secs().max(1);
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                "You are searching very fast. Please wait a moment and try again.",
-            )
-                .into_response();
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
+        Err(retry_after) => {
+            super::error::HttpError::SearchingTooFast { retry_after }.for_client(request.headers())
         }
     }
 }

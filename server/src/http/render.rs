@@ -10,9 +10,9 @@
 //! handler, where the panic catcher turns it into a 500, instead of cutting off a
 //! half-sent page.
 
+use super::error::HttpError;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -59,8 +59,7 @@ impl PageRenderer {
             match axum::body::to_bytes(body, usize::MAX).await {
                 Ok(html) => Response::from_parts(parts, Body::from(html)),
                 Err(error) => {
-                    tracing::error!("rendering a page failed part way: {error}");
-                    unavailable(StatusCode::INTERNAL_SERVER_ERROR)
+                    HttpError::PageUnavailable(format!("rendering failed part way: {error}")).into_response()
                 }
             }
         });
@@ -68,16 +67,10 @@ impl PageRenderer {
             Ok(response) => response,
             // Re-raised here, so the one panic catcher answers it like any other.
             Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-            Err(_) => unavailable(StatusCode::SERVICE_UNAVAILABLE),
+            Err(cancelled) => {
+                HttpError::PageUnavailable(format!("the rendering thread stopped: {cancelled}"))
+                    .into_response()
+            }
         }
     }
-}
-
-fn unavailable(status: StatusCode) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "This page could not be shown just now. Please try again in a moment.",
-    )
-        .into_response()
 }

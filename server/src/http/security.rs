@@ -2,9 +2,9 @@
 //! the refusal of cross-site writes.
 
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use leptos::nonce::Nonce;
 
 /// Adds the security headers to every response. Leptos needs exactly one inline
@@ -52,11 +52,7 @@ pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response 
         return next.run(request).await;
     }
     tracing::info!(path = %request.uri().path(), "refused a cross-site request");
-    (
-        StatusCode::FORBIDDEN,
-        "This form was sent from another website, so it was refused. Please use the form on this site.",
-    )
-        .into_response()
+    super::error::HttpError::FromAnotherSite.for_client(request.headers())
 }
 
 /// Methods that only read: everything else changes something and must be defended.

@@ -26,7 +26,7 @@ pub async fn submit_task(
     let (parts, body) = request.into_parts();
     let bytes = match super::read_form_body(body).await {
         Ok(bytes) => bytes,
-        Err(too_large) => return too_large,
+        Err(refused) => return refused.for_client(&parts.headers),
     };
     let page_request = || Request::from_parts(parts.clone(), Body::empty());
     let snapshot = state.portal.content.snapshot();

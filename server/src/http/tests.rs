@@ -772,7 +772,10 @@ async fn a_failed_server_function_never_redirects_to_the_referer_and_bad_argumen
 
         let island = app.clone().oneshot(post("*/*", fields)).await.unwrap();
         assert_eq!(island.status(), StatusCode::BAD_REQUEST, "{fields}");
-        assert!(text(island).await.starts_with("Something in the form was missing"), "{fields}");
+        assert!(
+            text(island).await.starts_with("This form could not be read. Something in the form was missing"),
+            "{fields}"
+        );
     }
     assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
 
