@@ -79,6 +79,15 @@ pub fn use_csrf_token() -> String {
     request_extension::<CsrfToken>().map(|token| token.0).unwrap_or_default()
 }
 
+/// The portal's origin as the visitor's browser sees it (`https://help.example.com`),
+/// which the server puts in every request's extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteOrigin(pub String);
+
+pub fn use_site_origin() -> Option<String> {
+    request_extension::<SiteOrigin>().map(|origin| origin.0)
+}
+
 /// The current path and query, to come back to after a form.
 pub fn use_current_path() -> String {
     leptos::prelude::use_context::<http::request::Parts>()

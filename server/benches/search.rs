@@ -233,8 +233,7 @@ fn main() {
                 data_dir: data.clone(),
                 site_dir: dir.path().join("no-site"),
                 shutdown_timeout: Duration::from_secs(5),
-                development: false,
-                connections: Default::default(),
+                ..Config::default()
             };
             http_row = Some(runtime.block_on(http_load(&config, &queries)));
         }

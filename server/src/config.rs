@@ -22,6 +22,30 @@ pub struct Config {
     pub development: bool,
     /// How long idle and slow clients may hold a connection, and how many may be open.
     pub connections: ConnectionLimits,
+    /// The address customers reach the portal at (e.g. `https://help.example.com`
+    /// behind a proxy). `None`: the address each request was sent to, over HTTP.
+    pub public_url: Option<PublicUrl>,
+}
+
+/// A scheme and host (and port), with no path: the portal's origin as browsers see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    /// `https://help.example.com`, without a trailing slash.
+    pub fn origin(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    /// A public URL from a literal, for tests in this and other crates.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn parse_for_tests(url: &str) -> PublicUrl {
+        parse_public_url("a test's public URL", url).expect("a valid public URL")
+    }
 }
 
 /// What keeps idle, slow or too many connections from exhausting the server: 500
@@ -63,6 +87,7 @@ impl Default for Config {
             shutdown_timeout: Duration::from_secs(10),
             development: false,
             connections: ConnectionLimits::default(),
+            public_url: None,
         }
     }
 }
@@ -95,6 +120,7 @@ struct ConfigFile {
     idle_timeout_secs: Option<u64>,
     request_body_timeout_secs: Option<u64>,
     max_connections: Option<u64>,
+    public_url: Option<String>,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -105,6 +131,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub site_dir: Option<PathBuf>,
     pub development: bool,
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -153,6 +180,9 @@ impl Config {
                         )?);
                     }
                 }
+                if let Some(url) = parsed.public_url {
+                    config.public_url = Some(parse_public_url("public_url (telepath.toml)", &url)?);
+                }
                 if let Some(count) = parsed.max_connections {
                     limits.max_connections = connection_count("max_connections (telepath.toml)", count)?;
                 }
@@ -169,6 +199,7 @@ impl Config {
                 "TELEPATH_CONTENT" => config.content_dir = PathBuf::from(value),
                 "TELEPATH_DATA" => config.data_dir = PathBuf::from(value),
                 "TELEPATH_SITE" => config.site_dir = PathBuf::from(value),
+                "TELEPATH_PUBLIC_URL" => config.public_url = Some(parse_public_url(&key, &value)?),
                 "TELEPATH_DEVELOPMENT" => {
                     config.development = match value.as_str() {
                         "1" | "true" | "yes" => true,
@@ -214,6 +245,9 @@ impl Config {
         config.data_dir = overrides.data_dir.unwrap_or(config.data_dir);
         config.site_dir = overrides.site_dir.unwrap_or(config.site_dir);
         config.development |= overrides.development;
+        if let Some(url) = overrides.public_url {
+            config.public_url = Some(parse_public_url("--public-url", &url)?);
+        }
         Ok(config)
     }
 
@@ -251,6 +285,23 @@ fn connection_count(key: &str, count: u64) -> Result<usize, ConfigError> {
         .ok()
         .filter(|count| *count <= tokio::sync::Semaphore::MAX_PERMITS)
         .ok_or_else(|| invalid(key, &count.to_string(), CONNECTIONS))
+}
+
+/// `http://` or `https://`, a host, maybe a port, and no path, query or credentials.
+fn parse_public_url(key: &str, value: &str) -> Result<PublicUrl, ConfigError> {
+    const EXPECTED: &str = "http:// or https:// and a host, with no path, e.g. https://help.example.com";
+    let uri: http::Uri = value.parse().map_err(|_| invalid(key, value, EXPECTED))?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    let authority = uri.authority().filter(|authority| !authority.as_str().contains('@'));
+    let bare = matches!(uri.path(), "" | "/") && uri.query().is_none();
+    match authority {
+        Some(authority) if scheme_ok && bare && !authority.host().is_empty() => Ok(PublicUrl(format!(
+            "{}://{}",
+            uri.scheme_str().unwrap_or_default(),
+            authority.as_str().to_ascii_lowercase()
+        ))),
+        _ => Err(invalid(key, value, EXPECTED)),
+    }
 }
 
 fn parse_listen(key: &str, value: &str) -> Result<SocketAddr, ConfigError> {
@@ -382,5 +433,36 @@ mod tests {
             error.to_string().starts_with("max_connections (telepath.toml) = \"0\" is not valid"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_public_url_is_an_origin_and_anything_else_is_refused() {
+        let missing = Path::new("/nonexistent/telepath.toml");
+        let load =
+            |value: &str| Config::load(missing, env(&[("TELEPATH_PUBLIC_URL", value)]), Overrides::default());
+        for (value, origin) in [
+            ("https://Help.Example.com", "https://help.example.com"),
+            ("https://help.example.com/", "https://help.example.com"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ] {
+            let config = load(value).unwrap();
+            assert_eq!(config.public_url.as_ref().map(PublicUrl::origin), Some(origin), "{value}");
+        }
+        assert!(load("https://help.example.com").unwrap().public_url.unwrap().is_https());
+        for bad in [
+            "help.example.com",
+            "ftp://help.example.com",
+            "https://help.example.com/help",
+            "https://a@b.com",
+            "https://x.com/?q=1",
+            "",
+        ] {
+            let error = load(bad).unwrap_err().to_string();
+            assert!(
+                error.starts_with("TELEPATH_PUBLIC_URL = ") && error.contains("with no path"),
+                "{bad}: {error}"
+            );
+        }
+        assert_eq!(Config::load(missing, env(&[]), Overrides::default()).unwrap().public_url, None);
     }
 }

@@ -8,6 +8,7 @@ mod normalise;
 mod rate_limit;
 mod render;
 mod security;
+mod seo;
 mod tasks;
 mod visitor;
 
@@ -54,6 +55,8 @@ pub struct AppState {
     /// `None` when the platform refused to watch content/ (edits then need a restart).
     pub content_watcher: Option<Arc<ContentWatcher>>,
     pub shutdown_timeout: Duration,
+    /// The origin customers use, when it is not the one each request names.
+    pub public_url: Option<crate::config::PublicUrl>,
     pub connection_limits: ConnectionLimits,
 }
 
@@ -72,6 +75,8 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/robots.txt", get(seo::robots_txt))
+        .route("/sitemap.xml", get(seo::sitemap_xml))
         .route("/tasks/{task}", post(tasks::submit_task))
         // Server functions only (no page routes): pages go through the page renderer.
         .leptos_routes_with_context(&state, Vec::new(), provide_backend, {
@@ -87,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), visitor::assign_visitor))
         .layer(axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches))
         .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(axum::middleware::from_fn_with_state(state.public_url.clone(), security::note_site_origin))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.connection_limits.request_body_timeout,

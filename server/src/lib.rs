@@ -112,5 +112,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,
         connection_limits: config.connections,
+        public_url: config.public_url.clone(),
     })
 }

@@ -44,6 +44,10 @@ enum Command {
         /// locally [env: TELEPATH_DEVELOPMENT=true]
         #[arg(long)]
         dev: bool,
+        /// The address customers reach the portal at, e.g. https://help.example.com
+        /// [default: the address each request names; env: TELEPATH_PUBLIC_URL]
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Check the content and print every problem found, like a compiler.
     Check {
@@ -73,9 +77,15 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { listen, content, data, site, dev } => {
-            let overrides =
-                Overrides { listen, content_dir: content, data_dir: data, site_dir: site, development: dev };
+        Command::Serve { listen, content, data, site, dev, public_url } => {
+            let overrides = Overrides {
+                listen,
+                content_dir: content,
+                data_dir: data,
+                site_dir: site,
+                development: dev,
+                public_url,
+            };
             load_config(&cli.config, overrides).and_then(run_server)
         }
         Command::Check { content, format } => {

@@ -1,6 +1,6 @@
 //! A small help centre in a temporary folder, for tests that start the real server.
 
-use crate::config::{Config, ConnectionLimits};
+use crate::config::Config;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -109,7 +109,7 @@ impl Fixture {
             site_dir: site_dir.to_owned(),
             shutdown_timeout: Duration::from_secs(5),
             development: false,
-            connections: ConnectionLimits::default(),
+            ..Config::default()
         }
     }
 }

@@ -8,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <PageMeta title="Page not found" description="The link may be old, or the article may have moved."/>
+        <PageMeta title="Page not found" description="The link may be old, or the article may have moved." canonical=false/>
         <section class="not-found" data-testid="not-found">
             <h1>"We couldn't find that page"</h1>
             <p>"The link may be old, or the article may have moved."</p>

@@ -1,11 +1,13 @@
 //! Headers that keep pages from being framed, sniffed or scripted by anyone else, and
 //! the refusal of cross-site writes.
 
-use axum::extract::Request;
+use crate::config::PublicUrl;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
+use telepath_app::backend::SiteOrigin;
 
 /// Adds the security headers to every response. Leptos needs exactly one inline
 /// script (the module that loads the islands), so each response gets a fresh nonce
@@ -65,17 +67,35 @@ fn is_same_site(request: &Request) -> bool {
     if let Some(site) = header("sec-fetch-site") {
         return matches!(site, "same-origin" | "none");
     }
-    match (header("origin"), header("host")) {
-        (Some(origin), Some(host)) => is_own_origin(origin, host),
+    let own = request.extensions().get::<SiteOrigin>();
+    match (header("origin"), own) {
+        (Some(origin), Some(own)) => origin.eq_ignore_ascii_case(&own.0),
         // Browsers old enough to send neither header cannot be told apart from curl.
         _ => true,
     }
 }
 
-/// Whether `origin` is this server's own, scheme included: a page served over
-/// another scheme (`https://` on the same host) is another origin. The server
-/// speaks plain HTTP, so its origin is `http://` and the Host it was asked for; the
-/// one place to change when a public URL (HTTPS behind a proxy) can be configured.
-fn is_own_origin(origin: &str, host: &str) -> bool {
-    origin.strip_prefix("http://").is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(host))
+/// Puts the portal's origin, as the visitor's browser sees it, in the request's
+/// extensions: the configured public URL (HTTPS behind a proxy), or else plain HTTP
+/// and the Host the request names. The Origin check compares against it, and pages
+/// build their canonical links and the sitemap from it. A scheme counts: a page on
+/// `https://` of the same host is another origin.
+pub async fn note_site_origin(
+    State(public_url): State<Option<PublicUrl>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let origin = match &public_url {
+        Some(url) => Some(url.origin().to_owned()),
+        None => request
+            .headers()
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .filter(|host| !host.is_empty() && host.bytes().all(|byte| byte.is_ascii_graphic()))
+            .map(|host| format!("http://{}", host.to_ascii_lowercase())),
+    };
+    if let Some(origin) = origin {
+        request.extensions_mut().insert(SiteOrigin(origin));
+    }
+    next.run(request).await
 }

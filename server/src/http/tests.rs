@@ -10,7 +10,17 @@ use std::path::Path;
 use tower::ServiceExt;
 
 async fn app(fixture: &Fixture) -> (HttpService, std::sync::Arc<dyn Store>) {
-    let mut state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+    app_with(fixture, |_| {}).await
+}
+
+/// The portal on `fixture` with a setting or two changed first.
+async fn app_with(
+    fixture: &Fixture,
+    configure: impl FnOnce(&mut crate::Config),
+) -> (HttpService, std::sync::Arc<dyn Store>) {
+    let mut config = fixture.config(Path::new("/nonexistent-site"));
+    configure(&mut config);
+    let mut state = crate::prepare(&config).await.unwrap();
     state.search_limiter = std::sync::Arc::new(super::RateLimiter::frozen());
     let store = state.portal.store.clone();
     (service(state), store)
@@ -1182,4 +1192,92 @@ async fn a_panic_while_answering_becomes_a_plain_words_500_page_with_the_usual_h
     assert!(html.contains("<h1>Something went wrong on our side</h1>"), "{html}");
     assert!(!html.contains("a bug in a handler"), "the panic's text is logged, never shown: {html}");
     assert_eq!(get(&app, "/panics").await.status(), StatusCode::INTERNAL_SERVER_ERROR, "and again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_and_the_sitemap_tell_crawlers_every_public_page_on_the_public_origin() {
+    let fixture = guidance_fixture();
+    let (app, _) = app_with(&fixture, |config| {
+        config.public_url = Some(crate::config::PublicUrl::parse_for_tests("https://help.acme.example"));
+    })
+    .await;
+    let robots = get(&app, "/robots.txt").await;
+    assert_eq!(robots.status(), StatusCode::OK);
+    let robots = text(robots).await;
+    assert!(robots.contains("Disallow: /editors") && robots.contains("Disallow: /search"), "{robots}");
+    assert!(robots.contains("Sitemap: https://help.acme.example/sitemap.xml"), "{robots}");
+
+    let sitemap = get(&app, "/sitemap.xml").await;
+    assert_eq!(header_value(&sitemap, "content-type"), "application/xml; charset=utf-8");
+    let sitemap = text(sitemap).await;
+    for page in
+        ["/", "/categories/invoices", "/articles/send-an-invoice", "/kits/newcomer", "/tasks/change-address"]
+    {
+        assert!(
+            sitemap.contains(&format!("<loc>https://help.acme.example{page}</loc>")),
+            "{page}: {sitemap}"
+        );
+    }
+    assert!(sitemap.contains("<lastmod>2026-10-01</lastmod>"), "{sitemap}");
+    assert!(!sitemap.contains("/editors") && !sitemap.contains("/search"), "{sitemap}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_page_names_its_one_canonical_address_and_the_404_page_names_none() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let with_host =
+        |uri: &str| Request::get(uri).header(header::HOST, "help.acme.example").body(Body::empty()).unwrap();
+    let html =
+        text(app.clone().oneshot(with_host("/articles/send-an-invoice?from=search")).await.unwrap()).await;
+    assert!(
+        html.contains(r#"<link href="http://help.acme.example/articles/send-an-invoice" rel="canonical">"#),
+        "the query is not part of the address: {html}"
+    );
+    assert!(
+        html.contains(
+            r#"<meta property="og:url" content="http://help.acme.example/articles/send-an-invoice">"#
+        )
+    );
+    let missing = text(app.clone().oneshot(with_host("/articles/nope")).await.unwrap()).await;
+    assert!(!missing.contains("rel=\"canonical\""), "{missing}");
+
+    let (behind_proxy, _) = app_with(&fixture, |config| {
+        config.public_url = Some(crate::config::PublicUrl::parse_for_tests("https://help.acme.example"));
+    })
+    .await;
+    let html = text(behind_proxy.clone().oneshot(with_host("/categories/invoices")).await.unwrap()).await;
+    assert!(
+        html.contains(r#"<link href="https://help.acme.example/categories/invoices" rel="canonical">"#),
+        "{html}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_an_https_proxy_the_origin_check_expects_the_public_origin() {
+    let fixture = Fixture::new();
+    let (app, store) = app_with(&fixture, |config| {
+        config.public_url = Some(crate::config::PublicUrl::parse_for_tests("https://help.example"));
+    })
+    .await;
+    let visitor = session(&app).await;
+    let post = |origin: &str| {
+        Request::post("/api/feedback")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, origin)
+            .header(header::COOKIE, &visitor.cookie)
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(visitor.body("slug=send-an-invoice&helpful=true")))
+            .unwrap()
+    };
+    for foreign in ["http://help.example", "http://127.0.0.1:3000", "https://evil.example"] {
+        assert_eq!(
+            app.clone().oneshot(post(foreign)).await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "{foreign}"
+        );
+    }
+    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+    assert_eq!(app.clone().oneshot(post("https://help.example")).await.unwrap().status(), StatusCode::FOUND);
 }
