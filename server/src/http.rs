@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/robots.txt", get(seo::robots_txt))
+        .route("/favicon.svg", get(seo::favicon))
         .route("/sitemap.xml", get(seo::sitemap_xml))
         .route("/tasks/{task}", post(tasks::submit_task))
         // Server functions only (no page routes): pages go through the page renderer.

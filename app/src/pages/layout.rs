@@ -1,10 +1,14 @@
 use crate::backend::{use_backend, use_csrf_token, use_current_path, use_visitor_prefs};
+use crate::guidance::ASK_THE_TEAM_PATH;
 use crate::islands::{ChooseLevel, NoticeBanner, SearchBox};
 use crate::pages::notices::now_unix;
 use crate::visitor::LevelAnswer;
 use crate::wire::{LevelWording, notices_for_place};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+
+/// The help centre's mark, the same file the browser tab shows (`/favicon.svg`).
+const LOGO: &str = include_str!("../../../style/logo.svg");
 
 /// Header, notices, main landmark and footer shared by every page.
 #[component]
@@ -25,7 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
             <a class="brand" href="/">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                <span class="brand-mark" inner_html=LOGO></span>
                 {format!("{} Help Centre", site.product_name)}
             </a>
             <SearchBox/>
@@ -44,6 +48,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         })}
         <main id="main" class="page">{children()}</main>
         <footer class="site-footer">
+            <nav aria-label="Help and status">
+                <a href=ASK_THE_TEAM_PATH>"Contact support"</a>
+                <a href="/notices">"Service status"</a>
+                <a href="/">"All help topics"</a>
+            </nav>
             <p>{format!("Support team: {}.", site.support_hours)}</p>
         </footer>
     }

@@ -1,6 +1,7 @@
-//! What search engines read besides the pages: `robots.txt` (what not to crawl, and
-//! where the sitemap is) and `sitemap.xml` (every public page, with the date an
-//! article was last updated). Both use the portal's origin as browsers see it.
+//! What search engines and browsers read besides the pages: `robots.txt` (what not
+//! to crawl, and where the sitemap is), `sitemap.xml` (every public page, with the
+//! date an article was last updated; both on the portal's origin as browsers see
+//! it) and the tab icon.
 
 use super::AppState;
 use axum::extract::{Request, State};
@@ -63,6 +64,16 @@ pub async fn sitemap_xml(State(state): State<AppState>, request: Request) -> Res
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         xml,
+    )
+        .into_response()
+}
+
+/// The help centre's mark for browser tabs and bookmarks: a small SVG, the same file
+/// the header shows.
+pub async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../../style/logo.svg"),
     )
         .into_response()
 }

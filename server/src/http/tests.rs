@@ -1281,3 +1281,22 @@ async fn behind_an_https_proxy_the_origin_check_expects_the_public_origin() {
     assert!(store.recent_events(None, 10).await.unwrap().is_empty());
     assert_eq!(app.clone().oneshot(post("https://help.example")).await.unwrap().status(), StatusCode::FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mark_the_footer_and_the_404_search_box_are_on_every_page_that_needs_them() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let icon = get(&app, "/favicon.svg").await;
+    assert_eq!(header_value(&icon, "content-type"), "image/svg+xml");
+    assert!(text(icon).await.starts_with("<svg"));
+    let home = text(get(&app, "/").await).await;
+    assert!(home.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#), "{home}");
+    let footer = &home[home.find("<footer").expect("a footer")..];
+    for link in [r#"href="/articles/contact-support""#, r#"href="/notices""#] {
+        assert!(footer.contains(link), "{link}: {footer}");
+    }
+    let missing = get(&app, "/articles/gone").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let missing = text(missing).await;
+    assert!(missing.contains(r#"<form class="not-found-search" method="get" action="/search""#), "{missing}");
+}
