@@ -1,11 +1,11 @@
 //! What the pages and server functions need from the server, as a trait the server
 //! implements and provides as context (app/ never depends on server/).
 
+use crate::events::EventKind;
 use crate::visitor::VisitorPrefs;
 use crate::wire::{
     ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticePlace,
     NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView,
-    VisitorEvent,
 };
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// A fresh token for one rendered task form, so sending it twice stores it once.
     fn new_form_token(&self) -> String;
     async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError>;
-    async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError>;
+    async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError>;
 }
 
 /// The handle the server provides through Leptos context.

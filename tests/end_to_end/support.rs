@@ -1,9 +1,10 @@
+use futures_util::StreamExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use telepath_server::Config;
-use telepath_server::store::{Store, StoredEvent};
+use telepath_server::store::{EventLog, StoredEvent, Submissions};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -17,7 +18,8 @@ pub fn site_dir() -> PathBuf {
 /// The real server, serving a fixture on a random port until `stop` (or drop).
 pub struct TestServer {
     pub base_url: String,
-    pub store: Arc<dyn Store>,
+    pub events: Arc<dyn EventLog>,
+    pub submissions: Arc<dyn Submissions>,
     pub bundle_hash: Option<String>,
     reloads: Option<tokio::sync::watch::Receiver<u64>>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -35,7 +37,7 @@ impl TestServer {
         let mut config = fixture.config(&site_dir());
         adjust(&mut config);
         let state = telepath_server::prepare(&config).await.expect("the server prepares");
-        let store = state.portal.store.clone();
+        let (events, submissions) = (state.portal.events.clone(), state.portal.submissions.clone());
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
@@ -47,7 +49,8 @@ impl TestServer {
         }));
         TestServer {
             base_url,
-            store,
+            events,
+            submissions,
             bundle_hash,
             reloads,
             shutdown: Some(shutdown),
@@ -81,17 +84,18 @@ impl TestServer {
         }
     }
 
-    /// Waits until an event of `kind` has been stored, or fails after `timeout`.
+    /// Waits until an event of `kind` (its stored name, e.g. `article_feedback`) has
+    /// been stored, or fails after `timeout`.
     pub async fn wait_for_event(&self, kind: &str, timeout: Duration) -> StoredEvent {
-        let mut appended = self.store.newest_event();
+        // Subscribed before the first look, so an append in between is not missed.
+        let mut appended = self.events.subscribe();
         let found = tokio::time::timeout(timeout, async {
             loop {
-                appended.borrow_and_update();
-                let events = self.store.recent_events(Some(kind), 1).await.expect("the store answers");
+                let events = self.events.recent(Some(kind), 1).await.expect("the store answers");
                 if let Some(event) = events.into_iter().next() {
                     return event;
                 }
-                appended.changed().await.expect("the store outlives the test");
+                appended.next().await.expect("the store outlives the test");
             }
         })
         .await;

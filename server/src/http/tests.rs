@@ -1,18 +1,19 @@
 //! In-process router tests: status codes, headers and server-rendered HTML.
 
 use super::{HttpService, service};
-use crate::store::Store;
 use crate::testing::{Fixture, article};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::path::Path;
+use telepath_app::events::EventKind;
 use tower::ServiceExt;
 
-async fn app(fixture: &Fixture) -> (HttpService, std::sync::Arc<dyn Store>) {
+/// The service and the portal behind it, whose stores tests read.
+async fn app(fixture: &Fixture) -> (HttpService, crate::portal::Portal) {
     let mut state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
     state.search_limiter = std::sync::Arc::new(super::RateLimiter::frozen());
-    let store = state.portal.store.clone();
+    let store = state.portal.clone();
     (service(state), store)
 }
 
@@ -243,9 +244,9 @@ async fn the_feedback_form_works_without_javascript_and_is_recorded() {
     let thanked = text(get(&app, "/articles/send-an-invoice?helpful=false").await).await;
     assert!(thanked.contains("Thanks for telling us"), "{thanked}");
 
-    let events = store.recent_events(Some("article_feedback"), 10).await.unwrap();
+    let events = store.events.recent(Some("article_feedback"), 10).await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].payload, serde_json::json!({ "slug": "send-an-invoice", "helpful": false }));
+    assert_eq!(events[0].kind, EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: false });
     assert_eq!(events[0].visitor.len(), 32);
 }
 
@@ -266,7 +267,7 @@ async fn cross_site_and_oversized_posts_are_refused_and_nothing_is_recorded() {
     let response = app.clone().oneshot(feedback_post(&visitor, "same-origin", &huge)).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -291,7 +292,7 @@ async fn the_origin_check_compares_the_scheme_as_well_as_the_host() {
         let response = app.clone().oneshot(post(foreign)).await.unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{foreign}");
     }
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty());
     let own = app.clone().oneshot(post("http://help.example")).await.unwrap();
     assert_eq!(own.status(), StatusCode::FOUND, "this server's own origin");
 }
@@ -471,8 +472,11 @@ async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input()
     let html = text(hostile).await;
     assert!(!html.contains("\"><script>alert(1)"), "attribute values are escaped: {html}");
 
-    let events = store.recent_events(Some("task_validation_failed"), 10).await.unwrap();
-    assert_eq!(events[0].payload, serde_json::json!({ "task": "change-address", "fields": ["order"] }));
+    let events = store.events.recent(Some("task_validation_failed"), 10).await.unwrap();
+    assert_eq!(
+        events[0].kind,
+        EventKind::TaskValidationFailed { task: "change-address".into(), fields: vec!["order".into()] }
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -500,7 +504,7 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
     let theirs = header_value(&copied, "location").to_owned();
     assert!(theirs.starts_with("/tasks/change-address/sent/TP-") && theirs != location, "{theirs}");
     let their_reference = theirs.rsplit('/').next().unwrap();
-    let their_fields = store.submission(their_reference).await.unwrap().unwrap().fields;
+    let their_fields = store.submissions.by_reference(their_reference).await.unwrap().fields;
     assert_eq!(their_fields["order"], "TAP-999999", "another visitor's copied key stores their own answers");
 
     let page = text(get(&app, &location).await).await;
@@ -514,7 +518,7 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
         "the confirmation lists only this task's notices (others are banners): {page}"
     );
 
-    let stored = store.submission(reference).await.unwrap().unwrap();
+    let stored = store.submissions.by_reference(reference).await.unwrap();
     assert_eq!(
         stored.fields,
         serde_json::json!({ "order": "TAP-204518", "note": "Leave it with the neighbour" })
@@ -579,11 +583,11 @@ async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
         nothing.contains(r#"href="/articles/void-an-invoice""#),
         "popular articles are offered: {nothing}"
     );
-    let zebracorn = serde_json::json!({ "query": "zebracorn" });
+    let zebracorn = EventKind::SearchWithoutResults { query: "zebracorn".into() };
     let mut recorded = false;
     for _ in 0..100 {
-        let events = store.recent_events(Some("search_without_results"), 10).await.unwrap();
-        recorded = events.iter().any(|event| event.payload == zebracorn);
+        let events = store.events.recent(Some("search_without_results"), 10).await.unwrap();
+        recorded = events.iter().any(|event| event.kind == zebracorn);
         if recorded {
             break;
         }
@@ -696,7 +700,7 @@ async fn a_form_sent_to_another_spelling_of_its_address_is_handled_at_the_canoni
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=true#feedback");
-    assert_eq!(store.recent_events(Some("article_feedback"), 10).await.unwrap().len(), 1);
+    assert_eq!(store.events.recent(Some("article_feedback"), 10).await.unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -774,7 +778,7 @@ async fn a_failed_server_function_never_redirects_to_the_referer_and_bad_argumen
         assert_eq!(island.status(), StatusCode::BAD_REQUEST, "{fields}");
         assert!(text(island).await.starts_with("Something in the form was missing"), "{fields}");
     }
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty(), "nothing was recorded");
 
     let suggest = Request::get("/api/suggest?q=invoice")
         .header(header::ACCEPT, "text/html")
@@ -857,7 +861,7 @@ async fn a_form_without_the_visitors_token_is_refused_and_nothing_is_recorded() 
         .body(Body::from(vote))
         .unwrap();
     assert_eq!(app.clone().oneshot(put).await.unwrap().status(), StatusCode::FORBIDDEN, "any writing method");
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty(), "nothing was recorded");
 
     let accepted =
         app.clone().oneshot(post(&visitor.cookie, format!("{vote}&_csrf={}", visitor.token))).await.unwrap();
