@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod data_dir;
 pub mod http;
+pub mod journeys;
 pub mod portal;
 pub mod search;
 pub mod store;
@@ -104,6 +105,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let portal = Portal {
         content,
         events: store.clone(),
+        recorder: journeys::EventRecorder::start(store.clone(), journeys::EVENT_QUEUE_CAPACITY),
         submissions: store,
         search,
         development: config.development,

@@ -18,6 +18,8 @@ use telepath_app::wire::{
 pub struct Portal {
     pub content: Arc<ContentLibrary>,
     pub events: Arc<dyn EventLog>,
+    /// Events recorded without making the page wait (page views, clicks, searches).
+    pub recorder: crate::journeys::EventRecorder,
     pub submissions: Arc<dyn Submissions>,
     pub search: Arc<crate::search::SearchIndex>,
     /// Pages show their content problems to the editor previewing them.
@@ -175,13 +177,7 @@ impl PortalBackend for Portal {
             && !words.is_empty()
             && let Some(visitor) = visitor
         {
-            let portal = self.clone();
-            let event = EventKind::SearchWithoutResults { query: searched.clone() };
-            tokio::spawn(async move {
-                if let Err(error) = portal.record_event(&visitor, event).await {
-                    tracing::warn!("recording a search without results failed: {error}");
-                }
-            });
+            self.recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
             .then(|| self.search.did_you_mean(&searched))
@@ -242,6 +238,10 @@ impl PortalBackend for Portal {
             Err(SubmissionsError::NotFound(_)) => Ok(None),
             Err(error) => Err(BackendError::Store(error.to_string())),
         }
+    }
+
+    fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
+        self.recorder.record(&visitor.0, event);
     }
 
     async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError> {

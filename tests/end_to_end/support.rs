@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use telepath_server::Config;
+use telepath_server::journeys::EventRecorder;
 use telepath_server::store::{EventLog, StoredEvent, Submissions};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
@@ -20,6 +21,9 @@ pub struct TestServer {
     pub base_url: String,
     pub events: Arc<dyn EventLog>,
     pub submissions: Arc<dyn Submissions>,
+    pub recorder: EventRecorder,
+    /// The SQLite file, to reopen after the server has stopped.
+    pub database: PathBuf,
     pub bundle_hash: Option<String>,
     reloads: Option<tokio::sync::watch::Receiver<u64>>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -38,6 +42,7 @@ impl TestServer {
         adjust(&mut config);
         let state = telepath_server::prepare(&config).await.expect("the server prepares");
         let (events, submissions) = (state.portal.events.clone(), state.portal.submissions.clone());
+        let (recorder, database) = (state.portal.recorder.clone(), config.database_path());
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
@@ -51,6 +56,8 @@ impl TestServer {
             base_url,
             events,
             submissions,
+            recorder,
+            database,
             bundle_hash,
             reloads,
             shutdown: Some(shutdown),
@@ -73,8 +80,19 @@ impl TestServer {
         self.base_url.trim_start_matches("http://")
     }
 
+    /// Stops like [`TestServer::stop`] and hands back the fixture, whose data folder
+    /// (the database) then outlives the server.
+    pub async fn stop_keeping_data(mut self) -> (std::io::Result<()>, Fixture) {
+        let stopped = self.stop_serving().await;
+        (stopped, self._fixture)
+    }
+
     /// Asks for a graceful shutdown and waits until the server has stopped.
     pub async fn stop(mut self) -> std::io::Result<()> {
+        self.stop_serving().await
+    }
+
+    async fn stop_serving(&mut self) -> std::io::Result<()> {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
