@@ -1,11 +1,11 @@
 //! What the pages and server functions need from the server, as a trait the server
 //! implements and provides as context (app/ never depends on server/).
 
+use crate::events::EventKind;
 use crate::visitor::VisitorPrefs;
 use crate::wire::{
     ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticePlace,
     NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView,
-    VisitorEvent,
 };
 use std::sync::Arc;
 
@@ -44,7 +44,10 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// A fresh token for one rendered task form, so sending it twice stores it once.
     fn new_form_token(&self) -> String;
     async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError>;
-    async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError>;
+    /// Records an event and waits until it is stored, for answers the visitor is told about.
+    async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError>;
+    /// Queues an event without waiting (page views, clicks); under load it may be dropped.
+    fn record_soon(&self, visitor: &VisitorId, event: EventKind);
 }
 
 /// The handle the server provides through Leptos context.
@@ -138,3 +141,60 @@ pub fn set_cookie(value: &str) {
 pub fn use_visitor() -> Option<VisitorId> {
     request_extension::<VisitorId>()
 }
+
+/// Records that the page being rendered was shown to the visitor, without making the
+/// page wait. Only for a GET (a task form shown again after a post is not a view).
+pub fn record_page_view(page: crate::events::PageType, title: &str) {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return };
+    let Some(visitor) = use_visitor() else { return };
+    if parts.method != http::Method::GET {
+        return;
+    }
+    let event = EventKind::PageViewed {
+        page,
+        path: parts.uri.path().to_owned(),
+        title: title.to_owned(),
+        referrer: same_site_referrer(&parts.headers),
+    };
+    use_backend().record_soon(&visitor, event);
+}
+
+/// The path of the page that linked here, only when that page is on this site (the
+/// `Referer`'s host and port are the request's `Host`): another site's address,
+/// or anything that is not a plain path on this one, is never stored.
+pub fn same_site_referrer(headers: &http::HeaderMap) -> Option<String> {
+    let host = headers.get(http::header::HOST)?.to_str().ok()?;
+    let referer: http::Uri = headers.get(http::header::REFERER)?.to_str().ok()?.parse().ok()?;
+    let is_web = matches!(referer.scheme_str(), Some("http" | "https"));
+    if !is_web || !referer.authority()?.as_str().eq_ignore_ascii_case(host) {
+        return None;
+    }
+    crate::visitor::local_return_path(referer.path()).map(str::to_owned)
+}
+
+/// The search query and rank a result link carries (`?q=…&rank=…`), read when the
+/// article it leads to is shown. Clicks are recorded this way because it needs no
+/// script: the link itself is the destination (so it cannot lead off the site, as a
+/// redirect endpoint's `to=` could), and there is no extra round trip before the page.
+pub fn record_arrival_at_article(slug: &str) {
+    use leptos::prelude::ReadUntracked;
+    use leptos_router::hooks::use_query_map;
+    let Some(visitor) = use_visitor() else { return };
+    let query = use_query_map().read_untracked();
+    let backend = use_backend();
+    let rank =
+        query.get("rank").and_then(|rank| rank.parse::<u32>().ok()).filter(|rank| (1..=100).contains(rank));
+    if let (Some(searched), Some(rank)) = (query.get("q"), rank) {
+        let searched: String = searched.chars().take(MAX_RECORDED_QUERY_CHARS).collect();
+        if !searched.trim().is_empty() {
+            let event = EventKind::SearchResultClicked { query: searched, rank, slug: slug.to_owned() };
+            backend.record_soon(&visitor, event);
+        }
+    }
+    if let Some(from) = query.get("from").filter(|from| from != slug && backend.article(from).is_some()) {
+        backend.record_soon(&visitor, EventKind::NextQuestionClicked { from, to: slug.to_owned() });
+    }
+}
+
+/// Longer queries were cut by the search page already; a forged link is cut here.
+const MAX_RECORDED_QUERY_CHARS: usize = 200;

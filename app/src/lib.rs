@@ -5,6 +5,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod events;
 pub mod guidance;
 mod islands;
 #[cfg(feature = "ssr")]

@@ -133,29 +133,6 @@ pub struct ArticleView {
     pub next_questions: Vec<ArticleSummary>,
 }
 
-/// Something a visitor did that the portal learns from, stored without personal data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum VisitorEvent {
-    ArticleFeedback {
-        slug: String,
-        helpful: bool,
-    },
-    /// A task form came back with errors: a sign the visitor may be stuck.
-    TaskValidationFailed {
-        task: String,
-        fields: Vec<String>,
-    },
-    TaskSubmitted {
-        task: String,
-        reference: String,
-    },
-    /// A search that found nothing: for editors' insights, and a sign the visitor is stuck.
-    SearchWithoutResults {
-        query: String,
-    },
-}
-
 /// One content problem as the editors' page lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiagnosticView {

@@ -38,8 +38,8 @@ async fn measure() {
     let state = telepath_server::prepare(&config).await.expect("the portal prepares");
     let submission = state
         .portal
-        .store
-        .save_submission(NewSubmission {
+        .submissions
+        .save(NewSubmission {
             task: "request-a-refund".into(),
             visitor: "0".repeat(32),
             fields: serde_json::json!({ "invoice_number": "INV-2041" }),

@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod data_dir;
 pub mod http;
+pub mod journeys;
 pub mod portal;
 pub mod search;
 pub mod store;
@@ -23,7 +24,7 @@ use portal::Portal;
 use search::{SearchError, SearchIndex};
 use std::path::PathBuf;
 use std::sync::Arc;
-use store::{SqliteStore, StoreError};
+use store::{OpenError, SqliteStore, SystemClock};
 
 /// Why the portal could not start.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +36,7 @@ pub enum StartError {
         source: std::io::Error,
     },
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] OpenError),
     #[error(transparent)]
     Content(#[from] ContentError),
     #[error(transparent)]
@@ -49,7 +50,7 @@ pub enum StartError {
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     data_dir::create_private_dir(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
-    let store = SqliteStore::open(&config.database_path()).await?;
+    let store = Arc::new(SqliteStore::open(&config.database_path(), Arc::new(SystemClock)).await?);
     let csrf_key = http::CsrfKey::load_or_create(&config.data_dir)?;
     let content = Arc::new(ContentLibrary::load(&config.content_dir)?);
     let snapshot = content.snapshot();
@@ -101,7 +102,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_root(config.site_dir.to_string_lossy().into_owned())
         .site_pkg_dir(assets.url_dir())
         .build();
-    let portal = Portal { content, store: Arc::new(store), search, development: config.development };
+    let portal = Portal {
+        content,
+        events: store.clone(),
+        recorder: journeys::EventRecorder::start(store.clone(), journeys::EVENT_QUEUE_CAPACITY),
+        submissions: store,
+        search,
+        development: config.development,
+    };
     Ok(AppState {
         pages: http::PageRenderer::new(leptos_options.clone(), Arc::new(portal.clone())),
         leptos_options,

@@ -3,20 +3,24 @@
 
 use crate::content::{ContentLibrary, Diagnostic, Severity};
 use crate::search::{MAX_QUERY_CHARS, SearchRequest, SearchResults, query_words};
-use crate::store::{NewEvent, Store};
+use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
 use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
+use telepath_app::events::EventKind;
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
     ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level,
     NoticePlace, NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary,
-    TaskView, VisitorEvent,
+    TaskView,
 };
 
 #[derive(Clone, Debug)]
 pub struct Portal {
     pub content: Arc<ContentLibrary>,
-    pub store: Arc<dyn Store>,
+    pub events: Arc<dyn EventLog>,
+    /// Events recorded without making the page wait (page views, clicks, searches).
+    pub recorder: crate::journeys::EventRecorder,
+    pub submissions: Arc<dyn Submissions>,
     pub search: Arc<crate::search::SearchIndex>,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
@@ -173,13 +177,7 @@ impl PortalBackend for Portal {
             && !words.is_empty()
             && let Some(visitor) = visitor
         {
-            let portal = self.clone();
-            let event = VisitorEvent::SearchWithoutResults { query: searched.clone() };
-            tokio::spawn(async move {
-                if let Err(error) = portal.record_event(&visitor, event).await {
-                    tracing::warn!("recording a search without results failed: {error}");
-                }
-            });
+            self.recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
             .then(|| self.search.did_you_mean(&searched))
@@ -233,22 +231,22 @@ impl PortalBackend for Portal {
     }
 
     async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError> {
-        let stored =
-            self.store.submission(reference).await.map_err(|error| BackendError::Store(error.to_string()))?;
-        Ok(stored
-            .map(|submission| SubmissionView { reference: submission.reference, task_id: submission.task }))
+        match self.submissions.by_reference(reference).await {
+            Ok(submission) => {
+                Ok(Some(SubmissionView { reference: submission.reference, task_id: submission.task }))
+            }
+            Err(SubmissionsError::NotFound(_)) => Ok(None),
+            Err(error) => Err(BackendError::Store(error.to_string())),
+        }
     }
 
-    async fn record_event(&self, visitor: &VisitorId, event: VisitorEvent) -> Result<(), BackendError> {
-        let mut payload =
-            serde_json::to_value(&event).map_err(|error| BackendError::Store(error.to_string()))?;
-        let kind = payload
-            .as_object_mut()
-            .and_then(|fields| fields.remove("kind"))
-            .and_then(|kind| kind.as_str().map(str::to_owned))
-            .unwrap_or_else(|| "unknown".into());
-        self.store
-            .append_event(NewEvent { visitor: visitor.0.clone(), kind, payload })
+    fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
+        self.recorder.record(&visitor.0, event);
+    }
+
+    async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError> {
+        self.events
+            .append(NewEvent { visitor: visitor.0.clone(), kind: event })
             .await
             .map(drop)
             .map_err(|error| BackendError::Store(error.to_string()))

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::time::Duration;
+use telepath_server::store::EventKind;
 use telepath_server::testing::{FIXTURE_ARTICLE, Fixture};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -202,7 +203,7 @@ async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
     })
     .await;
     let event = server.wait_for_event("article_feedback", WAIT).await;
-    assert_eq!(event.payload, json!({ "slug": FIXTURE_ARTICLE, "helpful": true }));
+    assert_eq!(event.kind, EventKind::ArticleFeedback { slug: FIXTURE_ARTICLE.into(), helpful: true });
     server.stop().await.unwrap();
 }
 
@@ -227,7 +228,7 @@ async fn without_javascript_the_same_journey_reaches_the_article_and_the_vote_st
     })
     .await;
     let event = server.wait_for_event("article_feedback", WAIT).await;
-    assert_eq!(event.payload, json!({ "slug": FIXTURE_ARTICLE, "helpful": false }));
+    assert_eq!(event.kind, EventKind::ArticleFeedback { slug: FIXTURE_ARTICLE.into(), helpful: false });
     server.stop().await.unwrap();
 }
 

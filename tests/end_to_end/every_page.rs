@@ -15,8 +15,8 @@ const ROUNDS: usize = 30;
 async fn every_page_type_answers_every_request_without_a_crash() {
     let server = TestServer::start(Fixture::bundled()).await;
     let submission = server
-        .store
-        .save_submission(NewSubmission {
+        .submissions
+        .save(NewSubmission {
             task: "request-a-refund".into(),
             visitor: "0".repeat(32),
             fields: serde_json::json!({ "invoice_number": "INV-2041" }),

@@ -209,9 +209,9 @@ async fn a_task_warns_before_mistakes_catches_one_in_the_browser_and_confirms_wi
     let server = TestServer::start(Fixture::bundled()).await;
     let page = server.url("/tasks/reset-two-factor");
     Browser::run(true, |client| async move { task_journey(&client, &page, true).await }).await;
-    let failed = server.store.recent_events(Some("task_validation_failed"), 10).await.unwrap();
+    let failed = server.events.recent(Some("task_validation_failed"), 10).await.unwrap();
     assert!(failed.is_empty(), "the browser caught the mistake before anything was sent");
-    assert_eq!(server.store.recent_events(Some("task_submitted"), 10).await.unwrap().len(), 1);
+    assert_eq!(server.events.recent(Some("task_submitted"), 10).await.unwrap().len(), 1);
     server.stop().await.unwrap();
 }
 
@@ -220,9 +220,9 @@ async fn without_javascript_the_server_catches_the_mistake_and_keeps_what_was_ty
     let server = TestServer::start(Fixture::bundled()).await;
     let page = server.url("/tasks/reset-two-factor");
     Browser::run(false, |client| async move { task_journey(&client, &page, false).await }).await;
-    let failed = server.store.recent_events(Some("task_validation_failed"), 10).await.unwrap();
+    let failed = server.events.recent(Some("task_validation_failed"), 10).await.unwrap();
     assert_eq!(failed.len(), 1, "the server recorded the stuck moment");
-    assert_eq!(server.store.recent_events(Some("task_submitted"), 10).await.unwrap().len(), 1);
+    assert_eq!(server.events.recent(Some("task_submitted"), 10).await.unwrap().len(), 1);
     server.stop().await.unwrap();
 }
 

@@ -106,3 +106,26 @@ async fn shutdown_is_graceful_and_the_port_is_released() {
     let after = reqwest::Client::new().get(&url).send().await;
     assert!(after.is_err(), "nothing answers after shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_queued_when_the_server_stops_are_all_written_before_serve_returns() {
+    use std::sync::Arc;
+    use telepath_server::store::{EventKind, EventLog, SqliteStore, SystemClock};
+    let server = TestServer::start(Fixture::new()).await;
+    let viewed = client().get(server.url("/articles/send-an-invoice")).send().await.unwrap();
+    assert_eq!(viewed.status(), 200);
+    const QUEUED: usize = 500;
+    for number in 0..QUEUED {
+        server.recorder.record("drain", EventKind::SearchWithoutResults { query: number.to_string() });
+    }
+    let (recorder, database) = (server.recorder.clone(), server.database.clone());
+    let (stopped, _data) = server.stop_keeping_data().await;
+    stopped.unwrap();
+    assert_eq!(recorder.dropped(), 0, "the queue had room for all of them");
+
+    let reopened = SqliteStore::open(&database, Arc::new(SystemClock)).await.unwrap();
+    let written = reopened.recent(Some("search_without_results"), 1000).await.unwrap();
+    assert_eq!(written.len(), QUEUED, "every queued event was written before serve returned");
+    assert_eq!(written[0].kind, EventKind::SearchWithoutResults { query: (QUEUED - 1).to_string() });
+    assert_eq!(reopened.recent(Some("page_viewed"), 10).await.unwrap().len(), 1, "and the page view");
+}

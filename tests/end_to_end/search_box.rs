@@ -61,7 +61,7 @@ async fn with_javascript_suggestions_follow_typing_and_the_keyboard_opens_one() 
         assert!(!text_of(&client, "h1").await.is_empty());
     })
     .await;
-    let recorded = server.store.recent_events(Some("search_without_results"), 10).await.unwrap();
+    let recorded = server.events.recent(Some("search_without_results"), 10).await.unwrap();
     assert!(recorded.is_empty(), "what was typed along the way is not recorded as failed searches");
     server.stop().await.unwrap();
 }

@@ -1,9 +1,11 @@
+use futures_util::StreamExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use telepath_server::Config;
-use telepath_server::store::{Store, StoredEvent};
+use telepath_server::journeys::EventRecorder;
+use telepath_server::store::{EventLog, StoredEvent, Submissions};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -17,7 +19,11 @@ pub fn site_dir() -> PathBuf {
 /// The real server, serving a fixture on a random port until `stop` (or drop).
 pub struct TestServer {
     pub base_url: String,
-    pub store: Arc<dyn Store>,
+    pub events: Arc<dyn EventLog>,
+    pub submissions: Arc<dyn Submissions>,
+    pub recorder: EventRecorder,
+    /// The SQLite file, to reopen after the server has stopped.
+    pub database: PathBuf,
     pub bundle_hash: Option<String>,
     reloads: Option<tokio::sync::watch::Receiver<u64>>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -35,7 +41,8 @@ impl TestServer {
         let mut config = fixture.config(&site_dir());
         adjust(&mut config);
         let state = telepath_server::prepare(&config).await.expect("the server prepares");
-        let store = state.portal.store.clone();
+        let (events, submissions) = (state.portal.events.clone(), state.portal.submissions.clone());
+        let (recorder, database) = (state.portal.recorder.clone(), config.database_path());
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
@@ -47,7 +54,10 @@ impl TestServer {
         }));
         TestServer {
             base_url,
-            store,
+            events,
+            submissions,
+            recorder,
+            database,
             bundle_hash,
             reloads,
             shutdown: Some(shutdown),
@@ -70,8 +80,19 @@ impl TestServer {
         self.base_url.trim_start_matches("http://")
     }
 
+    /// Stops like [`TestServer::stop`] and hands back the fixture, whose data folder
+    /// (the database) then outlives the server.
+    pub async fn stop_keeping_data(mut self) -> (std::io::Result<()>, Fixture) {
+        let stopped = self.stop_serving().await;
+        (stopped, self._fixture)
+    }
+
     /// Asks for a graceful shutdown and waits until the server has stopped.
     pub async fn stop(mut self) -> std::io::Result<()> {
+        self.stop_serving().await
+    }
+
+    async fn stop_serving(&mut self) -> std::io::Result<()> {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -81,17 +102,18 @@ impl TestServer {
         }
     }
 
-    /// Waits until an event of `kind` has been stored, or fails after `timeout`.
+    /// Waits until an event of `kind` (its stored name, e.g. `article_feedback`) has
+    /// been stored, or fails after `timeout`.
     pub async fn wait_for_event(&self, kind: &str, timeout: Duration) -> StoredEvent {
-        let mut appended = self.store.newest_event();
+        // Subscribed before the first look, so an append in between is not missed.
+        let mut appended = self.events.subscribe();
         let found = tokio::time::timeout(timeout, async {
             loop {
-                appended.borrow_and_update();
-                let events = self.store.recent_events(Some(kind), 1).await.expect("the store answers");
+                let events = self.events.recent(Some(kind), 1).await.expect("the store answers");
                 if let Some(event) = events.into_iter().next() {
                     return event;
                 }
-                appended.changed().await.expect("the store outlives the test");
+                appended.next().await.expect("the store outlives the test");
             }
         })
         .await;

@@ -98,7 +98,7 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> im
 #[server(endpoint = "feedback")]
 pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), ServerFnError> {
     use crate::backend::{redirect_after_form, use_backend, use_visitor};
-    use crate::wire::VisitorEvent;
+    use crate::events::EventKind;
 
     let backend = use_backend();
     if backend.article(&slug).is_none() {
@@ -108,7 +108,7 @@ pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Resu
     if let Some(visitor) = use_visitor() {
         // Ours: the server logs it once and shows the visitor plain words, not this text.
         backend
-            .record_event(&visitor, VisitorEvent::ArticleFeedback { slug: slug.clone(), helpful })
+            .record_event(&visitor, EventKind::ArticleFeedback { slug: slug.clone(), helpful })
             .await
             .map_err(|error| ServerFnError::new(format!("could not save the answer: {error}")))?;
     }

@@ -1,4 +1,7 @@
-use crate::backend::{use_backend, use_csrf_token, use_visitor_level};
+use crate::backend::{
+    record_arrival_at_article, record_page_view, use_backend, use_csrf_token, use_visitor_level,
+};
+use crate::events::PageType;
 use crate::guidance::{ASK_THE_TEAM_PATH, offers_help_up_front, order_level_sections};
 use crate::islands::ArticleFeedback;
 use crate::pages::meta::PageMeta;
@@ -19,7 +22,10 @@ pub fn ArticlePage() -> impl IntoView {
     let problems = backend.article_diagnostics(&slug);
     match backend.article(&slug) {
         None => Either::Left(view! { <NotFound/> }),
-        Some(article) => Either::Right(view! {
+        Some(article) => Either::Right({
+            record_page_view(PageType::Article, &article.title);
+            record_arrival_at_article(&article.slug);
+            view! {
             {(!problems.is_empty()).then(|| view! {
                 <aside class="dev-overlay" role="status" data-testid="dev-overlay" aria-labelledby="dev-overlay-heading">
                     <h2 id="dev-overlay-heading">"This article's file has problems"</h2>
@@ -60,16 +66,24 @@ pub fn ArticlePage() -> impl IntoView {
             {(!article.next_questions.is_empty()).then(|| view! {
                 <section class="next-questions" aria-labelledby="next-heading">
                     <h2 id="next-heading">"People usually ask next"</h2>
-                    <ArticleList articles=article.next_questions compact=true/>
+                    <ArticleList articles=article.next_questions compact=true from=slug.clone()/>
                 </section>
             })}
+            }
         }),
     }
 }
 
 /// A list of article links with their summaries and badges.
 #[component]
-pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoView {
+pub fn ArticleList(
+    articles: Vec<ArticleSummary>,
+    compact: bool,
+    /// The article these are the next questions of: each link says so (`?from=`), and
+    /// the article it leads to records the click when it is shown, with no script.
+    #[prop(optional, into)]
+    from: Option<String>,
+) -> impl IntoView {
     view! {
         <ul class=if compact { "article-list compact" } else { "article-list" }>
             {articles
@@ -77,7 +91,10 @@ pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoVie
                 .map(|article| {
                     view! {
                         <li>
-                            <a href=format!("/articles/{}", article.slug)>{article.title}</a>
+                            <a href=match &from {
+                                Some(from) => format!("/articles/{}?from={from}", article.slug),
+                                None => format!("/articles/{}", article.slug),
+                            }>{article.title}</a>
                             {(!compact).then(|| view! {
                                 <p class="muted">{article.summary}</p>
                                 <p class="meta">

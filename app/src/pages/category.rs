@@ -13,6 +13,7 @@ pub fn CategoryPage() -> impl IntoView {
         None => Either::Left(view! { <NotFound/> }),
         Some(mut category) => Either::Right({
             order_articles(use_visitor_level(), &mut category.articles);
+            crate::backend::record_page_view(crate::events::PageType::Category, &category.title);
             view! {
             <PageMeta title=category.title.clone() description=category.description.clone()/>
             <nav class="breadcrumbs" aria-label="Breadcrumb">

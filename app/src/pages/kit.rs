@@ -17,6 +17,7 @@ pub fn KitPage() -> impl IntoView {
     else {
         return Either::Left(view! { <NotFound/> });
     };
+    crate::backend::record_page_view(crate::events::PageType::Kit, &kit.title);
     let progress = use_visitor_prefs().kits;
     let read: Vec<bool> = (0..kit.things.len()).map(|thing| progress.is_read(level, thing)).collect();
     Either::Right(view! {

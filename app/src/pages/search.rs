@@ -19,6 +19,7 @@ pub fn SearchResultsPage() -> impl IntoView {
     });
     let page = use_backend().search(use_visitor(), use_visitor_level(), query);
     let title = if page.query.is_empty() { "Search".to_owned() } else { format!("Search: {}", page.query) };
+    crate::backend::record_page_view(crate::events::PageType::SearchResults, &title);
     view! {
         <Title text=title/>
         <h1>"Search the Help Centre"</h1>
@@ -60,6 +61,7 @@ pub fn SearchBox(query: String, #[prop(optional)] autofocus: bool) -> impl IntoV
 
 #[component]
 fn Results(page: SearchPage) -> impl IntoView {
+    let searched = page.query.clone();
     let link = {
         let page = page.clone();
         move |category: Option<&str>, level: Option<Level>, kind: Option<ArticleKind>| {
@@ -143,9 +145,10 @@ fn Results(page: SearchPage) -> impl IntoView {
                             }}
                         </p>
                         <ol class="hits" data-testid="hits">
-                            {page.hits.into_iter().map(|hit| view! {
+                            {page.hits.into_iter().enumerate().map(|(index, hit)| view! {
                                 <li class="hit">
-                                    <a href=format!("/articles/{}", hit.slug) inner_html=hit.title_html></a>
+                                    // The query and rank ride along; the article records the click (no script needed).
+                                    <a href=format!("/articles/{}?q={}&rank={}", hit.slug, encode(&searched), index + 1) inner_html=hit.title_html></a>
                                     <p inner_html=hit.snippet_html></p>
                                     <p class="meta">
                                         <span class=format!("badge level-{}", hit.level)>{hit.level.label()}</span>

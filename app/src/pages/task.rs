@@ -21,6 +21,7 @@ pub fn TaskPage() -> impl IntoView {
     match use_task() {
         None => Either::Left(view! { <NotFound/> }),
         Some(task) => {
+            crate::backend::record_page_view(crate::events::PageType::Task, &task.title);
             let mistakes = task.mistakes.clone();
             Either::Right(view! {
                 <PageMeta title=task.title.clone() description=task.summary.clone()/>

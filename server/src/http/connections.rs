@@ -59,6 +59,7 @@ pub async fn serve(
 ) -> io::Result<()> {
     let limits = state.connection_limits;
     let shutdown_timeout = state.shutdown_timeout;
+    let recorder = state.portal.recorder.clone();
     let app = service(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let closed = Arc::new(Notify::new());
@@ -92,6 +93,10 @@ pub async fn serve(
     tracing::info!("shutting down; waiting up to {shutdown_timeout:?} for open requests");
     if tokio::time::timeout(shutdown_timeout, graceful.shutdown()).await.is_err() {
         tracing::warn!("open requests did not finish within {shutdown_timeout:?}; stopping anyway");
+    }
+    // After the requests, so the events they queued are written too.
+    if tokio::time::timeout(shutdown_timeout, recorder.finish()).await.is_err() {
+        tracing::warn!("queued events were not all written within {shutdown_timeout:?}");
     }
     Ok(())
 }

@@ -11,9 +11,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use telepath_app::backend::{PortalBackend, VisitorId};
+use telepath_app::events::EventKind;
 use telepath_app::validation::{TaskFormState, validate_fields};
 use telepath_app::visitor::local_return_path;
-use telepath_app::wire::VisitorEvent;
 
 /// The hidden field carrying the rendered form's one-time token.
 pub const FORM_TOKEN_FIELD: &str = "_form";
@@ -51,7 +51,7 @@ pub async fn submit_task(
     let errors = validate_fields(&task.fields, &values);
     if !errors.is_empty() {
         let fields = errors.iter().map(|error| error.field.clone()).collect();
-        record(&state, &visitor, VisitorEvent::TaskValidationFailed { task: task_id.clone(), fields }).await;
+        record(&state, &visitor, EventKind::TaskValidationFailed { task: task_id.clone(), fields }).await;
         let form = TaskFormState { values, errors, form_error: None };
         let mut response = render_page(&state, form, page_request()).await;
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -64,10 +64,10 @@ pub async fn submit_task(
         fields: serde_json::to_value(&values).unwrap_or_default(),
         idempotency_key: token,
     };
-    match state.portal.store.save_submission(submission).await {
+    match state.portal.submissions.save(submission).await {
         Ok(stored) => {
             let event =
-                VisitorEvent::TaskSubmitted { task: task_id.clone(), reference: stored.reference.clone() };
+                EventKind::TaskSubmitted { task: task_id.clone(), reference: stored.reference.clone() };
             record(&state, &visitor, event).await;
             confirmation(&task_id, &stored.reference)
         }
@@ -103,7 +103,7 @@ fn confirmation(task_id: &str, reference: &str) -> Response {
     }
 }
 
-async fn record(state: &AppState, visitor: &VisitorId, event: VisitorEvent) {
+async fn record(state: &AppState, visitor: &VisitorId, event: EventKind) {
     if let Err(error) = state.portal.record_event(visitor, event).await {
         tracing::warn!("recording a task event failed: {error}");
     }

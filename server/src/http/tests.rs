@@ -1,28 +1,29 @@
 //! In-process router tests: status codes, headers and server-rendered HTML.
 
 use super::{HttpService, service};
-use crate::store::Store;
 use crate::testing::{Fixture, article};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::path::Path;
+use telepath_app::events::EventKind;
 use tower::ServiceExt;
 
-async fn app(fixture: &Fixture) -> (HttpService, std::sync::Arc<dyn Store>) {
+/// The service and the portal behind it, whose stores tests read.
+async fn app(fixture: &Fixture) -> (HttpService, crate::portal::Portal) {
     app_with(fixture, |_| {}).await
 }
 
-/// The portal on `fixture` with a setting or two changed first.
+/// The same, with a setting or two changed first.
 async fn app_with(
     fixture: &Fixture,
     configure: impl FnOnce(&mut crate::Config),
-) -> (HttpService, std::sync::Arc<dyn Store>) {
+) -> (HttpService, crate::portal::Portal) {
     let mut config = fixture.config(Path::new("/nonexistent-site"));
     configure(&mut config);
     let mut state = crate::prepare(&config).await.unwrap();
     state.search_limiter = std::sync::Arc::new(super::RateLimiter::frozen());
-    let store = state.portal.store.clone();
+    let store = state.portal.clone();
     (service(state), store)
 }
 
@@ -253,9 +254,9 @@ async fn the_feedback_form_works_without_javascript_and_is_recorded() {
     let thanked = text(get(&app, "/articles/send-an-invoice?helpful=false").await).await;
     assert!(thanked.contains("Thanks for telling us"), "{thanked}");
 
-    let events = store.recent_events(Some("article_feedback"), 10).await.unwrap();
+    let events = store.events.recent(Some("article_feedback"), 10).await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].payload, serde_json::json!({ "slug": "send-an-invoice", "helpful": false }));
+    assert_eq!(events[0].kind, EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: false });
     assert_eq!(events[0].visitor.len(), 32);
 }
 
@@ -276,7 +277,7 @@ async fn cross_site_and_oversized_posts_are_refused_and_nothing_is_recorded() {
     let response = app.clone().oneshot(feedback_post(&visitor, "same-origin", &huge)).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,7 +302,7 @@ async fn the_origin_check_compares_the_scheme_as_well_as_the_host() {
         let response = app.clone().oneshot(post(foreign)).await.unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{foreign}");
     }
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty());
     let own = app.clone().oneshot(post("http://help.example")).await.unwrap();
     assert_eq!(own.status(), StatusCode::FOUND, "this server's own origin");
 }
@@ -481,8 +482,11 @@ async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input()
     let html = text(hostile).await;
     assert!(!html.contains("\"><script>alert(1)"), "attribute values are escaped: {html}");
 
-    let events = store.recent_events(Some("task_validation_failed"), 10).await.unwrap();
-    assert_eq!(events[0].payload, serde_json::json!({ "task": "change-address", "fields": ["order"] }));
+    let events = store.events.recent(Some("task_validation_failed"), 10).await.unwrap();
+    assert_eq!(
+        events[0].kind,
+        EventKind::TaskValidationFailed { task: "change-address".into(), fields: vec!["order".into()] }
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -510,7 +514,7 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
     let theirs = header_value(&copied, "location").to_owned();
     assert!(theirs.starts_with("/tasks/change-address/sent/TP-") && theirs != location, "{theirs}");
     let their_reference = theirs.rsplit('/').next().unwrap();
-    let their_fields = store.submission(their_reference).await.unwrap().unwrap().fields;
+    let their_fields = store.submissions.by_reference(their_reference).await.unwrap().fields;
     assert_eq!(their_fields["order"], "TAP-999999", "another visitor's copied key stores their own answers");
 
     let page = text(get(&app, &location).await).await;
@@ -524,7 +528,7 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
         "the confirmation lists only this task's notices (others are banners): {page}"
     );
 
-    let stored = store.submission(reference).await.unwrap().unwrap();
+    let stored = store.submissions.by_reference(reference).await.unwrap();
     assert_eq!(
         stored.fields,
         serde_json::json!({ "order": "TAP-204518", "note": "Leave it with the neighbour" })
@@ -564,7 +568,7 @@ async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
         html.contains("<mark>Send</mark> an <mark>invoice</mark>") || html.contains("<mark>invoice</mark>"),
         "{html}"
     );
-    assert!(html.contains(r#"href="/articles/send-an-invoice""#), "{html}");
+    assert!(html.contains(r#"href="/articles/send-an-invoice?q=sennd+invoce&amp;rank="#), "{html}");
     assert!(
         html.contains(r#"href="/search?q=sennd+invoce&amp;category=invoices""#),
         "filters are links: {html}"
@@ -589,17 +593,9 @@ async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
         nothing.contains(r#"href="/articles/void-an-invoice""#),
         "popular articles are offered: {nothing}"
     );
-    let zebracorn = serde_json::json!({ "query": "zebracorn" });
-    let mut recorded = false;
-    for _ in 0..100 {
-        let events = store.recent_events(Some("search_without_results"), 10).await.unwrap();
-        recorded = events.iter().any(|event| event.payload == zebracorn);
-        if recorded {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
-    assert!(recorded, "the search without results is recorded for editors");
+    let zebracorn = EventKind::SearchWithoutResults { query: "zebracorn".into() };
+    let events = wait_for_events(&store, "search_without_results", 1).await;
+    assert_eq!(events[0].kind, zebracorn, "the search without results is recorded for editors");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -706,7 +702,7 @@ async fn a_form_sent_to_another_spelling_of_its_address_is_handled_at_the_canoni
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=true#feedback");
-    assert_eq!(store.recent_events(Some("article_feedback"), 10).await.unwrap().len(), 1);
+    assert_eq!(store.events.recent(Some("article_feedback"), 10).await.unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -787,7 +783,7 @@ async fn a_failed_server_function_never_redirects_to_the_referer_and_bad_argumen
             "{fields}"
         );
     }
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty(), "nothing was recorded");
 
     let suggest = Request::get("/api/suggest?q=invoice")
         .header(header::ACCEPT, "text/html")
@@ -870,7 +866,7 @@ async fn a_form_without_the_visitors_token_is_refused_and_nothing_is_recorded() 
         .body(Body::from(vote))
         .unwrap();
     assert_eq!(app.clone().oneshot(put).await.unwrap().status(), StatusCode::FORBIDDEN, "any writing method");
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty(), "nothing was recorded");
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty(), "nothing was recorded");
 
     let accepted =
         app.clone().oneshot(post(&visitor.cookie, format!("{vote}&_csrf={}", visitor.token))).await.unwrap();
@@ -1278,7 +1274,7 @@ async fn behind_an_https_proxy_the_origin_check_expects_the_public_origin() {
             "{foreign}"
         );
     }
-    assert!(store.recent_events(None, 10).await.unwrap().is_empty());
+    assert!(store.events.recent(None, 10).await.unwrap().is_empty());
     assert_eq!(app.clone().oneshot(post("https://help.example")).await.unwrap().status(), StatusCode::FOUND);
 }
 
@@ -1299,4 +1295,150 @@ async fn the_mark_the_footer_and_the_404_search_box_are_on_every_page_that_needs
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let missing = text(missing).await;
     assert!(missing.contains(r#"<form class="not-found-search" method="get" action="/search""#), "{missing}");
+}
+
+/// Waits until `count` events of `kind` are stored (newest first), or fails after ten seconds.
+async fn wait_for_events(
+    portal: &crate::portal::Portal,
+    kind: &str,
+    count: usize,
+) -> Vec<crate::store::StoredEvent> {
+    use futures_util::StreamExt;
+    let mut appended = portal.events.subscribe();
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let events = portal.events.recent(Some(kind), 100).await.unwrap();
+            if events.len() >= count {
+                return events;
+            }
+            appended.next().await.expect("the store outlives the test");
+        }
+    })
+    .await;
+    waited.unwrap_or_else(|_| panic!("{count} `{kind}` events were not stored in time"))
+}
+
+/// A GET from a returning visitor on `help.example`, coming from `referer` if any.
+fn visit(visitor: &Session, uri: &str, referer: Option<&str>) -> Request<Body> {
+    let request =
+        Request::get(uri).header(header::HOST, "help.example").header(header::COOKIE, &visitor.cookie);
+    match referer {
+        Some(referer) => request.header(header::REFERER, referer),
+        None => request,
+    }
+    .body(Body::empty())
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_type_records_a_typed_page_view_with_its_path_title_and_in_site_referrer() {
+    use telepath_app::events::PageType;
+    let fixture = guidance_fixture();
+    let (app, portal) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let pages = [
+        ("/articles/send-an-invoice", PageType::Article, "Send an invoice"),
+        ("/categories/invoices", PageType::Category, "Invoices"),
+        ("/kits/newcomer", PageType::Kit, "Welcome to Acme"),
+        ("/tasks/change-address", PageType::Task, "Change your address"),
+        ("/search?q=invoice", PageType::SearchResults, "Search: invoice"),
+    ];
+    for (uri, _, _) in pages {
+        let referer = Some("http://help.example/categories/invoices?level=newcomer#top");
+        let response = app.clone().oneshot(visit(&visitor, uri, referer)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    }
+    let views = wait_for_events(&portal, "page_viewed", pages.len()).await;
+    assert_eq!(views.len(), pages.len(), "one view per page, none for the home page: {views:?}");
+    let visitor_id = visitor.cookie.trim_start_matches("telepath_visitor=");
+    for ((uri, page, title), stored) in pages.into_iter().zip(views.iter().rev()) {
+        let path = uri.split('?').next().unwrap();
+        let expected = EventKind::PageViewed {
+            page,
+            path: path.into(),
+            title: title.into(),
+            referrer: Some("/categories/invoices".into()),
+        };
+        assert_eq!(stored.kind, expected, "{uri}");
+        assert_eq!(stored.visitor, visitor_id);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn result_and_next_question_links_record_their_clicks_when_the_article_is_shown() {
+    let fixture = Fixture::new();
+    let (app, portal) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let results =
+        text(app.clone().oneshot(visit(&visitor, "/search?q=void+invoice", None)).await.unwrap()).await;
+    let href = results
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/articles/"))
+        .expect("a result links to an article")
+        .replace("&amp;", "&");
+    assert_eq!(href, "/articles/void-an-invoice?q=void+invoice&rank=1", "{results}");
+    let article = app.clone().oneshot(visit(&visitor, &href, None)).await.unwrap();
+    assert_eq!(article.status(), StatusCode::OK);
+    let clicks = wait_for_events(&portal, "search_result_clicked", 1).await;
+    assert_eq!(
+        clicks[0].kind,
+        EventKind::SearchResultClicked {
+            query: "void invoice".into(),
+            rank: 1,
+            slug: "void-an-invoice".into()
+        }
+    );
+
+    let html =
+        text(app.clone().oneshot(visit(&visitor, "/articles/send-an-invoice", None)).await.unwrap()).await;
+    let next = "/articles/void-an-invoice?from=send-an-invoice";
+    assert!(html.contains(&format!(r#"href="{next}""#)), "{html}");
+    assert_eq!(app.clone().oneshot(visit(&visitor, next, None)).await.unwrap().status(), StatusCode::OK);
+    let followed = wait_for_events(&portal, "next_question_clicked", 1).await;
+    assert_eq!(
+        followed[0].kind,
+        EventKind::NextQuestionClicked { from: "send-an-invoice".into(), to: "void-an-invoice".into() }
+    );
+    let page_views = wait_for_events(&portal, "page_viewed", 4).await;
+    assert_eq!(page_views.len(), 4, "the search page and three articles");
+    assert_eq!(portal.events.recent(Some("search_result_clicked"), 10).await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_off_site_referer_is_never_stored() {
+    let fixture = Fixture::new();
+    let (app, portal) = app(&fixture).await;
+    let visitor = session(&app).await;
+    let foreign = [
+        "https://evil.example/articles/send-an-invoice?secret=1",
+        "http://help.example.evil.example/articles/x",
+        "http://evil.example@help.example.other/x",
+        "http://help.example:8080/articles/x",
+        "ftp://help.example/articles/x",
+        "//help.example/articles/x",
+        "/articles/relative",
+        "http://help.example//evil.example/x",
+        "not a url",
+    ];
+    for referer in foreign {
+        let response =
+            app.clone().oneshot(visit(&visitor, "/categories/invoices", Some(referer))).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{referer}");
+    }
+    let own = "http://help.example/articles/send-an-invoice";
+    app.clone().oneshot(visit(&visitor, "/categories/invoices", Some(own))).await.unwrap();
+    let views = wait_for_events(&portal, "page_viewed", foreign.len() + 1).await;
+    let referrers: Vec<Option<String>> = views
+        .into_iter()
+        .rev()
+        .map(|view| match view.kind {
+            EventKind::PageViewed { referrer, .. } => referrer,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let mut expected = vec![None; foreign.len()];
+    expected.push(Some("/articles/send-an-invoice".to_owned()));
+    assert_eq!(referrers, expected);
 }

@@ -1,28 +1,53 @@
-use super::{
-    NewEvent, NewSubmission, Store, StoreError, StoredEvent, StoredSubmission, new_reference, now_ms,
-};
-use sqlx::Row;
+//! The embedded store: one SQLite file in WAL mode, migrated at open, implementing
+//! every store trait.
+
+mod event_log;
+mod submissions;
+
+use super::{BoxError, Clock};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// The embedded store: one SQLite file in WAL mode, migrated at open.
+/// Why a store could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot open the database at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot make the database file {path} readable by this user only: {source}")]
+    Private {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot read the database: {0}")]
+    Read(#[from] sqlx::Error),
+}
+
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    clock: Arc<dyn Clock>,
+    /// The newest event's id, the source of every subscription.
     newest_event: Arc<watch::Sender<i64>>,
 }
 
 impl SqliteStore {
-    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+    pub async fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, OpenError> {
         // SQLite gives its -wal and -shm files the database file's mode, so making
         // this one owner-only keeps all three private.
         crate::data_dir::create_private_file(path)
-            .map_err(|source| StoreError::Private { path: path.to_owned(), source })?;
+            .map_err(|source| OpenError::Private { path: path.to_owned(), source })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -34,132 +59,69 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+            .map_err(|source| OpenError::Open { path: path.to_owned(), source })?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         let newest: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(&pool).await?;
-        Ok(Self { pool, newest_event: Arc::new(watch::Sender::new(newest)) })
+        Ok(Self { pool, clock, newest_event: Arc::new(watch::Sender::new(newest)) })
+    }
+
+    /// Closes every connection; later calls answer `Unavailable`.
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 }
 
-#[async_trait::async_trait]
-impl Store for SqliteStore {
-    async fn append_event(&self, event: NewEvent) -> Result<i64, StoreError> {
-        let payload = serde_json::to_string(&event.payload)?;
-        let id = sqlx::query(
-            "INSERT INTO events (visitor, kind, payload, occurred_at_ms) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&event.visitor)
-        .bind(&event.kind)
-        .bind(payload)
-        .bind(now_ms())
-        .fetch_one(&self.pool)
-        .await?
-        .try_get::<i64, _>("id")?;
-        self.newest_event.send_replace(id);
-        Ok(id)
-    }
-
-    fn newest_event(&self) -> watch::Receiver<i64> {
-        self.newest_event.subscribe()
-    }
-
-    async fn recent_events(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, visitor, kind, payload, occurred_at_ms FROM events
-             WHERE (?1 IS NULL OR kind = ?1) ORDER BY id DESC LIMIT ?2",
-        )
-        .bind(kind)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(StoredEvent {
-                    id: row.try_get("id")?,
-                    visitor: row.try_get("visitor")?,
-                    kind: row.try_get("kind")?,
-                    payload: serde_json::from_str(row.try_get::<&str, _>("payload")?)?,
-                    occurred_at_ms: row.try_get("occurred_at_ms")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn save_submission(&self, submission: NewSubmission) -> Result<StoredSubmission, StoreError> {
-        let fields = serde_json::to_string(&submission.fields)?;
-        let inserted = sqlx::query(
-            "INSERT INTO task_submissions (reference, task, visitor, fields, idempotency_key, submitted_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (visitor, idempotency_key) DO NOTHING",
-        )
-        .bind(new_reference())
-        .bind(&submission.task)
-        .bind(&submission.visitor)
-        .bind(&fields)
-        .bind(&submission.idempotency_key)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        let row = if inserted.rows_affected() == 1 {
-            sqlx::query(SUBMISSION_COLUMNS_BY_ROWID)
-                .bind(inserted.last_insert_rowid())
-                .fetch_one(&self.pool)
-                .await?
-        } else {
-            sqlx::query(SUBMISSION_COLUMNS_BY_KEY)
-                .bind(&submission.visitor)
-                .bind(&submission.idempotency_key)
-                .fetch_one(&self.pool)
-                .await?
-        };
-        submission_from_row(&row)
-    }
-
-    async fn submission(&self, reference: &str) -> Result<Option<StoredSubmission>, StoreError> {
-        let row =
-            sqlx::query(SUBMISSION_COLUMNS_BY_REFERENCE).bind(reference).fetch_optional(&self.pool).await?;
-        row.as_ref().map(submission_from_row).transpose()
-    }
+/// What a database error means to a caller, whichever trait's error it becomes.
+/// A missing row is no failure kind here: each lookup answers its own `NotFound`
+/// with what was looked for, so a `RowNotFound` is a query that should have found one.
+enum Failure {
+    Conflict,
+    Unavailable(BoxError),
+    Failed(BoxError),
 }
 
-const SUBMISSION_COLUMNS_BY_ROWID: &str =
-    "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE id = ?";
-const SUBMISSION_COLUMNS_BY_KEY: &str = "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE visitor = ? AND idempotency_key = ?";
-const SUBMISSION_COLUMNS_BY_REFERENCE: &str =
-    "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions WHERE reference = ?";
-
-fn submission_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredSubmission, StoreError> {
-    Ok(StoredSubmission {
-        reference: row.try_get("reference")?,
-        task: row.try_get("task")?,
-        visitor: row.try_get("visitor")?,
-        fields: serde_json::from_str(row.try_get::<&str, _>("fields")?)?,
-        submitted_at_ms: row.try_get("submitted_at_ms")?,
-    })
+fn classify(error: sqlx::Error) -> Failure {
+    // SQLite's primary result codes for a database that is busy, locked, cannot be
+    // opened or written, is out of space, or whose file went away underneath it.
+    const UNAVAILABLE_CODES: [i64; 8] = [5, 6, 8, 10, 13, 14, 23, 26];
+    match error {
+        sqlx::Error::Database(database) if database.is_unique_violation() => Failure::Conflict,
+        sqlx::Error::Database(database)
+            if database
+                .code()
+                .and_then(|code| code.parse::<i64>().ok())
+                .is_some_and(|code| UNAVAILABLE_CODES.contains(&(code & 0xff))) =>
+        {
+            Failure::Unavailable(Box::new(sqlx::Error::Database(database)))
+        }
+        error @ (sqlx::Error::PoolClosed
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::Io(_)
+        | sqlx::Error::WorkerCrashed) => Failure::Unavailable(Box::new(error)),
+        error => Failure::Failed(Box::new(error)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::store::{EventLog, EventLogError, NewEvent, SystemClock};
+    use telepath_app::events::EventKind;
+
+    fn feedback() -> NewEvent {
+        NewEvent {
+            visitor: "a".into(),
+            kind: EventKind::ArticleFeedback { slug: "refunds".into(), helpful: true },
+        }
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn events_are_appended_and_read_back_newest_first() {
+    async fn the_database_files_are_readable_by_their_owner_only() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("telepath.sqlite3")).await.unwrap();
-        for (visitor, kind) in [("a", "page_view"), ("b", "article_feedback"), ("a", "page_view")] {
-            let event = NewEvent {
-                visitor: visitor.into(),
-                kind: kind.into(),
-                payload: json!({ "slug": "refunds" }),
-            };
-            store.append_event(event).await.unwrap();
-        }
-        let page_views = store.recent_events(Some("page_view"), 10).await.unwrap();
-        assert_eq!(page_views.len(), 2);
-        assert!(page_views[0].id > page_views[1].id);
-        assert_eq!(page_views[0].payload, json!({ "slug": "refunds" }));
-        assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 3);
+        let store =
+            SqliteStore::open(&dir.path().join("telepath.sqlite3"), Arc::new(SystemClock)).await.unwrap();
+        store.append(feedback()).await.unwrap();
         #[cfg(unix)]
         for file in ["telepath.sqlite3", "telepath.sqlite3-wal", "telepath.sqlite3-shm"] {
             use std::os::unix::fs::PermissionsExt;
@@ -169,79 +131,55 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn waiting_views_learn_of_each_new_event_and_a_reopened_store_starts_from_the_newest() {
+    async fn the_log_cannot_be_rewritten() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("telepath.sqlite3");
-        let store = SqliteStore::open(&path).await.unwrap();
-        let mut newest = store.newest_event();
-        assert_eq!(*newest.borrow_and_update(), 0);
-        let event = || NewEvent { visitor: "a".into(), kind: "page_view".into(), payload: json!({}) };
-        let waiting = tokio::spawn(async move {
-            newest.changed().await.unwrap();
-            *newest.borrow()
-        });
-        let id = store.append_event(event()).await.unwrap();
-        assert_eq!(waiting.await.unwrap(), id, "a waiting view is woken with the new event's id");
-        let second = store.append_event(event()).await.unwrap();
-        drop(store);
-        let reopened = SqliteStore::open(&path).await.unwrap();
-        assert_eq!(*reopened.newest_event().borrow(), second);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_submission_gets_a_reference_and_a_repeated_key_stores_it_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("telepath.sqlite3")).await.unwrap();
-        let submission = NewSubmission {
-            task: "request-a-refund".into(),
-            visitor: "v".into(),
-            fields: json!({ "amount": "29.00" }),
-            idempotency_key: Some("form-1".into()),
-        };
-        let first = store.save_submission(submission.clone()).await.unwrap();
-        assert!(first.reference.starts_with("TP-") && first.reference.len() == 12, "{}", first.reference);
-        let again = store.save_submission(submission.clone()).await.unwrap();
-        assert_eq!(again, first, "the double submit returns the first record");
-        let other = store
-            .save_submission(NewSubmission { idempotency_key: Some("form-2".into()), ..submission.clone() })
-            .await
-            .unwrap();
-        assert_ne!(other.reference, first.reference);
-        let copied = NewSubmission {
-            visitor: "someone else".into(),
-            fields: json!({ "amount": "12.00" }),
-            idempotency_key: Some("form-1".into()),
-            ..submission
-        };
-        let theirs = store.save_submission(copied.clone()).await.unwrap();
-        assert_ne!(
-            theirs.reference, first.reference,
-            "another visitor's copied key never returns the first record"
-        );
-        assert_eq!(
-            (theirs.visitor.as_str(), &theirs.fields),
-            ("someone else", &copied.fields),
-            "and their answers are kept"
-        );
-        assert_eq!(store.submission(&first.reference).await.unwrap(), Some(first));
-        assert_eq!(store.submission("TP-NOPE-NOPE").await.unwrap(), None);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn reopening_keeps_events_and_the_log_cannot_be_rewritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("telepath.sqlite3");
-        let store = SqliteStore::open(&path).await.unwrap();
-        let event =
-            NewEvent { visitor: "a".into(), kind: "search".into(), payload: json!({ "query": "refund" }) };
-        store.append_event(event).await.unwrap();
-        drop(store);
-
-        let store = SqliteStore::open(&path).await.unwrap();
-        assert_eq!(store.recent_events(None, 10).await.unwrap().len(), 1);
+        let store =
+            SqliteStore::open(&dir.path().join("telepath.sqlite3"), Arc::new(SystemClock)).await.unwrap();
+        store.append(feedback()).await.unwrap();
         let rewrite = sqlx::query("UPDATE events SET kind = 'x'").execute(&store.pool).await;
         assert!(rewrite.unwrap_err().to_string().contains("append-only"));
         let delete = sqlx::query("DELETE FROM events").execute(&store.pool).await;
         assert!(delete.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_unknown_kind_or_payload_version_reads_back_as_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            SqliteStore::open(&dir.path().join("telepath.sqlite3"), Arc::new(SystemClock)).await.unwrap();
+        let insert = "INSERT INTO events (visitor, kind, payload_version, payload, occurred_at_ms) VALUES ('a', ?, ?, ?, 0) RETURNING id";
+        let unknown: i64 = sqlx::query_scalar(insert)
+            .bind("unknown")
+            .bind(1)
+            .bind("{}")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        let future: i64 = sqlx::query_scalar(insert)
+            .bind("article_feedback")
+            .bind(2)
+            .bind(r#"{"slug":"a","helpful":true}"#)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        let broken: i64 = sqlx::query_scalar(insert)
+            .bind("article_feedback")
+            .bind(1)
+            .bind(r#"{"slug":"a"}"#)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.event(unknown).await,
+            Err(EventLogError::UnknownKind { id, kind }) if id == unknown && kind == "unknown"
+        ));
+        assert!(matches!(
+            store.event(future).await,
+            Err(EventLogError::UnknownVersion { version: 2, expected: 1, .. })
+        ));
+        assert!(matches!(store.event(broken).await, Err(EventLogError::BadPayload { .. })));
+        assert!(
+            matches!(store.recent(None, 10).await, Err(EventLogError::BadPayload { id, .. }) if id == broken)
+        );
     }
 }

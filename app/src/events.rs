@@ -1,0 +1,131 @@
+//! What visitors do that the portal learns from, as typed events: the kind is the
+//! variant, its payload the variant's fields. Stored without personal data: page
+//! paths, titles, slugs and queries, never another site's address.
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of page whose views the next-question learning reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageType {
+    Article,
+    Category,
+    Kit,
+    Task,
+    SearchResults,
+}
+
+/// One thing a visitor did. The serde form is `{"kind": name, "payload": fields}`:
+/// the store keeps the name in its `kind` column and the fields as the payload, so
+/// a variant's name and fields are a stored format. Rename nothing; a changed
+/// payload gets a new [`EventKind::payload_version`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum EventKind {
+    ArticleFeedback {
+        slug: String,
+        helpful: bool,
+    },
+    /// A task form came back with errors: a sign the visitor may be stuck.
+    TaskValidationFailed {
+        task: String,
+        fields: Vec<String>,
+    },
+    TaskSubmitted {
+        task: String,
+        reference: String,
+    },
+    /// A search that found nothing: for editors' insights, and a sign the visitor is stuck.
+    SearchWithoutResults {
+        query: String,
+    },
+    /// A page was shown. `referrer` is the path of the page the visitor came from,
+    /// only when that page is on this site.
+    PageViewed {
+        page: PageType,
+        path: String,
+        title: String,
+        referrer: Option<String>,
+    },
+    /// The visitor opened the result at `rank` (1 is the first) for `query`.
+    SearchResultClicked {
+        query: String,
+        rank: u32,
+        slug: String,
+    },
+    /// The visitor followed a "People usually ask next" link from one article to another.
+    NextQuestionClicked {
+        from: String,
+        to: String,
+    },
+}
+
+impl EventKind {
+    /// Every stored name, so a reader can tell an unknown kind from a bad payload.
+    pub const NAMES: [&'static str; 7] = [
+        "article_feedback",
+        "task_validation_failed",
+        "task_submitted",
+        "search_without_results",
+        "page_viewed",
+        "search_result_clicked",
+        "next_question_clicked",
+    ];
+
+    /// The stable name stored in the `kind` column.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::ArticleFeedback { .. } => "article_feedback",
+            EventKind::TaskValidationFailed { .. } => "task_validation_failed",
+            EventKind::TaskSubmitted { .. } => "task_submitted",
+            EventKind::SearchWithoutResults { .. } => "search_without_results",
+            EventKind::PageViewed { .. } => "page_viewed",
+            EventKind::SearchResultClicked { .. } => "search_result_clicked",
+            EventKind::NextQuestionClicked { .. } => "next_question_clicked",
+        }
+    }
+
+    /// The schema version of this kind's payload as written today. Changing a
+    /// variant's fields bumps its version here and teaches the reader the old shape.
+    pub fn payload_version(&self) -> u32 {
+        Self::current_payload_version(self.name()).unwrap_or(1)
+    }
+
+    /// The version this build writes for the kind called `name`, if it knows it.
+    pub fn current_payload_version(name: &str) -> Option<u32> {
+        Self::NAMES.contains(&name).then_some(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_serialises_under_its_stored_name_with_its_fields_as_the_payload() {
+        let events = [
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: true },
+            EventKind::TaskValidationFailed { task: "t".into(), fields: vec!["f".into()] },
+            EventKind::TaskSubmitted { task: "t".into(), reference: "TP-1".into() },
+            EventKind::SearchWithoutResults { query: "q".into() },
+            EventKind::PageViewed {
+                page: PageType::SearchResults,
+                path: "/search".into(),
+                title: "Search".into(),
+                referrer: None,
+            },
+            EventKind::SearchResultClicked { query: "q".into(), rank: 2, slug: "a".into() },
+            EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },
+        ];
+        assert_eq!(events.len(), EventKind::NAMES.len(), "one example per kind");
+        for (event, name) in events.iter().zip(EventKind::NAMES) {
+            assert_eq!(event.name(), name);
+            let json = serde_json::to_value(event).unwrap();
+            assert_eq!(json["kind"], name);
+            assert!(json["payload"].is_object(), "{json}");
+            assert_eq!(serde_json::from_value::<EventKind>(json).unwrap(), *event);
+        }
+        let feedback = serde_json::to_value(&events[0]).unwrap();
+        assert_eq!(feedback["payload"], serde_json::json!({ "slug": "a", "helpful": true }));
+    }
+}

@@ -1,0 +1,174 @@
+//! The store contract, written once as generic async functions over the traits and
+//! run against every implementation. PostgreSQL joins by implementing
+//! [`ContractStore`] and adding one `#[tokio::test]` per contract that opens it.
+
+use super::{
+    Clock, EventLog, EventLogError, NewEvent, NewSubmission, SqliteStore, Submissions, SubmissionsError,
+};
+use futures_util::StreamExt;
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+use telepath_app::events::{EventKind, PageType};
+
+/// A clock the test sets.
+#[derive(Debug, Default)]
+struct TestClock(AtomicI64);
+
+impl TestClock {
+    fn set(&self, now_ms: i64) {
+        self.0.store(now_ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// What the contract needs beyond the traits: a way to take the database away.
+#[async_trait::async_trait]
+trait ContractStore: EventLog + Submissions {
+    async fn close(&self);
+}
+
+#[async_trait::async_trait]
+impl ContractStore for SqliteStore {
+    async fn close(&self) {
+        SqliteStore::close(self).await;
+    }
+}
+
+/// A fresh, empty SQLite store in its own folder (kept alive beside it).
+async fn sqlite(clock: Arc<TestClock>) -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("telepath.sqlite3"), clock).await.unwrap();
+    (store, dir)
+}
+
+fn event(visitor: &str, kind: EventKind) -> NewEvent {
+    NewEvent { visitor: visitor.into(), kind }
+}
+
+fn page_view(path: &str) -> EventKind {
+    EventKind::PageViewed {
+        page: PageType::Article,
+        path: path.into(),
+        title: "Refunds".into(),
+        referrer: Some("/search".into()),
+    }
+}
+
+async fn events_read_back_typed_newest_first_and_stamped_by_the_clock(
+    store: &impl ContractStore,
+    clock: &TestClock,
+) {
+    clock.set(1_000);
+    let first = store.append(event("a", page_view("/articles/refunds"))).await.unwrap();
+    clock.set(2_000);
+    let feedback = EventKind::ArticleFeedback { slug: "refunds".into(), helpful: false };
+    let second = store.append(event("b", feedback.clone())).await.unwrap();
+    clock.set(3_000);
+    let third = store.append(event("a", page_view("/articles/invoices"))).await.unwrap();
+    assert!(first < second && second < third, "ids grow: {first} {second} {third}");
+
+    let views = store.recent(Some("page_viewed"), 10).await.unwrap();
+    assert_eq!(views.iter().map(|view| view.id).collect::<Vec<_>>(), [third, first]);
+    assert_eq!(views[0].kind, page_view("/articles/invoices"));
+    assert_eq!((views[0].visitor.as_str(), views[0].occurred_at_ms), ("a", 3_000));
+    assert_eq!(store.recent(None, 2).await.unwrap().len(), 2, "the limit holds");
+    let stored = store.event(second).await.unwrap();
+    assert_eq!((stored.kind, stored.occurred_at_ms), (feedback, 2_000));
+    assert!(matches!(store.event(third + 1).await, Err(EventLogError::NotFound(id)) if id == third + 1));
+}
+
+async fn a_subscription_yields_the_ids_of_new_events(store: &impl ContractStore) {
+    let mut ids = store.subscribe();
+    let id = store.append(event("a", page_view("/articles/refunds"))).await.unwrap();
+    let seen = tokio::time::timeout(Duration::from_secs(10), ids.next()).await.unwrap();
+    assert_eq!(seen, Some(id));
+    let later = store.append(event("a", page_view("/articles/refunds"))).await.unwrap();
+    let seen = tokio::time::timeout(Duration::from_secs(10), ids.next()).await.unwrap();
+    assert_eq!(seen, Some(later));
+}
+
+async fn a_submission_gets_a_reference_and_a_repeated_key_from_one_visitor_stores_it_once(
+    store: &impl ContractStore,
+    clock: &TestClock,
+) {
+    clock.set(5_000);
+    let submission = NewSubmission {
+        task: "request-a-refund".into(),
+        visitor: "v".into(),
+        fields: json!({ "amount": "29.00" }),
+        idempotency_key: Some("form-1".into()),
+    };
+    let first = store.save(submission.clone()).await.unwrap();
+    assert!(first.reference.starts_with("TP-") && first.reference.len() == 12, "{}", first.reference);
+    assert_eq!(first.submitted_at_ms, 5_000);
+    clock.set(6_000);
+    assert_eq!(store.save(submission.clone()).await.unwrap(), first, "the double submit returns the first");
+    let other = store
+        .save(NewSubmission { idempotency_key: Some("form-2".into()), ..submission.clone() })
+        .await
+        .unwrap();
+    assert_ne!(other.reference, first.reference);
+    let copied = NewSubmission {
+        visitor: "someone else".into(),
+        fields: json!({ "amount": "12.00" }),
+        ..submission.clone()
+    };
+    let theirs = store.save(copied.clone()).await.unwrap();
+    assert_ne!(theirs.reference, first.reference, "another visitor's copied key never returns the first");
+    assert_eq!((theirs.visitor.as_str(), &theirs.fields), ("someone else", &copied.fields));
+    assert_eq!(store.by_reference(&first.reference).await.unwrap(), first);
+    assert!(matches!(
+        store.by_reference("TP-NOPE-NOPE").await,
+        Err(SubmissionsError::NotFound(reference)) if reference == "TP-NOPE-NOPE"
+    ));
+}
+
+async fn a_closed_store_answers_unavailable(store: &impl ContractStore) {
+    store.close().await;
+    let appended = store.append(event("a", page_view("/articles/refunds"))).await;
+    assert!(matches!(appended, Err(EventLogError::Unavailable(_))), "{appended:?}");
+    assert!(matches!(store.recent(None, 1).await, Err(EventLogError::Unavailable(_))));
+    let saved = store
+        .save(NewSubmission {
+            task: "t".into(),
+            visitor: "v".into(),
+            fields: json!({}),
+            idempotency_key: None,
+        })
+        .await;
+    assert!(matches!(saved, Err(SubmissionsError::Unavailable(_))), "{saved:?}");
+    assert!(matches!(store.by_reference("TP-AAAA-AAAA").await, Err(SubmissionsError::Unavailable(_))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_events_read_back_typed_newest_first_and_stamped_by_the_clock() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _dir) = sqlite(clock.clone()).await;
+    events_read_back_typed_newest_first_and_stamped_by_the_clock(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_subscription_yields_the_ids_of_new_events() {
+    let (store, _dir) = sqlite(Arc::default()).await;
+    a_subscription_yields_the_ids_of_new_events(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_submission_gets_a_reference_and_a_repeated_key_from_one_visitor_stores_it_once() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _dir) = sqlite(clock.clone()).await;
+    a_submission_gets_a_reference_and_a_repeated_key_from_one_visitor_stores_it_once(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_closed_store_answers_unavailable() {
+    let (store, _dir) = sqlite(Arc::default()).await;
+    a_closed_store_answers_unavailable(&store).await;
+}

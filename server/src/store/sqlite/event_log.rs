@@ -1,0 +1,82 @@
+use super::{Failure, SqliteStore, classify};
+use crate::store::event_log::{decode, encode};
+use crate::store::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
+use sqlx::Row;
+
+impl From<sqlx::Error> for EventLogError {
+    fn from(error: sqlx::Error) -> Self {
+        match classify(error) {
+            Failure::Conflict => EventLogError::Conflict,
+            Failure::Unavailable(cause) => EventLogError::Unavailable(cause),
+            Failure::Failed(cause) => EventLogError::Failed(cause),
+        }
+    }
+}
+
+const EVENT_COLUMNS: &str = "SELECT id, visitor, kind, payload_version, payload, occurred_at_ms FROM events";
+
+fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEvent, EventLogError> {
+    let id = row.try_get("id")?;
+    Ok(StoredEvent {
+        id,
+        visitor: row.try_get("visitor")?,
+        kind: decode(id, row.try_get("kind")?, row.try_get("payload_version")?, row.try_get("payload")?)?,
+        occurred_at_ms: row.try_get("occurred_at_ms")?,
+    })
+}
+
+#[async_trait::async_trait]
+impl EventLog for SqliteStore {
+    async fn append(&self, event: NewEvent) -> Result<i64, EventLogError> {
+        let (kind, version, payload) = encode(&event.kind)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO events (visitor, kind, payload_version, payload, occurred_at_ms)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&event.visitor)
+        .bind(kind)
+        .bind(version)
+        .bind(payload)
+        .bind(self.clock.now_ms())
+        .fetch_one(&self.pool)
+        .await?;
+        self.newest_event.send_if_modified(|newest| {
+            // Two appends may finish out of order; the newest id never goes back.
+            let newer = id > *newest;
+            if newer {
+                *newest = id;
+            }
+            newer
+        });
+        Ok(id)
+    }
+
+    async fn event(&self, id: i64) -> Result<StoredEvent, EventLogError> {
+        let row = sqlx::query(&format!("{EVENT_COLUMNS} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(EventLogError::NotFound(id))?;
+        event_from_row(&row)
+    }
+
+    async fn recent(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, EventLogError> {
+        let rows = sqlx::query(&format!(
+            "{EVENT_COLUMNS} WHERE (?1 IS NULL OR kind = ?1) ORDER BY id DESC LIMIT ?2"
+        ))
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    fn subscribe(&self) -> EventIds {
+        let newest = self.newest_event.subscribe();
+        Box::pin(futures_util::stream::unfold(newest, |mut newest| async move {
+            newest.changed().await.ok()?;
+            let id = *newest.borrow_and_update();
+            Some((id, newest))
+        }))
+    }
+}
