@@ -5,7 +5,7 @@ use crate::events::EventKind;
 use crate::visitor::VisitorPrefs;
 use crate::wire::{
     ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticePlace,
-    NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary, TaskView,
+    NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions, TaskSummary, TaskView,
 };
 use std::sync::Arc;
 
@@ -40,7 +40,7 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// Runs a search for `visitor`; a search that finds nothing is recorded.
     fn search(&self, visitor: Option<VisitorId>, level: Option<Level>, query: SearchQuery) -> SearchPage;
     /// The best few articles for a query typed so far; never recorded.
-    fn suggest(&self, level: Option<Level>, query: &str) -> Vec<SearchHit>;
+    fn suggest(&self, level: Option<Level>, query: &str) -> Suggestions;
     /// A fresh token for one rendered task form, so sending it twice stores it once.
     fn new_form_token(&self) -> String;
     async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError>;

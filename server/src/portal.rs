@@ -10,7 +10,7 @@ use telepath_app::events::EventKind;
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
     ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level,
-    NoticePlace, NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary,
+    NoticePlace, NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions, TaskSummary,
     TaskView,
 };
 
@@ -161,18 +161,33 @@ impl PortalBackend for Portal {
         let words = query_words(&query.q);
         let was_cut = query.q.chars().count() > MAX_QUERY_CHARS;
         let searched: String = query.q.chars().take(MAX_QUERY_CHARS).collect::<String>().trim().to_owned();
-        let request = SearchRequest {
+        // Past the last page (or a page that is not a number) shows the last (the
+        // first): a stale or edited link still lands on results.
+        let asked_page =
+            query.page.as_deref().and_then(|page| page.parse::<usize>().ok()).unwrap_or(1).max(1);
+        let last_allowed_page = crate::search::MAX_OFFSET / SEARCH_RESULTS + 1;
+        let mut request = SearchRequest {
             query: searched.clone(),
             category: category.clone(),
             level,
             kind,
             visitor_level,
+            offset: (asked_page.min(last_allowed_page) - 1) * SEARCH_RESULTS,
             limit: SEARCH_RESULTS,
         };
-        let results = self.search.search(&request).unwrap_or_else(|error| {
-            tracing::error!("search failed: {error}");
-            SearchResults::default()
-        });
+        let search = |request: &SearchRequest| {
+            self.search.search(request).unwrap_or_else(|error| {
+                tracing::error!("search failed: {error}");
+                SearchResults::default()
+            })
+        };
+        let mut results = search(&request);
+        let pages = results.total.div_ceil(SEARCH_RESULTS).clamp(1, last_allowed_page);
+        if results.hits.is_empty() && results.total > 0 {
+            request.offset = (pages - 1) * SEARCH_RESULTS;
+            results = search(&request);
+        }
+        let page = request.offset / SEARCH_RESULTS + 1;
         if results.hits.is_empty()
             && !words.is_empty()
             && let Some(visitor) = visitor
@@ -180,12 +195,8 @@ impl PortalBackend for Portal {
             self.recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
-            .then(|| self.search.did_you_mean(&searched))
-            .flatten()
-            .filter(|suggestion| {
-                let check = SearchRequest { query: suggestion.clone(), limit: 1, ..request.clone() };
-                self.search.search(&check).is_ok_and(|found| !found.hits.is_empty() && !found.relaxed)
-            });
+            .then(|| self.search.did_you_mean_that_finds(&request))
+            .flatten();
         let popular = if results.hits.is_empty() {
             let mut popular = popular_articles(&snapshot);
             order_articles(visitor_level, &mut popular);
@@ -199,6 +210,10 @@ impl PortalBackend for Portal {
             was_cut,
             max_query_chars: MAX_QUERY_CHARS,
             hits: results.hits,
+            total: results.total,
+            page,
+            pages,
+            per_page: SEARCH_RESULTS,
             relaxed: results.relaxed,
             counts: results.counts,
             did_you_mean,
@@ -211,17 +226,9 @@ impl PortalBackend for Portal {
         }
     }
 
-    fn suggest(&self, visitor_level: Option<Level>, query: &str) -> Vec<SearchHit> {
+    fn suggest(&self, visitor_level: Option<Level>, query: &str) -> Suggestions {
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-        let request = SearchRequest { query, visitor_level, limit: SUGGESTIONS, ..SearchRequest::default() };
-        match self.search.search(&request) {
-            Ok(results) if !results.relaxed => results.hits,
-            Ok(_) => Vec::new(),
-            Err(error) => {
-                tracing::error!("suggestions failed: {error}");
-                Vec::new()
-            }
-        }
+        self.search.suggest(&query, visitor_level, SUGGESTIONS)
     }
 
     fn new_form_token(&self) -> String {

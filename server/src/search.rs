@@ -5,12 +5,20 @@
 //!   an article matches fewer words; words like "how" and "my" are dropped from
 //!   questions;
 //! - typos follow Meilisearch: none for words of 1-4 characters, one for 5-8, two
-//!   for 9 or more; the last word also matches as a prefix (search as you type);
+//!   for 9 or more, a swap of neighbours is one typo and the first letter is kept
+//!   (details in `search/query.rs`); the last word also matches as a prefix
+//!   (search as you type);
+//! - a word matched exactly, by prefix or by synonym outranks a word matched only
+//!   with a typo: articles matching more words for real come first, then those
+//!   matching more words with typos, then relevance;
 //! - exact matches score above fuzzy ones, and titles and headings above body text;
+//! - the total is every article any word matched (within the filters), the count
+//!   the filter links add up to, and every one of them is on some page;
 //! - synonyms from content/synonyms.toml count as the word itself, a little lower.
 
 mod collect;
 mod highlight;
+mod lexicon;
 mod query;
 
 pub use query::{MAX_QUERY_CHARS, query_words};
@@ -32,7 +40,7 @@ use telepath_app::wire::{ArticleKind, BodyPart, Level, SearchHit};
 
 /// Part of every document's content hash: bump it when what is indexed changes, so
 /// the next sync re-indexes everything instead of skipping "unchanged" articles.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 const ANALYZER: &str = "telepath_en";
 const SLUG: &str = "slug";
 const CONTENT_HASH: &str = "content_hash";
@@ -74,6 +82,8 @@ pub struct SearchFields {
     pub headings: Field,
     pub body: Field,
     pub tags: Field,
+    /// The body's prose (no tables or code blocks), stored for snippets.
+    pub prose: Field,
     pub category: Field,
     pub level: Field,
     pub kind: Field,
@@ -99,6 +109,7 @@ impl SearchFields {
             headings: builder.add_text_field("headings", text.clone()),
             body: builder.add_text_field("body", text.clone()),
             tags: builder.add_text_field("tags", text),
+            prose: builder.add_text_field("prose", STORED),
             category: builder.add_text_field(collect::CATEGORY, STRING | STORED | FAST),
             level: builder.add_text_field(collect::LEVEL, STRING | STORED | FAST),
             kind: builder.add_text_field(collect::KIND, STRING | STORED | FAST),
@@ -126,19 +137,29 @@ pub struct SearchRequest {
     pub kind: Option<ArticleKind>,
     /// The visitor's chosen level, which lifts articles written for them.
     pub visitor_level: Option<Level>,
+    /// How many results to skip: `(page - 1) * limit`.
+    pub offset: usize,
     pub limit: usize,
 }
 
+/// Results further than this are not paged to: nobody reads page 51, and the
+/// collector keeps `offset + limit` candidates.
+pub const MAX_OFFSET: usize = 1000;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResults {
+    /// The page asked for, best first.
     pub hits: Vec<SearchHit>,
+    /// Every article any word matched within the filters: what the filter counts
+    /// add up to, and what the pages hold.
+    pub total: usize,
     /// How many articles each filter value would leave, given the other filters.
     pub counts: FacetCounts,
     /// True when not every word could be matched and results match some words only.
     pub relaxed: bool,
 }
 
-pub use telepath_app::wire::FacetCounts;
+pub use telepath_app::wire::{FacetCounts, Suggestions};
 
 pub struct SearchIndex {
     index: Index,
@@ -154,6 +175,8 @@ pub struct SearchIndex {
     synonyms: RwLock<HashMap<String, Vec<String>>>,
     /// Every word of the indexed articles and how often it occurs, for "did you mean".
     vocabulary: RwLock<HashMap<String, usize>>,
+    /// The same words as an FST, for typos and prefixes.
+    lexicon: RwLock<lexicon::Lexicon>,
     /// Category, level and kind of every document, per segment searched.
     facets: collect::FacetCache,
 }
@@ -214,6 +237,7 @@ impl SearchIndex {
             fields,
             synonyms: RwLock::new(HashMap::new()),
             vocabulary: RwLock::new(HashMap::new()),
+            lexicon: RwLock::new(lexicon::Lexicon::default()),
             facets: collect::FacetCache::default(),
         })
     }
@@ -251,6 +275,7 @@ impl SearchIndex {
         let indexed = if from_scratch { HashMap::new() } else { self.indexed_hashes()? };
         let mut report = SyncReport::default();
         let mut vocabulary: HashMap<String, usize> = HashMap::new();
+        let mut words = words_analyzer();
         if from_scratch {
             writer.delete_all_documents()?;
         }
@@ -260,7 +285,7 @@ impl SearchIndex {
         for (done, article) in articles.into_iter().enumerate() {
             on_progress(done);
             let document = ArticleDocument::from_article(article);
-            document.count_words(&mut vocabulary);
+            document.count_words(&mut words, &mut vocabulary);
             let hash = document.hash();
             match indexed.get(&article.slug) {
                 Some(old) if *old == hash => {
@@ -293,6 +318,8 @@ impl SearchIndex {
         }
         *self.synonyms.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
             synonym_map(&snapshot.synonyms);
+        *self.lexicon.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            lexicon::Lexicon::build(&vocabulary);
         *self.vocabulary.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = vocabulary;
         Ok(report)
     }
@@ -332,32 +359,69 @@ impl SearchIndex {
             return Ok(SearchResults::default());
         }
         let synonyms = self.synonyms.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut analyzer = analyzer();
+        let mut analyzers = Analyzers::new();
         let searcher = self.reader.searcher();
         let limit = request.limit.clamp(1, 100);
-        let word_queries = query::build(&self.fields, &mut analyzer, &words, &synonyms);
-        let collect::Ranked { top, counts, most_words_matched } =
-            collect::RankAndCount::new(request, limit).run(&searcher, &self.facets, &word_queries)?;
-        let relaxed = !top.is_empty() && (most_words_matched as usize) < word_queries.len();
-        let highlighter = highlight::Highlighter::new(&words, &synonyms, &mut analyzer);
+        let offset = request.offset.min(MAX_OFFSET);
+        let word_queries = {
+            let lexicon = self.lexicon.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            query::build(&self.fields, &mut analyzers, &lexicon, &words, &synonyms)
+        };
+        let collect::Ranked { top, counts, most_words_matched, total } = collect::RankAndCount::new(
+            request,
+            offset + limit,
+        )
+        .run(&searcher, &self.facets, &word_queries)?;
+        let relaxed = total > 0 && (most_words_matched as usize) < word_queries.len();
+        let highlighter = highlight::Highlighter::new(&query::meaningful(&words), &synonyms, &mut analyzers);
         drop(synonyms);
-        let mut hits = Vec::with_capacity(top.len());
-        for (_, address) in top {
+        let mut hits = Vec::with_capacity(limit);
+        for (_, address) in top.into_iter().skip(offset) {
             let document: TantivyDocument = searcher.doc(address)?;
             let text = |field| {
                 document.get_first(field).and_then(|value| value.as_str()).unwrap_or_default().to_owned()
             };
-            let body = format!("{} {}", text(self.fields.summary), text(self.fields.body));
+            let summary = text(self.fields.summary);
+            let prose = format!("{summary}\n{}", text(self.fields.prose));
+            let everything = format!("{summary}\n{}", text(self.fields.body));
             hits.push(SearchHit {
                 slug: text(self.fields.slug),
                 title_html: highlighter.highlight_all(&text(self.fields.title)),
-                snippet_html: highlighter.snippet(&body),
+                snippet_html: highlighter.snippet(&[&prose, &everything]),
                 category: text(self.fields.category),
                 level: Level::parse(&text(self.fields.level)).unwrap_or(Level::All),
                 kind: ArticleKind::parse(&text(self.fields.kind)).unwrap_or(ArticleKind::Explanation),
             });
         }
-        Ok(SearchResults { hits, counts, relaxed })
+        Ok(SearchResults { hits, total, counts, relaxed })
+    }
+
+    /// What the search box offers while the visitor types: the best few articles,
+    /// also when they match only some of the words (they say so), and a spelling
+    /// the articles use when not every word matched. Never empty-handed: the box
+    /// adds "see all results" itself.
+    pub fn suggest(&self, query: &str, visitor_level: Option<Level>, limit: usize) -> Suggestions {
+        let request =
+            SearchRequest { query: query.to_owned(), visitor_level, limit, ..SearchRequest::default() };
+        let results = self.search(&request).unwrap_or_else(|error| {
+            tracing::error!("suggestions failed: {error}");
+            SearchResults::default()
+        });
+        let did_you_mean = if results.hits.is_empty() || results.relaxed {
+            self.did_you_mean_that_finds(&request)
+        } else {
+            None
+        };
+        Suggestions { query: query.to_owned(), hits: results.hits, partial: results.relaxed, did_you_mean }
+    }
+
+    /// [`SearchIndex::did_you_mean`], offered only when the corrected query finds
+    /// articles with every word under the same filters.
+    pub fn did_you_mean_that_finds(&self, request: &SearchRequest) -> Option<String> {
+        self.did_you_mean(&request.query).filter(|suggestion| {
+            let check = SearchRequest { query: suggestion.clone(), offset: 0, limit: 1, ..request.clone() };
+            self.search(&check).is_ok_and(|found| !found.hits.is_empty() && !found.relaxed)
+        })
     }
 
     /// The query with each word the articles never use replaced by the closest word
@@ -402,6 +466,27 @@ impl SearchIndex {
     }
 }
 
+/// The two ways text is cut into terms, for one search.
+pub(crate) struct Analyzers {
+    pub(crate) stemmed: TextAnalyzer,
+    pub(crate) written: TextAnalyzer,
+}
+
+impl Analyzers {
+    fn new() -> Analyzers {
+        Analyzers { stemmed: analyzer(), written: words_analyzer() }
+    }
+}
+
+/// Lowercase, ASCII-folded words as written; long junk tokens dropped.
+fn words_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// Lowercase, ASCII-folded, English-stemmed words; long junk tokens dropped.
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -443,6 +528,8 @@ struct ArticleDocument {
     summary: String,
     headings: String,
     body: String,
+    /// The body's prose: one line per block, without tables and code blocks.
+    prose: String,
     tags: String,
     category: String,
     level: Level,
@@ -473,6 +560,7 @@ impl ArticleDocument {
                 .collect::<Vec<_>>()
                 .join("\n"),
             body: html_to_text(&html),
+            prose: html_to_prose(&html),
             tags: front_matter.tags.join(", "),
             category: article.category.clone(),
             level: front_matter.level,
@@ -481,10 +569,20 @@ impl ArticleDocument {
         }
     }
 
-    fn count_words(&self, vocabulary: &mut HashMap<String, usize>) {
+    /// Counts the words as written (lowercased, folded), as typos are matched.
+    fn count_words(&self, analyzer: &mut TextAnalyzer, vocabulary: &mut HashMap<String, usize>) {
         for text in [&self.title, &self.summary, &self.headings, &self.body, &self.tags] {
-            for word in text.split(|c: char| !c.is_alphanumeric()).filter(|word| word.chars().count() >= 3) {
-                *vocabulary.entry(word.to_lowercase()).or_default() += 1;
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let word = &stream.token().text;
+                if word.chars().count() >= 3 {
+                    match vocabulary.get_mut(word) {
+                        Some(count) => *count += 1,
+                        None => {
+                            vocabulary.insert(word.clone(), 1);
+                        }
+                    }
+                }
             }
         }
     }
@@ -517,6 +615,7 @@ impl ArticleDocument {
         document.add_text(fields.headings, &self.headings);
         document.add_text(fields.body, &self.body);
         document.add_text(fields.tags, &self.tags);
+        document.add_text(fields.prose, &self.prose);
         document.add_text(fields.category, &self.category);
         document.add_text(fields.level, self.level.as_str());
         document.add_text(fields.kind, self.kind.as_str());
@@ -528,11 +627,35 @@ impl ArticleDocument {
 /// The text of sanitised article HTML: tags dropped, entities decoded, and a space
 /// where a block ends (but not around inline tags, so "**Save**." stays "Save.").
 fn html_to_text(html: &str) -> String {
+    let text = html_blocks(html, false);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The prose of sanitised article HTML, one line per block, for snippets: tables
+/// and code blocks are left out, since a row of cells or a JSON payload does not
+/// read as an answer.
+fn html_to_prose(html: &str) -> String {
+    html_blocks(html, true)
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The text of `html` with a line break where a block ends; with `prose_only`,
+/// without what is inside `<table>` and `<pre>`.
+fn html_blocks(html: &str, prose_only: bool) -> String {
     const INLINE: [&str; 9] = ["a", "strong", "em", "code", "del", "sup", "span", "mark", "img"];
+    const NOT_PROSE: [&str; 2] = ["table", "pre"];
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
+    // How deep inside tables and code blocks we are.
+    let mut skipping = 0usize;
     while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
+        if skipping == 0 {
+            text.push_str(&rest[..open]);
+        }
         let Some(close) = rest[open..].find('>') else { break };
         let tag = &rest[open + 1..open + close];
         let name = tag
@@ -540,20 +663,27 @@ fn html_to_text(html: &str) -> String {
             .split(|c: char| c.is_whitespace() || c == '/')
             .next()
             .unwrap_or_default();
+        if prose_only && NOT_PROSE.contains(&name) {
+            if tag.starts_with('/') {
+                skipping = skipping.saturating_sub(1);
+            } else {
+                skipping += 1;
+            }
+        }
         if !INLINE.contains(&name) {
-            text.push(' ');
+            text.push('\n');
         }
         rest = &rest[open + close + 1..];
     }
-    text.push_str(rest);
-    let decoded = text
-        .replace("&lt;", "<")
+    if skipping == 0 {
+        text.push_str(rest);
+    }
+    text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#x27;", "'")
         .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

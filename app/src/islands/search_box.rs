@@ -1,4 +1,4 @@
-use crate::wire::SearchHit;
+use crate::wire::{SearchQuery, Suggestions};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use std::time::Duration;
@@ -9,14 +9,61 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 const MIN_QUERY_CHARS: usize = 2;
 const LISTBOX_ID: &str = "search-suggestions";
 
-/// The search box in every header. Without JavaScript it is a plain form that opens
-/// the results page. With JavaScript it is an ARIA combobox: results appear as you
-/// type (debounced; an answer to an older query is dropped), arrow keys move through
-/// them, Enter opens one (or the full results page), Escape closes the list.
+/// One entry of the suggestion list: where choosing it goes, and how it reads.
+#[derive(Clone, Debug, PartialEq)]
+struct Choice {
+    href: String,
+    /// Escaped HTML (article titles carry `<mark>`).
+    label_html: String,
+    kind: &'static str,
+}
+
+/// The list for one answer: the articles, "did you mean" when not every word
+/// matched, and always "see all results", so the list never goes silent.
+fn choices(suggestions: &Suggestions) -> Vec<Choice> {
+    let mut choices: Vec<Choice> = suggestions
+        .hits
+        .iter()
+        .map(|hit| Choice {
+            href: format!("/articles/{}", hit.slug),
+            label_html: hit.title_html.clone(),
+            kind: "suggestion",
+        })
+        .collect();
+    if let Some(spelling) = &suggestions.did_you_mean {
+        choices.push(Choice {
+            href: SearchQuery::for_text(spelling).href(),
+            label_html: format!("Did you mean <strong>{}</strong>?", escape(spelling)),
+            kind: "suggestion-did-you-mean",
+        });
+    }
+    let query = suggestions.query.trim();
+    choices.push(Choice {
+        href: SearchQuery::for_text(query).href(),
+        label_html: format!("See all results for “{}”", escape(query)),
+        kind: "suggestion-see-all",
+    });
+    choices
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The search box in every header (on the results page it holds the query). Without
+/// JavaScript it is a plain form that opens the results page. With JavaScript it
+/// is an ARIA combobox: suggestions appear as you type (debounced; an answer to an
+/// older query is dropped): the best articles, even if they match only some words,
+/// "did you mean" and always "see all results". Arrow keys move through them, Enter
+/// opens one (or the full results page), Escape closes the list. Options hold no
+/// links (axe: nested-interactive); choosing one navigates.
 #[island]
-pub fn SearchBox() -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let hits = RwSignal::new(Vec::<SearchHit>::new());
+pub fn SearchBox(query: String) -> impl IntoView {
+    // The attribute for the page as sent (and without JavaScript), the property after.
+    let initial = query.clone();
+    let query = RwSignal::new(query);
+    let listed = RwSignal::new(Vec::<Choice>::new());
+    let partial = RwSignal::new(false);
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     let hydrated = super::hydration_marker();
@@ -33,17 +80,20 @@ pub fn SearchBox() -> impl IntoView {
         latest_request.update_value(|n| *n += 1);
         let request = latest_request.get_value();
         if text.trim().chars().count() < MIN_QUERY_CHARS {
-            hits.set(Vec::new());
+            listed.set(Vec::new());
             open.set(false);
             return;
         }
         let handle = set_timeout_with_handle(
             move || {
                 leptos::task::spawn_local(async move {
-                    let found = suggest(text).await.unwrap_or_default();
+                    let found = suggest(text.clone())
+                        .await
+                        .unwrap_or_else(|_| Suggestions { query: text, ..Suggestions::default() });
                     if latest_request.get_value() == request {
                         active.set(None);
-                        hits.set(found);
+                        partial.set(found.partial && !found.hits.is_empty());
+                        listed.set(choices(&found));
                         open.set(true);
                     }
                 });
@@ -53,9 +103,12 @@ pub fn SearchBox() -> impl IntoView {
         pending.set_value(handle.ok());
     };
 
+    let go = |href: &str| {
+        let _ = window().location().set_href(href);
+    };
     let option_id = |index: usize| format!("{LISTBOX_ID}-{index}");
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let count = hits.with(Vec::len);
+        let count = listed.with(Vec::len);
         match event.key().as_str() {
             "ArrowDown" if count > 0 => {
                 event.prevent_default();
@@ -68,11 +121,13 @@ pub fn SearchBox() -> impl IntoView {
                 active.update(|active| *active = Some(active.map_or(count - 1, |i| (i + count - 1) % count)));
             }
             "Enter" => {
-                if let Some(hit) =
-                    active.get_untracked().and_then(|i| hits.with_untracked(|hits| hits.get(i).cloned()))
-                {
+                let chosen = active
+                    .get_untracked()
+                    .filter(|_| open.get_untracked())
+                    .and_then(|i| listed.with_untracked(|listed| listed.get(i).cloned()));
+                if let Some(choice) = chosen {
                     event.prevent_default();
-                    let _ = window().location().set_href(&format!("/articles/{}", hit.slug));
+                    go(&choice.href);
                 }
             }
             "Escape" => {
@@ -82,7 +137,7 @@ pub fn SearchBox() -> impl IntoView {
                     active.set(None);
                 } else {
                     query.set(String::new());
-                    hits.set(Vec::new());
+                    listed.set(Vec::new());
                 }
             }
             _ => {}
@@ -95,6 +150,7 @@ pub fn SearchBox() -> impl IntoView {
             action="/search"
             method="get"
             role="search"
+            aria-label="Search the Help Centre"
             data-testid="search-box"
             data-hydrated=hydrated
         >
@@ -109,8 +165,9 @@ pub fn SearchBox() -> impl IntoView {
                 role="combobox"
                 aria-autocomplete="list"
                 aria-controls=LISTBOX_ID
-                aria-expanded=move || (open.get() && !hits.with(Vec::is_empty)).to_string()
-                aria-activedescendant=move || active.get().map(option_id)
+                aria-expanded=move || (open.get() && !listed.with(Vec::is_empty)).to_string()
+                aria-activedescendant=move || active.get().filter(|_| open.get()).map(option_id)
+                value=initial
                 prop:value=move || query.get()
                 on:input=move |event| {
                     let text = event_target_value(&event);
@@ -128,22 +185,29 @@ pub fn SearchBox() -> impl IntoView {
                 role="listbox"
                 aria-label="Suggestions"
                 class="search-suggestions"
-                hidden=move || !open.get() || hits.with(Vec::is_empty)
+                hidden=move || !open.get() || listed.with(Vec::is_empty)
             >
                 {move || {
-                    hits.get()
+                    listed.get()
                         .into_iter()
                         .enumerate()
-                        .map(|(index, hit)| {
+                        .map(|(index, choice)| {
+                            let href = choice.href.clone();
                             view! {
                                 <li
                                     role="option"
                                     id=option_id(index)
+                                    class=choice.kind
                                     aria-selected=move || (active.get() == Some(index)).to_string()
-                                    data-testid="suggestion"
-                                >
-                                    <a href=format!("/articles/{}", hit.slug) tabindex="-1" inner_html=hit.title_html></a>
-                                </li>
+                                    data-testid=choice.kind
+                                    data-href=choice.href.clone()
+                                    // Before the input's blur closes the list.
+                                    on:mousedown=move |event| {
+                                        event.prevent_default();
+                                        go(&href);
+                                    }
+                                    inner_html=choice.label_html
+                                ></li>
                             }
                         })
                         .collect_view()
@@ -151,10 +215,12 @@ pub fn SearchBox() -> impl IntoView {
             </ul>
             <p class="visually-hidden" aria-live="polite">
                 {move || if open.get() {
-                    match hits.with(Vec::len) {
-                        0 => "No suggestions. Press Enter to search.".to_owned(),
-                        1 => "1 suggestion. Use the arrow keys to choose.".to_owned(),
-                        n => format!("{n} suggestions. Use the arrow keys to choose."),
+                    let articles = listed.with(|listed| listed.iter().filter(|c| c.kind == "suggestion").count());
+                    let some_words = if partial.get() { " matching some of the words" } else { "" };
+                    match articles {
+                        0 => "No articles match yet. Choose see all results, or press Enter to search.".to_owned(),
+                        1 => format!("1 article{some_words}. Use the arrow keys to choose."),
+                        n => format!("{n} articles{some_words}. Use the arrow keys to choose."),
                     }
                 } else {
                     String::new()
@@ -168,7 +234,7 @@ pub fn SearchBox() -> impl IntoView {
 /// titles. A GET, so it changes nothing and needs no form token; it is rate-limited
 /// with search and never recorded as a search without results.
 #[server(endpoint = "suggest", input = GetUrl)]
-pub async fn suggest(q: String) -> Result<Vec<SearchHit>, ServerFnError> {
+pub async fn suggest(q: String) -> Result<Suggestions, ServerFnError> {
     use crate::backend::{use_backend, use_visitor_level};
     Ok(use_backend().suggest(use_visitor_level(), &q))
 }

@@ -21,6 +21,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let page_path = path.split(['?', '#']).next().unwrap_or("/").to_owned();
     let place = backend.notice_place(&page_path, prefs.level.level());
     let notices = backend.notices();
+    // The results page has no box of its own: the header's holds the query.
+    let search_query = (page_path == "/search")
+        .then(|| leptos_router::hooks::use_query_map().with_untracked(|params| params.get("q")))
+        .flatten()
+        .unwrap_or_default();
     let banners: Vec<_> = notices_for_place(&notices, &place, now_unix(), |id| prefs.dismissed.contains(id))
         .into_iter()
         .cloned()
@@ -32,7 +37,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" inner_html=LOGO></span>
                 {format!("{} Help Centre", site.product_name)}
             </a>
-            <SearchBox/>
+            <SearchBox query=search_query/>
             <nav class="site-nav" aria-label="Main">
                 <LevelSwitch answer=prefs.level levels=site.levels.clone() csrf=csrf.clone() return_to=path.clone()/>
                 <a href="/notices">"Service notices"</a>

@@ -1,14 +1,17 @@
 use crate::backend::{use_backend, use_visitor, use_visitor_level};
 use crate::pages::article::ArticleList;
-use crate::wire::{ArticleKind, LEVELS, Level, SearchPage, SearchQuery};
+use crate::wire::{ArticleKind, LEVELS, Level, SearchPage, SearchQuery, encode_query_value};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::pages::meta::PageMeta;
+use leptos_meta::Link;
 use leptos_router::hooks::use_query_map;
 
 const KINDS: [ArticleKind; 4] =
     [ArticleKind::Guide, ArticleKind::Explanation, ArticleKind::Reference, ArticleKind::Troubleshooting];
 
-/// The full results page: complete HTML, filters as links, never a dead end.
+/// The full results page: complete HTML, filters and pages as links, never a dead
+/// end. The search box is the header's (it holds the query here): one box, one
+/// search landmark.
 #[component]
 pub fn SearchResultsPage() -> impl IntoView {
     let query = use_query_map().with_untracked(|params| SearchQuery {
@@ -16,14 +19,21 @@ pub fn SearchResultsPage() -> impl IntoView {
         category: params.get("category"),
         level: params.get("level"),
         kind: params.get("kind"),
+        page: params.get("page"),
     });
     let page = use_backend().search(use_visitor(), use_visitor_level(), query);
-    let title = if page.query.is_empty() { "Search".to_owned() } else { format!("Search: {}", page.query) };
+    let title = match (page.query.is_empty(), page.page) {
+        (true, _) => "Search".to_owned(),
+        (false, 1) => format!("Search: {}", page.query),
+        (false, number) => format!("Search: {} (page {number})", page.query),
+    };
     crate::backend::record_page_view(crate::events::PageType::SearchResults, &title);
     view! {
-        <Title text=title/>
+        <PageMeta title=title description="Search every help article, with filters by topic, level and kind." canonical=false/>
         <h1>"Search the Help Centre"</h1>
-        <SearchBox query=page.query.clone() autofocus=page.query.is_empty()/>
+        {page.query.is_empty().then(|| view! {
+            <p class="muted" data-testid="search-hint">"Type your question in the search box at the top of the page."</p>
+        })}
         {page.was_cut.then(|| view! {
             <p class="note" data-testid="query-cut">
                 {format!("Your search was long, so only its first {} characters were used.", page.max_query_chars)}
@@ -38,47 +48,30 @@ pub fn SearchResultsPage() -> impl IntoView {
     }
 }
 
-/// The search form; without JavaScript it is the whole search experience.
-#[component]
-pub fn SearchBox(query: String, #[prop(optional)] autofocus: bool) -> impl IntoView {
-    view! {
-        <form class="search-box" action="/search" method="get" role="search">
-            <label class="visually-hidden" for="search-input">"Search the Help Centre"</label>
-            <input
-                id="search-input"
-                type="search"
-                name="q"
-                value=query
-                placeholder="Search, e.g. when will I get paid"
-                autocomplete="off"
-                autofocus=autofocus
-                maxlength="200"
-            />
-            <button type="submit">"Search"</button>
-        </form>
+/// The address of `page`'s search with other filters or another page.
+fn search_href(
+    page: &SearchPage,
+    category: Option<&str>,
+    level: Option<Level>,
+    kind: Option<ArticleKind>,
+    number: usize,
+) -> String {
+    SearchQuery {
+        q: page.query.clone(),
+        category: category.map(str::to_owned),
+        level: level.map(|level| level.as_str().to_owned()),
+        kind: kind.map(|kind| kind.as_str().to_owned()),
+        page: Some(number.to_string()),
     }
+    .href()
 }
 
 #[component]
 fn Results(page: SearchPage) -> impl IntoView {
     let searched = page.query.clone();
-    let link = {
-        let page = page.clone();
-        move |category: Option<&str>, level: Option<Level>, kind: Option<ArticleKind>| {
-            let mut href = format!("/search?q={}", encode(&page.query));
-            for (name, value) in [
-                ("category", category.map(str::to_owned)),
-                ("level", level.map(|l| l.as_str().to_owned())),
-                ("kind", kind.map(|k| k.as_str().to_owned())),
-            ] {
-                if let Some(value) = value {
-                    href.push_str(&format!("&{name}={}", encode(&value)));
-                }
-            }
-            href
-        }
-    };
     let (category, level, kind) = (page.category.clone(), page.level, page.kind);
+    // A filter link starts again at page 1.
+    let link = |category: Option<&str>, level, kind| search_href(&page, category, level, kind, 1);
     let current = |selected: bool| if selected { "filter current" } else { "filter" };
     let category_links = std::iter::once((None, "Any topic".to_owned()))
         .chain(page.categories.iter().map(|(slug, title)| (Some(slug.clone()), title.clone())))
@@ -107,24 +100,51 @@ fn Results(page: SearchPage) -> impl IntoView {
             view! { <li><a class=current(option == kind) href=href>{label}</a><FacetCount count/></li> }
         })
         .collect_view();
-    let count = page.hits.len();
+    let filtered = category.is_some() || level.is_some() || kind.is_some();
+    let total = page.total;
     let suggestion = page.did_you_mean.clone().map(|suggestion| {
-        let href = format!("/search?q={}", encode(&suggestion));
+        let href = SearchQuery::for_text(&suggestion).href();
         view! {
             <p class="did-you-mean" data-testid="did-you-mean">
                 "Did you mean "<a href=href><strong>{suggestion}</strong></a>"?"
             </p>
         }
     });
+    let pages = (page.pages > 1).then(|| {
+        let to = |number: usize| search_href(&page, category.as_deref(), level, kind, number);
+        let (previous, next) = (page.page - 1, page.page + 1);
+        view! {
+            {(page.page > 1).then(|| view! { <Link rel="prev" href=to(previous)/> })}
+            {(page.page < page.pages).then(|| view! { <Link rel="next" href=to(next)/> })}
+            <nav class="pagination" aria-label="Result pages" data-testid="pagination">
+                {(page.page > 1).then(|| view! { <a rel="prev" href=to(previous)>"← Previous"</a> })}
+                <ol>
+                    {(1..=page.pages).map(|number| if number == page.page {
+                        view! { <li><a aria-current="page" href=to(number)>{number}</a></li> }.into_any()
+                    } else {
+                        view! { <li><a href=to(number)>{number}</a></li> }.into_any()
+                    }).collect_view()}
+                </ol>
+                {(page.page < page.pages).then(|| view! { <a rel="next" href=to(next)>"Next →"</a> })}
+            </nav>
+        }
+    });
+    let first_shown = (page.page - 1) * page.per_page + 1;
+    let shown = page.hits.len();
     view! {
         {suggestion}
         <div class="search-layout">
-            <nav class="filters" aria-label="Filter results">
-                <h2>"Topic"</h2><ul>{category_links}</ul>
-                <h2>"Written for"</h2><ul>{level_links}</ul>
-                <h2>"Kind"</h2><ul>{kind_links}</ul>
-            </nav>
-            <section class="results" aria-live="polite">
+            // Before the results in the page, so a phone shows it first; folded
+            // there (a <details> needs no JavaScript), always open on wide screens.
+            <details class="filters-disclosure" open=filtered data-testid="filters">
+                <summary>{if filtered { "Filter (on)" } else { "Filter" }}</summary>
+                <nav class="filters" aria-label="Filter results">
+                    <h2>"Topic"</h2><ul>{category_links}</ul>
+                    <h2>"Written for"</h2><ul>{level_links}</ul>
+                    <h2>"Kind"</h2><ul>{kind_links}</ul>
+                </nav>
+            </details>
+            <section class="results" aria-live="polite" aria-label="Results">
                 {if page.hits.is_empty() {
                     view! {
                         <div data-testid="no-results">
@@ -136,19 +156,24 @@ fn Results(page: SearchPage) -> impl IntoView {
                     }
                     .into_any()
                 } else {
+                    let articles = if total == 1 { "article" } else { "articles" };
+                    let range = (page.pages > 1).then(|| {
+                        format!(" Showing {first_shown}–{} (page {} of {}).", first_shown + shown - 1, page.page, page.pages)
+                    });
                     view! {
                         <p class="muted" data-testid="result-count">
                             {if page.relaxed {
-                                format!("No article has every word; {count} match some of them.")
+                                format!("No article has every word; {total} {articles} match some of them.")
                             } else {
-                                format!("{count} {} found.", if count == 1 { "article" } else { "articles" })
+                                format!("{total} {articles} found.")
                             }}
+                            {range}
                         </p>
-                        <ol class="hits" data-testid="hits">
+                        <ol class="hits" data-testid="hits" start=first_shown>
                             {page.hits.into_iter().enumerate().map(|(index, hit)| view! {
                                 <li class="hit">
                                     // The query and rank ride along; the article records the click (no script needed).
-                                    <a href=format!("/articles/{}?q={}&rank={}", hit.slug, encode(&searched), index + 1) inner_html=hit.title_html></a>
+                                    <a href=format!("/articles/{}?q={}&rank={}", hit.slug, encode_query_value(&searched), first_shown + index) inner_html=hit.title_html></a>
                                     <p inner_html=hit.snippet_html></p>
                                     <p class="meta">
                                         <span class=format!("badge level-{}", hit.level)>{hit.level.label()}</span>
@@ -157,6 +182,7 @@ fn Results(page: SearchPage) -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ol>
+                        {pages}
                     }
                     .into_any()
                 }}
@@ -169,18 +195,4 @@ fn Results(page: SearchPage) -> impl IntoView {
 #[component]
 fn FacetCount(count: Option<usize>) -> impl IntoView {
     count.map(|count| view! { <span class="facet-count">{format!(" ({count})")}</span> })
-}
-
-/// Percent-encodes a query-string value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(byte).to_string()
-            }
-            b' ' => "+".to_owned(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -1442,3 +1442,78 @@ async fn an_off_site_referer_is_never_stored() {
     expected.push(Some("/articles/send-an-invoice".to_owned()));
     assert_eq!(referrers, expected);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_results_report_the_true_total_and_pages_work_without_javascript() {
+    let fixture = Fixture::bundled();
+    let (app, _) = app(&fixture).await;
+    let html = text(get(&app, "/search?q=invoice+reminder").await).await;
+    let count = html.split(r#"data-testid="result-count""#).nth(1).unwrap();
+    let count = count.split('>').nth(1).unwrap().split(' ').next().unwrap();
+    let total: usize = count.parse().unwrap_or_else(|_| panic!("a count: {html}"));
+    assert!(total > 20, "more than one page: {total}");
+    let category_counts: usize = html
+        .split(r#"<span class="facet-count"> ("#)
+        .skip(1)
+        .take(7)
+        .map(|rest| rest.split(')').next().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(category_counts, total, "the topic filters add up to the total: {html}");
+    assert!(html.contains(r#"<a rel="next" href="/search?q=invoice+reminder&amp;page=2">"#), "{html}");
+    assert!(html.contains(r#"<link href="/search?q=invoice+reminder&amp;page=2" rel="next">"#), "{html}");
+    assert!(!html.contains(r#"rel="prev""#), "{html}");
+
+    let second = text(get(&app, "/search?q=invoice+reminder&page=2").await).await;
+    assert!(second.contains(r#"<a rel="prev" href="/search?q=invoice+reminder">"#), "{second}");
+    assert!(second.contains(&format!("Showing 21–{total} (page 2 of 2).")), "{second}");
+    assert!(second.contains(r#"data-testid="hits" start="21""#), "{second}");
+
+    let filtered = text(get(&app, "/search?q=payment+invoice&kind=guide&page=2").await).await;
+    assert!(
+        filtered.contains(r#"href="/search?q=payment+invoice&amp;kind=guide">1</a>"#),
+        "pages keep the filters: {filtered}"
+    );
+    assert!(
+        filtered.contains(r#"href="/search?q=payment+invoice&amp;category=invoices&amp;kind=guide""#),
+        "a filter link starts again at page 1: {filtered}"
+    );
+    let beyond = text(get(&app, "/search?q=invoice+reminder&page=99").await).await;
+    assert!(beyond.contains("(page 2 of 2)"), "past the end shows the last page: {beyond}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_results_page_has_one_search_box_holding_the_query_and_filters_before_results() {
+    let fixture = Fixture::bundled();
+    let (app, _) = app(&fixture).await;
+    let html = text(get(&app, "/search?q=payout+late").await).await;
+    assert_eq!(html.matches(r#"role="search""#).count(), 1, "one search landmark: {html}");
+    assert!(html.contains(r#"aria-label="Search the Help Centre""#), "{html}");
+    assert!(html.contains(r#"id="header-search""#) && html.contains(r#"value="payout late""#), "{html}");
+    let filters = html.find(r#"data-testid="filters""#).expect("a Filter disclosure");
+    let results = html.find(r#"data-testid="hits""#).expect("results");
+    assert!(filters < results, "filters come first, for phones");
+    let home = text(get(&app, "/").await).await;
+    assert_eq!(home.matches(r#"role="search""#).count(), 1, "{home}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suggestions_offer_partial_matches_and_never_come_back_empty_handed() {
+    let fixture = Fixture::bundled();
+    let (app, store) = app(&fixture).await;
+    let suggest = |q: &'static str| {
+        let app = app.clone();
+        async move {
+            let response = get(&app, &format!("/api/suggest?q={q}")).await;
+            assert_eq!(response.status(), StatusCode::OK, "{q}");
+            serde_json::from_str::<serde_json::Value>(&text(response).await).unwrap()
+        }
+    };
+    let partial = suggest("chnage+currency").await;
+    assert!(!partial["hits"].as_array().unwrap().is_empty(), "{partial}");
+    let nothing = suggest("xyzzy+plugh").await;
+    assert_eq!(nothing["query"], "xyzzy plugh", "{nothing}");
+    assert_eq!(nothing["hits"], serde_json::json!([]), "{nothing}");
+    let misspelt = suggest("pazzword").await;
+    assert_eq!(misspelt["did_you_mean"], "password", "{misspelt}");
+    assert!(store.events.recent(Some("search_without_results"), 10).await.unwrap().is_empty());
+}

@@ -1,5 +1,6 @@
 //! One pass over everything the words match: how many of the words each article
-//! matches and how well, the best results among those the filters keep (more words
+//! matches for real (exactly, by prefix or synonym), how many at all (typos
+//! included) and how well, the total within the filters, the best results among those the filters keep (more words
 //! first, then relevance lifted for the visitor's level), whether any article has
 //! every word, and the counts behind the filter links. Category, level and kind are
 //! read from fast fields (columns), never from stored documents, once per segment
@@ -7,7 +8,7 @@
 //! microseconds.
 
 use super::SearchRequest;
-use super::query::{KIND_BONUS, LEVEL_BONUS};
+use super::query::{KIND_BONUS, LEVEL_BONUS, WordQuery};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::TopNComputer;
@@ -194,17 +195,20 @@ impl Dimension {
     }
 }
 
-/// How an article ranks: the number of query words it matches, then its relevance
-/// lifted for the visitor's level. Compared lexicographically, higher first.
-pub(super) type RankKey = (u32, Score);
+/// How an article ranks: the number of query words it matches for real (exactly,
+/// by prefix or synonym), then the number it matches at all (typos too), then its
+/// relevance lifted for the visitor's level. Compared lexicographically, higher first.
+pub(super) type RankKey = (u32, u32, Score);
 
 /// The outcome of one search pass.
 pub(super) struct Ranked {
     /// Best first.
     pub(super) top: Vec<(RankKey, DocAddress)>,
     pub(super) counts: FacetCounts,
-    /// The most query words any article kept by the filters matched.
+    /// The most query words any article kept by the filters matched, typos included.
     pub(super) most_words_matched: u32,
+    /// How many articles the filters keep.
+    pub(super) total: usize,
 }
 
 impl RankAndCount {
@@ -213,20 +217,26 @@ impl RankAndCount {
         &self,
         searcher: &Searcher,
         facets: &FacetCache,
-        words: &[Box<dyn Query>],
+        words: &[WordQuery],
     ) -> Result<Ranked, TantivyError> {
         let facets = facets.for_searcher(searcher)?;
-        let weights = words
-            .iter()
-            .map(|word| word.weight(EnableScoring::enabled_from_searcher(searcher)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut ranked = Ranked { top: Vec::new(), counts: FacetCounts::default(), most_words_matched: 0 };
+        let weight = |query: &dyn Query| query.weight(EnableScoring::enabled_from_searcher(searcher));
+        let mut weights = Vec::new();
+        for (index, word) in words.iter().enumerate() {
+            weights.push(WordWeight { word: index, strong: true, weight: weight(word.strong.as_ref())? });
+            if let Some(typo) = &word.typo {
+                weights.push(WordWeight { word: index, strong: false, weight: weight(typo.as_ref())? });
+            }
+        }
+        let mut ranked =
+            Ranked { top: Vec::new(), counts: FacetCounts::default(), most_words_matched: 0, total: 0 };
         for (segment, (reader, facets)) in searcher.segment_readers().iter().zip(facets).enumerate() {
             let mut collector = self.for_segment(segment as SegmentOrdinal, reader, facets)?;
             let mut union = WordUnion::new(&weights, reader)?;
             union.for_each(reader.alive_bitset(), &mut collector);
-            let Ranked { top, counts, most_words_matched } = collector.harvest();
+            let Ranked { top, counts, most_words_matched, total } = collector.harvest();
             ranked.top.extend(top);
+            ranked.total += total;
             for (merged, segment) in [
                 (&mut ranked.counts.categories, counts.categories),
                 (&mut ranked.counts.levels, counts.levels),
@@ -238,9 +248,10 @@ impl RankAndCount {
             }
             ranked.most_words_matched = ranked.most_words_matched.max(most_words_matched);
         }
-        // More words first, then relevance; equal keys in index order (slug order).
-        ranked.top.sort_by(|((a_words, a_score), a), ((b_words, b_score), b)| {
-            b_words.cmp(a_words).then(b_score.total_cmp(a_score)).then(a.cmp(b))
+        // More words for real first, then more words at all, then relevance; equal
+        // keys in index order (slug order).
+        ranked.top.sort_by(|((a_strong, a_words, a_score), a), ((b_strong, b_words, b_score), b)| {
+            b_strong.cmp(a_strong).then(b_words.cmp(a_words)).then(b_score.total_cmp(a_score)).then(a.cmp(b))
         });
         ranked.top.truncate(self.limit);
         Ok(ranked)
@@ -270,6 +281,7 @@ impl RankAndCount {
             // Natural order keeps the highest keys: most words, then best score.
             top: TopNComputer::new_with_comparator(self.limit, NaturalComparator),
             most_words_matched: 0,
+            total: 0,
             facets,
             category,
             level,
@@ -280,33 +292,55 @@ impl RankAndCount {
     }
 }
 
-/// Every document any word matches, in doc order, with how many words it matches;
-/// the summed relevance of those words is computed only when asked for.
+/// One word's strong or typo query, ready to score.
+struct WordWeight {
+    word: usize,
+    strong: bool,
+    weight: Box<dyn Weight>,
+}
+
+/// Every document any word matches, in doc order, with how many words it matches
+/// for real and at all; the summed relevance of those words is computed only when
+/// asked for.
 struct WordUnion {
-    scorers: Vec<Box<dyn Scorer>>,
+    /// (word index, strong, scorer).
+    scorers: Vec<(usize, bool, Box<dyn Scorer>)>,
 }
 
 impl WordUnion {
-    fn new(weights: &[Box<dyn Weight>], reader: &SegmentReader) -> Result<WordUnion, TantivyError> {
-        let scorers = weights.iter().map(|weight| weight.scorer(reader, 1.0)).collect::<Result<_, _>>()?;
+    fn new(weights: &[WordWeight], reader: &SegmentReader) -> Result<WordUnion, TantivyError> {
+        let scorers = weights
+            .iter()
+            .map(|word| Ok((word.word, word.strong, word.weight.scorer(reader, 1.0)?)))
+            .collect::<Result<_, TantivyError>>()?;
         Ok(WordUnion { scorers })
     }
 
     fn for_each(&mut self, alive: Option<&AliveBitSet>, collector: &mut SegmentRankAndCount) {
-        let mut doc = self.scorers.iter().map(|scorer| scorer.doc()).min().unwrap_or(TERMINATED);
+        let mut doc = self.scorers.iter().map(|(_, _, scorer)| scorer.doc()).min().unwrap_or(TERMINATED);
         while doc != TERMINATED {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                let matched = self.scorers.iter().filter(|scorer| scorer.doc() == doc).count() as u32;
-                collector.collect(doc, matched, || {
+                // Query words are at most a dozen: one bit each.
+                let (mut strong, mut any) = (0u32, 0u32);
+                for (word, is_strong, scorer) in &self.scorers {
+                    if scorer.doc() == doc {
+                        let bit = 1 << (*word).min(31);
+                        any |= bit;
+                        if *is_strong {
+                            strong |= bit;
+                        }
+                    }
+                }
+                collector.collect(doc, (strong.count_ones(), any.count_ones()), || {
                     self.scorers
                         .iter_mut()
-                        .filter(|scorer| scorer.doc() == doc)
-                        .map(|scorer| scorer.score())
+                        .filter(|(_, _, scorer)| scorer.doc() == doc)
+                        .map(|(_, _, scorer)| scorer.score())
                         .sum()
                 });
             }
             let mut next = TERMINATED;
-            for scorer in &mut self.scorers {
+            for (_, _, scorer) in &mut self.scorers {
                 let at = if scorer.doc() == doc { scorer.advance() } else { scorer.doc() };
                 next = next.min(at);
             }
@@ -319,6 +353,7 @@ struct SegmentRankAndCount {
     segment: SegmentOrdinal,
     top: TopNComputer<RankKey, DocId, NaturalComparator>,
     most_words_matched: u32,
+    total: usize,
     facets: Arc<SegmentFacets>,
     category: Dimension,
     level: Dimension,
@@ -328,7 +363,8 @@ struct SegmentRankAndCount {
 }
 
 impl SegmentRankAndCount {
-    fn collect(&mut self, doc: DocId, matched: u32, relevance: impl FnOnce() -> Score) {
+    /// `matched`: (words matched for real, words matched at all).
+    fn collect(&mut self, doc: DocId, matched: (u32, u32), relevance: impl FnOnce() -> Score) {
         let [category, level, kind] = self.facets.of(doc);
         let category_ok = self.category.wanted.keeps(category);
         let level_ok = self.level.wanted.keeps(level);
@@ -346,9 +382,10 @@ impl SegmentRankAndCount {
         if !(category_ok && level_ok && kind_ok) {
             return;
         }
-        self.most_words_matched = self.most_words_matched.max(matched);
+        self.total += 1;
+        self.most_words_matched = self.most_words_matched.max(matched.1);
         // Fewer words than the weakest of a full top list can never get in: skip scoring.
-        if self.top.threshold.is_some_and(|(words, _)| matched < words) {
+        if self.top.threshold.is_some_and(|(strong, words, _)| matched < (strong, words)) {
             return;
         }
         let mut lifted = relevance();
@@ -360,7 +397,7 @@ impl SegmentRankAndCount {
         if self.kind_bonus == Some(kind) {
             lifted += KIND_BONUS;
         }
-        self.top.push((matched, lifted), doc);
+        self.top.push((matched.0, matched.1, lifted), doc);
     }
 
     fn harvest(self) -> Ranked {
@@ -376,6 +413,6 @@ impl SegmentRankAndCount {
             levels: self.level.harvest(),
             kinds: self.kind.harvest(),
         };
-        Ranked { top, counts, most_words_matched: self.most_words_matched }
+        Ranked { top, counts, most_words_matched: self.most_words_matched, total: self.total }
     }
 }

@@ -1,83 +1,83 @@
 //! Marks the words a query matched, the same way the query matched them (exactly,
-//! by stem, with a typo, as a prefix, or as a synonym), in escaped HTML.
+//! by stem, with a typo, as a prefix, or as a synonym), in escaped HTML, and picks
+//! the snippet: whole sentences of prose, the one with the most query words.
 
-use super::analyze;
-use super::query::typo_budget;
+use super::query::forgives;
+use super::{Analyzers, analyze};
 use crate::content::escape_html;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use tantivy::tokenizer::TextAnalyzer;
 
-/// How many words a result snippet shows.
+/// How many words a result snippet shows at most.
 const SNIPPET_WORDS: usize = 28;
-/// How many words of context come before the first match.
+/// How many words of context come before the first match when a sentence is cut.
 const LEAD_WORDS: usize = 6;
 
 struct QueryWord {
-    word: String,
+    /// As typed, lowercased and folded.
+    written: String,
     stem: String,
-    stem_chars: usize,
-    budget: u8,
+    synonym_stems: Vec<String>,
     is_last: bool,
 }
 
 pub(super) struct Highlighter {
     words: Vec<QueryWord>,
-    synonym_stems: Vec<String>,
-    analyzer: RefCell<TextAnalyzer>,
-    /// Token → whether it matches. Articles repeat their words, so most tokens are
-    /// decided once per search instead of stemmed and compared every time.
-    decided: RefCell<HashMap<String, bool>>,
+    analyzers: RefCell<Analyzers>,
+    /// Token → the query word it matches, if any. Articles repeat their words, so
+    /// most tokens are decided once per search instead of stemmed and compared
+    /// every time.
+    decided: RefCell<HashMap<String, Option<usize>>>,
 }
 
 impl Highlighter {
     pub(super) fn new(
-        words: &[String],
+        words: &[&String],
         synonyms: &HashMap<String, Vec<String>>,
-        analyzer: &mut TextAnalyzer,
+        analyzers: &mut Analyzers,
     ) -> Highlighter {
         let mut query_words = Vec::new();
-        let mut synonym_stems = Vec::new();
         for (index, word) in words.iter().enumerate() {
-            let stem = analyze(analyzer, word).into_iter().next().unwrap_or_else(|| word.clone());
+            let stem =
+                analyze(&mut analyzers.stemmed, word).into_iter().next().unwrap_or_else(|| (*word).clone());
+            let written =
+                analyze(&mut analyzers.written, word).into_iter().next().unwrap_or_else(|| (*word).clone());
+            let mut synonym_stems = Vec::new();
             for synonym in synonyms.get(&stem).into_iter().flatten() {
-                synonym_stems.extend(analyze(analyzer, synonym));
+                synonym_stems.extend(analyze(&mut analyzers.stemmed, synonym));
             }
-            query_words.push(QueryWord {
-                word: word.clone(),
-                stem_chars: stem.chars().count(),
-                stem,
-                budget: typo_budget(word),
-                is_last: index + 1 == words.len(),
-            });
+            query_words.push(QueryWord { written, stem, synonym_stems, is_last: index + 1 == words.len() });
         }
         Highlighter {
             words: query_words,
-            synonym_stems,
-            analyzer: RefCell::new(analyzer.clone()),
+            analyzers: RefCell::new(Analyzers::new()),
             decided: RefCell::new(HashMap::new()),
         }
     }
 
-    fn matches(&self, token: &str) -> bool {
+    /// The index of the query word `token` matches, if any.
+    fn matched_word(&self, token: &str) -> Option<usize> {
         if let Some(&decided) = self.decided.borrow().get(token) {
             return decided;
         }
-        let lower = token.to_lowercase();
-        let stem = analyze(&mut self.analyzer.borrow_mut(), &lower).into_iter().next().unwrap_or_default();
-        let stem_chars = stem.chars().count();
-        let matched = self.synonym_stems.contains(&stem)
-            || self.words.iter().any(|word| {
-                let budget = usize::from(word.budget);
-                stem == word.stem
-                    // Words whose lengths differ by more than the budget are never within it.
-                    || (budget > 0
-                        && stem_chars.abs_diff(word.stem_chars) <= budget
-                        && typo_distance(&stem, &word.stem) <= budget)
-                    || (word.is_last && word.word.chars().count() >= 2 && lower.starts_with(&word.word))
-            });
+        let (stem, written) = {
+            let mut analyzers = self.analyzers.borrow_mut();
+            let stem = analyze(&mut analyzers.stemmed, token).into_iter().next().unwrap_or_default();
+            let written = analyze(&mut analyzers.written, token).into_iter().next().unwrap_or_default();
+            (stem, written)
+        };
+        let matched = self.words.iter().position(|word| {
+            stem == word.stem
+                || word.synonym_stems.contains(&stem)
+                || (word.is_last && word.written.chars().count() >= 2 && written.starts_with(&word.written))
+                || forgives(&word.written, &written)
+        });
         self.decided.borrow_mut().insert(token.to_owned(), matched);
         matched
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        self.matched_word(token).is_some()
     }
 
     /// `text` escaped, with every matching word in `<mark>`.
@@ -86,53 +86,115 @@ impl Highlighter {
         render(&runs, |run| run.is_word && self.matches(run.text))
     }
 
-    /// A short window of `text` around its first match, escaped and marked. Reads
-    /// `text` only up to the end of the window: article bodies are long, and the
-    /// first match is usually early.
-    pub(super) fn snippet(&self, text: &str) -> String {
-        let mut runs = Runs { text, start: 0 };
-        let mut seen = Vec::new();
-        // Indexes in `seen` of the words.
-        let mut word_indexes = Vec::new();
-        let mut first_match = None;
-        for run in runs.by_ref() {
-            if run.is_word {
-                word_indexes.push(seen.len());
-                if self.matches(run.text) {
-                    first_match = Some(word_indexes.len() - 1);
-                    seen.push(run);
-                    break;
+    /// The snippet of a result: from the first of `sources` with a match, the
+    /// sentence with the most of the query's words (the earliest of equals), with
+    /// the sentences after it while they fit, or a window of it around its first
+    /// match when it alone is too long. Sources are prose first (summary and body
+    /// without tables or code), so a row of cells or a JSON payload is shown only
+    /// when nothing else matches. Without any match, the first sentences.
+    pub(super) fn snippet(&self, sources: &[&str]) -> String {
+        for source in sources {
+            let sentences = sentences(source);
+            let mut best: Option<(usize, usize)> = None;
+            for (index, sentence) in sentences.iter().enumerate() {
+                let mut seen = 0u32;
+                for run in runs(sentence).iter().filter(|run| run.is_word) {
+                    if let Some(word) = self.matched_word(run.text) {
+                        seen |= 1 << word.min(31);
+                    }
+                }
+                let distinct = seen.count_ones() as usize;
+                if distinct > best.map_or(0, |(_, most)| most) {
+                    best = Some((index, distinct));
+                    if distinct == self.words.len() {
+                        break;
+                    }
                 }
             }
-            seen.push(run);
-        }
-        let start_word = first_match.unwrap_or(0).saturating_sub(LEAD_WORDS);
-        while word_indexes.len() < start_word + SNIPPET_WORDS {
-            let Some(run) = runs.next() else { break };
-            if run.is_word {
-                word_indexes.push(seen.len());
+            if let Some((index, _)) = best {
+                return self.render_sentences(&sentences[index..], true);
             }
-            seen.push(run);
         }
-        if word_indexes.is_empty() {
-            return String::new();
+        let first = sources.iter().map(|source| sentences(source)).find(|sentences| !sentences.is_empty());
+        first.map(|sentences| self.render_sentences(&sentences, false)).unwrap_or_default()
+    }
+
+    /// The first of `sentences`, and the next ones while they fit in
+    /// [`SNIPPET_WORDS`]; a first sentence too long is cut around its first match.
+    fn render_sentences(&self, sentences: &[&str], has_match: bool) -> String {
+        let word_count = |sentence: &str| runs(sentence).iter().filter(|run| run.is_word).count();
+        let Some(first) = sentences.first() else { return String::new() };
+        if word_count(first) > SNIPPET_WORDS {
+            return self.window(first, has_match);
         }
-        let end_word = (start_word + SNIPPET_WORDS).min(word_indexes.len());
-        let start = word_indexes[start_word];
-        let end = word_indexes[end_word - 1] + 1;
-        let mut html = String::new();
-        if start_word > 0 {
-            html.push_str("… ");
+        let mut words = 0;
+        let mut parts = Vec::new();
+        for sentence in sentences {
+            let count = word_count(sentence);
+            if words + count > SNIPPET_WORDS {
+                break;
+            }
+            words += count;
+            parts.push(render(&runs(sentence), |run| run.is_word && self.matches(run.text)));
         }
-        html.push_str(&render(&seen[start..end], |run| run.is_word && self.matches(run.text)));
-        let more_words = end_word < word_indexes.len()
-            || seen[end..].iter().any(|run| run.is_word)
-            || runs.any(|run| run.is_word);
-        if more_words {
+        let mut html = parts.join(" ");
+        if parts.len() < sentences.len() {
             html.push_str(" …");
         }
         html
     }
+
+    /// [`SNIPPET_WORDS`] words of one long sentence around its first match.
+    fn window(&self, text: &str, has_match: bool) -> String {
+        let runs = runs(text);
+        let word_indexes: Vec<usize> =
+            runs.iter().enumerate().filter(|(_, run)| run.is_word).map(|(index, _)| index).collect();
+        let first_match = if has_match {
+            word_indexes.iter().position(|&index| self.matches(runs[index].text)).unwrap_or(0)
+        } else {
+            0
+        };
+        let start_word =
+            first_match.saturating_sub(LEAD_WORDS).min(word_indexes.len().saturating_sub(SNIPPET_WORDS));
+        let end_word = (start_word + SNIPPET_WORDS).min(word_indexes.len());
+        if end_word == 0 {
+            return String::new();
+        }
+        let (start, end) = (word_indexes[start_word], word_indexes[end_word - 1] + 1);
+        let mut html = String::new();
+        if start_word > 0 {
+            html.push_str("… ");
+        }
+        html.push_str(&render(&runs[start..end], |run| run.is_word && self.matches(run.text)));
+        if end_word < word_indexes.len() {
+            html.push_str(" …");
+        }
+        html
+    }
+}
+
+/// `text` cut into sentences: at line ends (one line per block of prose) and after
+/// `.`, `!` or `?` followed by a space and a capital letter or a digit.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut sentences = Vec::new();
+    for line in text.lines() {
+        let mut start = 0;
+        for (at, c) in line.char_indices() {
+            if !matches!(c, '.' | '!' | '?') {
+                continue;
+            }
+            let end = at + c.len_utf8();
+            let rest = &line[end..];
+            let next_starts = rest.strip_prefix(' ').and_then(|rest| rest.chars().next());
+            if next_starts.is_some_and(|next| next.is_uppercase() || next.is_ascii_digit()) {
+                sentences.push(line[start..end].trim());
+                start = end;
+            }
+        }
+        sentences.push(line[start..].trim());
+    }
+    sentences.retain(|sentence| sentence.chars().any(char::is_alphanumeric));
+    sentences
 }
 
 struct Run<'a> {
@@ -204,7 +266,15 @@ pub(super) fn typo_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::typo_distance;
+    use super::{sentences, typo_distance};
+
+    #[test]
+    fn text_is_cut_into_sentences_at_line_ends_and_full_stops() {
+        assert_eq!(
+            sentences("Open Settings. Choose 3 days, e.g. before.\nThen save! ok\n\n"),
+            ["Open Settings.", "Choose 3 days, e.g. before.", "Then save! ok"]
+        );
+    }
 
     #[test]
     fn a_swapped_pair_is_one_typo() {

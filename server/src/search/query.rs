@@ -1,39 +1,63 @@
-//! From what a visitor typed to one tantivy query per word. Query syntax characters
+//! From what a visitor typed to queries, two per word. Query syntax characters
 //! are never interpreted: the input is cut into words, so `"`, `:`, `(`, `*`, `~`,
 //! `^` and `-` are plain separators and can never cause a parse error.
 //!
+//! Each word gets a *strong* query (the word itself by its stem, as a prefix when it
+//! is the last word, or one of its synonyms) and a *typo* query (the word as typed,
+//! with typos forgiven, against the words as written). Articles are ranked by how
+//! many words they match strongly first (`collect.rs`), so a word matched by a typo
+//! never outranks a word matched for real: `change currency` lists articles with
+//! "currency" before articles that only have "current".
+//!
+//! Typos follow Meilisearch's documented rules (docs: "Typo tolerance calculations"
+//! and "minWordSizeForTypos"):
+//! - none for words of 1-4 characters, one for 5-8, two for 9 or more, counted on
+//!   the word as typed;
+//! - a swap of two neighbouring letters is one typo (Damerau-Levenshtein), so
+//!   `chnage` finds "change";
+//! - a typo on the first letter counts as two. For 5-8 letters that forbids it; for
+//!   9 or more Meilisearch would still forgive a wrong first letter with the rest
+//!   exact, which we do not: the first letter is always kept (fewer false matches,
+//!   and the typo automaton walks only the terms under that letter).
+//!
+//! Typos and prefixes are matched against the words as written (lowercased and
+//! folded, not stemmed; `lexicon.rs`), and the words found are searched by their
+//! stems like the word itself: a typo automaton built from a stem and compared
+//! with stems counts the stemmer's cuts as typos ("chnage" is two edits from the
+//! stem "chang", one from "change"), and a stemmed "currenc" was one typo from
+//! "current".
+//!
+//! Concatenation ("any way" for "anyway", one typo in Meilisearch) is not done.
+//!
 //! The weights, in one place:
-//! - a word's relevance is BM25 per field, weighted by [`FIELD_WEIGHTS`]; an exact
-//!   word counts [`EXACT_OVER_FUZZY`] times a typo match, a prefix and a synonym a
-//!   little less than the word itself;
-//! - articles are ranked by how many words they match first and by the summed
-//!   relevance of those words second (`collect.rs`), so no amount of one word
-//!   outweighs another word;
+//! - a word's relevance is BM25 per field, weighted by [`FIELD_WEIGHTS`], for the
+//!   word and for each word a prefix or typo stands for (at most 24, the most
+//!   frequent); an exact word counts [`EXACT_OVER_FUZZY`] times a typo match, a
+//!   prefix and a synonym a little less than the word itself;
+//! - articles are ranked by how many words they match strongly first, by how many
+//!   they match at all (typos included) second, and by the summed relevance of
+//!   those words third (`collect.rs`), so no amount of one word outweighs another;
 //! - the visitor's level adds [`LEVEL_BONUS`] to the relevance of articles written
 //!   for it (half for articles for everyone), and [`KIND_BONUS`] to the kind
 //!   `telepath_app::guidance::preferred_kind` routes the level to: the same
 //!   preferences as everywhere else on the site (guidance rule 4).
 
+use super::lexicon::Lexicon;
 use super::{SearchFields, analyze};
 use std::collections::HashMap;
-use std::sync::Arc;
 use tantivy::Term;
-use tantivy::query::{
-    AutomatonWeight, BooleanQuery, BoostQuery, DfaWrapper, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, TermQuery, Weight,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::TextAnalyzer;
 
 /// Longer input is cut here (the search box says so): no real question needs more.
 pub const MAX_QUERY_CHARS: usize = 200;
 /// More words than this add nothing but cost.
-const MAX_QUERY_WORDS: usize = 12;
+pub(super) const MAX_QUERY_WORDS: usize = 12;
 
 /// Picks one field out of the schema.
 type FieldOf = fn(&SearchFields) -> tantivy::schema::Field;
 
-/// How much a match in each field counts, relative to body text.
+/// How much a match in each stemmed field counts, relative to body text.
 const FIELD_WEIGHTS: [(FieldOf, f32); 5] = [
     (|fields| fields.title, 3.0),
     (|fields| fields.headings, 2.0),
@@ -41,6 +65,8 @@ const FIELD_WEIGHTS: [(FieldOf, f32); 5] = [
     (|fields| fields.summary, 1.5),
     (|fields| fields.body, 1.0),
 ];
+/// A word not at the end is read as cut short only from this length on.
+const MIN_CUT_SHORT_CHARS: usize = 4;
 /// An exact word counts this many times more than the same word found by typo tolerance.
 const EXACT_OVER_FUZZY: f32 = 4.0;
 const PREFIX_WEIGHT: f32 = 0.8;
@@ -52,6 +78,7 @@ const QUESTION_WORDS: &[&str] = &[
     "a", "an", "the", "i", "my", "me", "we", "our", "do", "does", "did", "how", "what", "when", "where",
     "why", "which", "can", "could", "should", "get", "to", "of", "for", "in", "on", "is", "are", "am", "it",
     "and", "or", "with", "your", "you", "will", "be", "from", "at", "by", "this", "that", "there", "please",
+    "got", "has", "have", "was", "were", "been",
 ];
 
 /// Added to the score of an article written for the visitor's level (an article for
@@ -80,104 +107,136 @@ pub fn typo_budget(word: &str) -> u8 {
     }
 }
 
-/// One query per meaningful word of `words`, in order; question words are dropped
-/// unless nothing else is left. Each matches the articles with that word anywhere
-/// and scores how well; counting and ranking the words matched, filters and the
-/// visitor's level happen while collecting (`collect.rs`).
+/// Whether `found` (a word as written, lowercased and folded) is `typed` with no
+/// more typos than its length allows and the first letter kept: the rule the typo
+/// queries follow, for highlighting the same words.
+pub(super) fn forgives(typed: &str, found: &str) -> bool {
+    let budget = usize::from(typo_budget(typed));
+    let (mut typed_chars, mut found_chars) = (typed.chars(), found.chars());
+    budget > 0
+        && typed_chars.next() == found_chars.next()
+        && typed.chars().count().abs_diff(found.chars().count()) <= budget
+        && super::highlight::typo_distance(typed_chars.as_str(), found_chars.as_str()) <= budget
+}
+
+/// What one word of the query matches.
+pub(super) struct WordQuery {
+    /// The word itself (by stem), as a prefix if it is the last word, or a synonym.
+    pub(super) strong: Box<dyn Query>,
+    /// The word as typed with typos forgiven, when its length allows any.
+    pub(super) typo: Option<Box<dyn Query>>,
+}
+
+/// One query pair per meaningful word of `words`, in order; question words are
+/// dropped unless nothing else is left. Each matches the articles with that word
+/// anywhere and scores how well; counting and ranking the words matched, filters
+/// and the visitor's level happen while collecting (`collect.rs`).
 pub(super) fn build(
     fields: &SearchFields,
-    analyzer: &mut TextAnalyzer,
+    analyzers: &mut super::Analyzers,
+    lexicon: &Lexicon,
     words: &[String],
     synonyms: &HashMap<String, Vec<String>>,
-) -> Vec<Box<dyn Query>> {
-    let meaningful: Vec<&String> =
-        words.iter().filter(|word| !QUESTION_WORDS.contains(&word.as_str())).collect();
-    let words: Vec<&String> = if meaningful.is_empty() { words.iter().collect() } else { meaningful };
+) -> Vec<WordQuery> {
+    let words = meaningful(words);
     words
         .iter()
         .enumerate()
-        .filter_map(|(index, word)| word_query(fields, analyzer, word, index + 1 == words.len(), synonyms))
+        .filter_map(|(index, word)| {
+            word_query(fields, analyzers, lexicon, word, index + 1 == words.len(), synonyms)
+        })
         .collect()
 }
 
-/// One word anywhere in the article: exactly, with typos, as a prefix if it is the
-/// last word, or as one of its synonyms.
+/// The words a query searches for: all but question words, unless nothing else is left.
+pub(super) fn meaningful(words: &[String]) -> Vec<&String> {
+    let meaningful: Vec<&String> =
+        words.iter().filter(|word| !QUESTION_WORDS.contains(&word.as_str())).collect();
+    if meaningful.is_empty() { words.iter().collect() } else { meaningful }
+}
+
+/// One word anywhere in the article: exactly, as a prefix if it is the last word,
+/// or as one of its synonyms (strong); or with typos (typo). Prefixes and typos
+/// are looked up in the lexicon of words as written, and the words found are
+/// searched by stem like the word itself.
 fn word_query(
     fields: &SearchFields,
-    analyzer: &mut TextAnalyzer,
+    analyzers: &mut super::Analyzers,
+    lexicon: &Lexicon,
     word: &str,
     is_last: bool,
     synonyms: &HashMap<String, Vec<String>>,
-) -> Option<Box<dyn Query>> {
-    let stem = analyze(analyzer, word).into_iter().next()?;
-    let budget = typo_budget(word);
-    let synonym_tokens: Vec<Vec<String>> =
-        synonyms.get(&stem).into_iter().flatten().map(|synonym| analyze(analyzer, synonym)).collect();
-    // Each automaton is built once for the word and walks every field's terms.
-    let automaton = |query: FuzzyTermQuery| query.automaton().ok().map(Arc::new);
-    let typo_automaton = if budget > 0 {
-        automaton(FuzzyTermQuery::new(Term::from_field_text(fields.body, &stem), budget, true))
-    } else {
-        None
+) -> Option<WordQuery> {
+    let stem = analyze(&mut analyzers.stemmed, word).into_iter().next()?;
+    let written = analyze(&mut analyzers.written, word).into_iter().next()?;
+    let mut stem_of = |found: &str| analyze(&mut analyzers.stemmed, found).into_iter().next();
+    let mut strong_stems = vec![stem.clone()];
+    let mut prefix_stems = Vec::new();
+    if is_last && written.chars().count() >= 2 {
+        for found in lexicon.completions(&written) {
+            if let Some(found) = stem_of(&found).filter(|found| !strong_stems.contains(found)) {
+                strong_stems.push(found.clone());
+                prefix_stems.push(found);
+            }
+        }
+    }
+    let mut typo_stems: Vec<String> = Vec::new();
+    let mut typos = lexicon.with_typos(&written, false);
+    if is_last {
+        typos.extend(lexicon.with_typos(&written, true));
+    } else if typos.is_empty()
+        && !lexicon.contains(&written)
+        && written.chars().count() >= MIN_CUT_SHORT_CHARS
+    {
+        // A word the articles never use, with no typo near it, was probably cut
+        // short ("recurr invoi"): its completions count like typos, below real words.
+        typos = lexicon.completions(&written);
+    }
+    for found in typos {
+        if let Some(found) =
+            stem_of(&found).filter(|found| !strong_stems.contains(found) && !typo_stems.contains(found))
+        {
+            typo_stems.push(found);
+        }
+    }
+    let synonym_tokens: Vec<Vec<String>> = synonyms
+        .get(&stem)
+        .into_iter()
+        .flatten()
+        .map(|synonym| analyze(&mut analyzers.stemmed, synonym))
+        .collect();
+    let mut strong: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut typo: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let boosted = |query: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
+        (Occur::Should, Box::new(BoostQuery::new(query, boost)))
     };
-    let prefix_automaton = if is_last && word.chars().count() >= 2 {
-        automaton(FuzzyTermQuery::new_prefix(Term::from_field_text(fields.body, word), budget.min(1), true))
-    } else {
-        None
+    let term = |field: Field, text: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
     };
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field_of, weight) in FIELD_WEIGHTS {
         let field = field_of(fields);
-        let term = Term::from_field_text(field, &stem);
-        let mut add = |query: Box<dyn Query>, boost: f32| {
-            alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))))
-        };
-        add(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight * EXACT_OVER_FUZZY);
-        if let Some(automaton) = &typo_automaton {
-            add(Box::new(FieldAutomatonQuery { field, automaton: Arc::clone(automaton) }), weight);
-        }
-        if let Some(automaton) = &prefix_automaton {
-            add(
-                Box::new(FieldAutomatonQuery { field, automaton: Arc::clone(automaton) }),
-                weight * PREFIX_WEIGHT,
-            );
+        strong.push(boosted(term(field, &stem), weight * EXACT_OVER_FUZZY));
+        for found in &prefix_stems {
+            strong.push(boosted(term(field, found), weight * EXACT_OVER_FUZZY * PREFIX_WEIGHT));
         }
         for tokens in &synonym_tokens {
             let query: Box<dyn Query> = match tokens.as_slice() {
                 [] => continue,
-                [single] => Box::new(TermQuery::new(
-                    Term::from_field_text(field, single),
-                    IndexRecordOption::WithFreqs,
-                )),
+                [single] => term(field, single),
                 several => Box::new(PhraseQuery::new(
                     several.iter().map(|token| Term::from_field_text(field, token)).collect(),
                 )),
             };
-            add(query, weight * EXACT_OVER_FUZZY * SYNONYM_WEIGHT);
+            strong.push(boosted(query, weight * EXACT_OVER_FUZZY * SYNONYM_WEIGHT));
+        }
+        for found in &typo_stems {
+            typo.push(boosted(term(field, found), weight));
         }
     }
-    Some(Box::new(BooleanQuery::new(alternatives)))
-}
-
-/// A typo-tolerant or prefix match in one field, with an automaton shared by all
-/// fields: building a Levenshtein automaton costs more than walking a field's
-/// terms with it. Like tantivy's `FuzzyTermQuery`, every match scores the same.
-#[derive(Clone)]
-struct FieldAutomatonQuery {
-    field: Field,
-    automaton: Arc<DfaWrapper>,
-}
-
-impl std::fmt::Debug for FieldAutomatonQuery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FieldAutomatonQuery").field("field", &self.field).finish_non_exhaustive()
-    }
-}
-
-impl Query for FieldAutomatonQuery {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(AutomatonWeight::<DfaWrapper>::new(self.field, Arc::clone(&self.automaton))))
-    }
+    Some(WordQuery {
+        strong: Box::new(BooleanQuery::new(strong)),
+        typo: (!typo.is_empty()).then(|| Box::new(BooleanQuery::new(typo)) as Box<dyn Query>),
+    })
 }
 
 #[cfg(test)]
@@ -199,5 +258,16 @@ mod tests {
         for (word, budget) in cases {
             assert_eq!(typo_budget(word), budget, "{word}");
         }
+    }
+
+    #[test]
+    fn a_swap_is_one_typo_and_the_first_letter_is_kept() {
+        assert!(forgives("chnage", "change"), "a swap of neighbours is one typo");
+        assert!(forgives("recieve", "receive"));
+        assert!(!forgives("currency", "current"), "two edits in eight letters");
+        assert!(!forgives("hcange", "change"), "a typo on the first letter counts as two");
+        assert!(!forgives("xhange", "change"));
+        assert!(forgives("authenticatr", "authenticator"));
+        assert!(!forgives("tap", "tip"), "four letters or fewer get no typo");
     }
 }

@@ -355,3 +355,135 @@ fn filter_counts_follow_an_edited_article_into_its_new_segment() {
     index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
     assert_eq!(levels_of_number(), std::collections::BTreeMap::from([("expert".to_owned(), 1)]));
 }
+
+#[test]
+fn a_swapped_pair_of_letters_is_one_typo_against_the_words_as_written() {
+    let (index, _) = bundled();
+    // "chnage" is one swap from "change" but two edits from its stem "chang".
+    let found = top(&index, "chnage");
+    assert!(found.iter().take(3).any(|slug| slug.starts_with("change-")), "{found:?}");
+    let found = top(&index, "chnage currency");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("webhook-events-reference"),
+        "the one with both words"
+    );
+    assert!(top(&index, "xhange").is_empty(), "a typo on the first letter counts as two");
+}
+
+#[test]
+fn a_word_matched_for_real_outranks_a_word_matched_by_a_typo() {
+    let fixture = Fixture::new();
+    for (slug, title) in [
+        ("both", "Payment terms"),
+        ("one-real-one-typo", "Pyment terms"),
+        ("one-real", "Payment schedule"),
+        ("typo-only", "Pyment options"),
+    ] {
+        fixture
+            .write(&format!("articles/invoices/{slug}.md"), &article(title, "all", "guide", &[], "Text.\n"));
+    }
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    let results = index
+        .search(&SearchRequest { query: "payment terms".into(), limit: 10, ..SearchRequest::default() })
+        .unwrap();
+    let found: Vec<&str> = results.hits.iter().map(|hit| hit.slug.as_str()).collect();
+    assert_eq!(found[..4], ["both", "one-real-one-typo", "one-real", "typo-only"]);
+    // The fixture's own articles mention neither word.
+    assert_eq!(results.total, found.len());
+
+    let (index, _) = bundled();
+    let found = top(&index, "change currency");
+    let with_currency =
+        ["create-your-account", "export-to-csv", "api-quickstart", "webhook-events-reference"];
+    for slug in &found {
+        assert!(!slug.contains("current"), "{found:?}");
+    }
+    assert!(found.iter().any(|slug| with_currency.contains(&slug.as_str())), "{found:?}");
+}
+
+#[test]
+fn the_total_is_every_match_and_the_pages_reach_them_all() {
+    let (index, _) = bundled();
+    let page = |offset| {
+        index
+            .search(&SearchRequest {
+                query: "invoice reminder".into(),
+                offset,
+                limit: 20,
+                ..SearchRequest::default()
+            })
+            .unwrap()
+    };
+    let first = page(0);
+    assert!(first.total > 20, "more than a page: {}", first.total);
+    assert_eq!(
+        first.counts.categories.values().sum::<usize>(),
+        first.total,
+        "the filters add up to the total"
+    );
+    let mut seen: Vec<String> = Vec::new();
+    for offset in (0..first.total).step_by(20) {
+        let results = page(offset);
+        assert_eq!(results.total, first.total);
+        seen.extend(results.hits.into_iter().map(|hit| hit.slug));
+    }
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (first.total, first.total), "every result once: {seen:?}");
+    assert!(page(first.total).hits.is_empty(), "past the end");
+}
+
+#[test]
+fn suggestions_never_go_silent() {
+    let (index, _) = bundled();
+    let partial = index.suggest("chnage currency", None, 6);
+    assert!(!partial.hits.is_empty(), "{partial:?}");
+    let some_words = index.suggest("currency zebracorn", None, 6);
+    assert!(!some_words.hits.is_empty() && some_words.partial, "{some_words:?}");
+    let misspelt = index.suggest("pazzword", None, 6);
+    assert_eq!(misspelt.did_you_mean.as_deref(), Some("password"), "{misspelt:?}");
+    let nothing = index.suggest("xyzzy plugh", None, 6);
+    assert_eq!(nothing.query, "xyzzy plugh", "the box offers to see all results for it");
+    assert!(nothing.hits.is_empty() && nothing.did_you_mean.is_none());
+}
+
+#[test]
+fn snippets_are_sentences_of_prose_not_table_cells_or_code() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/invoices/reminders.md",
+        &article(
+            "Reminder settings",
+            "all",
+            "reference",
+            &[],
+            "| Setting | Default |\n|---|---|\n| Reminder days | 3 |\n| Reminder wording | Friendly |\n\n\
+             ```json\n{\"reminder\": {\"days\": 3}}\n```\n\n\
+             Open the settings first. Each reminder goes out at nine in the morning, in your time zone. \
+             You can change it any time.\n",
+        ),
+    );
+    let index = SearchIndex::in_memory().unwrap();
+    index.sync(&load_snapshot(&fixture.content_dir()).unwrap()).unwrap();
+    let hit = index
+        .search(&SearchRequest { query: "reminder time".into(), limit: 5, ..SearchRequest::default() })
+        .unwrap()
+        .hits
+        .remove(0);
+    assert_eq!(
+        hit.snippet_html,
+        "Each <mark>reminder</mark> goes out at nine in the morning, in your <mark>time</mark> zone. \
+         You can change it any <mark>time</mark>."
+    );
+    let only_in_the_table = index
+        .search(&SearchRequest { query: "friendly".into(), limit: 5, ..SearchRequest::default() })
+        .unwrap()
+        .hits
+        .remove(0);
+    assert!(
+        only_in_the_table.snippet_html.contains("<mark>Friendly</mark>"),
+        "{}",
+        only_in_the_table.snippet_html
+    );
+}
