@@ -1,8 +1,8 @@
 use crate::backend::{use_backend, use_visitor, use_visitor_level};
 use crate::pages::article::ArticleList;
+use crate::pages::meta::PageMeta;
 use crate::wire::{ArticleKind, LEVELS, Level, SearchPage, SearchQuery, encode_query_value};
 use leptos::prelude::*;
-use crate::pages::meta::PageMeta;
 use leptos_meta::Link;
 use leptos_router::hooks::use_query_map;
 
