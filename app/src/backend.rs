@@ -13,6 +13,11 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VisitorId(pub String);
 
+/// The search index could not answer (the server has logged why).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("search is unavailable")]
+pub struct SearchUnavailable;
+
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
     #[error("the store is unavailable: {0}")]
@@ -38,7 +43,14 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// The articles people are most often sent to next, in the editors' order.
     fn popular_articles(&self) -> Vec<ArticleSummary>;
     /// Runs a search for `visitor`; a search that finds nothing is recorded.
-    fn search(&self, visitor: Option<VisitorId>, level: Option<Level>, query: SearchQuery) -> SearchPage;
+    /// `Err` when the index cannot answer: the page then says so (503), and nothing
+    /// is recorded, since a search that could not run found no gap in the content.
+    fn search(
+        &self,
+        visitor: Option<VisitorId>,
+        level: Option<Level>,
+        query: SearchQuery,
+    ) -> Result<SearchPage, SearchUnavailable>;
     /// The best few articles for a query typed so far; never recorded.
     fn suggest(&self, level: Option<Level>, query: &str) -> Suggestions;
     /// A fresh token for one rendered task form, so sending it twice stores it once.

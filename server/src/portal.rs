@@ -2,10 +2,10 @@
 //! read content and record events through this.
 
 use crate::content::{ContentLibrary, Diagnostic, Severity};
-use crate::search::{MAX_QUERY_CHARS, SearchRequest, SearchResults, query_words};
+use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
 use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
 use std::sync::Arc;
-use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
+use telepath_app::backend::{BackendError, PortalBackend, SearchUnavailable, VisitorId};
 use telepath_app::events::EventKind;
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
@@ -139,7 +139,7 @@ impl PortalBackend for Portal {
         visitor: Option<VisitorId>,
         visitor_level: Option<Level>,
         query: SearchQuery,
-    ) -> SearchPage {
+    ) -> Result<SearchPage, SearchUnavailable> {
         let snapshot = self.content.snapshot();
         let mut ignored_filters = Vec::new();
         let mut known = |name: &str, value: Option<String>, is_known: &dyn Fn(&str) -> bool| {
@@ -176,16 +176,16 @@ impl PortalBackend for Portal {
             limit: SEARCH_RESULTS,
         };
         let search = |request: &SearchRequest| {
-            self.search.search(request).unwrap_or_else(|error| {
-                tracing::error!("search failed: {error}");
-                SearchResults::default()
+            self.search.search(request).map_err(|error| {
+                tracing::error!("search failed, the visitor is told it is unavailable: {error}");
+                SearchUnavailable
             })
         };
-        let mut results = search(&request);
+        let mut results = search(&request)?;
         let pages = results.total.div_ceil(SEARCH_RESULTS).clamp(1, last_allowed_page);
         if results.hits.is_empty() && results.total > 0 {
             request.offset = (pages - 1) * SEARCH_RESULTS;
-            results = search(&request);
+            results = search(&request)?;
         }
         let page = request.offset / SEARCH_RESULTS + 1;
         if results.hits.is_empty()
@@ -205,7 +205,7 @@ impl PortalBackend for Portal {
         } else {
             Vec::new()
         };
-        SearchPage {
+        Ok(SearchPage {
             query: searched,
             was_cut,
             max_query_chars: MAX_QUERY_CHARS,
@@ -223,7 +223,7 @@ impl PortalBackend for Portal {
             kind,
             categories: snapshot.categories.iter().map(|c| (c.slug.clone(), c.title.clone())).collect(),
             popular,
-        }
+        })
     }
 
     fn suggest(&self, visitor_level: Option<Level>, query: &str) -> Suggestions {

@@ -179,6 +179,9 @@ pub struct SearchIndex {
     lexicon: RwLock<lexicon::Lexicon>,
     /// Category, level and kind of every document, per segment searched.
     facets: collect::FacetCache,
+    /// Set only by tests (`fail_every_search`), to see what visitors get when the
+    /// index breaks; always false in the portal.
+    failing: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -239,6 +242,7 @@ impl SearchIndex {
             vocabulary: RwLock::new(HashMap::new()),
             lexicon: RwLock::new(lexicon::Lexicon::default()),
             facets: collect::FacetCache::default(),
+            failing: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -351,9 +355,20 @@ impl SearchIndex {
         Ok(hashes)
     }
 
+    /// Makes every later search fail as a broken index would.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn fail_every_search(&self) {
+        self.failing.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// One pass ranks the matches by words matched and relevance, counts them per
     /// filter value, and tells whether any article had every word.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        if self.failing.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(SearchError::Index(TantivyError::SystemError(
+                "the index was made to fail by a test".into(),
+            )));
+        }
         let words = query_words(&request.query);
         if words.is_empty() {
             return Ok(SearchResults::default());

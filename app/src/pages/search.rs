@@ -9,6 +9,22 @@ use leptos_router::hooks::use_query_map;
 const KINDS: [ArticleKind; 4] =
     [ArticleKind::Guide, ArticleKind::Explanation, ArticleKind::Reference, ArticleKind::Troubleshooting];
 
+/// Said when the index cannot answer: 503 with Retry-After, in plain words, and the
+/// way on that needs no search.
+#[component]
+fn SearchUnavailablePage() -> impl IntoView {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from_static("5"));
+    }
+    view! {
+        <PageMeta title="Search is unavailable" description="Search is unavailable, try again in a moment." canonical=false/>
+        <h1>"Search is unavailable"</h1>
+        <p class="lede" data-testid="search-unavailable">"Search is unavailable, try again in a moment."</p>
+        <p><a href="/">"Browse all help topics"</a>" in the meantime: every article is listed there."</p>
+    }
+}
+
 /// The full results page: complete HTML, filters and pages as links, never a dead
 /// end. The search box is the header's (it holds the query here): one box, one
 /// search landmark.
@@ -21,7 +37,9 @@ pub fn SearchResultsPage() -> impl IntoView {
         kind: params.get("kind"),
         page: params.get("page"),
     });
-    let page = use_backend().search(use_visitor(), use_visitor_level(), query);
+    let Ok(page) = use_backend().search(use_visitor(), use_visitor_level(), query) else {
+        return SearchUnavailablePage().into_any();
+    };
     let title = match (page.query.is_empty(), page.page) {
         (true, _) => "Search".to_owned(),
         (false, 1) => format!("Search: {}", page.query),
@@ -46,6 +64,7 @@ pub fn SearchResultsPage() -> impl IntoView {
         })}
         {(!page.query.is_empty()).then(|| view! { <Results page/> })}
     }
+    .into_any()
 }
 
 /// The address of `page`'s search with other filters or another page.

@@ -1517,3 +1517,27 @@ async fn suggestions_offer_partial_matches_and_never_come_back_empty_handed() {
     assert_eq!(misspelt["did_you_mean"], "password", "{misspelt}");
     assert!(store.events.recent(Some("search_without_results"), 10).await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_search_index_says_search_is_unavailable_and_records_no_failed_search() {
+    let fixture = Fixture::new();
+    let (app, portal) = app(&fixture).await;
+    let visitor = session(&app).await;
+    portal.search.fail_every_search();
+    let request =
+        Request::get("/search?q=invoice").header(header::COOKIE, &visitor.cookie).body(Body::empty());
+    let response = app.clone().oneshot(request.unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header_value(&response, "retry-after"), "5");
+    let html = text(response).await;
+    assert!(html.contains("Search is unavailable, try again in a moment."), "{html}");
+    assert!(!html.contains("No articles match"), "{html}");
+    // The recorder writes in order: once a later page view is stored, a failed
+    // search recorded before it would be too.
+    let later =
+        Request::get("/articles/send-an-invoice").header(header::COOKIE, &visitor.cookie).body(Body::empty());
+    app.clone().oneshot(later.unwrap()).await.unwrap();
+    wait_for_events(&portal, "page_viewed", 1).await;
+    let failed = portal.events.recent(Some("search_without_results"), 10).await.unwrap();
+    assert!(failed.is_empty(), "a search that could not run is not a content gap: {failed:?}");
+}
