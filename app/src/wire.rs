@@ -174,9 +174,25 @@ pub struct ContentReport {
     pub categories: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Errors first, then warnings.
     pub diagnostics: Vec<DiagnosticView>,
-    /// Slugs of articles served from their last good version because their file has errors.
-    pub last_good: Vec<String>,
+    /// Every file with errors, by path, and what customers see of it meanwhile.
+    pub files_with_errors: Vec<FileWithErrors>,
+}
+
+/// `1 error`, `2 errors`: a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A content file with errors, as the editors' page explains it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileWithErrors {
+    /// `content/articles/billing/refunds.md`
+    pub path: String,
+    /// Customers still see the version that last loaded cleanly; otherwise (a new
+    /// file, or one broken since the server started) it is not published at all.
+    pub last_good_live: bool,
 }
 
 /// One of the three levels a visitor can choose (`Level::All` is only for articles).

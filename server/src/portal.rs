@@ -8,9 +8,9 @@ use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, VisitorId};
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
-    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level,
-    NoticePlace, NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView, TaskSummary,
-    TaskView, VisitorEvent,
+    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors,
+    KitView, Level, NoticePlace, NoticeView, SearchHit, SearchPage, SearchQuery, SiteView, SubmissionView,
+    TaskSummary, TaskView, VisitorEvent,
 };
 
 #[derive(Clone, Debug)]
@@ -64,23 +64,15 @@ impl PortalBackend for Portal {
             categories: snapshot.categories.len(),
             errors: snapshot.errors(),
             warnings: snapshot.warnings(),
-            diagnostics: snapshot
-                .diagnostics
-                .iter()
-                .map(|diagnostic| DiagnosticView {
-                    location: format!(
-                        "{}:{}:{}",
-                        diagnostic.path.display(),
-                        diagnostic.line,
-                        diagnostic.column
-                    ),
-                    is_error: diagnostic.severity == Severity::Error,
-                    code: diagnostic.code.to_owned(),
-                    message: diagnostic.message.clone(),
-                    help: diagnostic.help.clone(),
+            diagnostics: snapshot.diagnostics.iter().map(diagnostic_view).collect(),
+            files_with_errors: snapshot
+                .files_with_errors()
+                .into_iter()
+                .map(|path| FileWithErrors {
+                    last_good_live: snapshot.last_good.contains(&path),
+                    path: path.display().to_string(),
                 })
                 .collect(),
-            last_good: snapshot.last_good.clone(),
         }
     }
 

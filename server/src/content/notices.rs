@@ -7,7 +7,7 @@ use super::links::{Address, classify};
 use super::references::Target;
 use super::source::SourceContext;
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use telepath_app::wire::{Audience, Level, NoticeView, Severity};
 use toml::Spanned;
 use toml::value::{Datetime, Offset};
@@ -38,6 +38,8 @@ struct AudienceFrontMatter {
 
 #[derive(Clone, Debug)]
 pub struct Notice {
+    /// The path as editors see it in diagnostics, e.g. `content/notices/outage.md`.
+    pub source: PathBuf,
     pub view: NoticeView,
 }
 
@@ -93,6 +95,7 @@ impl Notice {
         source.expect_links(&shown, &text, document.body_offset, &body.internal_links);
 
         Some(Notice {
+            source: shown.clone(),
             view: NoticeView {
                 id,
                 title: front_matter.title,

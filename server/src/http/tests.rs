@@ -1183,3 +1183,26 @@ async fn a_panic_while_answering_becomes_a_plain_words_500_page_with_the_usual_h
     assert!(!html.contains("a bug in a handler"), "the panic's text is logged, never shown: {html}");
     assert_eq!(get(&app, "/panics").await.status(), StatusCode::INTERNAL_SERVER_ERROR, "and again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editors_page_says_which_broken_files_are_live_in_their_last_good_version_and_which_are_not_published()
+ {
+    let fixture = Fixture::new();
+    let state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+    let content = state.portal.content.clone();
+    let app = service(state);
+    fixture.write("articles/invoices/void-an-invoice.md", "+++\ntitle = \"Void\"\n");
+    fixture.write("articles/invoices/brand-new.md", "+++\ntitle = \"New\"\n");
+    content.reload().unwrap();
+
+    let page = text(get(&app, "/editors").await).await;
+    let state_of = |file: &str| {
+        let row = &page[page.find(file).unwrap_or_else(|| panic!("{file}: {page}"))..];
+        row[..row.find("</li>").unwrap()].to_owned()
+    };
+    assert!(state_of("brand-new.md</code>").contains("not published"), "{page}");
+    assert!(state_of("void-an-invoice.md</code>").contains("the last good version is still live"), "{page}");
+    assert!(page.contains("3 articles in 2 categories: 2 errors, 0 warnings"), "{page}");
+    let first_error = page.find("diagnostic error").unwrap();
+    assert!(!page[..first_error].contains("diagnostic warning"), "errors come first: {page}");
+}
