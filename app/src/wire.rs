@@ -165,6 +165,9 @@ pub struct DiagnosticView {
     pub code: String,
     pub message: String,
     pub help: Option<String>,
+    /// For syntax errors, the offending line with a caret under the column
+    /// (several lines of preformatted text).
+    pub excerpt: Option<String>,
 }
 
 /// The state of the content as editors see it.

@@ -180,6 +180,9 @@ fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
         Format::Human => {
             for diagnostic in &snapshot.diagnostics {
                 println!("{diagnostic}");
+                if let Some(excerpt) = diagnostic.excerpt() {
+                    println!("{excerpt}");
+                }
             }
             println!(
                 "checked {} in {}, {}, {}, {}: {}, {}",

@@ -254,6 +254,7 @@ fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
         code: diagnostic.code.to_owned(),
         message: diagnostic.message.clone(),
         help: diagnostic.help.clone(),
+        excerpt: diagnostic.excerpt(),
     }
 }
 

@@ -73,6 +73,16 @@ fn check_prints_every_problem_and_fails_on_errors() {
         )),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            "(help: did you mean `title`?)
+  |
+2 | tittle = \"A\"
+  | ^
+"
+        ),
+        "{stdout}"
+    );
     assert!(stdout.contains(&format!("{name}/articles/billing/b.md:1:1: error[front-matter]")), "{stdout}");
     assert!(
         stdout.trim_end().ends_with(
@@ -85,6 +95,7 @@ fn check_prints_every_problem_and_fails_on_errors() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["errors"], 2);
     assert_eq!(report["diagnostics"][0]["line"], 2);
+    assert_eq!(report["diagnostics"][0]["source_line"], "tittle = \"A\"");
 }
 
 #[test]

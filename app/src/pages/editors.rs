@@ -123,6 +123,7 @@ pub fn DiagnosticList(diagnostics: Vec<DiagnosticView>) -> impl IntoView {
                             <code class="location">{diagnostic.location}</code>
                             <span class="severity">{format!("{severity}[{}]", diagnostic.code)}</span>
                             <span class="message">{diagnostic.message}</span>
+                            {diagnostic.excerpt.map(|excerpt| view! { <pre class="excerpt">{excerpt}</pre> })}
                             {diagnostic.help.map(|help| view! { <span class="help">"Fix: "{help}</span> })}
                         </li>
                     }

@@ -89,12 +89,10 @@ impl SiteSettings {
             Err(error) => {
                 let position = Position::of_offset(&text, error.span().map_or(0, |span| span.start));
                 let shown = source.display_path(&path);
-                source.report(Diagnostic::error(
-                    shown,
-                    position,
-                    "site",
-                    error.message().trim().replace('\n', " "),
-                ));
+                source.report(
+                    Diagnostic::error(shown, position, "site", error.message().trim().replace('\n', " "))
+                        .with_source_line(&text),
+                );
                 None
             }
         }

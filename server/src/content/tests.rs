@@ -517,3 +517,23 @@ fn errors_come_before_warnings_whatever_their_files() {
     let severities: Vec<bool> = messages.iter().map(|message| message.contains(": error[")).collect();
     assert_eq!(severities, [true, false], "{messages:#?}");
 }
+
+#[test]
+fn syntax_errors_quote_the_offending_line_with_a_caret() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/invoices/void-an-invoice.md",
+        "+++\ntitle = \"Void\"\nlevel = \"newcomer\"\nkind = guide\n+++\nx\n",
+    );
+    fixture.write(
+        "articles/account/sections.md",
+        &crate::testing::article("S", "all", "guide", &[], "Intro.\n\n::: newcomer\nNever closed.\n"),
+    );
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let excerpt = |file: &str| {
+        let diagnostic = snapshot.diagnostics.iter().find(|d| d.path.ends_with(file)).unwrap();
+        diagnostic.excerpt().unwrap_or_else(|| panic!("{diagnostic}"))
+    };
+    assert_eq!(excerpt("void-an-invoice.md"), "  |\n4 | kind = guide\n  |        ^");
+    assert_eq!(excerpt("sections.md"), "   |\n11 | ::: newcomer\n   | ^");
+}

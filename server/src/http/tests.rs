@@ -1192,7 +1192,7 @@ async fn the_editors_page_says_which_broken_files_are_live_in_their_last_good_ve
     let content = state.portal.content.clone();
     let app = service(state);
     fixture.write("articles/invoices/void-an-invoice.md", "+++\ntitle = \"Void\"\n");
-    fixture.write("articles/invoices/brand-new.md", "+++\ntitle = \"New\"\n");
+    fixture.write("articles/invoices/brand-new.md", "+++\ntitle = \"New\"\nkind = guide\n+++\n");
     content.reload().unwrap();
 
     let page = text(get(&app, "/editors").await).await;
@@ -1203,6 +1203,7 @@ async fn the_editors_page_says_which_broken_files_are_live_in_their_last_good_ve
     assert!(state_of("brand-new.md</code>").contains("not published"), "{page}");
     assert!(state_of("void-an-invoice.md</code>").contains("the last good version is still live"), "{page}");
     assert!(page.contains("3 articles in 2 categories: 2 errors, 0 warnings"), "{page}");
+    assert!(page.contains("<pre class=\"excerpt\">  |\n3 | kind = guide\n  |        ^</pre>"), "{page}");
     let first_error = page.find("diagnostic error").unwrap();
     assert!(!page[..first_error].contains("diagnostic warning"), "errors come first: {page}");
 }
