@@ -2,7 +2,7 @@ use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -11,7 +11,7 @@ pub enum Severity {
 
 /// One problem found in the content, located like a compiler error so editors can
 /// jump straight to it: `path:line:col: error[code]: message (help: …)`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
     /// The file's path as editors know it, e.g. `content/articles/billing/refunds.md`.
     pub path: PathBuf,
@@ -34,7 +34,7 @@ pub struct Diagnostic {
 }
 
 /// A quoted source line, serialised as the line itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Quote {
     line: String,
     /// Where the caret goes in `line`, 1-based in characters: the column, unless a

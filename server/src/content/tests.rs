@@ -537,3 +537,23 @@ fn syntax_errors_quote_the_offending_line_with_a_caret() {
     assert_eq!(excerpt("void-an-invoice.md"), "  |\n4 | kind = guide\n  |        ^");
     assert_eq!(excerpt("sections.md"), "   |\n11 | ::: newcomer\n   | ^");
 }
+
+#[test]
+fn a_reload_logs_only_the_diagnostics_it_added_or_resolved() {
+    use super::watcher::DiagnosticChanges;
+    let fixture = Fixture::new();
+    fixture.write("articles/account/a.md", &crate::testing::article("A", "all", "guide", &["gone"], "x\n"));
+    let library = ContentLibrary::load(fixture.content_dir()).unwrap();
+    let first = library.snapshot();
+    let unchanged = library.reload().unwrap();
+    assert_eq!(unchanged.warnings(), 1);
+    let nothing = DiagnosticChanges::between(&first.diagnostics, &unchanged.diagnostics);
+    assert_eq!(nothing, DiagnosticChanges { new: vec![], resolved: vec![] }, "a save that changes nothing");
+
+    fixture.write("articles/account/a.md", &crate::testing::article("A", "all", "guide", &[], "x\n"));
+    fixture.write("articles/account/b.md", "+++\ntitle = \"B\"\n");
+    let fixed = library.reload().unwrap();
+    let changes = DiagnosticChanges::between(&unchanged.diagnostics, &fixed.diagnostics);
+    assert_eq!(changes.new, [&fixed.diagnostics[0]]);
+    assert_eq!(changes.resolved, [&unchanged.diagnostics[0]]);
+}
