@@ -100,7 +100,9 @@ impl PortalBackend for Portal {
     }
 
     fn notices(&self) -> Vec<NoticeView> {
-        self.content.snapshot().notices.iter().map(|notice| notice.view.clone()).collect()
+        let snapshot = self.content.snapshot();
+        let zone = snapshot.site.zone();
+        snapshot.notices.iter().map(|notice| notice.view_in(&zone)).collect()
     }
 
     fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace {

@@ -97,7 +97,10 @@ fn NoticeStates(mut notices: Vec<NoticeView>) -> impl IntoView {
                                         <br/><code class="muted">{format!("content/notices/{}.md", notice.id)}</code>
                                     </td>
                                     <td data-testid="notice-state">{state}</td>
-                                    <td>{notice.starts_text}" → "{notice.ends_text}</td>
+                                    <td>
+                                        {notice.shown_text}
+                                        {notice.happens_text.map(|when| view! { <br/><span class="muted">{format!("Happens: {when}")}</span> })}
+                                    </td>
                                     <td>{places}</td>
                                 </tr>
                             }

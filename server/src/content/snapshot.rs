@@ -3,6 +3,7 @@
 
 use super::article::Article;
 use super::category::Category;
+use super::dates::readable_date;
 use super::diagnostic::{Diagnostic, Severity};
 use super::kits::Kit;
 use super::markdown::Heading;
@@ -126,6 +127,11 @@ impl ContentSnapshot {
             category_slug: article.category.clone(),
             category_title,
             updated: front_matter.updated.to_string(),
+            updated_text: front_matter
+                .updated
+                .date
+                .as_ref()
+                .map_or_else(|| front_matter.updated.to_string(), readable_date),
             body: article.body.clone(),
             toc: table_of_contents(&article.headings),
             next_questions: front_matter

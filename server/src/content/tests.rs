@@ -557,3 +557,57 @@ fn a_reload_logs_only_the_diagnostics_it_added_or_resolved() {
     assert_eq!(changes.new, [&fixed.diagnostics[0]]);
     assert_eq!(changes.resolved, [&unchanged.diagnostics[0]]);
 }
+
+#[test]
+fn notices_read_their_windows_in_the_sites_time_zone_and_check_the_event_window() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "site.toml",
+        "product_name = \"Acme\"\ntagline = \"T\"\nsupport_hours = \"9 to 5\"\ntime_zone = \"America/New_York\"\n",
+    );
+    let window = notice("2027-01-09T08:00:00-05:00", "2027-01-16T11:00:00Z", "");
+    let event = "happens_from = 2027-01-16T07:00:00Z\nhappens_until = 2027-01-16T06:00:00-05:00\n";
+    fixture.write(
+        "notices/maintenance.md",
+        &window.replace("[audience]", "").replacen("+++\nBody", &format!("{event}+++\nBody"), 1),
+    );
+    fixture.write("notices/plain.md", &window);
+    fixture.write(
+        "notices/backwards.md",
+        &window.replacen(
+            "+++\nBody",
+            "happens_from = 2027-01-16T06:00:00-05:00\nhappens_until = 2027-01-16T02:00:00-05:00\n+++\nBody",
+            1,
+        ),
+    );
+    fixture.write(
+        "notices/until-only.md",
+        &window.replacen("+++\nBody", "happens_until = 2027-01-16T02:00:00-05:00\n+++\nBody", 1),
+    );
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let zone = snapshot.site.zone();
+    let view = |id: &str| snapshot.notices.iter().find(|n| n.view.id == id).unwrap().view_in(&zone);
+    let maintenance = view("maintenance");
+    assert_eq!(maintenance.happens_text.as_deref(), Some("Sat 16 Jan, 02:00–06:00 (New York time)"));
+    assert_eq!(maintenance.shown_text, "Sat 9 Jan, 08:00 – Sat 16 Jan, 06:00 (New York time)");
+    assert_eq!(view("plain").happens_text, None);
+    let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].ends_with("backwards.md:7:17: error[notice]: what the notice is about ends before it starts (help: make `happens_until` later than `happens_from`)"), "{messages:#?}");
+    assert!(messages[1].ends_with("until-only.md:6:17: error[notice]: `happens_until` without `happens_from` (help: add `happens_from`: when what the notice is about starts)"), "{messages:#?}");
+}
+
+#[test]
+fn the_sites_time_zone_must_be_an_iana_name() {
+    let messages = diagnostics(&[(
+        "site.toml",
+        "product_name = \"Acme\"\ntagline = \"T\"\nsupport_hours = \"9 to 5\"\ntime_zone = \"Eastern\"\n"
+            .to_owned(),
+    )]);
+    assert_eq!(
+        messages,
+        [
+            "site.toml:4:1: error[site]: `time_zone` = \"Eastern\" is not a time zone name (help: use an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\")"
+        ]
+    );
+}
