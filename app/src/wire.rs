@@ -127,6 +127,8 @@ pub struct ArticleView {
     pub category_title: String,
     /// ISO date, e.g. `2026-10-14`.
     pub updated: String,
+    /// The same as people read it, e.g. `14 October 2026`.
+    pub updated_text: String,
     pub body: Vec<BodyPart>,
     /// Empty for short articles, which need none.
     pub toc: Vec<TocEntry>,
@@ -142,6 +144,9 @@ pub struct DiagnosticView {
     pub code: String,
     pub message: String,
     pub help: Option<String>,
+    /// For syntax errors, the offending line with a caret under the column
+    /// (several lines of preformatted text).
+    pub excerpt: Option<String>,
 }
 
 /// The state of the content as editors see it.
@@ -151,9 +156,25 @@ pub struct ContentReport {
     pub categories: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Errors first, then warnings.
     pub diagnostics: Vec<DiagnosticView>,
-    /// Slugs of articles served from their last good version because their file has errors.
-    pub last_good: Vec<String>,
+    /// Every file with errors, by path, and what customers see of it meanwhile.
+    pub files_with_errors: Vec<FileWithErrors>,
+}
+
+/// `1 error`, `2 errors`: a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A content file with errors, as the editors' page explains it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileWithErrors {
+    /// `content/articles/billing/refunds.md`
+    pub path: String,
+    /// Customers still see the version that last loaded cleanly; otherwise (a new
+    /// file, or one broken since the server started) it is not published at all.
+    pub last_good_live: bool,
 }
 
 /// One of the three levels a visitor can choose (`Level::All` is only for articles).
@@ -276,12 +297,18 @@ pub struct NoticeView {
     pub title: String,
     pub body_html: String,
     pub severity: Severity,
-    /// Unix seconds, UTC.
+    /// When customers are warned (the display window): Unix seconds, UTC.
     pub starts_at: i64,
     pub ends_at: i64,
-    /// As the editor wrote them, e.g. `2026-11-16T00:00:00-05:00`.
-    pub starts_text: String,
-    pub ends_text: String,
+    /// When what the notice is about happens (the event window), if it says:
+    /// Unix seconds, UTC. It may have no end ("from 1 February").
+    pub happens_from: Option<i64>,
+    pub happens_until: Option<i64>,
+    /// The display window as people read it, in the site's time zone, e.g.
+    /// "Mon 16 Nov, 00:00 – Sun 10 Jan, 23:59 (New York time)".
+    pub shown_text: String,
+    /// The event window likewise, e.g. "Sat 16 Jan, 02:00–06:00 (New York time)".
+    pub happens_text: Option<String>,
     pub audience: Audience,
 }
 
@@ -563,6 +590,22 @@ pub fn order_notices_page(notices: &mut [NoticeView]) {
     notices.sort_by(most_urgent_first);
 }
 
+/// Ended notices stay listed this long, so a customer can check what happened.
+pub const PAST_NOTICE_DAYS: i64 = 90;
+
+/// The "Past notices" on /notices: ended in the last `PAST_NOTICE_DAYS`, the most
+/// recently ended first.
+pub fn past_notices(notices: &[NoticeView], now_unix_seconds: i64) -> Vec<NoticeView> {
+    let since = now_unix_seconds - PAST_NOTICE_DAYS * 86_400;
+    let mut past: Vec<NoticeView> = notices
+        .iter()
+        .filter(|notice| notice.state_at(now_unix_seconds) == NoticeState::Expired && notice.ends_at >= since)
+        .cloned()
+        .collect();
+    past.sort_by(|a, b| b.ends_at.cmp(&a.ends_at).then_with(|| a.id.cmp(&b.id)));
+    past
+}
+
 /// The order of the editors' list: by file name, `content/notices/<id>.md`, as they
 /// see the files.
 pub fn order_notices_for_editors(notices: &mut [NoticeView]) {
@@ -581,8 +624,10 @@ mod notice_tests {
             severity,
             starts_at,
             ends_at,
-            starts_text: String::new(),
-            ends_text: String::new(),
+            happens_from: None,
+            happens_until: None,
+            shown_text: String::new(),
+            happens_text: None,
             audience,
         }
     }
@@ -698,5 +743,20 @@ mod notice_tests {
         order_notices_for_editors(&mut notices);
         // `-` comes before `.`, as in a file listing: `a-critical-late.md`, `a-critical.md`, `a.md`.
         assert_eq!(ids(&notices), ["a-critical-late", "a-critical", "a", "b-info", "c-warning"]);
+    }
+
+    #[test]
+    fn past_notices_are_those_ended_in_the_last_90_days_most_recent_first() {
+        let day = 86_400;
+        let now = 1000 * day;
+        let notices = [
+            notice("long-ago", Severity::Info, 0, now - 91 * day, Audience::default()),
+            notice("just-inside", Severity::Info, 0, now - 90 * day, Audience::default()),
+            notice("yesterday", Severity::Critical, 0, now - day, Audience::default()),
+            notice("last-month", Severity::Warning, 0, now - 30 * day, Audience::default()),
+            notice("current", Severity::Info, 0, now + 1, Audience::default()),
+            notice("ends-now", Severity::Info, 0, now, Audience::default()),
+        ];
+        assert_eq!(ids(&past_notices(&notices, now)), ["ends-now", "yesterday", "last-month", "just-inside"]);
     }
 }

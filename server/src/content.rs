@@ -4,6 +4,7 @@
 
 mod article;
 mod category;
+mod dates;
 mod diagnostic;
 mod front_matter;
 mod kits;
@@ -24,6 +25,7 @@ mod watcher;
 
 pub use article::Article;
 pub use category::Category;
+pub use dates::{SiteTimeZone, readable_date};
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use front_matter::{ArticleFrontMatter, CategoryFrontMatter};
 pub use kits::Kit;

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+use telepath_app::wire::count;
 use telepath_server::config::{Config, Overrides};
 use telepath_server::content::{LoadProgress, Severity, load_snapshot, load_snapshot_with_progress};
 use telepath_server::search::SearchIndex;
@@ -189,16 +190,19 @@ fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
         Format::Human => {
             for diagnostic in &snapshot.diagnostics {
                 println!("{diagnostic}");
+                if let Some(excerpt) = diagnostic.excerpt() {
+                    println!("{excerpt}");
+                }
             }
             println!(
-                "checked {} articles in {} categories, {} welcome kits, {} tasks, {} notices: {} errors, {} warnings",
-                snapshot.articles.len(),
-                snapshot.categories.len(),
-                snapshot.kits.len(),
-                snapshot.tasks.len(),
-                snapshot.notices.len(),
-                snapshot.errors(),
-                snapshot.warnings()
+                "checked {} in {}, {}, {}, {}: {}, {}",
+                count(snapshot.articles.len(), "article", "articles"),
+                count(snapshot.categories.len(), "category", "categories"),
+                count(snapshot.kits.len(), "welcome kit", "welcome kits"),
+                count(snapshot.tasks.len(), "task", "tasks"),
+                count(snapshot.notices.len(), "notice", "notices"),
+                count(snapshot.errors(), "error", "errors"),
+                count(snapshot.warnings(), "warning", "warnings"),
             );
         }
         Format::Json => {
@@ -223,8 +227,8 @@ fn index(config: &Config) -> anyhow::Result<ExitCode> {
     let snapshot = load_snapshot(&config.content_dir)?;
     if snapshot.errors() > 0 {
         eprintln!(
-            "{} content errors; those files are left out of the index (see `telepath check`)",
-            snapshot.errors()
+            "{}; those files are left out of the index (see `telepath check`)",
+            count(snapshot.errors(), "content error", "content errors")
         );
     }
     std::fs::create_dir_all(&config.data_dir)
@@ -240,8 +244,8 @@ fn index(config: &Config) -> anyhow::Result<ExitCode> {
     #[allow(clippy::print_stdout, reason = "the summary is the command's output")]
     {
         println!(
-            "indexed {} articles in {elapsed:.2} s ({:.0} articles/s)",
-            report.added,
+            "indexed {} in {elapsed:.2} s ({:.0} articles/s)",
+            count(report.added, "article", "articles"),
             report.added as f64 / elapsed.max(f64::EPSILON)
         );
     }

@@ -9,9 +9,9 @@ use telepath_app::backend::{BackendError, PortalBackend, SearchUnavailable, Visi
 use telepath_app::events::EventKind;
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
-    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level,
-    NoticePlace, NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions, TaskSummary,
-    TaskView,
+    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors,
+    KitView, Level, NoticePlace, NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions,
+    TaskSummary, TaskView,
 };
 
 #[derive(Clone, Debug)]
@@ -68,23 +68,15 @@ impl PortalBackend for Portal {
             categories: snapshot.categories.len(),
             errors: snapshot.errors(),
             warnings: snapshot.warnings(),
-            diagnostics: snapshot
-                .diagnostics
-                .iter()
-                .map(|diagnostic| DiagnosticView {
-                    location: format!(
-                        "{}:{}:{}",
-                        diagnostic.path.display(),
-                        diagnostic.line,
-                        diagnostic.column
-                    ),
-                    is_error: diagnostic.severity == Severity::Error,
-                    code: diagnostic.code.to_owned(),
-                    message: diagnostic.message.clone(),
-                    help: diagnostic.help.clone(),
+            diagnostics: snapshot.diagnostics.iter().map(diagnostic_view).collect(),
+            files_with_errors: snapshot
+                .files_with_errors()
+                .into_iter()
+                .map(|path| FileWithErrors {
+                    last_good_live: snapshot.last_good.contains(&path),
+                    path: path.display().to_string(),
                 })
                 .collect(),
-            last_good: snapshot.last_good.clone(),
         }
     }
 
@@ -112,7 +104,9 @@ impl PortalBackend for Portal {
     }
 
     fn notices(&self) -> Vec<NoticeView> {
-        self.content.snapshot().notices.iter().map(|notice| notice.view.clone()).collect()
+        let snapshot = self.content.snapshot();
+        let zone = snapshot.site.zone();
+        snapshot.notices.iter().map(|notice| notice.view_in(&zone)).collect()
     }
 
     fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace {
@@ -267,6 +261,7 @@ fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
         code: diagnostic.code.to_owned(),
         message: diagnostic.message.clone(),
         help: diagnostic.help.clone(),
+        excerpt: diagnostic.excerpt(),
     }
 }
 

@@ -73,10 +73,20 @@ fn check_prints_every_problem_and_fails_on_errors() {
         )),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            "(help: did you mean `title`?)
+  |
+2 | tittle = \"A\"
+  | ^
+"
+        ),
+        "{stdout}"
+    );
     assert!(stdout.contains(&format!("{name}/articles/billing/b.md:1:1: error[front-matter]")), "{stdout}");
     assert!(
         stdout.trim_end().ends_with(
-            "checked 0 articles in 1 categories, 0 welcome kits, 0 tasks, 0 notices: 2 errors, 0 warnings"
+            "checked 0 articles in 1 category, 0 welcome kits, 0 tasks, 0 notices: 2 errors, 0 warnings"
         ),
         "{stdout}"
     );
@@ -85,6 +95,7 @@ fn check_prints_every_problem_and_fails_on_errors() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["errors"], 2);
     assert_eq!(report["diagnostics"][0]["line"], 2);
+    assert_eq!(report["diagnostics"][0]["source_line"], "tittle = \"A\"");
 }
 
 #[test]
@@ -196,7 +207,7 @@ fn check_reports_a_named_pipe_instead_of_waiting_on_it() {
     );
     assert!(
         stdout.trim_end().ends_with(
-            "checked 2 articles in 1 categories, 0 welcome kits, 0 tasks, 0 notices: 1 errors, 0 warnings"
+            "checked 2 articles in 1 category, 0 welcome kits, 0 tasks, 0 notices: 1 error, 0 warnings"
         ),
         "{stdout}"
     );

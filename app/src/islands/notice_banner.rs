@@ -35,6 +35,7 @@ pub fn NoticeBanner(notice: NoticeView, csrf: String, return_to: String) -> impl
                     <span class="notice-severity">{notice.severity.label()}": "</span>
                     {notice.title}
                 </p>
+                {notice.happens_text.map(|when| view! { <p class="notice-when"><strong>"When: "</strong>{when}</p> })}
                 <div inner_html=notice.body_html></div>
                 {move || failed.get().then(|| view! {
                     <p class="error" role="alert">"We couldn't hide this notice. Please try again."</p>

@@ -46,7 +46,7 @@ pub fn ArticlePage() -> impl IntoView {
                     <p class="meta">
                         <span class=format!("badge level-{}", article.level)>{article.level.label()}</span>
                         <span class="badge">{article.kind.label()}</span>
-                        <span class="muted">"Updated "<time datetime=article.updated.clone()>{article.updated.clone()}</time></span>
+                        <span class="muted">"Updated "<time datetime=article.updated.clone()>{article.updated_text.clone()}</time></span>
                     </p>
                 </header>
                 {(!article.toc.is_empty()).then(|| view! { <TableOfContents entries=article.toc/> })}

@@ -1,7 +1,9 @@
 use crate::backend::use_backend;
 use crate::pages::meta::PageMeta;
 use crate::pages::notices::now_unix;
-use crate::wire::{DiagnosticView, NoticeState, NoticeView, order_notices_for_editors};
+use crate::wire::{
+    DiagnosticView, FileWithErrors, NoticeState, NoticeView, count, order_notices_for_editors,
+};
 use leptos::prelude::*;
 
 /// What content editors need after saving: every problem, located like a compiler
@@ -10,23 +12,18 @@ use leptos::prelude::*;
 pub fn EditorsPage() -> impl IntoView {
     let report = use_backend().content_report();
     let summary = format!(
-        "{} articles in {} categories: {} errors, {} warnings",
-        report.articles, report.categories, report.errors, report.warnings
+        "{} in {}: {}, {}",
+        count(report.articles, "article", "articles"),
+        count(report.categories, "category", "categories"),
+        count(report.errors, "error", "errors"),
+        count(report.warnings, "warning", "warnings"),
     );
     let clean = report.diagnostics.is_empty();
     view! {
         <PageMeta title="Content status" description="Problems in the help centre's content files, and every notice with its state."/>
         <h1>"Content status"</h1>
         <p class="lede" data-testid="content-summary">{summary}</p>
-        {(!report.last_good.is_empty()).then(|| view! {
-            <p class="callout warning" data-testid="last-good">
-                {format!(
-                    "Customers still see the last good version of: {}. Fix the errors below and save; \
-                     the change goes live within a second.",
-                    report.last_good.join(", ")
-                )}
-            </p>
-        })}
+        {(!report.files_with_errors.is_empty()).then(|| view! { <FilesWithErrors files=report.files_with_errors/> })}
         {if clean {
             view! { <p class="callout tip">"Everything checks out. Customers see exactly what is in content/."</p> }.into_any()
         } else {
@@ -34,6 +31,33 @@ pub fn EditorsPage() -> impl IntoView {
             .into_any()
         }}
         <NoticeStates notices=use_backend().notices()/>
+    }
+}
+
+/// What customers see of each file with errors until it is fixed.
+#[component]
+fn FilesWithErrors(files: Vec<FileWithErrors>) -> impl IntoView {
+    view! {
+        <div class="callout warning" data-testid="files-with-errors">
+            <p>"Fix the errors below and save; the change goes live within a second. Meanwhile:"</p>
+            <ul class="files-with-errors">
+                {files
+                    .into_iter()
+                    .map(|file| {
+                        let (state, outcome) = if file.last_good_live {
+                            ("last-good", "the last good version is still live")
+                        } else {
+                            ("not-published", "not published")
+                        };
+                        view! {
+                            <li data-file-state=state>
+                                <code>{file.path}</code>": "<strong>{outcome}</strong>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
     }
 }
 
@@ -73,7 +97,10 @@ fn NoticeStates(mut notices: Vec<NoticeView>) -> impl IntoView {
                                         <br/><code class="muted">{format!("content/notices/{}.md", notice.id)}</code>
                                     </td>
                                     <td data-testid="notice-state">{state}</td>
-                                    <td>{notice.starts_text}" → "{notice.ends_text}</td>
+                                    <td>
+                                        {notice.shown_text}
+                                        {notice.happens_text.map(|when| view! { <br/><span class="muted">{format!("Happens: {when}")}</span> })}
+                                    </td>
                                     <td>{places}</td>
                                 </tr>
                             }
@@ -99,6 +126,7 @@ pub fn DiagnosticList(diagnostics: Vec<DiagnosticView>) -> impl IntoView {
                             <code class="location">{diagnostic.location}</code>
                             <span class="severity">{format!("{severity}[{}]", diagnostic.code)}</span>
                             <span class="message">{diagnostic.message}</span>
+                            {diagnostic.excerpt.map(|excerpt| view! { <pre class="excerpt">{excerpt}</pre> })}
                             {diagnostic.help.map(|help| view! { <span class="help">"Fix: "{help}</span> })}
                         </li>
                     }

@@ -1,6 +1,6 @@
 use crate::backend::use_backend;
 use crate::pages::meta::PageMeta;
-use crate::wire::{NoticeState, NoticeView, order_notices_page};
+use crate::wire::{NoticeState, NoticeView, order_notices_page, past_notices};
 use leptos::prelude::*;
 
 pub fn now_unix() -> i64 {
@@ -9,7 +9,7 @@ pub fn now_unix() -> i64 {
         .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// What customers should know now and soon. Expired notices are never shown.
+/// What customers should know now and soon, then what happened lately.
 #[component]
 pub fn NoticesPage() -> impl IntoView {
     let now = now_unix();
@@ -21,6 +21,7 @@ pub fn NoticesPage() -> impl IntoView {
         selected
     };
     let (current, upcoming) = (in_state(NoticeState::Current), in_state(NoticeState::Scheduled));
+    let past = past_notices(&notices, now);
     view! {
         <PageMeta title="Service notices" description="What is happening now, and what is planned, so nothing catches you by surprise."/>
         <h1>"Service notices"</h1>
@@ -32,6 +33,10 @@ pub fn NoticesPage() -> impl IntoView {
             view! { <NoticeList notices=current/> }.into_any()
         }}
         {(!upcoming.is_empty()).then(|| view! { <h2>"Coming up"</h2><NoticeList notices=upcoming/> })}
+        {(!past.is_empty()).then(|| view! {
+            <h2>"Past notices"</h2>
+            <div data-testid="past-notices"><NoticeList notices=past/></div>
+        })}
     }
 }
 
@@ -44,14 +49,25 @@ pub fn NoticeList(notices: Vec<NoticeView>) -> impl IntoView {
                 .map(|notice| view! {
                     <li class=format!("notice severity-{}", notice.severity.as_str())>
                         <p class="notice-severity">{notice.severity.label()}</p>
-                        <h3>{notice.title}</h3>
-                        <div inner_html=notice.body_html></div>
-                        <p class="muted">
-                            "From "<time>{notice.starts_text}</time>" until "<time>{notice.ends_text}</time>
-                        </p>
+                        <h3>{notice.title.clone()}</h3>
+                        <div inner_html=notice.body_html.clone()></div>
+                        <NoticeWhen notice=notice.clone()/>
                     </li>
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+/// When it happens, if the notice says; otherwise when it is shown.
+#[component]
+pub fn NoticeWhen(notice: NoticeView) -> impl IntoView {
+    match notice.happens_text {
+        Some(when) => {
+            view! { <p class="notice-when" data-testid="notice-when"><strong>"When: "</strong>{when}</p> }
+                .into_any()
+        }
+        None => view! { <p class="notice-when muted" data-testid="notice-when">{notice.shown_text}</p> }
+            .into_any(),
     }
 }

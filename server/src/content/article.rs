@@ -132,7 +132,9 @@ impl ArticleFile<'_> {
             Err(error) => {
                 let position = Position::of_offset(text, document.body_offset + error.offset);
                 source.report(
-                    Diagnostic::error(shown, position, "sections", error.message).with_help(error.help),
+                    Diagnostic::error(shown, position, "sections", error.message)
+                        .with_help(error.help)
+                        .with_source_line(text),
                 );
                 return None;
             }
@@ -185,7 +187,7 @@ impl ArticleFile<'_> {
             Ok(body) => Some(body),
             Err(too_deep) => {
                 let position = Position::of_offset(text, document.body_offset + too_deep.offset);
-                source.report(too_deeply_nested(shown, position, too_deep));
+                source.report(too_deeply_nested(shown, position, too_deep).with_source_line(text));
                 None
             }
         }

@@ -90,7 +90,7 @@ fn toml_diagnostic(path: &Path, text: &str, offset: usize, error: &toml::de::Err
     let position = Position::of_offset(text, offset + span_start);
     let message = error.message().trim();
     let (message, help) = explain(message);
-    let diagnostic = Diagnostic::error(path, position, "front-matter", message);
+    let diagnostic = Diagnostic::error(path, position, "front-matter", message).with_source_line(text);
     match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,

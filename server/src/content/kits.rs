@@ -5,7 +5,7 @@ use super::links::{Address, UnsafeAddress, classify};
 use super::media::resolve_media;
 use super::source::SourceContext;
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use telepath_app::visitor::KIT_THINGS;
 use telepath_app::wire::{KitThingView, KitView, Level, MediaRef, VideoRef};
 use toml::Spanned;
@@ -36,6 +36,8 @@ struct ThingFrontMatter {
 
 #[derive(Clone, Debug)]
 pub struct Kit {
+    /// The path as editors see it in diagnostics, e.g. `content/kits/newcomer.md`.
+    pub source: PathBuf,
     pub view: KitView,
 }
 
@@ -107,6 +109,7 @@ impl Kit {
             return None;
         }
         Some(Kit {
+            source: shown.clone(),
             view: KitView {
                 level,
                 title: front_matter.title,

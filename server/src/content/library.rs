@@ -8,7 +8,7 @@ use super::diagnostic::Severity;
 use super::kits::Kit;
 use super::media::check_media_folder;
 use super::notices::Notice;
-use super::references::{Known, check_references};
+use super::references::{Known, Reference, check_references};
 use super::site::SiteSettings;
 use super::snapshot::ContentSnapshot;
 use super::source::{SourceContext, markdown_files};
@@ -46,54 +46,85 @@ impl ContentLibrary {
     /// (half-saved, invalid, vanished mid-read) keeps being served as it last loaded
     /// cleanly; its diagnostics stay visible to editors.
     pub fn reload(&self) -> Result<Arc<ContentSnapshot>, ContentError> {
-        let mut next = load_snapshot(&self.root)?;
+        let mut pass = read_content(&self.root, &mut |_| {})?;
         let previous = self.snapshot();
-        keep_last_good(&previous, &mut next);
-        let next = Arc::new(next);
+        keep_last_good(&previous, &mut pass.snapshot);
+        // Names are checked against what is served, last good versions included: a
+        // link to an article whose file is broken still leads to a page.
+        let next = Arc::new(pass.finish());
         *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = next.clone();
         Ok(next)
     }
 }
 
-/// Carries into `next` every article, category and site setting from `previous`
-/// whose file has an error in `next`.
+/// Carries into `next` every article, category, kit, task, notice and site setting
+/// from `previous` whose file has an error in `next`, and lists those files in
+/// `next.last_good`.
 fn keep_last_good(previous: &ContentSnapshot, next: &mut ContentSnapshot) {
-    let failed: HashSet<&Path> = next
+    let failed: HashSet<PathBuf> = next
         .diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
-        .map(|diagnostic| diagnostic.path.as_path())
+        .map(|diagnostic| diagnostic.path.clone())
         .collect();
-    let site_failed = failed.iter().any(|path| path.ends_with("site.toml"));
-    let mut kept = Vec::new();
+    let mut last_good: Vec<PathBuf> = Vec::new();
+    let mut keep = |source: &Path| {
+        let kept = failed.contains(source);
+        if kept {
+            last_good.push(source.to_owned());
+        }
+        kept
+    };
+    let mut kept_articles = Vec::new();
     for article in previous.articles.values() {
-        if failed.contains(article.source.as_path()) && !next.articles.contains_key(&article.slug) {
-            kept.push(article.clone());
+        if !next.articles.contains_key(&article.slug) && keep(&article.source) {
+            kept_articles.push(article.clone());
         }
     }
+    for (level, kit) in &previous.kits {
+        if !next.kits.contains_key(level) && keep(&kit.source) {
+            next.kits.insert(*level, kit.clone());
+        }
+    }
+    for (id, task) in &previous.tasks {
+        if !next.tasks.contains_key(id) && keep(&task.source) {
+            next.tasks.insert(id.clone(), task.clone());
+        }
+    }
+    for notice in &previous.notices {
+        let present = next.notices.iter().any(|other| other.view.id == notice.view.id);
+        if !present && keep(&notice.source) {
+            next.notices.push(notice.clone());
+        }
+    }
+    next.notices.sort_by(|a, b| a.source.cmp(&b.source));
+    // A category or the site settings always exist (with defaults when their file
+    // fails), so they are matched by file name rather than by being missing.
     for category in &mut next.categories {
-        let index_failed =
-            failed.iter().any(|path| path.ends_with(format!("articles/{}/_index.md", category.slug)));
-        if let Some(old) = previous.categories.iter().find(|old| old.slug == category.slug)
-            && index_failed
+        let index =
+            failed.iter().find(|path| path.ends_with(format!("articles/{}/_index.md", category.slug)));
+        if let (Some(index), Some(old)) =
+            (index, previous.categories.iter().find(|old| old.slug == category.slug))
         {
+            last_good.push(index.clone());
             category.title.clone_from(&old.title);
             category.description.clone_from(&old.description);
             category.order = old.order;
         }
     }
-    if site_failed {
+    if let Some(site) = failed.iter().find(|path| path.ends_with("site.toml")) {
+        last_good.push(site.clone());
         next.site = previous.site.clone();
     }
-    for article in kept {
+    for article in kept_articles {
         if let Some(category) = next.categories.iter_mut().find(|category| category.slug == article.category)
         {
             category.articles.push(article.slug.clone());
         }
-        next.last_good.push(article.slug.clone());
         next.articles.insert(article.slug.clone(), article);
     }
-    next.last_good.sort();
+    last_good.sort();
+    next.last_good = last_good;
     sort_categories(&mut next.categories);
 }
 
@@ -115,6 +146,41 @@ pub fn load_snapshot_with_progress(
     root: &Path,
     on_progress: &mut dyn FnMut(LoadProgress),
 ) -> Result<ContentSnapshot, ContentError> {
+    Ok(read_content(root, on_progress)?.finish())
+}
+
+/// One pass over content/ before the names it found are checked.
+struct ContentPass {
+    snapshot: ContentSnapshot,
+    references: Vec<Reference>,
+}
+
+impl ContentPass {
+    /// Checks every recorded name against what the snapshot serves, and puts the
+    /// diagnostics in the editors' order: errors first (they keep files off the
+    /// site), then warnings, each by file and position.
+    fn finish(mut self) -> ContentSnapshot {
+        let snapshot = &mut self.snapshot;
+        let known = Known {
+            articles: snapshot.articles.keys().map(String::as_str).collect(),
+            tasks: snapshot.tasks.keys().map(String::as_str).collect(),
+            categories: snapshot.categories.iter().map(|category| category.slug.as_str()).collect(),
+        };
+        let unmatched = check_references(&self.references, &known);
+        snapshot.diagnostics.extend(unmatched);
+        snapshot.diagnostics.sort_by(|a, b| {
+            (std::cmp::Reverse(a.severity), &a.path, a.line, a.column).cmp(&(
+                std::cmp::Reverse(b.severity),
+                &b.path,
+                b.line,
+                b.column,
+            ))
+        });
+        self.snapshot
+    }
+}
+
+fn read_content(root: &Path, on_progress: &mut dyn FnMut(LoadProgress)) -> Result<ContentPass, ContentError> {
     let unreadable = |source| ContentError::Unreadable { path: root.to_owned(), source };
     let canonical_root = root.canonicalize().map_err(unreadable)?;
     let mut source = SourceContext::new(root, canonical_root);
@@ -168,17 +234,9 @@ pub fn load_snapshot_with_progress(
     }
     snapshot.synonyms = load_synonyms(&mut source);
     check_media_folder(&mut source);
-    let known = Known {
-        articles: snapshot.articles.keys().map(String::as_str).collect(),
-        tasks: snapshot.tasks.keys().map(String::as_str).collect(),
-        categories: snapshot.categories.iter().map(|category| category.slug.as_str()).collect(),
-    };
-    let unmatched = check_references(&source.references, &known);
     snapshot.diagnostics = source.diagnostics;
-    snapshot.diagnostics.extend(unmatched);
     sort_categories(&mut snapshot.categories);
-    snapshot.diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    Ok(snapshot)
+    Ok(ContentPass { snapshot, references: source.references })
 }
 
 #[cfg(test)]
@@ -204,7 +262,7 @@ mod tests {
             fixture.write(FILE, broken);
             let snapshot = library.reload().unwrap();
             assert_eq!(title(&library).as_deref(), Some("Send an invoice"), "after {broken:?}");
-            assert_eq!(snapshot.last_good, [SLUG]);
+            assert_eq!(snapshot.last_good, [Path::new("content").join(FILE)]);
             assert!(snapshot.errors() >= 1);
             let category = snapshot.categories.iter().find(|category| category.slug == "invoices").unwrap();
             assert!(category.articles.iter().any(|slug| slug == SLUG), "still listed in its category");

@@ -2,12 +2,13 @@
 //! `starts` and `ends` (date-times with a UTC offset, so there is no doubt what
 //! instant an editor meant, whatever the visitor's or server's time zone).
 
+use super::dates::SiteTimeZone;
 use super::diagnostic::{Diagnostic, Position};
 use super::links::{Address, classify};
 use super::references::Target;
 use super::source::SourceContext;
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use telepath_app::wire::{Audience, Level, NoticeView, Severity};
 use toml::Spanned;
 use toml::value::{Datetime, Offset};
@@ -19,6 +20,8 @@ struct NoticeFrontMatter {
     severity: Severity,
     starts: Spanned<Datetime>,
     ends: Spanned<Datetime>,
+    happens_from: Option<Spanned<Datetime>>,
+    happens_until: Option<Spanned<Datetime>>,
     #[serde(default)]
     audience: AudienceFrontMatter,
 }
@@ -38,6 +41,9 @@ struct AudienceFrontMatter {
 
 #[derive(Clone, Debug)]
 pub struct Notice {
+    /// The path as editors see it in diagnostics, e.g. `content/notices/outage.md`.
+    pub source: PathBuf,
+    /// Without its texts, which depend on the site's time zone: see `view_in`.
     pub view: NoticeView,
 }
 
@@ -73,18 +79,42 @@ impl Notice {
             };
         let starts_at = instant(&front_matter.starts, "starts", source);
         let ends_at = instant(&front_matter.ends, "ends", source);
+        let happens_from = front_matter.happens_from.as_ref().map(|at| instant(at, "happens_from", source));
+        let happens_until =
+            front_matter.happens_until.as_ref().map(|at| instant(at, "happens_until", source));
         let (starts_at, ends_at) = (starts_at?, ends_at?);
+        // Absent is fine; present but unreadable (already reported) leaves the notice out.
+        let valid = |instant: Option<Option<i64>>| match instant {
+            Some(None) => None,
+            other => Some(other.flatten()),
+        };
+        let (happens_from, happens_until) = (valid(happens_from)?, valid(happens_until)?);
+        let backwards = |ends: &Spanned<Datetime>, what: &str, key: &str, start_key: &str| {
+            Diagnostic::error(&shown, at(ends.span()), "notice", format!("{what} ends before it starts"))
+                .with_help(format!("make `{key}` later than `{start_key}`"))
+        };
         if ends_at <= starts_at {
-            source.report(
-                Diagnostic::error(
-                    &shown,
-                    at(front_matter.ends.span()),
-                    "notice",
-                    "the notice ends before it starts",
-                )
-                .with_help("make `ends` later than `starts`"),
-            );
+            source.report(backwards(&front_matter.ends, "the notice", "ends", "starts"));
             return None;
+        }
+        match (&front_matter.happens_until, happens_from, happens_until) {
+            (Some(until), None, Some(_)) => {
+                source.report(
+                    Diagnostic::error(
+                        &shown,
+                        at(until.span()),
+                        "notice",
+                        "`happens_until` without `happens_from`",
+                    )
+                    .with_help("add `happens_from`: when what the notice is about starts"),
+                );
+                return None;
+            }
+            (Some(until), Some(from), Some(to)) if to <= from => {
+                source.report(backwards(until, "what the notice is about", "happens_until", "happens_from"));
+                return None;
+            }
+            _ => {}
         }
 
         let audience = front_matter.audience;
@@ -93,6 +123,7 @@ impl Notice {
         source.expect_links(&shown, &text, document.body_offset, &body.internal_links);
 
         Some(Notice {
+            source: shown.clone(),
             view: NoticeView {
                 id,
                 title: front_matter.title,
@@ -100,8 +131,10 @@ impl Notice {
                 severity: front_matter.severity,
                 starts_at,
                 ends_at,
-                starts_text: front_matter.starts.get_ref().to_string(),
-                ends_text: front_matter.ends.get_ref().to_string(),
+                happens_from,
+                happens_until,
+                shown_text: String::new(),
+                happens_text: None,
                 audience: Audience {
                     levels: audience.levels,
                     categories: audience.categories.into_iter().map(Spanned::into_inner).collect(),
@@ -110,6 +143,16 @@ impl Notice {
                 },
             },
         })
+    }
+}
+
+impl Notice {
+    /// The notice as visitors read it: its windows in the site's time zone.
+    pub fn view_in(&self, zone: &SiteTimeZone) -> NoticeView {
+        let mut view = self.view.clone();
+        view.shown_text = zone.window(view.starts_at, Some(view.ends_at));
+        view.happens_text = view.happens_from.map(|from| zone.window(from, view.happens_until));
+        view
     }
 }
 
@@ -215,8 +258,10 @@ mod tests {
             severity: Severity::Info,
             starts_at: at(starts).unwrap(),
             ends_at: at(ends).unwrap(),
-            starts_text: starts.into(),
-            ends_text: ends.into(),
+            happens_from: None,
+            happens_until: None,
+            shown_text: starts.into(),
+            happens_text: None,
             audience: Audience::default(),
         };
         // New York springs forward at 02:00 on 2027-03-14: 01:30 EST to 03:30 EDT is one hour.
@@ -239,12 +284,7 @@ mod tests {
             (&autumn, "2026-11-01T15:30:00+09:00", NoticeState::Expired),
         ];
         for (notice, instant, expected) in cases {
-            assert_eq!(
-                notice.state_at(at(instant).unwrap()),
-                expected,
-                "{} at {instant}",
-                notice.starts_text
-            );
+            assert_eq!(notice.state_at(at(instant).unwrap()), expected, "{} at {instant}", notice.shown_text);
         }
         assert_eq!(spring.ends_at - spring.starts_at, 3600);
         assert_eq!(autumn.ends_at - autumn.starts_at, 3600);

@@ -1,5 +1,6 @@
 //! Site settings: `content/site.toml`, the product's name and words.
 
+use super::dates::SiteTimeZone;
 use super::diagnostic::{Diagnostic, Position};
 use super::source::SourceContext;
 use serde::Deserialize;
@@ -11,6 +12,10 @@ pub struct SiteSettings {
     pub product_name: String,
     pub tagline: String,
     pub support_hours: String,
+    /// IANA name, e.g. `America/New_York`: the zone every date on the site is read
+    /// in (notices, "Updated" lines).
+    #[serde(default = "SiteSettings::default_time_zone")]
+    pub time_zone: String,
     /// IANA name, e.g. `America/New_York`: the zone support hours are given in.
     #[serde(default = "SiteSettings::default_time_zone")]
     pub support_time_zone: String,
@@ -62,12 +67,32 @@ impl SiteSettings {
     }
 }
 
+impl SiteSettings {
+    /// The site's time zone; `time_zone` was checked when the file loaded.
+    pub fn zone(&self) -> SiteTimeZone {
+        SiteTimeZone::named(&self.time_zone).unwrap_or_else(SiteTimeZone::utc)
+    }
+}
+
+/// The byte offset of the `time_zone = …` line in site.toml, or 0.
+fn time_zone_line(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.strip_prefix("time_zone").is_some_and(|rest| rest.trim_start().starts_with('=')) {
+            return offset;
+        }
+        offset += line.len();
+    }
+    0
+}
+
 impl Default for SiteSettings {
     fn default() -> Self {
         Self {
             product_name: "Telepath".into(),
             tagline: "Answers, guides and help for every level.".into(),
             support_hours: "see the contact page for opening hours".into(),
+            time_zone: Self::default_time_zone(),
             support_time_zone: Self::default_time_zone(),
             level_question: Self::default_level_question(),
             levels: LevelsWording::default(),
@@ -85,16 +110,29 @@ impl SiteSettings {
         }
         let text = source.read_text(&path)?;
         match toml::from_str::<SiteSettings>(&text) {
+            Ok(site) if SiteTimeZone::named(&site.time_zone).is_none() => {
+                let offset = time_zone_line(&text);
+                let shown = source.display_path(&path);
+                source.report(
+                    Diagnostic::error(
+                        shown,
+                        Position::of_offset(&text, offset),
+                        "site",
+                        format!("`time_zone` = {:?} is not a time zone name", site.time_zone),
+                    )
+                    .with_help("use an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\"")
+                    .with_source_line(&text),
+                );
+                None
+            }
             Ok(site) => Some(site),
             Err(error) => {
                 let position = Position::of_offset(&text, error.span().map_or(0, |span| span.start));
                 let shown = source.display_path(&path);
-                source.report(Diagnostic::error(
-                    shown,
-                    position,
-                    "site",
-                    error.message().trim().replace('\n', " "),
-                ));
+                source.report(
+                    Diagnostic::error(shown, position, "site", error.message().trim().replace('\n', " "))
+                        .with_source_line(&text),
+                );
                 None
             }
         }

@@ -3,6 +3,7 @@
 
 use super::article::Article;
 use super::category::Category;
+use super::dates::readable_date;
 use super::diagnostic::{Diagnostic, Severity};
 use super::kits::Kit;
 use super::markdown::Heading;
@@ -10,6 +11,7 @@ use super::notices::Notice;
 use super::site::SiteSettings;
 use super::tasks::Task;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use telepath_app::wire::{ArticleView, CategoryView, Level, LevelWording, SiteView, TaskView, TocEntry};
 
 /// Everything loaded from one pass over content/. Immutable: a reload builds a new one.
@@ -25,8 +27,9 @@ pub struct ContentSnapshot {
     pub notices: Vec<Notice>,
     /// Groups of words search treats as one.
     pub synonyms: Vec<Vec<String>>,
-    /// Articles whose file currently has errors, served as they last loaded cleanly.
-    pub last_good: Vec<String>,
+    /// Files (as editors see their paths) that currently have errors and are served
+    /// as they last loaded cleanly.
+    pub last_good: Vec<PathBuf>,
 }
 
 impl ContentSnapshot {
@@ -36,6 +39,19 @@ impl ContentSnapshot {
 
     pub fn warnings(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// The files with at least one error, each once, by path.
+    pub fn files_with_errors(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.path.clone())
+            .collect();
+        files.sort();
+        files.dedup();
+        files
     }
 
     pub fn site_view(&self) -> SiteView {
@@ -111,6 +127,11 @@ impl ContentSnapshot {
             category_slug: article.category.clone(),
             category_title,
             updated: front_matter.updated.to_string(),
+            updated_text: front_matter
+                .updated
+                .date
+                .as_ref()
+                .map_or_else(|| front_matter.updated.to_string(), readable_date),
             body: article.body.clone(),
             toc: table_of_contents(&article.headings),
             next_questions: front_matter

@@ -167,11 +167,10 @@ impl<'a> SourceContext<'a> {
         match render_markdown(markdown) {
             Ok(rendered) => Some(rendered),
             Err(too_deep) => {
-                self.report(too_deeply_nested(
-                    shown,
-                    Position::of_offset(text, start + too_deep.offset),
-                    too_deep,
-                ));
+                self.report(
+                    too_deeply_nested(shown, Position::of_offset(text, start + too_deep.offset), too_deep)
+                        .with_source_line(text),
+                );
                 None
             }
         }

@@ -27,7 +27,8 @@ pub(super) fn load_synonyms(source: &mut SourceContext<'_>) -> Vec<Vec<String>> 
             let position = Position::of_offset(&text, error.span().map_or(0, |span| span.start));
             source.report(
                 Diagnostic::error(&shown, position, "synonyms", error.message().trim().replace('\n', " "))
-                    .with_help("write `groups = [[\"invoice\", \"bill\"], [\"refund\", \"money back\"]]`"),
+                    .with_help("write `groups = [[\"invoice\", \"bill\"], [\"refund\", \"money back\"]]`")
+                    .with_source_line(&text),
             );
             return Vec::new();
         }

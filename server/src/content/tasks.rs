@@ -6,7 +6,7 @@ use super::references::Target;
 use super::source::SourceContext;
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use telepath_app::wire::{FieldKind, FieldSpec, MistakeView};
 use toml::Spanned;
 
@@ -60,6 +60,8 @@ struct MistakeFrontMatter {
 #[derive(Clone, Debug)]
 pub struct Task {
     pub id: String,
+    /// The path as editors see it in diagnostics, e.g. `content/tasks/reset.md`.
+    pub source: PathBuf,
     pub title: String,
     pub summary: String,
     pub category: String,
@@ -107,6 +109,7 @@ impl Task {
 
         Some(Task {
             id,
+            source: shown.clone(),
             title: front_matter.title,
             summary: front_matter.summary,
             category: front_matter.category.into_inner(),

@@ -1,7 +1,7 @@
 //! Table-driven checks of the whole content model: each broken file gives exactly
 //! the diagnostic an editor needs.
 
-use super::load_snapshot;
+use super::{ContentLibrary, load_snapshot};
 use crate::testing::Fixture;
 
 const KIT_THING: &str = "[[thing]]\ntitle = \"T\"\nbody = \"See [it](/articles/send-an-invoice).\"\nimage = \"../media/logo.txt\"\nimage_alt = \"A logo\"\n";
@@ -352,13 +352,13 @@ fn links_out_of_the_media_folder_and_pipes_in_it_are_reported_and_so_are_referen
     assert_eq!(
         found,
         [
-            "articles/invoices/pictures.md:9:1: warning[media]: `../../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
-            "articles/invoices/pictures.md:11:1: warning[media]: `../../media/pipe.png` is a named pipe (FIFO), not a picture or video file (help: put the picture or video itself in content/media)".to_owned(),
-            "kits/newcomer.md:11:9: warning[media]: `../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
             format!("media/elsewhere:1:1: error[media]: {outside_media}"),
             "media/pipe.png:1:1: error[file]: this is a named pipe (FIFO), not a regular file, so it is left out (help: remove it, or put a regular file with this name in its place)".to_owned(),
             format!("media/secret.png:1:1: error[media]: {outside_media}"),
             format!("media/source.md:1:1: error[media]: {outside_media}"),
+            "articles/invoices/pictures.md:9:1: warning[media]: `../../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
+            "articles/invoices/pictures.md:11:1: warning[media]: `../../media/pipe.png` is a named pipe (FIFO), not a picture or video file (help: put the picture or video itself in content/media)".to_owned(),
+            "kits/newcomer.md:11:9: warning[media]: `../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
         ]
     );
     let telepath_app::wire::BodyPart::Shared(html) = &snapshot.article_view("pictures").unwrap().body[0]
@@ -464,4 +464,150 @@ fn a_kit_whose_next_step_is_not_a_safe_address_is_left_out_and_web_and_email_add
     assert!(!snapshot.kits.contains_key(&Level::Newcomer));
     assert_eq!(snapshot.kits[&Level::Technical].view.next_step_href, "https://status.example.com");
     assert_eq!(snapshot.kits[&Level::Expert].view.next_step_href, "mailto:help@example.com");
+}
+
+#[test]
+fn a_broken_article_gives_one_error_and_links_to_its_live_last_good_version_are_fine() {
+    let fixture = Fixture::new();
+    // Named by another article's `next`, its body's link, a task and a kit.
+    fixture.write("tasks/reset.md", &task(EMAIL_FIELD, 5).replace("reset-your-password", "void-an-invoice"));
+    fixture.write("kits/newcomer.md", &kit("newcomer", 5).replace("send-an-invoice", "void-an-invoice"));
+    let library = ContentLibrary::load(fixture.content_dir()).unwrap();
+    assert_eq!(library.snapshot().diagnostics, []);
+
+    fixture.write("articles/invoices/void-an-invoice.md", "+++\ntitle = \"Void\"\n");
+    let snapshot = library.reload().unwrap();
+    let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(messages[0].contains("void-an-invoice.md:1:1: error[front-matter]"), "{messages:#?}");
+    assert_eq!(snapshot.last_good, [std::path::Path::new("content/articles/invoices/void-an-invoice.md")]);
+}
+
+#[test]
+fn kits_tasks_and_notices_with_errors_keep_their_last_good_version_and_new_ones_are_not_published() {
+    let fixture = Fixture::new();
+    let window = notice("2026-11-01T00:00:00-05:00", "2026-12-01T00:00:00-05:00", "");
+    fixture.write("kits/newcomer.md", &kit("newcomer", 5));
+    fixture.write("tasks/reset.md", &task(EMAIL_FIELD, 5));
+    fixture.write("notices/outage.md", &window);
+    let library = ContentLibrary::load(fixture.content_dir()).unwrap();
+    assert_eq!(library.snapshot().errors(), 0);
+
+    fixture.write("kits/newcomer.md", &kit("newcomer", 4));
+    fixture.write("tasks/reset.md", &task(&EMAIL_FIELD.replace("kind = \"email\"", "kind = \"select\""), 5));
+    fixture.write("notices/outage.md", &window.replace("2026-12-01", "2026-10-01"));
+    fixture.write("tasks/new.md", &task(&EMAIL_FIELD.replace("kind = \"email\"", "kind = \"select\""), 5));
+    let snapshot = library.reload().unwrap();
+    assert_eq!(snapshot.errors(), 4, "{:#?}", snapshot.diagnostics);
+    assert_eq!(snapshot.kits[&telepath_app::wire::Level::Newcomer].view.things.len(), 5);
+    assert_eq!(snapshot.tasks["reset"].fields[0].kind, telepath_app::wire::FieldKind::Email);
+    assert!(!snapshot.tasks.contains_key("new"), "a new task with errors is not published");
+    assert_eq!(snapshot.notices.len(), 1);
+    let last_good = ["content/kits/newcomer.md", "content/notices/outage.md", "content/tasks/reset.md"];
+    assert_eq!(snapshot.last_good, last_good.map(std::path::PathBuf::from));
+    assert_eq!(snapshot.files_with_errors().len(), 4);
+}
+
+#[test]
+fn errors_come_before_warnings_whatever_their_files() {
+    let messages = diagnostics(&[
+        ("articles/account/a-warning.md", crate::testing::article("A", "all", "guide", &["gone"], "x\n")),
+        ("tasks/reset.md", task(&EMAIL_FIELD.replace("kind = \"email\"", "kind = \"select\""), 5)),
+    ]);
+    let severities: Vec<bool> = messages.iter().map(|message| message.contains(": error[")).collect();
+    assert_eq!(severities, [true, false], "{messages:#?}");
+}
+
+#[test]
+fn syntax_errors_quote_the_offending_line_with_a_caret() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "articles/invoices/void-an-invoice.md",
+        "+++\ntitle = \"Void\"\nlevel = \"newcomer\"\nkind = guide\n+++\nx\n",
+    );
+    fixture.write(
+        "articles/account/sections.md",
+        &crate::testing::article("S", "all", "guide", &[], "Intro.\n\n::: newcomer\nNever closed.\n"),
+    );
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let excerpt = |file: &str| {
+        let diagnostic = snapshot.diagnostics.iter().find(|d| d.path.ends_with(file)).unwrap();
+        diagnostic.excerpt().unwrap_or_else(|| panic!("{diagnostic}"))
+    };
+    assert_eq!(excerpt("void-an-invoice.md"), "  |\n4 | kind = guide\n  |        ^");
+    assert_eq!(excerpt("sections.md"), "   |\n11 | ::: newcomer\n   | ^");
+}
+
+#[test]
+fn a_reload_logs_only_the_diagnostics_it_added_or_resolved() {
+    use super::watcher::DiagnosticChanges;
+    let fixture = Fixture::new();
+    fixture.write("articles/account/a.md", &crate::testing::article("A", "all", "guide", &["gone"], "x\n"));
+    let library = ContentLibrary::load(fixture.content_dir()).unwrap();
+    let first = library.snapshot();
+    let unchanged = library.reload().unwrap();
+    assert_eq!(unchanged.warnings(), 1);
+    let nothing = DiagnosticChanges::between(&first.diagnostics, &unchanged.diagnostics);
+    assert_eq!(nothing, DiagnosticChanges { new: vec![], resolved: vec![] }, "a save that changes nothing");
+
+    fixture.write("articles/account/a.md", &crate::testing::article("A", "all", "guide", &[], "x\n"));
+    fixture.write("articles/account/b.md", "+++\ntitle = \"B\"\n");
+    let fixed = library.reload().unwrap();
+    let changes = DiagnosticChanges::between(&unchanged.diagnostics, &fixed.diagnostics);
+    assert_eq!(changes.new, [&fixed.diagnostics[0]]);
+    assert_eq!(changes.resolved, [&unchanged.diagnostics[0]]);
+}
+
+#[test]
+fn notices_read_their_windows_in_the_sites_time_zone_and_check_the_event_window() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "site.toml",
+        "product_name = \"Acme\"\ntagline = \"T\"\nsupport_hours = \"9 to 5\"\ntime_zone = \"America/New_York\"\n",
+    );
+    let window = notice("2027-01-09T08:00:00-05:00", "2027-01-16T11:00:00Z", "");
+    let event = "happens_from = 2027-01-16T07:00:00Z\nhappens_until = 2027-01-16T06:00:00-05:00\n";
+    fixture.write(
+        "notices/maintenance.md",
+        &window.replace("[audience]", "").replacen("+++\nBody", &format!("{event}+++\nBody"), 1),
+    );
+    fixture.write("notices/plain.md", &window);
+    fixture.write(
+        "notices/backwards.md",
+        &window.replacen(
+            "+++\nBody",
+            "happens_from = 2027-01-16T06:00:00-05:00\nhappens_until = 2027-01-16T02:00:00-05:00\n+++\nBody",
+            1,
+        ),
+    );
+    fixture.write(
+        "notices/until-only.md",
+        &window.replacen("+++\nBody", "happens_until = 2027-01-16T02:00:00-05:00\n+++\nBody", 1),
+    );
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    let zone = snapshot.site.zone();
+    let view = |id: &str| snapshot.notices.iter().find(|n| n.view.id == id).unwrap().view_in(&zone);
+    let maintenance = view("maintenance");
+    assert_eq!(maintenance.happens_text.as_deref(), Some("Sat 16 Jan, 02:00–06:00 (New York time)"));
+    assert_eq!(maintenance.shown_text, "Sat 9 Jan, 08:00 – Sat 16 Jan, 06:00 (New York time)");
+    assert_eq!(view("plain").happens_text, None);
+    let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].ends_with("backwards.md:7:17: error[notice]: what the notice is about ends before it starts (help: make `happens_until` later than `happens_from`)"), "{messages:#?}");
+    assert!(messages[1].ends_with("until-only.md:6:17: error[notice]: `happens_until` without `happens_from` (help: add `happens_from`: when what the notice is about starts)"), "{messages:#?}");
+}
+
+#[test]
+fn the_sites_time_zone_must_be_an_iana_name() {
+    let messages = diagnostics(&[(
+        "site.toml",
+        "product_name = \"Acme\"\ntagline = \"T\"\nsupport_hours = \"9 to 5\"\ntime_zone = \"Eastern\"\n"
+            .to_owned(),
+    )]);
+    assert_eq!(
+        messages,
+        [
+            "site.toml:4:1: error[site]: `time_zone` = \"Eastern\" is not a time zone name (help: use an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\")"
+        ]
+    );
 }

@@ -1,8 +1,9 @@
 //! Live reload: watches content/ and reloads once edits settle, without a restart.
 
-use super::{ContentError, ContentLibrary, ContentSnapshot};
+use super::{ContentError, ContentLibrary, ContentSnapshot, Diagnostic, Severity};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -53,21 +54,20 @@ impl ContentWatcher {
                 }
                 let (library, on_reload) = (library.clone(), on_reload.clone());
                 let reload = move || {
+                    let before = library.snapshot();
                     let snapshot = library.reload()?;
                     on_reload(&snapshot);
-                    Ok::<_, ContentError>(snapshot)
+                    Ok::<_, ContentError>((before, snapshot))
                 };
                 match tokio::task::spawn_blocking(reload).await {
-                    Ok(Ok(snapshot)) => {
+                    Ok(Ok((before, snapshot))) => {
                         tracing::info!(
                             articles = snapshot.articles.len(),
                             errors = snapshot.errors(),
                             warnings = snapshot.warnings(),
                             "content reloaded"
                         );
-                        for diagnostic in &snapshot.diagnostics {
-                            tracing::warn!("{diagnostic}");
-                        }
+                        log_changes(&before.diagnostics, &snapshot.diagnostics);
                         generation_tx.send_modify(|generation| *generation += 1);
                     }
                     Ok(Err(error)) => {
@@ -85,6 +85,40 @@ impl ContentWatcher {
     /// Counts completed reloads; tests and the editors' page can wait on it.
     pub fn reloads(&self) -> watch::Receiver<u64> {
         self.generation.clone()
+    }
+}
+
+/// Logs the diagnostics a reload added and the ones it resolved. Every save reloads,
+/// so logging them all each time would repeat the same problems until nobody
+/// reads the log.
+fn log_changes(before: &[Diagnostic], after: &[Diagnostic]) {
+    let changes = DiagnosticChanges::between(before, after);
+    for diagnostic in changes.new {
+        match diagnostic.severity {
+            Severity::Error => tracing::error!("{diagnostic}"),
+            Severity::Warning => tracing::warn!("{diagnostic}"),
+        }
+    }
+    for diagnostic in changes.resolved {
+        tracing::info!("resolved: {diagnostic}");
+    }
+}
+
+/// What one reload changed in the diagnostics, each in the editors' order.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct DiagnosticChanges<'a> {
+    pub new: Vec<&'a Diagnostic>,
+    pub resolved: Vec<&'a Diagnostic>,
+}
+
+impl<'a> DiagnosticChanges<'a> {
+    pub(super) fn between(before: &'a [Diagnostic], after: &'a [Diagnostic]) -> Self {
+        let in_before: HashSet<&Diagnostic> = before.iter().collect();
+        let in_after: HashSet<&Diagnostic> = after.iter().collect();
+        Self {
+            new: after.iter().filter(|diagnostic| !in_before.contains(diagnostic)).collect(),
+            resolved: before.iter().filter(|diagnostic| !in_after.contains(diagnostic)).collect(),
+        }
     }
 }
 

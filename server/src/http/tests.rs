@@ -1541,3 +1541,71 @@ async fn a_broken_search_index_says_search_is_unavailable_and_records_no_failed_
     let failed = portal.events.recent(Some("search_without_results"), 10).await.unwrap();
     assert!(failed.is_empty(), "a search that could not run is not a content gap: {failed:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editors_page_says_which_broken_files_are_live_in_their_last_good_version_and_which_are_not_published()
+ {
+    let fixture = Fixture::new();
+    let state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+    let content = state.portal.content.clone();
+    let app = service(state);
+    fixture.write("articles/invoices/void-an-invoice.md", "+++\ntitle = \"Void\"\n");
+    fixture.write("articles/invoices/brand-new.md", "+++\ntitle = \"New\"\nkind = guide\n+++\n");
+    content.reload().unwrap();
+
+    let page = text(get(&app, "/editors").await).await;
+    let state_of = |file: &str| {
+        let row = &page[page.find(file).unwrap_or_else(|| panic!("{file}: {page}"))..];
+        row[..row.find("</li>").unwrap()].to_owned()
+    };
+    assert!(state_of("brand-new.md</code>").contains("not published"), "{page}");
+    assert!(state_of("void-an-invoice.md</code>").contains("the last good version is still live"), "{page}");
+    assert!(page.contains("3 articles in 2 categories: 2 errors, 0 warnings"), "{page}");
+    assert!(page.contains("<pre class=\"excerpt\">  |\n3 | kind = guide\n  |        ^</pre>"), "{page}");
+    let first_error = page.find("diagnostic error").unwrap();
+    assert!(!page[..first_error].contains("diagnostic warning"), "errors come first: {page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_read_in_the_sites_time_zone_show_their_event_window_and_recent_ones_are_listed_as_past() {
+    let fixture = Fixture::new();
+    fixture.write(
+        "site.toml",
+        "product_name = \"Acme\"\ntagline = \"T\"\nsupport_hours = \"9 to 5\"\ntime_zone = \"America/New_York\"\n",
+    );
+    let day = jiff::SignedDuration::from_hours(24);
+    let now = jiff::Timestamp::now();
+    let notice = |id: &str, title: &str, starts: jiff::Timestamp, ends: jiff::Timestamp, event: &str| {
+        fixture.write(
+            &format!("notices/{id}.md"),
+            &format!(
+                "+++\ntitle = \"{title}\"\nseverity = \"warning\"\nstarts = {starts}\nends = {ends}\n{event}+++\nBody.\n"
+            ),
+        );
+    };
+    notice(
+        "maintenance",
+        "Payouts maintenance",
+        now - day,
+        now + day,
+        "happens_from = 2027-01-16T07:00:00Z\nhappens_until = 2027-01-16T11:00:00Z\n",
+    );
+    notice("yesterday", "Ended yesterday", now - day * 5, now - day, "");
+    notice("last-month", "Ended last month", now - day * 40, now - day * 30, "");
+    notice("long-ago", "Ended long ago", now - day * 100, now - day * 91, "");
+    let (app, _) = app(&fixture).await;
+
+    let page = text(get(&app, "/notices").await).await;
+    assert!(page.contains("<strong>When: </strong>Sat 16 Jan, 02:00–06:00 (New York time)"), "{page}");
+    let past = &page[page.find("Past notices").unwrap_or_else(|| panic!("{page}"))..];
+    let (recent, older) = (past.find("Ended yesterday").unwrap(), past.find("Ended last month").unwrap());
+    assert!(recent < older, "the most recent first: {past}");
+    assert!(!page.contains("Ended long ago"), "only the last 90 days: {page}");
+    assert!(past.contains("(New York time)"), "{past}");
+    assert!(!past.contains("Payouts maintenance"), "{past}");
+
+    let banner = text(get(&app, "/").await).await;
+    assert!(banner.contains("Sat 16 Jan, 02:00–06:00 (New York time)"), "the banner says when: {banner}");
+    let editors = text(get(&app, "/editors").await).await;
+    assert!(editors.contains("Happens: Sat 16 Jan, 02:00–06:00 (New York time)"), "{editors}");
+}

@@ -1,0 +1,128 @@
+//! Dates as people read them: "Sat 16 Jan, 02:00–06:00 (New York time)", in the
+//! site's time zone (`time_zone` in content/site.toml, an IANA name), whatever the
+//! server's or the visitor's zone.
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+
+/// The site's time zone, with the words that name it to visitors.
+#[derive(Clone, Debug)]
+pub struct SiteTimeZone {
+    zone: TimeZone,
+    /// "New York time", or "UTC".
+    label: String,
+}
+
+impl SiteTimeZone {
+    /// The zone an IANA name names, from the time zone database bundled into the
+    /// binary (so a server without /usr/share/zoneinfo reads the same dates).
+    pub fn named(name: &str) -> Option<SiteTimeZone> {
+        let zone = TimeZone::get(name).ok()?;
+        let city = name.rsplit('/').next().unwrap_or(name).replace('_', " ");
+        let label = if city.eq_ignore_ascii_case("utc") { "UTC".to_owned() } else { format!("{city} time") };
+        Some(SiteTimeZone { zone, label })
+    }
+
+    pub fn utc() -> SiteTimeZone {
+        SiteTimeZone { zone: TimeZone::UTC, label: "UTC".to_owned() }
+    }
+
+    fn at(&self, unix_seconds: i64) -> ZonedDateTime {
+        Timestamp::from_second(unix_seconds)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(self.zone.clone())
+    }
+
+    /// A window of time: "Sat 16 Jan, 02:00–06:00 (New York time)" within a day,
+    /// "Mon 16 Nov, 00:00 – Sun 10 Jan, 23:59 (New York time)" across days, and
+    /// "from Mon 1 Feb, 00:00 (New York time)" with no end. Notices are about the
+    /// weeks around today, so the year is left out, unless the window spans two
+    /// years: "Tue 31 Dec 2019, 19:00 – Wed 31 Dec 2098, 19:00 (New York time)".
+    pub fn window(&self, from: i64, until: Option<i64>) -> String {
+        let start = self.at(from);
+        let when = match until.map(|until| self.at(until)) {
+            None => format!("from {}", start.strftime("%a %-d %b, %H:%M")),
+            Some(end) if end.date() == start.date() => {
+                format!("{}–{}", start.strftime("%a %-d %b, %H:%M"), end.strftime("%H:%M"))
+            }
+            Some(end) if end.year() == start.year() => {
+                format!("{} – {}", start.strftime("%a %-d %b, %H:%M"), end.strftime("%a %-d %b, %H:%M"))
+            }
+            Some(end) => {
+                format!("{} – {}", start.strftime("%a %-d %b %Y, %H:%M"), end.strftime("%a %-d %b %Y, %H:%M"))
+            }
+        };
+        format!("{when} ({})", self.label)
+    }
+}
+
+/// A calendar date as people read it: "14 October 2026".
+pub fn readable_date(date: &toml::value::Date) -> String {
+    match jiff::civil::Date::new(
+        i16::try_from(date.year).unwrap_or(i16::MAX),
+        i8::try_from(date.month).unwrap_or(1),
+        i8::try_from(date.day).unwrap_or(1),
+    ) {
+        Ok(date) => date.strftime("%-d %B %Y").to_string(),
+        Err(_) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::unix_seconds;
+
+    fn at(text: &str) -> i64 {
+        unix_seconds(&text.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn windows_read_in_the_sites_time_zone_across_dst() {
+        let new_york = SiteTimeZone::named("America/New_York").unwrap();
+        let cases = [
+            // Written in UTC, read in New York winter time.
+            (
+                at("2027-01-16T07:00:00Z"),
+                Some(at("2027-01-16T11:00:00Z")),
+                "Sat 16 Jan, 02:00–06:00 (New York time)",
+            ),
+            (
+                at("2026-11-16T00:00:00-05:00"),
+                Some(at("2027-01-10T23:59:00-05:00")),
+                "Mon 16 Nov 2026, 00:00 – Sun 10 Jan 2027, 23:59 (New York time)",
+            ),
+            // Summer time: 13:10 EDT is 17:10 UTC.
+            (
+                at("2026-10-14T17:10:00Z"),
+                Some(at("2026-10-14T18:25:00Z")),
+                "Wed 14 Oct, 13:10–14:25 (New York time)",
+            ),
+            (at("2027-02-01T00:00:00-05:00"), None, "from Mon 1 Feb, 00:00 (New York time)"),
+            // The night New York falls back: 01:30 EDT to 01:30 EST is one day, one hour.
+            (
+                at("2026-11-01T01:30:00-04:00"),
+                Some(at("2026-11-01T01:30:00-05:00")),
+                "Sun 1 Nov, 01:30–01:30 (New York time)",
+            ),
+        ];
+        for (from, until, expected) in cases {
+            assert_eq!(new_york.window(from, until), expected);
+        }
+        assert_eq!(SiteTimeZone::utc().window(0, Some(60)), "Thu 1 Jan, 00:00–00:01 (UTC)");
+        assert_eq!(
+            SiteTimeZone::named("Europe/London").unwrap().window(0, None),
+            "from Thu 1 Jan, 01:00 (London time)"
+        );
+        assert!(SiteTimeZone::named("America/Gotham").is_none());
+        assert!(SiteTimeZone::named("EST5EDT").is_some());
+    }
+
+    #[test]
+    fn calendar_dates_spell_out_the_month() {
+        assert_eq!(
+            readable_date(&"2026-10-04".parse::<toml::value::Datetime>().unwrap().date.unwrap()),
+            "4 October 2026"
+        );
+    }
+}
