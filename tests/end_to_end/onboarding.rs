@@ -118,7 +118,9 @@ async fn without_javascript_each_level_gets_the_same_first_five_minutes_through_
             click(&client, "[data-testid=level-switch-summary]").await;
             let other = if level == "expert" { "newcomer" } else { "expert" };
             click(&client, &format!("[data-testid=switch-{other}]")).await;
-            element(&client, "[data-testid=article]").await;
+            // Only the page the form comes back to has the new level pressed: waiting for
+            // the article alone could find the old page's before the redirect lands.
+            element(&client, &format!("[data-testid=switch-{other}][aria-pressed=true]")).await;
             assert_eq!(client.current_url().await.unwrap().path(), "/articles/ways-to-get-paid");
             let label = if other == "expert" { "Level: For experts" } else { "Level: For newcomers" };
             assert_eq!(text_of(&client, "[data-testid=level-switch-summary]").await, label);
@@ -298,7 +300,7 @@ async fn the_level_menu_closes_on_escape_and_on_a_click_outside_with_and_without
 
             click(&client, "[data-testid=level-switch-summary]").await;
             click(&client, "[data-testid=switch-expert]").await;
-            element(&client, "[data-testid=article]").await;
+            element(&client, "[data-testid=switch-expert][aria-pressed=true]").await;
             assert_eq!(text_of(&client, "[data-testid=level-switch-summary]").await, "Level: For experts");
             click(&client, "[data-testid=level-switch-summary]").await;
             element(&client, "[data-testid=forget-level]").await;

@@ -9,14 +9,19 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use telepath_server::testing::Fixture;
 
+/// The header search box on `page`, once its island is alive.
+async fn hydrated_search_box(client: &fantoccini::Client, page: &str) -> fantoccini::elements::Element {
+    client.goto(page).await.unwrap();
+    element(client, "[data-testid=search-box][data-hydrated=yes]").await;
+    element(client, "#header-search").await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_javascript_suggestions_follow_typing_and_the_keyboard_opens_one() {
     let server = TestServer::start(Fixture::bundled()).await;
     let home = server.url("/");
     Browser::run(true, |client| async move {
-        client.goto(&home).await.unwrap();
-        element(&client, "[data-testid=search-box][data-hydrated=yes]").await;
-        let input = element(&client, "#header-search").await;
+        let input = hydrated_search_box(&client, &home).await;
         assert_eq!(input.attr("role").await.unwrap().as_deref(), Some("combobox"));
 
         // A typo in the last word, as people type it.
@@ -110,9 +115,7 @@ async fn words_nothing_has_still_offer_see_all_results_by_keyboard() {
     let server = TestServer::start(Fixture::bundled()).await;
     let home = server.url("/");
     Browser::run(true, |client| async move {
-        client.goto(&home).await.unwrap();
-        element(&client, "[data-testid=search-box][data-hydrated=yes]").await;
-        let input = element(&client, "#header-search").await;
+        let input = hydrated_search_box(&client, &home).await;
         input.send_keys("xyzzy plugh").await.unwrap();
         element(&client, "[data-testid=suggestion-see-all]").await;
         assert_eq!(attribute(&client, "#header-search", "aria-expanded").await.as_deref(), Some("true"));
