@@ -63,18 +63,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// document without escaping it, so it is escaped here: a search for
 /// `</title><meta http-equiv=refresh …>` or a title in content must stay text.
 fn page_title(page: &str, help_centre: &str) -> String {
-    let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     if page.is_empty() || page == help_centre {
-        escape(help_centre)
+        escape_text(help_centre)
     } else {
-        format!("{} · {}", escape(page), escape(help_centre))
+        format!("{} · {}", escape_text(page), escape_text(help_centre))
     }
+}
+
+/// Text made safe for the places Leptos 0.8 writes raw during SSR (`<title>`, a
+/// `<textarea>`'s kept value): the browser decodes it back to exactly the text.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let help_centre = format!("{} Help Centre", crate::backend::use_backend().site().product_name);
+    let help_centre = crate::backend::use_backend().site().help_centre_name();
     view! {
         <Title formatter=move |page: String| page_title(&page, &help_centre)/>
         <Router>

@@ -88,6 +88,13 @@ pub struct SiteView {
     pub levels: Vec<LevelWording>,
 }
 
+impl SiteView {
+    /// What the portal calls itself: in the header, every page title and link previews.
+    pub fn help_centre_name(&self) -> String {
+        format!("{} Help Centre", self.product_name)
+    }
+}
+
 /// How the site offers one level to visitors.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LevelWording {

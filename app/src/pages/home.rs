@@ -28,7 +28,7 @@ pub fn HomePage() -> impl IntoView {
     };
     let tasks = backend.tasks();
     view! {
-        <PageMeta title=format!("{} Help Centre", site.product_name) description=site.tagline.clone()/>
+        <PageMeta title=site.help_centre_name() description=site.tagline.clone()/>
         <section class="hero">
             <h1>{format!("How can we help with {}?", site.product_name)}</h1>
             <p class="lede">{site.tagline}</p>

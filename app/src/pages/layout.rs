@@ -35,7 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="site-header">
             <a class="brand" href="/">
                 <span class="brand-mark" inner_html=LOGO></span>
-                {format!("{} Help Centre", site.product_name)}
+                {site.help_centre_name()}
             </a>
             <SearchBox query=search_query/>
             <nav class="site-nav" aria-label="Main">

@@ -151,7 +151,7 @@ fn Field(
     let input = match field.kind {
         FieldKind::Textarea => EitherOf3::A(view! {
             <textarea id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
-                maxlength=field.max_length aria-describedby=described_by.clone() rows="5" inner_html=escape_text(&value)></textarea>
+                maxlength=field.max_length aria-describedby=described_by.clone() rows="5" inner_html=crate::pages::escape_text(&value)></textarea>
         }),
         FieldKind::Select => EitherOf3::B(view! {
             <select id=id.clone() name=field.name.clone() required=field.required aria-invalid=invalid
@@ -197,13 +197,6 @@ fn Field(
             })}
         </div>
     }
-}
-
-/// leptos 0.8 writes a textarea's text child unescaped during SSR, so a visitor's
-/// `</textarea><script>` would end the element; the kept value is escaped here and
-/// given as inner HTML, which the browser decodes back to exactly what was typed.
-fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn input_type(kind: FieldKind) -> &'static str {
