@@ -10,6 +10,7 @@ pub mod guidance;
 mod islands;
 #[cfg(feature = "ssr")]
 mod pages;
+pub mod staff;
 pub mod validation;
 pub mod visitor;
 pub mod wire;

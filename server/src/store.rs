@@ -1,6 +1,7 @@
 //! Where the portal keeps what happens. One small trait per kind of data:
 //! [`EventLog`] (the append-only log of anonymous visitor events, with a
-//! subscription) and [`Submissions`] (completed task forms). Each has its own small
+//! subscription), [`Submissions`] (completed task forms) and, in `staff`, staff
+//! accounts and their sessions. Each has its own small
 //! error enum; time comes from an injected [`Clock`]. SQLite (`sqlite/`) is the
 //! embedded default; a PostgreSQL store joins beside it with its own migrations and
 //! passes the same contract suite (`contract.rs`) by adding one constructor there.
@@ -10,6 +11,7 @@ mod clock;
 mod contract;
 mod event_log;
 mod sqlite;
+pub mod staff;
 mod submissions;
 
 pub use clock::{Clock, SystemClock};

@@ -2,6 +2,10 @@
 //! run against every implementation. PostgreSQL joins by implementing
 //! [`ContractStore`] and adding one `#[tokio::test]` per contract that opens it.
 
+use super::staff::{
+    NewStaffAccount, SessionDigest, SessionLimits, StaffAccounts, StaffRole, StaffSessions, StaffStoreError,
+    StoredPassword,
+};
 use super::{
     Clock, EventLog, EventLogError, NewEvent, NewSubmission, SqliteStore, Submissions, SubmissionsError,
 };
@@ -30,7 +34,7 @@ impl Clock for TestClock {
 
 /// What the contract needs beyond the traits: a way to take the database away.
 #[async_trait::async_trait]
-trait ContractStore: EventLog + Submissions {
+trait ContractStore: EventLog + Submissions + StaffAccounts + StaffSessions {
     async fn close(&self);
 }
 
@@ -171,4 +175,145 @@ async fn sqlite_a_submission_gets_a_reference_and_a_repeated_key_from_one_visito
 async fn sqlite_a_closed_store_answers_unavailable() {
     let (store, _dir) = sqlite(Arc::default()).await;
     a_closed_store_answers_unavailable(&store).await;
+}
+
+fn staff_account(email: &str, role: StaffRole) -> NewStaffAccount {
+    NewStaffAccount {
+        email: email.into(),
+        name: "Ana Lima".into(),
+        role,
+        password: StoredPassword("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into()),
+    }
+}
+
+const LIMITS: SessionLimits =
+    SessionLimits { idle: Duration::from_secs(8 * 3600), absolute: Duration::from_secs(12 * 3600) };
+const MINUTE: i64 = 60_000;
+
+async fn staff_accounts_are_unique_by_email_and_disabling_one_ends_its_sessions(
+    store: &impl ContractStore,
+    clock: &TestClock,
+) {
+    clock.set(1_000);
+    let ana = store.add_account(staff_account("ana@example.com", StaffRole::Editor)).await.unwrap();
+    assert_eq!(
+        (ana.email.as_str(), ana.role, ana.created_at_ms, ana.disabled_at_ms),
+        ("ana@example.com", StaffRole::Editor, 1_000, None)
+    );
+    let taken = store.add_account(staff_account("ana@example.com", StaffRole::Agent)).await;
+    assert!(matches!(taken, Err(StaffStoreError::Conflict)), "{taken:?}");
+    let bo = store.add_account(staff_account("bo@example.com", StaffRole::Agent)).await.unwrap();
+    assert_eq!(store.accounts().await.unwrap(), [ana.clone(), bo.clone()], "oldest first");
+    assert_eq!(store.account_by_email("ana@example.com").await.unwrap(), ana);
+    for unknown in ["nobody@example.com", "ANA@example.com", "' OR 1=1 --", ""] {
+        assert!(
+            matches!(store.account_by_email(unknown).await, Err(StaffStoreError::NotFound(_))),
+            "{unknown:?}"
+        );
+    }
+
+    let (ana_session, bo_session) = (SessionDigest([1; 32]), SessionDigest([2; 32]));
+    store.start_session(ana.id, &ana_session, LIMITS).await.unwrap();
+    store.start_session(bo.id, &bo_session, LIMITS).await.unwrap();
+    assert_eq!(store.live_session(&ana_session, LIMITS).await.unwrap().account, ana);
+    clock.set(2_000);
+    let disabled = store.disable_account("ana@example.com").await.unwrap();
+    assert_eq!(disabled.disabled_at_ms, Some(2_000));
+    assert!(matches!(store.live_session(&ana_session, LIMITS).await, Err(StaffStoreError::NotFound(_))));
+    assert_eq!(store.live_session(&bo_session, LIMITS).await.unwrap().account, bo, "others stay signed in");
+    assert!(matches!(store.disable_account("nobody@example.com").await, Err(StaffStoreError::NotFound(_))));
+
+    let new_password = StoredPassword("$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3".into());
+    store.set_password("bo@example.com", new_password.clone()).await.unwrap();
+    assert_eq!(store.account_by_email("bo@example.com").await.unwrap().password, new_password);
+    assert!(
+        matches!(store.live_session(&bo_session, LIMITS).await, Err(StaffStoreError::NotFound(_))),
+        "a new password ends the sessions the old one started"
+    );
+    assert!(matches!(
+        store.set_password("nobody@example.com", new_password).await,
+        Err(StaffStoreError::NotFound(_))
+    ));
+}
+
+async fn a_session_ends_when_idle_too_long_when_open_too_long_and_on_sign_out(
+    store: &impl ContractStore,
+    clock: &TestClock,
+) {
+    clock.set(0);
+    let ana = store.add_account(staff_account("ana@example.com", StaffRole::Admin)).await.unwrap();
+    let idle_ms = i64::try_from(LIMITS.idle.as_millis()).unwrap();
+    let absolute_ms = i64::try_from(LIMITS.absolute.as_millis()).unwrap();
+
+    let (quiet, active) = (SessionDigest([3; 32]), SessionDigest([6; 32]));
+    store.start_session(ana.id, &quiet, LIMITS).await.unwrap();
+    store.start_session(ana.id, &active, LIMITS).await.unwrap();
+    clock.set(idle_ms / 2);
+    let seen = store.live_session(&active, LIMITS).await.unwrap();
+    assert_eq!(seen.last_seen_ms, idle_ms / 2, "use counts as activity");
+    clock.set(idle_ms);
+    assert!(
+        matches!(store.live_session(&quiet, LIMITS).await, Err(StaffStoreError::NotFound(_))),
+        "idle too long"
+    );
+    store.live_session(&active, LIMITS).await.expect("active within the idle limit");
+    clock.set(idle_ms + MINUTE);
+    assert!(
+        matches!(store.live_session(&quiet, LIMITS).await, Err(StaffStoreError::NotFound(_))),
+        "and gone for good"
+    );
+
+    let busy = SessionDigest([4; 32]);
+    let start = 4 * idle_ms;
+    clock.set(start);
+    store.start_session(ana.id, &busy, LIMITS).await.unwrap();
+    let mut now = start;
+    while now + idle_ms / 2 < start + absolute_ms {
+        now += idle_ms / 2;
+        clock.set(now);
+        store.live_session(&busy, LIMITS).await.expect("busy, and within the absolute limit");
+    }
+    clock.set(start + absolute_ms);
+    assert!(
+        matches!(store.live_session(&busy, LIMITS).await, Err(StaffStoreError::NotFound(_))),
+        "open too long"
+    );
+
+    let ended = SessionDigest([5; 32]);
+    store.start_session(ana.id, &ended, LIMITS).await.unwrap();
+    store.end_session(&ended).await.unwrap();
+    store.end_session(&ended).await.expect("ending twice is fine");
+    assert!(matches!(store.live_session(&ended, LIMITS).await, Err(StaffStoreError::NotFound(_))));
+    assert!(matches!(
+        store.live_session(&SessionDigest([9; 32]), LIMITS).await,
+        Err(StaffStoreError::NotFound(_))
+    ));
+}
+
+async fn a_closed_store_answers_unavailable_for_staff_too(store: &impl ContractStore) {
+    store.close().await;
+    let added = store.add_account(staff_account("ana@example.com", StaffRole::Agent)).await;
+    assert!(matches!(added, Err(StaffStoreError::Unavailable(_))), "{added:?}");
+    let live = store.live_session(&SessionDigest([1; 32]), LIMITS).await;
+    assert!(matches!(live, Err(StaffStoreError::Unavailable(_))), "{live:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_staff_accounts_are_unique_by_email_and_disabling_one_ends_its_sessions() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _dir) = sqlite(clock.clone()).await;
+    staff_accounts_are_unique_by_email_and_disabling_one_ends_its_sessions(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_session_ends_when_idle_too_long_when_open_too_long_and_on_sign_out() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _dir) = sqlite(clock.clone()).await;
+    a_session_ends_when_idle_too_long_when_open_too_long_and_on_sign_out(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_closed_store_answers_unavailable_for_staff_too() {
+    let (store, _dir) = sqlite(Arc::default()).await;
+    a_closed_store_answers_unavailable_for_staff_too(&store).await;
 }

@@ -2,6 +2,7 @@
 //! every store trait.
 
 mod event_log;
+mod staff;
 mod submissions;
 
 use super::{BoxError, Clock};
