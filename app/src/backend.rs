@@ -71,7 +71,7 @@ pub fn use_backend() -> Backend {
         .expect("the server provides a Backend in every render and server-function call")
 }
 
-fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
+pub(crate) fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<T>().cloned())
 }

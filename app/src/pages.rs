@@ -10,6 +10,7 @@ mod meta;
 mod not_found;
 mod notices;
 mod search;
+mod staff;
 mod task;
 
 use leptos::prelude::*;
@@ -29,6 +30,7 @@ use layout::Layout;
 use not_found::NotFound;
 use notices::NoticesPage;
 use search::SearchResultsPage;
+use staff::StaffSignInPage;
 use task::{MistakesPage, TaskPage, TaskSentPage};
 
 /// The HTML document around every page. The nonce the server chose for this response
@@ -95,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mistakes/:task") view=MistakesPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/sign-in") view=StaffSignInPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

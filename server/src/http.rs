@@ -9,6 +9,7 @@ mod rate_limit;
 mod render;
 mod security;
 mod seo;
+mod staff;
 mod tasks;
 mod visitor;
 
@@ -17,6 +18,7 @@ pub use connections::serve;
 pub use csrf::{CsrfError, CsrfKey};
 pub use rate_limit::RateLimiter;
 pub use render::PageRenderer;
+pub use staff::{RoleGuard, identify_staff, require_role};
 pub use visitor::VISITOR_COOKIE;
 
 use crate::config::ConnectionLimits;
@@ -58,6 +60,7 @@ pub struct AppState {
     /// The origin customers use, when it is not the one each request names.
     pub public_url: Option<crate::config::PublicUrl>,
     pub connection_limits: ConnectionLimits,
+    pub staff: crate::auth::StaffAuth,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -79,6 +82,8 @@ pub fn router(state: AppState) -> Router {
         .route("/favicon.svg", get(seo::favicon))
         .route("/sitemap.xml", get(seo::sitemap_xml))
         .route("/tasks/{task}", post(tasks::submit_task))
+        .route(telepath_app::staff::SIGN_IN_PATH, post(staff::sign_in))
+        .route(telepath_app::staff::SIGN_OUT_PATH, post(staff::sign_out))
         // Server functions only (no page routes): pages go through the page renderer.
         .leptos_routes_with_context(&state, Vec::new(), provide_backend, {
             let options = state.leptos_options.clone();
@@ -88,6 +93,8 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes(&state.assets))
         .nest_service("/media", assets::media_service(&media_dir))
         .fallback(render_route)
+        .layer(axum::middleware::from_fn(staff::guard_staff_areas))
+        .layer(axum::middleware::from_fn_with_state(state.staff.clone(), staff::identify_staff))
         .layer(axum::middleware::from_fn(error::answer_server_fn_errors))
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), csrf::require_form_token))
         .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), visitor::assign_visitor))

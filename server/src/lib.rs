@@ -3,6 +3,7 @@
 //! `prepare` turns a [`Config`] into an [`AppState`]; [`serve`] runs it on a listener
 //! until a shutdown future completes. Tests bind port 0 and call both.
 
+pub mod auth;
 pub mod config;
 pub mod content;
 pub mod data_dir;
@@ -43,6 +44,8 @@ pub enum StartError {
     Search(#[from] SearchError),
     #[error(transparent)]
     Csrf(#[from] http::CsrfError),
+    #[error(transparent)]
+    Staff(#[from] auth::AuthError),
 }
 
 /// Opens the store, loads the content and finds the browser bundle. Problems in
@@ -102,6 +105,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_root(config.site_dir.to_string_lossy().into_owned())
         .site_pkg_dir(assets.url_dir())
         .build();
+    let served_over_https = config.public_url.as_ref().is_some_and(config::PublicUrl::is_https);
+    let staff = auth::StaffAuth::new(store.clone(), store.clone(), served_over_https)?;
     let portal = Portal {
         content,
         events: store.clone(),
@@ -121,5 +126,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         shutdown_timeout: config.shutdown_timeout,
         connection_limits: config.connections,
         public_url: config.public_url.clone(),
+        staff,
     })
 }

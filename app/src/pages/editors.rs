@@ -1,6 +1,7 @@
 use crate::backend::use_backend;
 use crate::pages::meta::PageMeta;
 use crate::pages::notices::now_unix;
+use crate::pages::staff::{StaffBar, use_signed_in_staff};
 use crate::wire::{
     DiagnosticView, FileWithErrors, NoticeState, NoticeView, count, order_notices_for_editors,
 };
@@ -21,6 +22,7 @@ pub fn EditorsPage() -> impl IntoView {
     let clean = report.diagnostics.is_empty();
     view! {
         <PageMeta title="Content status" description="Problems in the help centre's content files, and every notice with its state."/>
+        {use_signed_in_staff().map(|staff| view! { <StaffBar staff/> })}
         <h1>"Content status"</h1>
         <p class="lede" data-testid="content-summary">{summary}</p>
         {(!report.files_with_errors.is_empty()).then(|| view! { <FilesWithErrors files=report.files_with_errors/> })}

@@ -81,6 +81,13 @@ pub const PAGE_UNAVAILABLE: PlainWords = PlainWords {
     message: "Please try again in a moment.",
 };
 
+pub const NOT_YOUR_ROLE: PlainWords = PlainWords {
+    status: StatusCode::FORBIDDEN,
+    heading: "Your staff account cannot open this page",
+    message: "You are signed in, but this page belongs to another role. \
+              If you need it for your work, ask an admin to change your role.",
+};
+
 pub const OUR_FAULT: PlainWords = PlainWords {
     status: StatusCode::INTERNAL_SERVER_ERROR,
     heading: "Something went wrong on our side",
@@ -132,6 +139,8 @@ pub enum HttpError {
     SearchingTooFast { retry_after: Duration },
     #[error("a page could not be rendered: {0}")]
     PageUnavailable(String),
+    #[error("a staff page asked for by a role it does not belong to")]
+    NotYourRole,
 }
 
 impl HttpError {
@@ -144,6 +153,7 @@ impl HttpError {
             HttpError::BadAddress => &BAD_ADDRESS,
             HttpError::SearchingTooFast { .. } => &SEARCHING_TOO_FAST,
             HttpError::PageUnavailable(_) => &PAGE_UNAVAILABLE,
+            HttpError::NotYourRole => &NOT_YOUR_ROLE,
         }
     }
 
@@ -289,6 +299,7 @@ mod tests {
             (HttpError::FromAnotherSite, StatusCode::FORBIDDEN, None, "sent from another website"),
             (HttpError::TooLarge, StatusCode::PAYLOAD_TOO_LARGE, None, "too large to send"),
             (HttpError::TooSlow, StatusCode::REQUEST_TIMEOUT, None, "took too long to arrive"),
+            (HttpError::NotYourRole, StatusCode::FORBIDDEN, None, "ask an admin to change your role"),
             (
                 HttpError::SearchingTooFast { retry_after: Duration::from_millis(100) },
                 StatusCode::TOO_MANY_REQUESTS,

@@ -11,11 +11,11 @@ use telepath_app::backend::SiteOrigin;
 use telepath_app::wire::VISITOR_LEVELS;
 
 /// Crawlers skip what is per visitor or for staff: searches, forms' endpoints and
-/// the editors' pages.
+/// the staff pages (editors' and sign-in).
 pub async fn robots_txt(request: Request) -> Response {
     let origin = site_origin(&request);
     let body = format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /search\nDisallow: /editors\nDisallow: /tasks/*/sent/\n\n\
+        "User-agent: *\nDisallow: /api/\nDisallow: /search\nDisallow: /editors\nDisallow: /staff/\nDisallow: /tasks/*/sent/\n\n\
          Sitemap: {origin}/sitemap.xml\n"
     );
     (

@@ -983,7 +983,7 @@ async fn notices_show_as_banners_where_they_belong_and_stay_dismissed() {
         "still listed on /notices"
     );
 
-    let editors = text(get(&app, "/editors").await).await;
+    let editors = text(staff::get_as_editor(&app, &fixture, "/editors").await).await;
     for (id, state) in [("current", "Showing now"), ("past", "Ended"), ("future", "Scheduled")] {
         let row = &editors[editors.find(&format!(r#"<tr data-notice="{id}""#)).unwrap()..];
         let row = &row[..row.find("</tr>").unwrap()];
@@ -1148,6 +1148,7 @@ async fn a_kit_whose_next_step_runs_script_is_not_shown_and_a_web_address_is_lin
 async fn every_page_describes_itself_to_search_engines_and_link_previews() {
     let fixture = guidance_fixture();
     let (app, _) = app(&fixture).await;
+    let editor = staff::staff_cookie(&fixture, telepath_app::staff::StaffRole::Editor).await;
     for (uri, description) in [
         ("/", "Help for Acme."),
         ("/articles/send-an-invoice", "All about: Send an invoice."),
@@ -1159,7 +1160,7 @@ async fn every_page_describes_itself_to_search_engines_and_link_previews() {
         ("/editors", "Problems in the help centre"),
         ("/no/such/page", "The link may be old"),
     ] {
-        let html = text(get(&app, uri).await).await;
+        let html = text(app.clone().oneshot(with_cookies(uri, &editor)).await.unwrap()).await;
         let head = html.split("</head>").next().unwrap_or_default();
         assert_eq!(head.matches(r#"<meta name="description""#).count(), 1, "{uri}: {head}");
         let content = head
@@ -1553,7 +1554,7 @@ async fn the_editors_page_says_which_broken_files_are_live_in_their_last_good_ve
     fixture.write("articles/invoices/brand-new.md", "+++\ntitle = \"New\"\nkind = guide\n+++\n");
     content.reload().unwrap();
 
-    let page = text(get(&app, "/editors").await).await;
+    let page = text(staff::get_as_editor(&app, &fixture, "/editors").await).await;
     let state_of = |file: &str| {
         let row = &page[page.find(file).unwrap_or_else(|| panic!("{file}: {page}"))..];
         row[..row.find("</li>").unwrap()].to_owned()
@@ -1606,6 +1607,8 @@ async fn notices_read_in_the_sites_time_zone_show_their_event_window_and_recent_
 
     let banner = text(get(&app, "/").await).await;
     assert!(banner.contains("Sat 16 Jan, 02:00–06:00 (New York time)"), "the banner says when: {banner}");
-    let editors = text(get(&app, "/editors").await).await;
+    let editors = text(staff::get_as_editor(&app, &fixture, "/editors").await).await;
     assert!(editors.contains("Happens: Sat 16 Jan, 02:00–06:00 (New York time)"), "{editors}");
 }
+
+mod staff;

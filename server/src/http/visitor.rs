@@ -38,7 +38,7 @@ pub async fn assign_visitor(State(csrf): State<CsrfKey>, mut request: Request, n
     response
 }
 
-fn cookie_value(request: &Request, name: &str) -> Option<String> {
+pub(super) fn cookie_value(request: &Request, name: &str) -> Option<String> {
     request
         .headers()
         .get_all(header::COOKIE)

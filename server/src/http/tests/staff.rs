@@ -1,0 +1,516 @@
+//! Staff sign-in through the router: every protected route without a session, with
+//! the wrong role and with the right one; the sign-in and sign-out forms; bad
+//! cookies, disabled accounts, odd emails and a flood of guesses.
+
+use super::{get, header_value, service, text, with_cookies};
+use crate::auth::{Password, StaffAuth};
+use crate::http::{HttpService, RoleGuard, identify_staff, require_role};
+use crate::store::staff::{SessionDigest, StaffRole, StaffSessions};
+use crate::store::{Clock, SqliteStore};
+use crate::testing::Fixture;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use axum::response::Response;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "copper kettle morning";
+
+/// The portal and its staff door, for tests that add accounts and sign in.
+async fn staff_app(fixture: &Fixture) -> (HttpService, StaffAuth) {
+    let state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+    let staff = state.staff.clone();
+    (service(state), staff)
+}
+
+/// A session cookie (`name=value`) for a new account with `role`, made straight in
+/// the fixture's database, for tests about what staff pages show.
+pub(super) async fn staff_cookie(fixture: &Fixture, role: StaffRole) -> String {
+    static ACCOUNTS: AtomicUsize = AtomicUsize::new(0);
+    let store = SqliteStore::open(
+        &fixture.config(Path::new("/")).database_path(),
+        Arc::new(crate::store::SystemClock),
+    )
+    .await
+    .unwrap();
+    let n = ACCOUNTS.fetch_add(1, Ordering::SeqCst);
+    let account = crate::store::staff::StaffAccounts::add_account(
+        &store,
+        crate::store::staff::NewStaffAccount {
+            email: format!("staff{n}@example.com"),
+            name: format!("Staff Member {n}"),
+            role,
+            password: crate::store::staff::StoredPassword("$argon2id$v=19$never-verified".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let token = crate::auth::SessionToken::generate();
+    store.start_session(account.id, &token.digest(), crate::auth::SESSION_LIMITS).await.unwrap();
+    store.close().await;
+    format!("telepath_staff={}", token.cookie_value())
+}
+
+/// GET `uri` as a newly signed-in editor.
+pub(super) async fn get_as_editor(app: &HttpService, fixture: &Fixture, uri: &str) -> Response {
+    let cookie = staff_cookie(fixture, StaffRole::Editor).await;
+    app.clone().oneshot(with_cookies(uri, &cookie)).await.unwrap()
+}
+
+/// A browser on the sign-in page: its visitor cookie, and the form token the page carries.
+struct SignInPage {
+    visitor: String,
+    token: String,
+    html: String,
+}
+
+async fn open_sign_in(app: &HttpService, uri: &str) -> SignInPage {
+    let response = get(app, uri).await;
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    let visitor = header_value(&response, "set-cookie").split(';').next().unwrap().to_owned();
+    let html = text(response).await;
+    let token = html.split(r#"name="_csrf" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+    SignInPage { visitor, token, html }
+}
+
+fn post_form(uri: &str, cookies: &str, body: String, client: Option<SocketAddr>) -> Request<Body> {
+    let mut request = Request::post(uri)
+        .header(header::COOKIE, cookies)
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap();
+    if let Some(client) = client {
+        request.extensions_mut().insert(ConnectInfo(client));
+    }
+    request
+}
+
+fn sign_in_body(page: &SignInPage, email: &str, password: &str, return_to: &str) -> String {
+    serde_urlencoded::to_string([
+        ("email", email),
+        ("password", password),
+        ("return_to", return_to),
+        ("_csrf", page.token.as_str()),
+    ])
+    .unwrap()
+}
+
+/// The `telepath_staff=…` pair a response sets.
+fn session_cookie(response: &Response) -> String {
+    super::set_cookie(response, "telepath_staff")
+}
+
+async fn add(staff: &StaffAuth, email: &str, role: StaffRole) {
+    staff.add_account(email, "Ana Lima", role, Password::new(PASSWORD)).await.unwrap();
+}
+
+/// Signs in through the form and returns the session cookie pair and the visitor cookie.
+async fn sign_in(app: &HttpService, email: &str) -> (String, String) {
+    let page = open_sign_in(app, "/staff/sign-in").await;
+    let response = app
+        .clone()
+        .oneshot(post_form("/staff/sign-in", &page.visitor, sign_in_body(&page, email, PASSWORD, ""), None))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
+    (session_cookie(&response), page.visitor)
+}
+
+fn assert_no_store(response: &Response, what: &str) {
+    assert!(header_value(response, "cache-control").contains("no-store"), "{what}: {:?}", response.headers());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_editors_route_without_a_session_goes_to_sign_in_and_comes_back() {
+    let fixture = Fixture::new();
+    let (app, _) = staff_app(&fixture).await;
+    for (uri, back) in [
+        ("/editors", "%2Feditors"),
+        ("/editors?x=1", "%2Feditors%3Fx%3D1"),
+        ("/editors/insights", "%2Feditors%2Finsights"),
+    ] {
+        let response = get(&app, uri).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{uri}");
+        assert_eq!(header_value(&response, "location"), format!("/staff/sign-in?return_to={back}"), "{uri}");
+        assert_no_store(&response, uri);
+    }
+    for forged in
+        ["telepath_staff=", "telepath_staff=nonsense", &format!("telepath_staff={}", "a".repeat(10_000))]
+    {
+        let response = app.clone().oneshot(with_cookies("/editors", forged)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{:.40}", forged);
+        assert!(session_cookie(&response).ends_with('='), "a bad cookie is cleared");
+    }
+    let forged = format!("telepath_staff={}", crate::auth::SessionToken::generate().cookie_value());
+    let response = app.clone().oneshot(with_cookies("/editors", &forged)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "a well-formed token nobody was given");
+
+    let page = open_sign_in(&app, "/staff/sign-in?return_to=%2Feditors%2Finsights").await;
+    assert!(page.html.contains(r#"name="return_to" value="/editors/insights""#), "{}", page.html);
+    let hostile = open_sign_in(&app, "/staff/sign-in?return_to=%2F%2Fevil.example").await;
+    assert!(
+        hostile.html.contains(r#"name="return_to" value="""#),
+        "never a way off the site: {}",
+        hostile.html
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editors_pages_refuse_an_agent_in_plain_words_and_open_for_editors_and_admins() {
+    let fixture = Fixture::new();
+    let (app, _) = staff_app(&fixture).await;
+    let agent = staff_cookie(&fixture, StaffRole::Agent).await;
+    for uri in ["/editors", "/editors/insights"] {
+        let response = app.clone().oneshot(with_cookies(uri, &agent)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{uri}");
+        assert_no_store(&response, uri);
+        let html = text(response).await;
+        assert!(html.contains("Your staff account cannot open this page"), "{html}");
+    }
+    for role in [StaffRole::Editor, StaffRole::Admin] {
+        let cookie = staff_cookie(&fixture, role).await;
+        let response = app.clone().oneshot(with_cookies("/editors", &cookie)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{role}");
+        assert_no_store(&response, "/editors");
+        let html = text(response).await;
+        assert!(html.contains("Content status"), "{html}");
+        assert!(
+            html.contains("Signed in as <strong data-testid=\"staff-name\">Staff Member"),
+            "{role}: {html}"
+        );
+        assert!(
+            html.contains(
+                r#"<form method="post" action="/staff/sign-out"><input type="hidden" name="_csrf""#
+            ),
+            "{html}"
+        );
+        let later = app.clone().oneshot(with_cookies("/editors/insights", &cookie)).await.unwrap();
+        assert_eq!(later.status(), StatusCode::NOT_FOUND, "{role}: let through to whatever is there");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_guard_lets_agents_and_admins_in_and_sends_everyone_else_away() {
+    let fixture = Fixture::new();
+    let state = crate::prepare(&fixture.config(Path::new("/nonexistent-site"))).await.unwrap();
+    let console = axum::Router::new()
+        .route("/console", axum::routing::get(|| async { "the agent console" }))
+        .layer(axum::middleware::from_fn_with_state(RoleGuard(StaffRole::Agent), require_role))
+        .layer(axum::middleware::from_fn_with_state(state.staff.clone(), identify_staff));
+    let visit = |cookie: String| {
+        let console = console.clone();
+        async move { console.oneshot(with_cookies("/console", &cookie)).await.unwrap() }
+    };
+    let anonymous = visit(String::new()).await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(header_value(&anonymous, "location"), "/staff/sign-in?return_to=%2Fconsole");
+    assert_no_store(&anonymous, "anonymous");
+    let editor = visit(staff_cookie(&fixture, StaffRole::Editor).await).await;
+    assert_eq!(editor.status(), StatusCode::FORBIDDEN);
+    for role in [StaffRole::Agent, StaffRole::Admin] {
+        let response = visit(staff_cookie(&fixture, role).await).await;
+        assert_eq!(response.status(), StatusCode::OK, "{role}");
+        assert_no_store(&response, "the console");
+        assert_eq!(text(response).await, "the agent console");
+    }
+    let unguarded = axum::Router::new()
+        .route("/console", axum::routing::get(|| async { "the agent console" }))
+        .layer(axum::middleware::from_fn_with_state(RoleGuard(StaffRole::Agent), require_role));
+    let cookie = staff_cookie(&fixture, StaffRole::Agent).await;
+    let response = unguarded.oneshot(with_cookies("/console", &cookie)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "without the session check nobody is in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_with_the_plain_form_comes_back_to_the_page_and_signing_out_ends_the_session() {
+    let fixture = Fixture::new();
+    let (app, staff) = staff_app(&fixture).await;
+    add(&staff, "ana@example.com", StaffRole::Editor).await;
+    let page = open_sign_in(&app, "/staff/sign-in?return_to=%2Feditors%3Fx%3D1").await;
+    assert!(page.html.contains(r#"<label for="staff-email">Email</label>"#), "{}", page.html);
+    assert!(page.html.contains(r#"autocomplete="current-password""#), "{}", page.html);
+    assert!(page.html.contains(r#"<meta name="robots" content="noindex""#), "{}", page.html);
+
+    let body = sign_in_body(&page, "  Ana@Example.com ", PASSWORD, "/editors?x=1");
+    let response = app.clone().oneshot(post_form("/staff/sign-in", &page.visitor, body, None)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(header_value(&response, "location"), "/editors?x=1");
+    assert_no_store(&response, "signed in");
+    let set = header_value(&response, "set-cookie");
+    let value = set.strip_prefix("telepath_staff=").unwrap().split(';').next().unwrap();
+    assert_eq!(value.len(), 64, "{set}");
+    assert_eq!(
+        set,
+        format!("telepath_staff={value}; Path=/; HttpOnly; SameSite=Strict"),
+        "no Secure over http"
+    );
+    let session = format!("telepath_staff={value}; {}", page.visitor);
+
+    let editors = app.clone().oneshot(with_cookies("/editors", &session)).await.unwrap();
+    assert_eq!(editors.status(), StatusCode::OK);
+    let html = text(editors).await;
+    assert!(html.contains("Signed in as <strong data-testid=\"staff-name\">Ana Lima</strong>"), "{html}");
+    let own = open_sign_in_with(&app, &session).await;
+    assert!(own.contains("Signed in as") && !own.contains("sign-in-form"), "{own}");
+
+    // Signing in again rotates the session: the old token is ended, a new one set.
+    let again =
+        post_form("/staff/sign-in", &session, sign_in_body(&page, "ana@example.com", PASSWORD, ""), None);
+    let again = app.clone().oneshot(again).await.unwrap();
+    assert_eq!(header_value(&again, "location"), "/editors", "an editor's landing page");
+    let rotated = session_cookie(&again);
+    assert_ne!(rotated, format!("telepath_staff={value}"));
+    let old = app.clone().oneshot(with_cookies("/editors", &session)).await.unwrap();
+    assert_eq!(old.status(), StatusCode::SEE_OTHER, "the replaced session is over");
+
+    let rotated_session = format!("{rotated}; {}", page.visitor);
+    let out = post_form("/staff/sign-out", &rotated_session, format!("_csrf={}", page.token), None);
+    let out = app.clone().oneshot(out).await.unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(header_value(&out, "location"), "/staff/sign-in?signed_out=yes");
+    assert!(
+        header_value(&out, "set-cookie").starts_with("telepath_staff=; Max-Age=0"),
+        "{:?}",
+        out.headers()
+    );
+    let replayed = app.clone().oneshot(with_cookies("/editors", &rotated_session)).await.unwrap();
+    assert_eq!(replayed.status(), StatusCode::SEE_OTHER, "a replayed cookie after sign-out");
+    let said = text(get(&app, "/staff/sign-in?signed_out=yes").await).await;
+    assert!(said.contains("You have signed out."), "{said}");
+}
+
+async fn open_sign_in_with(app: &HttpService, cookies: &str) -> String {
+    text(app.clone().oneshot(with_cookies("/staff/sign-in", cookies)).await.unwrap()).await
+}
+
+/// The error the sign-in form shows.
+fn form_error(html: &str) -> String {
+    html.split(r#"data-testid="sign-in-error""#)
+        .nth(1)
+        .and_then(|rest| rest.split('>').nth(1))
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_email_a_wrong_password_and_a_disabled_account_get_the_same_answer() {
+    let fixture = Fixture::new();
+    let (app, staff) = staff_app(&fixture).await;
+    add(&staff, "ana@example.com", StaffRole::Editor).await;
+    add(&staff, "bo@example.com", StaffRole::Agent).await;
+    staff.disable_account("bo@example.com").await.unwrap();
+    let page = open_sign_in(&app, "/staff/sign-in").await;
+    let mut answers = Vec::new();
+    for (email, password) in [
+        ("nobody@example.com", PASSWORD),
+        ("ana@example.com", "copper kettle evening"),
+        ("bo@example.com", PASSWORD),
+    ] {
+        let body = sign_in_body(&page, email, password, "/editors");
+        let response =
+            app.clone().oneshot(post_form("/staff/sign-in", &page.visitor, body, None)).await.unwrap();
+        assert!(
+            response
+                .headers()
+                .get("set-cookie")
+                .is_none_or(|cookie| !cookie.to_str().unwrap().starts_with("telepath_staff"))
+        );
+        let status = response.status();
+        let html = text(response).await;
+        assert!(html.contains(&format!(r#"value="{email}""#)), "the email is kept: {html}");
+        assert!(!html.contains(password), "the password never comes back");
+        assert!(html.contains(r#"name="return_to" value="/editors""#), "{html}");
+        answers.push((status, form_error(&html)));
+    }
+    assert_eq!(answers[0].0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answers[0].1.contains("do not match an active staff account"), "{answers:?}");
+    assert!(answers.iter().all(|answer| *answer == answers[0]), "{answers:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_ish_and_huge_emails_and_unicode_passwords_are_handled_and_nothing_odd_is_stored() {
+    let fixture = Fixture::new();
+    let (app, staff) = staff_app(&fixture).await;
+    let page = open_sign_in(&app, "/staff/sign-in").await;
+    let huge = format!("{}@example.com", "a".repeat(10 * 1024));
+    for email in ["' OR 1=1 --", "admin'--", &huge, "ana@example.com\r\nX: y"] {
+        let body = sign_in_body(&page, email, PASSWORD, "");
+        let response =
+            app.clone().oneshot(post_form("/staff/sign-in", &page.visitor, body, None)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{email:.40}");
+        let html = text(response).await;
+        assert_eq!(
+            form_error(&html),
+            "Enter the email address of your staff account, like name@example.com.",
+            "{email:.40}"
+        );
+        assert!(html.len() < 64 * 1024, "the huge email is not echoed in full");
+    }
+    let sql_ish = staff
+        .add_account(
+            "robert'); DROP TABLE staff_accounts;--@example.com",
+            "Bobby",
+            StaffRole::Agent,
+            Password::new(PASSWORD),
+        )
+        .await;
+    assert!(sql_ish.is_err(), "spaces make it no email: {sql_ish:?}");
+    let quoted = staff
+        .add_account(
+            "o'brien@example.ie",
+            "Síle O'Brien",
+            StaffRole::Editor,
+            Password::new("pässwörd mit ümlauten"),
+        )
+        .await
+        .unwrap();
+    let huge_add = staff.add_account(&huge, "Huge", StaffRole::Agent, Password::new(PASSWORD)).await;
+    assert!(matches!(huge_add, Err(crate::auth::AuthError::InvalidEmail(_))));
+    assert_eq!(staff.accounts().await.unwrap(), [quoted], "only the one real account was stored");
+
+    // The same password typed decomposed (as some keyboards send it) signs in.
+    let decomposed = "pa\u{308}sswo\u{308}rd mit u\u{308}mlauten";
+    let body = sign_in_body(&page, "o'brien@example.ie", decomposed, "");
+    let response = app.clone().oneshot(post_form("/staff/sign-in", &page.visitor, body, None)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "NFC makes both spellings one password");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_forms_need_the_form_token_and_cross_site_posts_are_refused() {
+    let fixture = Fixture::new();
+    let (app, staff) = staff_app(&fixture).await;
+    add(&staff, "ana@example.com", StaffRole::Editor).await;
+    let page = open_sign_in(&app, "/staff/sign-in").await;
+    let without_token = "email=ana%40example.com&password=copper+kettle+morning".to_owned();
+    let response =
+        app.clone().oneshot(post_form("/staff/sign-in", &page.visitor, without_token, None)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let mut cross_site = post_form(
+        "/staff/sign-in",
+        &page.visitor,
+        sign_in_body(&page, "ana@example.com", PASSWORD, ""),
+        None,
+    );
+    cross_site.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    let response = app.clone().oneshot(cross_site).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get("set-cookie").is_none());
+
+    let (session, visitor) = sign_in(&app, "ana@example.com").await;
+    let cookies = format!("{session}; {visitor}");
+    let forged_out =
+        app.clone().oneshot(post_form("/staff/sign-out", &cookies, "_csrf=00".into(), None)).await.unwrap();
+    assert_eq!(forged_out.status(), StatusCode::FORBIDDEN, "a sign-out without the token is refused");
+    let still = app.clone().oneshot(with_cookies("/editors", &cookies)).await.unwrap();
+    assert_eq!(still.status(), StatusCode::OK, "and the session lives on");
+}
+
+/// A clock the test moves.
+#[derive(Debug, Default)]
+struct MovableClock(AtomicI64);
+
+impl Clock for MovableClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_and_a_disabled_accounts_live_session_end_at_once() {
+    let fixture = Fixture::new();
+    let config = fixture.config(Path::new("/nonexistent-site"));
+    let mut state = crate::prepare(&config).await.unwrap();
+    let clock = Arc::new(MovableClock(AtomicI64::new(crate::store::SystemClock.now_ms())));
+    let store = Arc::new(SqliteStore::open(&config.database_path(), clock.clone()).await.unwrap());
+    state.staff = StaffAuth::new(store.clone(), store.clone(), false).unwrap();
+    let staff = state.staff.clone();
+    let app = service(state);
+    add(&staff, "ana@example.com", StaffRole::Editor).await;
+    add(&staff, "bo@example.com", StaffRole::Editor).await;
+
+    let (ana, _) = sign_in(&app, "ana@example.com").await;
+    let (bo, _) = sign_in(&app, "bo@example.com").await;
+    clock.0.fetch_add(7 * 3600 * 1000, Ordering::SeqCst);
+    assert_eq!(
+        app.clone().oneshot(with_cookies("/editors", &ana)).await.unwrap().status(),
+        StatusCode::OK,
+        "7 h idle is fine"
+    );
+    clock.0.fetch_add(8 * 3600 * 1000, Ordering::SeqCst);
+    let expired = app.clone().oneshot(with_cookies("/editors", &bo)).await.unwrap();
+    assert_eq!(expired.status(), StatusCode::SEE_OTHER, "8 h idle ends it");
+    assert!(session_cookie(&expired).ends_with('='), "and the cookie is cleared");
+
+    let (ana, _) = sign_in(&app, "ana@example.com").await;
+    assert_eq!(app.clone().oneshot(with_cookies("/editors", &ana)).await.unwrap().status(), StatusCode::OK);
+    staff.disable_account("ana@example.com").await.unwrap();
+    let gone = app.clone().oneshot(with_cookies("/editors", &ana)).await.unwrap();
+    assert_eq!(gone.status(), StatusCode::SEE_OTHER, "the next request already finds it ended");
+    let digest =
+        crate::auth::SessionToken::parse(ana.trim_start_matches("telepath_staff=")).unwrap().digest();
+    assert!(store.live_session(&digest, crate::auth::SESSION_LIMITS).await.is_err());
+    let _: &SessionDigest = &digest;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_guesses_is_throttled_per_address_and_per_account_and_the_server_keeps_answering() {
+    let fixture = Fixture::new();
+    let (app, staff) = staff_app(&fixture).await;
+    add(&staff, "ana@example.com", StaffRole::Editor).await;
+    let page = open_sign_in(&app, "/staff/sign-in").await;
+    let guess = |email: &str, n: usize, client: SocketAddr| {
+        let body = sign_in_body(&page, email, &format!("guess number {n}"), "");
+        post_form("/staff/sign-in", &page.visitor, body, Some(client))
+    };
+
+    // 1,000 guesses from one address, at many accounts.
+    let one_address: SocketAddr = "203.0.113.7:40000".parse().unwrap();
+    let mut through = 0;
+    for n in 0..1_000 {
+        let response =
+            app.clone().oneshot(guess(&format!("user{n}@example.com"), n, one_address)).await.unwrap();
+        match response.status() {
+            StatusCode::UNPROCESSABLE_ENTITY => through += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                let retry: u64 = header_value(&response, "retry-after").parse().unwrap();
+                assert!((1..=900).contains(&retry), "{retry}");
+            }
+            other => panic!("guess {n}: {other}"),
+        }
+        if n % 250 == 0 {
+            assert_eq!(
+                get(&app, "/healthz").await.status(),
+                StatusCode::OK,
+                "the server answers during the flood"
+            );
+        }
+    }
+    assert_eq!(through, 5, "one address: five guesses reach a password check");
+
+    // 1,000 guesses at one account from 100 addresses.
+    let mut through = 0;
+    for n in 0..1_000 {
+        let client = SocketAddr::from(([198, 51, 100, (n % 100) as u8], 40000));
+        let response = app.clone().oneshot(guess("ana@example.com", n, client)).await.unwrap();
+        if response.status() == StatusCode::UNPROCESSABLE_ENTITY {
+            through += 1;
+        }
+    }
+    assert_eq!(through, 5, "one account: five guesses reach a password check");
+
+    // The right password is throttled too while the account is locked: the lock
+    // does not tell a right guess from a wrong one.
+    let locked = sign_in_body(&page, "ana@example.com", PASSWORD, "");
+    let client = SocketAddr::from(([192, 0, 2, 1], 40000));
+    let response =
+        app.clone().oneshot(post_form("/staff/sign-in", &page.visitor, locked, Some(client))).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(form_error(&text(response).await).starts_with("Too many sign-in attempts. Wait"));
+}
