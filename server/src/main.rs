@@ -1,4 +1,7 @@
-//! `telepath`: serve the portal, check the content or rebuild the search index.
+//! `telepath`: serve the portal, check the content, rebuild the search index or
+//! manage staff accounts.
+
+mod staff_command;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -67,6 +70,14 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Manage staff accounts: support agents, content editors and admins.
+    Staff {
+        /// Data folder holding the database [default: ./data; env: TELEPATH_DATA]
+        #[arg(long, global = true)]
+        data: Option<PathBuf>,
+        #[command(subcommand)]
+        action: staff_command::StaffAction,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -96,6 +107,10 @@ fn main() -> ExitCode {
         Command::Index { content, data } => {
             let overrides = Overrides { content_dir: content, data_dir: data, ..Overrides::default() };
             load_config(&cli.config, overrides).and_then(|config| index(&config))
+        }
+        Command::Staff { data, action } => {
+            let overrides = Overrides { data_dir: data, ..Overrides::default() };
+            load_config(&cli.config, overrides).and_then(|config| staff_command::run(&config, action))
         }
     };
     match result {
@@ -133,9 +148,13 @@ fn run_server(config: Config) -> anyhow::Result<ExitCode> {
         };
         let state = telepath_server::prepare(&config).await?;
         let address = listener.local_addr()?;
+        let first_run = state.staff.first_run_hint().await?;
         #[allow(clippy::print_stdout, reason = "the address is the command's output")]
         {
             println!("Telepath is running at http://{address}/");
+            if let Some(hint) = first_run {
+                println!("{hint}");
+            }
         }
         telepath_server::serve(listener, state, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)

@@ -17,7 +17,7 @@ fn help_lists_the_subcommands() {
     let output = telepath(&["--help"]);
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for subcommand in ["serve", "check", "index"] {
+    for subcommand in ["serve", "check", "index", "staff"] {
         assert!(help.contains(subcommand), "{help}");
     }
 }
@@ -227,4 +227,157 @@ fn check_reports_a_link_out_of_the_media_folder() {
         stdout.contains("/media/passwd.png:1:1: error[media]: this link points outside content/media, so it is not served (help: copy the file into content/media instead of linking to it)"),
         "{stdout}"
     );
+}
+
+/// Runs `telepath staff …` with `stdin` piped in as the password.
+fn staff(data: &str, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telepath"))
+        .arg("staff")
+        .args(args)
+        .args(["--data", data])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the telepath binary runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `telepath serve` on port 0: its address, its first-run hint and its log lines.
+struct Served {
+    child: std::process::Child,
+    base: String,
+    stdout: Vec<String>,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Served {
+    fn start(content: &str, data: &str) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_telepath"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--content", content, "--data", data])
+            .args(["--site", "/nonexistent-site"])
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the telepath binary runs");
+        let (lines, log) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = stdout.next().expect("serve prints its address").unwrap();
+        let base = first.strip_prefix("Telepath is running at ").unwrap().trim_end_matches('/').to_owned();
+        let rest: Vec<String> = stdout.take(2).map_while(Result::ok).collect();
+        Served { child, base, stdout: rest, log }
+    }
+
+    /// Stops the server and returns everything it logged.
+    fn stop(mut self) -> Vec<String> {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.log.try_iter().collect()
+    }
+}
+
+fn cookie_pair(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{name}=")))
+        .and_then(|value| value.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie in {:?}", response.headers()))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_added_on_the_command_line_sign_in_over_http_and_disabling_ends_the_session() {
+    let content = small_tree();
+    let data = tempfile::tempdir().unwrap();
+    let (content, data) = (content.path().to_str().unwrap(), data.path().to_str().unwrap());
+    let password = "copper kettle morning";
+
+    let short =
+        staff(data, &["add", "ana@example.com", "--name", "Ana Lima", "--role", "editor"], "too short\n");
+    assert!(!short.status.success());
+    let said = String::from_utf8(short.stderr).unwrap();
+    assert!(said.contains("the password has 9 characters; use at least 12"), "{said}");
+    let common =
+        staff(data, &["add", "ana@example.com", "--name", "Ana Lima", "--role", "editor"], "Password1234\n");
+    assert!(String::from_utf8(common.stderr).unwrap().contains("one of the most common"));
+    let bad_role = staff(data, &["add", "ana@example.com", "--name", "Ana Lima", "--role", "boss"], "x\n");
+    assert!(String::from_utf8(bad_role.stderr).unwrap().contains("expected agent, editor or admin"));
+
+    let added = staff(
+        data,
+        &["add", "Ana@Example.com", "--name", "Ana Lima", "--role", "editor"],
+        &format!("{password}\n"),
+    );
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let again = staff(
+        data,
+        &["add", "ana@example.com", "--name", "Ana", "--role", "agent"],
+        &format!("{password}\n"),
+    );
+    assert!(String::from_utf8(again.stderr).unwrap().contains("ana@example.com already has a staff account"));
+    let list = String::from_utf8(staff(data, &["list"], "").stdout).unwrap();
+    assert!(list.contains("editor") && list.contains("active") && list.contains("ana@example.com"), "{list}");
+
+    let served = Served::start(content, data);
+    assert!(
+        served.stdout.iter().any(|line| line.contains("telepath staff add")),
+        "no admin yet: {:?}",
+        served.stdout
+    );
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = client.get(format!("{}/staff/sign-in", served.base)).send().await.unwrap();
+    let visitor = cookie_pair(&page, "telepath_visitor");
+    let html = page.text().await.unwrap();
+    let token = html.split(r#"name="_csrf" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let sign_in = |email: &'static str, typed: &'static str| {
+        let form = [("email", email), ("password", typed), ("return_to", "/editors"), ("_csrf", &token)];
+        client
+            .post(format!("{}/staff/sign-in", served.base))
+            .header("cookie", &visitor)
+            .header("sec-fetch-site", "same-origin")
+            .form(&form)
+            .send()
+    };
+    assert_eq!(sign_in("ana@example.com", "copper kettle evening").await.unwrap().status(), 422);
+    assert_eq!(sign_in("nobody@example.com", "copper kettle morning").await.unwrap().status(), 422);
+    let signed_in = sign_in("ana@example.com", "copper kettle morning").await.unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let session = cookie_pair(&signed_in, "telepath_staff");
+    let cookies = format!("{visitor}; {session}");
+    let editors =
+        client.get(format!("{}/editors", served.base)).header("cookie", &cookies).send().await.unwrap();
+    assert_eq!(editors.status(), 200);
+    assert!(editors.text().await.unwrap().contains("Ana Lima"));
+
+    let disabled = staff(data, &["disable", "ana@example.com"], "");
+    assert!(disabled.status.success(), "{}", String::from_utf8_lossy(&disabled.stderr));
+    let after =
+        client.get(format!("{}/editors", served.base)).header("cookie", &cookies).send().await.unwrap();
+    assert_eq!(after.status(), 303, "the disabled account's session died at once");
+    assert!(String::from_utf8(staff(data, &["list"], "").stdout).unwrap().contains("disabled"));
+
+    let log = served.stop().join("\n");
+    for expected in ["staff sign-in failed", "staff signed in"] {
+        assert!(log.contains(expected), "{expected}: {log}");
+    }
+    let token_value = session.split('=').nth(1).unwrap();
+    for personal in ["ana@example.com", "nobody@example.com", "copper kettle", token_value, "127.0.0.1"] {
+        assert!(!log.contains(personal), "{personal} in the log: {log}");
+    }
 }
