@@ -120,9 +120,9 @@ async fn console_problems(client: &Client) -> Vec<String> {
         .collect()
 }
 
-/// Chromium logs every page that answers with an error status. A task form sent back
-/// with errors (422) and an unknown address (404) answer so on purpose; a missing
-/// script, style or picture still fails the test.
+/// Chromium logs every page that answers with an error status. A task form or the
+/// staff sign-in form sent back with errors (422) and an unknown address (404)
+/// answer so on purpose; a missing script, style or picture still fails the test.
 fn is_expected_page_status(message: &str) -> bool {
     let url = message.split_whitespace().next().unwrap_or_default();
     let is_page = !url.contains("/pkg/") && !url.contains("/media/");

@@ -7,7 +7,7 @@ use crate::support::TestServer;
 use fantoccini::{Client, Locator};
 use telepath_server::testing::Fixture;
 
-const PAGES: [(&str, &str); 11] = [
+const PAGES: [(&str, &str); 12] = [
     ("home", "/"),
     ("category", "/categories/getting-paid"),
     ("article", "/articles/set-up-ledgerly-tap"),
@@ -17,6 +17,7 @@ const PAGES: [(&str, &str); 11] = [
     ("notices", "/notices"),
     ("search", "/search?q=invoice+reminders"),
     ("search-nothing", "/search?q=xqzvw+blorp"),
+    ("staff-sign-in", "/staff/sign-in"),
     ("editors", "/editors"),
     ("not-found", "/articles/no-such-article"),
 ];
@@ -32,9 +33,12 @@ async fn overflow_on_a_phone(client: &Client) -> i64 {
     overflow.as_i64().unwrap()
 }
 
-async fn tour(client: &Client, base: &str, javascript: bool) {
+async fn tour(client: &Client, server: &TestServer, javascript: bool) {
     for (name, path) in PAGES {
-        client.goto(&format!("{base}{path}")).await.unwrap();
+        if path == "/editors" {
+            crate::staff::sign_browser_in(client, server).await;
+        }
+        client.goto(&server.url(path)).await.unwrap();
         element(client, "main h1").await;
         let headings = client.find_all(Locator::Css("h1")).await.unwrap().len();
         assert_eq!(headings, 1, "{path}: one main heading");
@@ -50,8 +54,8 @@ async fn tour(client: &Client, base: &str, javascript: bool) {
 async fn every_page_fits_a_phone_and_a_desktop_with_and_without_javascript() {
     let server = TestServer::start(Fixture::bundled()).await;
     for javascript in [false, true] {
-        let base = server.base_url.clone();
-        Browser::run(javascript, |client| async move { tour(&client, &base, javascript).await }).await;
+        let server = &server;
+        Browser::run(javascript, |client| async move { tour(&client, server, javascript).await }).await;
     }
     server.stop().await.unwrap();
 }
