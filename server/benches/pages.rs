@@ -47,6 +47,8 @@ async fn measure() {
         })
         .await
         .expect("the store saves a submission");
+    // The editors' page is measured as a signed-in editor sees it.
+    let editor = editor_session(&state).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0 can be bound");
     let base = format!("http://{}", listener.local_addr().expect("a bound address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -81,15 +83,16 @@ async fn measure() {
     let rss_before = support::rss_kib("VmRSS");
     for (name, path) in &pages {
         let url = Arc::new(format!("{base}{path}"));
+        let cookie = if *name == "editors" { editor.clone() } else { String::new() };
         let started = Instant::now();
         let workers: Vec<_> = (0..CONCURRENCY)
             .map(|worker| {
-                let (client, url) = (client.clone(), Arc::clone(&url));
+                let (client, url, cookie) = (client.clone(), Arc::clone(&url), cookie.clone());
                 tokio::spawn(async move {
                     let mut outcomes = Vec::new();
                     for _ in (worker..REQUESTS).step_by(CONCURRENCY) {
                         let sent = Instant::now();
-                        let outcome = match client.get(url.as_str()).send().await {
+                        let outcome = match client.get(url.as_str()).header("cookie", &cookie).send().await {
                             Ok(response) => {
                                 let status = response.status();
                                 response.bytes().await.ok().map(|_| status)
@@ -132,6 +135,17 @@ async fn measure() {
     println!("data folder: {} KiB", support::folder_bytes(&config.data_dir) / 1024);
     let _ = stop.send(());
     server.await.expect("the server task ends").expect("the server stops cleanly");
+}
+
+/// A session cookie for an editor, signed in through the same door the form uses.
+async fn editor_session(state: &telepath_server::AppState) -> String {
+    let password = telepath_server::auth::Password::new("copper kettle morning");
+    let role = telepath_server::store::staff::StaffRole::Editor;
+    state.staff.add_account("editor@example.com", "Editor", role, password.clone()).await.expect("added");
+    let localhost = std::net::IpAddr::from([127, 0, 0, 1]);
+    let signed_in =
+        state.staff.sign_in("editor@example.com", password, localhost, None).await.expect("signed in");
+    format!("{}={}", state.staff.cookie.name(), signed_in.token.cookie_value())
 }
 
 fn copy_folder(from: &Path, to: &Path) {
