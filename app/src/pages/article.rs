@@ -1,15 +1,17 @@
 use crate::backend::{
-    record_arrival_at_article, record_page_view, use_backend, use_csrf_token, use_visitor_level,
+    record_arrival_at_article, record_page_view, use_content, use_csrf_token, use_visitor_level,
 };
-use crate::events::PageType;
-use crate::guidance::{ASK_THE_TEAM_PATH, offers_help_up_front, order_level_sections};
 use crate::islands::ArticleFeedback;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
-use crate::wire::{ArticleSummary, BodyPart, Level, TocEntry};
+use crate::urls::ASK_THE_TEAM;
+use crate::wire::{ArticleSummary, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use telepath_domain::PageType;
+use telepath_domain::guidance::{offers_help_up_front, order_level_sections};
+use telepath_domain::{BodyPart, Level};
 
 #[component]
 pub fn ArticlePage() -> impl IntoView {
@@ -17,7 +19,7 @@ pub fn ArticlePage() -> impl IntoView {
     // Set when a visitor without JavaScript has just answered "Was this helpful?".
     let answered =
         use_query_map().read_untracked().get("helpful").and_then(|value| value.parse::<bool>().ok());
-    let backend = use_backend();
+    let backend = use_content();
     let level = use_visitor_level();
     let problems = backend.article_diagnostics(&slug);
     match backend.article(&slug) {
@@ -57,7 +59,7 @@ pub fn ArticlePage() -> impl IntoView {
             {offers_help_up_front(level).then(|| view! {
                 <aside class="callout tip help-up-front" data-testid="help-up-front">
                     <p>
-                        "New to this? If any step is unclear, "<a href=ASK_THE_TEAM_PATH>"ask our team"</a>
+                        "New to this? If any step is unclear, "<a href=ASK_THE_TEAM>"ask our team"</a>
                         ". Tell us which article you're on and we'll walk you through it."
                     </p>
                 </aside>
