@@ -25,7 +25,7 @@ fn choices(suggestions: &Suggestions) -> Vec<Choice> {
         .hits
         .iter()
         .map(|hit| Choice {
-            href: format!("/articles/{}", hit.slug),
+            href: crate::urls::article(&hit.slug),
             label_html: hit.title_html.clone(),
             kind: "suggestion",
         })
@@ -147,7 +147,7 @@ pub fn SearchBox(query: String) -> impl IntoView {
     view! {
         <form
             class="header-search"
-            action="/search"
+            action=crate::urls::SEARCH
             method="get"
             role="search"
             aria-label="Search the Help Centre"

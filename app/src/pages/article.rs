@@ -39,7 +39,7 @@ pub fn ArticlePage() -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
                 <span aria-hidden="true">" › "</span>
-                <a href=format!("/categories/{}", article.category_slug)>{article.category_title}</a>
+                <a href=crate::urls::category(&article.category_slug)>{article.category_title}</a>
             </nav>
             <article class="article" data-testid="article">
                 <header class="article-header">
@@ -94,8 +94,8 @@ pub fn ArticleList(
                     view! {
                         <li>
                             <a href=match &from {
-                                Some(from) => format!("/articles/{}?from={from}", article.slug),
-                                None => format!("/articles/{}", article.slug),
+                                Some(from) => crate::urls::next_question(&article.slug, from),
+                                None => crate::urls::article(&article.slug),
                             }>{article.title}</a>
                             {(!compact).then(|| view! {
                                 <p class="muted">{article.summary}</p>

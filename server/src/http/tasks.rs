@@ -93,7 +93,7 @@ pub async fn submit_task(
 /// built, like every redirect: a task's id is its file's name, and one that could
 /// not be a path on this site is an editor's mistake to log, not a reason to panic.
 fn confirmation(task_id: &str, reference: &str) -> Response {
-    let location = format!("/tasks/{task_id}/sent/{reference}");
+    let location = telepath_app::urls::task_sent(task_id, reference);
     match local_return_path(&location).and_then(|location| HeaderValue::from_str(location).ok()) {
         Some(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
         None => {
