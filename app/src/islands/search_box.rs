@@ -57,6 +57,10 @@ fn escape(text: &str) -> String {
 /// "did you mean" and always "see all results". Arrow keys move through them, Enter
 /// opens one (or the full results page), Escape closes the list. Options hold no
 /// links (axe: nested-interactive); choosing one navigates.
+///
+/// Long on purpose: an island's signals, key handling and markup share one scope
+/// (Leptos islands cannot take closures from outside), and the markup reads best in
+/// one `view!`; the pure parts (`Choice`, `choices`) live outside it.
 #[island]
 pub fn SearchBox(query: String) -> impl IntoView {
     // The attribute for the page as sent (and without JavaScript), the property after.

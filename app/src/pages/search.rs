@@ -86,6 +86,8 @@ fn search_href(
     .href()
 }
 
+/// Long on purpose: the results, filters and pages are one `view!` tree whose order
+/// is the order a screen reader reads them; each part is a few lines of it.
 #[component]
 fn Results(page: SearchPage) -> impl IntoView {
     let searched = page.query.clone();

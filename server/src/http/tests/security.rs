@@ -338,7 +338,8 @@ async fn a_panic_while_answering_becomes_a_plain_words_500_page_with_the_usual_h
     async fn panics() -> &'static str {
         panic!("a bug in a handler")
     }
-    let app = crate::http::with_outer_layers(axum::Router::new().route("/panics", axum::routing::get(panics)));
+    let app =
+        crate::http::with_outer_layers(axum::Router::new().route("/panics", axum::routing::get(panics)));
     let response = get(&app, "/panics").await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(header_value(&response, "content-security-policy").contains("frame-ancestors 'none'"));
