@@ -10,7 +10,7 @@ mod search;
 mod site;
 mod tasks;
 
-pub use articles::{ArticleSummary, ArticleView, CategoryView, TocEntry};
+pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use kits::KitView;
 pub use search::{FacetCounts, SearchHit, SearchPage, SearchQuery, Suggestions, encode_query_value};

@@ -25,6 +25,22 @@ pub struct Config {
     /// The address customers reach the portal at (e.g. `https://help.example.com`
     /// behind a proxy). `None`: the address each request was sent to, over HTTP.
     pub public_url: Option<PublicUrl>,
+    /// How the next-question model keeps up and how long events are kept.
+    pub journeys: JourneySettings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JourneySettings {
+    /// How often the model learns the events recorded since it last looked.
+    pub refresh: Duration,
+    /// Events older than this are removed (and never learned from).
+    pub retention_days: u32,
+}
+
+impl Default for JourneySettings {
+    fn default() -> Self {
+        JourneySettings { refresh: Duration::from_secs(60), retention_days: 180 }
+    }
 }
 
 /// A scheme and host (and port), with no path: the portal's origin as browsers see it.
@@ -88,6 +104,7 @@ impl Default for Config {
             development: false,
             connections: ConnectionLimits::default(),
             public_url: None,
+            journeys: JourneySettings::default(),
         }
     }
 }
@@ -121,6 +138,8 @@ struct ConfigFile {
     request_body_timeout_secs: Option<u64>,
     max_connections: Option<u64>,
     public_url: Option<String>,
+    journeys_refresh_secs: Option<u64>,
+    event_retention_days: Option<u64>,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -202,6 +221,17 @@ impl Config {
                 if let Some(url) = parsed.public_url {
                     config.public_url = Some(parse_public_url("public_url (telepath.toml)", &url)?);
                 }
+                if let Some(seconds) = parsed.journeys_refresh_secs {
+                    config.journeys.refresh = Duration::from_secs(positive(
+                        "journeys_refresh_secs (telepath.toml)",
+                        seconds,
+                        SECONDS,
+                    )?);
+                }
+                if let Some(days) = parsed.event_retention_days {
+                    config.journeys.retention_days =
+                        retention_days("event_retention_days (telepath.toml)", days)?;
+                }
                 if let Some(count) = parsed.max_connections {
                     limits.max_connections = connection_count("max_connections (telepath.toml)", count)?;
                 }
@@ -242,6 +272,11 @@ impl Config {
             "TELEPATH_IDLE_TIMEOUT_SECS" => config.connections.idle_timeout = parse_seconds(key, value)?,
             "TELEPATH_REQUEST_BODY_TIMEOUT_SECS" => {
                 config.connections.request_body_timeout = parse_seconds(key, value)?;
+            }
+            "TELEPATH_JOURNEYS_REFRESH_SECS" => config.journeys.refresh = parse_seconds(key, value)?,
+            "TELEPATH_EVENT_RETENTION_DAYS" => {
+                let days = value.parse().map_err(|_| invalid(key, value, RETENTION))?;
+                config.journeys.retention_days = retention_days(key, days)?;
             }
             "TELEPATH_MAX_CONNECTIONS" => {
                 let count = value.parse().map_err(|_| invalid(key, value, CONNECTIONS))?;
@@ -294,6 +329,7 @@ impl Config {
 
 const SECONDS: &str = "a whole number of seconds above 0, e.g. 10";
 const CONNECTIONS: &str = "a whole number of connections above 0, e.g. 10000";
+const RETENTION: &str = "a whole number of days above 0, e.g. 180";
 
 fn invalid(key: &str, value: &str, expected: &'static str) -> ConfigError {
     ConfigError::InvalidValue { key: key.to_owned(), value: value.to_owned(), expected }
@@ -307,6 +343,11 @@ fn positive(key: &str, number: u64, expected: &'static str) -> Result<u64, Confi
 fn parse_seconds(key: &str, value: &str) -> Result<Duration, ConfigError> {
     let seconds = value.parse().map_err(|_| invalid(key, value, SECONDS))?;
     Ok(Duration::from_secs(positive(key, seconds, SECONDS)?))
+}
+
+fn retention_days(key: &str, days: u64) -> Result<u32, ConfigError> {
+    let days = positive(key, days, RETENTION)?;
+    u32::try_from(days).map_err(|_| invalid(key, &days.to_string(), RETENTION))
 }
 
 fn connection_count(key: &str, count: u64) -> Result<usize, ConfigError> {

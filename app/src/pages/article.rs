@@ -1,11 +1,12 @@
 use crate::backend::{
-    record_arrival_at_article, record_page_view, use_content, use_csrf_token, use_visitor_level,
+    record_arrival_at_article, record_next_questions_shown, record_page_view, use_content, use_csrf_token,
+    use_visitor_level,
 };
 use crate::islands::ArticleFeedback;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::urls::ASK_THE_TEAM;
-use crate::wire::{ArticleSummary, TocEntry};
+use crate::wire::{ArticleSummary, NextQuestion, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -27,6 +28,7 @@ pub fn ArticlePage() -> impl IntoView {
         Some(article) => Either::Right({
             record_page_view(PageType::Article, &article.title);
             record_arrival_at_article(&article.slug);
+            record_next_questions_shown(&article.slug, &article.next_questions);
             view! {
             {(!problems.is_empty()).then(|| view! {
                 <aside class="dev-overlay" role="status" data-testid="dev-overlay" aria-labelledby="dev-overlay-heading">
@@ -68,7 +70,7 @@ pub fn ArticlePage() -> impl IntoView {
             {(!article.next_questions.is_empty()).then(|| view! {
                 <section class="next-questions" aria-labelledby="next-heading">
                     <h2 id="next-heading">"People usually ask next"</h2>
-                    <ArticleList articles=article.next_questions compact=true from=slug.clone()/>
+                    <NextQuestionList questions=article.next_questions from=slug.clone()/>
                 </section>
             })}
             }
@@ -76,16 +78,22 @@ pub fn ArticlePage() -> impl IntoView {
     }
 }
 
+/// What people usually ask next, one link each, marked for tests and insights.
+#[component]
+fn NextQuestionList(questions: Vec<NextQuestion>, from: String) -> impl IntoView {
+    view! {
+        <ul class="article-list compact" data-testid="next-questions">
+            {questions
+                .into_iter()
+                .map(|question| view! { <li><a href=question.href(&from)>{question.title().to_owned()}</a></li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
 /// A list of article links with their summaries and badges.
 #[component]
-pub fn ArticleList(
-    articles: Vec<ArticleSummary>,
-    compact: bool,
-    /// The article these are the next questions of: each link says so (`?from=`), and
-    /// the article it leads to records the click when it is shown, with no script.
-    #[prop(optional, into)]
-    from: Option<String>,
-) -> impl IntoView {
+pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoView {
     view! {
         <ul class=if compact { "article-list compact" } else { "article-list" }>
             {articles
@@ -93,10 +101,7 @@ pub fn ArticleList(
                 .map(|article| {
                     view! {
                         <li>
-                            <a href=match &from {
-                                Some(from) => crate::urls::next_question(&article.slug, from),
-                                None => crate::urls::article(&article.slug),
-                            }>{article.title}</a>
+                            <a href=crate::urls::article(&article.slug)>{article.title}</a>
                             {(!compact).then(|| view! {
                                 <p class="muted">{article.summary}</p>
                                 <p class="meta">

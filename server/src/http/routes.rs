@@ -14,6 +14,7 @@
 //! noted, bodies are limited in size and time, and responses are compressed.
 
 use super::{AppState, assets, connections, csrf, error, rate_limit, security, seo, tasks, visitor};
+use crate::portal::VisitorFacts;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -31,7 +32,13 @@ pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let portal = state.portal.clone();
-    let provide_backends = move || portal.for_request().provide();
+    // Leptos provides the request's parts before this runs (server functions and the
+    // route list alike); without them (building the route list) nothing is recorded.
+    let provide_backends = move || {
+        let visitor = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .map_or_else(VisitorFacts::default, |parts| VisitorFacts::of(&parts.headers, &parts.extensions));
+        portal.for_request(visitor).provide();
+    };
     let (pages, _) =
         generate_route_list_with_exclusions_and_ssg_and_context(App, None, provide_backends.clone());
     let (search_pages, pages): (Vec<AxumRouteListing>, Vec<AxumRouteListing>) =

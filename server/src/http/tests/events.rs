@@ -114,3 +114,37 @@ async fn an_off_site_referer_is_never_stored() {
     expected.push(Some("/articles/send-an-invoice".to_owned()));
     assert_eq!(referrers, expected);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_who_asks_not_to_be_tracked_is_not_recorded_and_sees_the_same_pages() {
+    let fixture = Fixture::new();
+    let (app, portal) = app(&fixture).await;
+    let visitor = session(&app).await;
+    for asks_not_to in ["sec-gpc", "dnt"] {
+        let untracked = |mut request: Request<Body>| {
+            request.headers_mut().insert(asks_not_to, header::HeaderValue::from_static("1"));
+            request
+        };
+        let article =
+            app.clone().oneshot(untracked(visit(&visitor, "/articles/send-an-invoice", None))).await.unwrap();
+        assert_eq!(article.status(), StatusCode::OK);
+        assert!(text(article).await.contains("<h1>Send an invoice</h1>"));
+        let search = app.clone().oneshot(untracked(visit(&visitor, "/search?q=xyzzy", None))).await.unwrap();
+        assert!(text(search).await.contains("No articles match"));
+        let vote = app
+            .clone()
+            .oneshot(untracked(feedback_post(&visitor, "same-origin", "slug=send-an-invoice&helpful=false")))
+            .await
+            .unwrap();
+        assert_eq!(vote.status(), StatusCode::FOUND, "the vote is thanked as usual");
+    }
+    // One writer stores events in order: once this tracked view is stored, any
+    // untracked one before it would have been too.
+    app.clone().oneshot(visit(&visitor, "/articles/void-an-invoice", None)).await.unwrap();
+    wait_for_events(&portal, "page_viewed", 1).await;
+    let stored = portal.events.recent(None, 100).await.unwrap();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(
+        matches!(&stored[0].kind, EventKind::PageViewed { path, .. } if path == "/articles/void-an-invoice")
+    );
+}
