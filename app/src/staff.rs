@@ -2,9 +2,6 @@
 //! form shows again after a refused attempt. The server decides all of it; pages
 //! only read it from the request.
 
-/// Where staff sign in, and where the sign-out form posts.
-pub const SIGN_IN_PATH: &str = "/staff/sign-in";
-pub const SIGN_OUT_PATH: &str = "/staff/sign-out";
 /// The sign-in page's query parameter naming the page to go back to.
 pub const RETURN_TO_PARAM: &str = "return_to";
 

@@ -3,7 +3,7 @@
 //! the notices they dismissed. Every value is parsed strictly; anything tampered
 //! with or malformed reads as "nothing remembered", never as an error.
 
-use crate::wire::{Level, VISITOR_LEVELS};
+use telepath_domain::{KIT_THINGS, Level, VISITOR_LEVELS};
 
 pub const LEVEL_COOKIE: &str = "telepath_level";
 pub const KIT_PROGRESS_COOKIE: &str = "telepath_kits";
@@ -12,10 +12,6 @@ pub const DISMISSED_NOTICES_COOKIE: &str = "telepath_dismissed";
 pub const CSRF_FIELD: &str = "_csrf";
 /// The `telepath_level` value of a visitor who chose not to answer.
 const SKIPPED: &str = "skipped";
-/// Things in every welcome kit: enough to orient, few enough to finish. The progress
-/// cookie keeps one bit per thing, and the editors' check refuses a kit of any other
-/// size (server/src/content/kits.rs).
-pub const KIT_THINGS: usize = 5;
 /// Enough for every notice a visitor could plausibly dismiss; the oldest go first.
 const MAX_DISMISSED: usize = 24;
 const ONE_YEAR_SECS: u32 = 365 * 24 * 60 * 60;

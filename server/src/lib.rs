@@ -111,12 +111,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         content,
         events: store.clone(),
         recorder: journeys::EventRecorder::start(store.clone(), journeys::EVENT_QUEUE_CAPACITY),
+        next_questions: journeys::NextQuestions::start(store.clone(), config.journeys),
         submissions: store,
         search,
         development: config.development,
     };
     Ok(AppState {
-        pages: http::PageRenderer::new(leptos_options.clone(), Arc::new(portal.clone())),
+        pages: http::PageRenderer::new(leptos_options.clone(), portal.clone()),
         leptos_options,
         portal,
         content_watcher,

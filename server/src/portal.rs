@@ -1,18 +1,26 @@
-//! The server's side of the app's `PortalBackend` trait: pages and server functions
-//! read content and record events through this.
+//! The server's side of the app's capability traits (`ContentReader`,
+//! `SearchService`, `VisitorEvents`, `TaskForms`). `Portal` holds what lives as long
+//! as the server; each request gets a `PortalRequest` over one content snapshot,
+//! provided as every capability, so a page rendered during a reload reads one
+//! version throughout.
 
-use crate::content::{ContentLibrary, Diagnostic, Severity};
+pub mod views;
+
+use crate::content::{ContentLibrary, ContentSnapshot};
+use crate::journeys::blend;
+use crate::journeys::visits::Step;
 use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
 use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
 use std::sync::Arc;
-use telepath_app::backend::{BackendError, PortalBackend, SearchUnavailable, VisitorId};
-use telepath_app::events::EventKind;
-use telepath_app::guidance::order_articles;
+use telepath_app::backend::{Backends, ContentReader, SearchService, TaskForms, VisitorEvents, VisitorId};
+use telepath_app::error::AppError;
+use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{
-    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors,
-    KitView, Level, NoticePlace, NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions,
-    TaskSummary, TaskView,
+    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, KitView,
+    NextQuestion, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions, TaskSummary, TaskView,
 };
+use telepath_domain::guidance::order_articles;
+use telepath_domain::{ArticleKind, EventKind, Level, Notice, NoticePlace};
 
 #[derive(Clone, Debug)]
 pub struct Portal {
@@ -22,53 +30,95 @@ pub struct Portal {
     pub recorder: crate::journeys::EventRecorder,
     pub submissions: Arc<dyn Submissions>,
     pub search: Arc<crate::search::SearchIndex>,
+    /// What visitors go on to after each page, learned from journeys.
+    pub next_questions: Arc<crate::journeys::NextQuestions>,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
 }
 
-#[async_trait::async_trait]
-impl PortalBackend for Portal {
+impl Portal {
+    /// The capabilities for one request, over the content as it is now, for the
+    /// visitor the request describes.
+    pub fn for_request(&self, visitor: VisitorFacts) -> Backends {
+        let request =
+            Arc::new(PortalRequest { portal: self.clone(), snapshot: self.content.snapshot(), visitor });
+        Backends {
+            content: request.clone(),
+            search: request.clone(),
+            events: request.clone(),
+            tasks: request,
+        }
+    }
+}
+
+/// One request's view of the portal: the content snapshot it started with.
+pub struct PortalRequest {
+    portal: Portal,
+    snapshot: Arc<ContentSnapshot>,
+    visitor: VisitorFacts,
+}
+
+/// What a request says about its visitor that changes what the portal does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VisitorFacts {
+    /// The level they chose, if any: orders a cold start's next questions.
+    pub level: Option<Level>,
+    /// False when their browser asks not to be tracked (`Sec-GPC: 1` or `DNT: 1`):
+    /// nothing they do is recorded, and everything works the same.
+    pub may_record: bool,
+}
+
+impl VisitorFacts {
+    pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions) -> VisitorFacts {
+        let says_no = |name: &str| headers.get(name).is_some_and(|value| value.as_bytes() == b"1");
+        VisitorFacts {
+            level: extensions.get::<VisitorPrefs>().and_then(|prefs| prefs.level.level()),
+            may_record: !says_no("sec-gpc") && !says_no("dnt"),
+        }
+    }
+}
+
+impl ContentReader for PortalRequest {
     fn site(&self) -> SiteView {
-        self.content.snapshot().site_view()
+        views::site(&self.snapshot)
     }
 
     fn categories(&self) -> Vec<CategoryView> {
-        let snapshot = self.content.snapshot();
-        snapshot.categories.iter().map(|category| snapshot.category_view(category)).collect()
+        self.snapshot.categories.iter().map(|category| views::category(&self.snapshot, category)).collect()
     }
 
     fn category(&self, slug: &str) -> Option<CategoryView> {
-        let snapshot = self.content.snapshot();
-        let category = snapshot.categories.iter().find(|category| category.slug == slug)?;
-        Some(snapshot.category_view(category))
+        let category = self.snapshot.categories.iter().find(|category| category.slug == slug)?;
+        Some(views::category(&self.snapshot, category))
     }
 
     fn article(&self, slug: &str) -> Option<ArticleView> {
-        self.content.snapshot().article_view(slug)
+        let mut article = views::article(&self.snapshot, slug)?;
+        article.next_questions = self.next_questions_after(slug);
+        Some(article)
     }
 
     fn article_diagnostics(&self, slug: &str) -> Vec<DiagnosticView> {
-        if !self.development {
+        if !self.portal.development {
             return Vec::new();
         }
-        let snapshot = self.content.snapshot();
-        let Some(article) = snapshot.articles.get(slug) else { return Vec::new() };
-        snapshot
+        let Some(article) = self.snapshot.articles.get(slug) else { return Vec::new() };
+        self.snapshot
             .diagnostics
             .iter()
             .filter(|diagnostic| diagnostic.path == article.source)
-            .map(diagnostic_view)
+            .map(views::diagnostic)
             .collect()
     }
 
     fn content_report(&self) -> ContentReport {
-        let snapshot = self.content.snapshot();
+        let snapshot = &self.snapshot;
         ContentReport {
             articles: snapshot.articles.len(),
             categories: snapshot.categories.len(),
             errors: snapshot.errors(),
             warnings: snapshot.warnings(),
-            diagnostics: snapshot.diagnostics.iter().map(diagnostic_view).collect(),
+            diagnostics: snapshot.diagnostics.iter().map(views::diagnostic).collect(),
             files_with_errors: snapshot
                 .files_with_errors()
                 .into_iter()
@@ -81,12 +131,12 @@ impl PortalBackend for Portal {
     }
 
     fn kit(&self, level: Level) -> Option<KitView> {
-        self.content.snapshot().kits.get(&level).map(|kit| kit.view.clone())
+        self.snapshot.kits.get(&level).map(views::kit)
     }
 
     fn tasks(&self) -> Vec<TaskSummary> {
-        let snapshot = self.content.snapshot();
-        let mut tasks: Vec<TaskSummary> = snapshot
+        let mut tasks: Vec<TaskSummary> = self
+            .snapshot
             .tasks
             .values()
             .map(|task| TaskSummary {
@@ -100,17 +150,16 @@ impl PortalBackend for Portal {
     }
 
     fn task(&self, id: &str) -> Option<TaskView> {
-        self.content.snapshot().task_view(id)
+        views::task(&self.snapshot, id)
     }
 
-    fn notices(&self) -> Vec<NoticeView> {
-        let snapshot = self.content.snapshot();
-        let zone = snapshot.site.zone();
-        snapshot.notices.iter().map(|notice| notice.view_in(&zone)).collect()
+    fn notices(&self) -> Vec<Notice> {
+        let zone = self.snapshot.site.zone();
+        self.snapshot.notices.iter().map(|notice| notice.in_zone(&zone)).collect()
     }
 
     fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace {
-        let snapshot = self.content.snapshot();
+        let snapshot = &self.snapshot;
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let task_category = |task: &str| snapshot.tasks.get(task).map(|task| task.category.clone());
         let (category, task) = match segments.as_slice() {
@@ -125,33 +174,81 @@ impl PortalBackend for Portal {
     }
 
     fn popular_articles(&self) -> Vec<ArticleSummary> {
-        popular_articles(&self.content.snapshot())
+        popular_articles(&self.snapshot)
     }
+}
 
+impl PortalRequest {
+    /// The next questions after article `slug`: the model's, blended with the
+    /// editors' picks; a cold start falls back to the same category in the order
+    /// this visitor's level reads it.
+    fn next_questions_after(&self, slug: &str) -> Vec<NextQuestion> {
+        let snapshot = &self.snapshot;
+        let Some(article) = snapshot.articles.get(slug) else { return Vec::new() };
+        let picks: Vec<Step> =
+            article.front_matter.next.iter().map(|slug| Step::Article(slug.clone())).collect();
+        let mut same_category: Vec<ArticleSummary> = snapshot
+            .categories
+            .iter()
+            .find(|category| category.slug == article.category)
+            .map(|category| views::category(snapshot, category).articles)
+            .unwrap_or_default();
+        order_articles(self.visitor.level, &mut same_category);
+        let fallback: Vec<Step> =
+            same_category.into_iter().map(|summary| Step::Article(summary.slug)).collect();
+        let model = self.portal.next_questions.model();
+        let exists = |step: &Step| match step {
+            Step::Article(slug) => snapshot.articles.contains_key(slug),
+            Step::Task(id) => snapshot.tasks.contains_key(id),
+            Step::TaskSent(_) => false,
+        };
+        blend::next_questions(&model, &Step::Article(slug.to_owned()), &picks, &fallback, exists)
+            .into_iter()
+            .filter_map(|step| views::next_question(snapshot, &step))
+            .collect()
+    }
+}
+
+/// The filters a search's address names, each kept only when it names something
+/// (an unknown one is listed, so the page can say it was ignored).
+struct SearchFilters {
+    category: Option<String>,
+    level: Option<Level>,
+    kind: Option<ArticleKind>,
+    ignored: Vec<String>,
+}
+
+impl SearchFilters {
+    fn read(snapshot: &ContentSnapshot, query: &SearchQuery) -> SearchFilters {
+        let mut ignored = Vec::new();
+        let mut known = |name: &str, value: &Option<String>, is_known: &dyn Fn(&str) -> bool| {
+            let value = value.clone().filter(|value| !value.is_empty())?;
+            if is_known(&value) {
+                Some(value)
+            } else {
+                ignored.push(format!("{name}={value}"));
+                None
+            }
+        };
+        let category =
+            known("category", &query.category, &|value| snapshot.categories.iter().any(|c| c.slug == value));
+        let level = known("level", &query.level, &|value| Level::parse(value).is_some())
+            .and_then(|v| Level::parse(&v));
+        let kind = known("kind", &query.kind, &|value| ArticleKind::parse(value).is_some())
+            .and_then(|v| ArticleKind::parse(&v));
+        SearchFilters { category, level, kind, ignored }
+    }
+}
+
+impl SearchService for PortalRequest {
     fn search(
         &self,
         visitor: Option<VisitorId>,
         visitor_level: Option<Level>,
         query: SearchQuery,
-    ) -> Result<SearchPage, SearchUnavailable> {
-        let snapshot = self.content.snapshot();
-        let mut ignored_filters = Vec::new();
-        let mut known = |name: &str, value: Option<String>, is_known: &dyn Fn(&str) -> bool| {
-            let value = value.filter(|value| !value.is_empty())?;
-            if is_known(&value) {
-                Some(value)
-            } else {
-                ignored_filters.push(format!("{name}={value}"));
-                None
-            }
-        };
-        let category =
-            known("category", query.category, &|value| snapshot.categories.iter().any(|c| c.slug == value));
-        let level = known("level", query.level, &|value| Level::parse(value).is_some())
-            .and_then(|v| Level::parse(&v));
-        let kind = known("kind", query.kind, &|value| ArticleKind::parse(value).is_some())
-            .and_then(|v| ArticleKind::parse(&v));
-
+    ) -> Result<SearchPage, AppError> {
+        let snapshot = &self.snapshot;
+        let filters = SearchFilters::read(snapshot, &query);
         let words = query_words(&query.q);
         let was_cut = query.q.chars().count() > MAX_QUERY_CHARS;
         let searched: String = query.q.chars().take(MAX_QUERY_CHARS).collect::<String>().trim().to_owned();
@@ -162,17 +259,17 @@ impl PortalBackend for Portal {
         let last_allowed_page = crate::search::MAX_OFFSET / SEARCH_RESULTS + 1;
         let mut request = SearchRequest {
             query: searched.clone(),
-            category: category.clone(),
-            level,
-            kind,
+            category: filters.category.clone(),
+            level: filters.level,
+            kind: filters.kind,
             visitor_level,
             offset: (asked_page.min(last_allowed_page) - 1) * SEARCH_RESULTS,
             limit: SEARCH_RESULTS,
         };
         let search = |request: &SearchRequest| {
-            self.search.search(request).map_err(|error| {
+            self.portal.search.search(request).map_err(|error| {
                 tracing::error!("search failed, the visitor is told it is unavailable: {error}");
-                SearchUnavailable
+                AppError::SearchUnavailable
             })
         };
         let mut results = search(&request)?;
@@ -184,15 +281,18 @@ impl PortalBackend for Portal {
         let page = request.offset / SEARCH_RESULTS + 1;
         if results.hits.is_empty()
             && !words.is_empty()
+            && self.visitor.may_record
             && let Some(visitor) = visitor
         {
-            self.recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
+            self.portal
+                .recorder
+                .record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
-            .then(|| self.search.did_you_mean_that_finds(&request))
+            .then(|| self.portal.search.did_you_mean_that_finds(&request))
             .flatten();
         let popular = if results.hits.is_empty() {
-            let mut popular = popular_articles(&snapshot);
+            let mut popular = popular_articles(snapshot);
             order_articles(visitor_level, &mut popular);
             popular.truncate(POPULAR_SHOWN_IN_SEARCH);
             popular
@@ -203,18 +303,18 @@ impl PortalBackend for Portal {
             query: searched,
             was_cut,
             max_query_chars: MAX_QUERY_CHARS,
-            hits: results.hits,
+            hits: results.hits.into_iter().map(views::search_hit).collect(),
             total: results.total,
             page,
             pages,
             per_page: SEARCH_RESULTS,
             relaxed: results.relaxed,
-            counts: results.counts,
+            counts: views::facet_counts(results.counts),
             did_you_mean,
-            ignored_filters,
-            category,
-            level,
-            kind,
+            ignored_filters: filters.ignored,
+            category: filters.category,
+            level: filters.level,
+            kind: filters.kind,
             categories: snapshot.categories.iter().map(|c| (c.slug.clone(), c.title.clone())).collect(),
             popular,
         })
@@ -222,46 +322,53 @@ impl PortalBackend for Portal {
 
     fn suggest(&self, visitor_level: Option<Level>, query: &str) -> Suggestions {
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-        self.search.suggest(&query, visitor_level, SUGGESTIONS)
+        views::suggestions(self.portal.search.suggest(&query, visitor_level, SUGGESTIONS))
     }
+}
 
+#[async_trait::async_trait]
+impl TaskForms for PortalRequest {
     fn new_form_token(&self) -> String {
         let mut bytes = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         hex::encode(bytes)
     }
 
-    async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError> {
-        match self.submissions.by_reference(reference).await {
+    async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, AppError> {
+        match self.portal.submissions.by_reference(reference).await {
             Ok(submission) => {
                 Ok(Some(SubmissionView { reference: submission.reference, task_id: submission.task }))
             }
             Err(SubmissionsError::NotFound(_)) => Ok(None),
-            Err(error) => Err(BackendError::Store(error.to_string())),
+            Err(error) => {
+                tracing::error!("reading a task submission failed: {error}");
+                Err(AppError::StoreUnavailable)
+            }
         }
-    }
-
-    fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
-        self.recorder.record(&visitor.0, event);
-    }
-
-    async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError> {
-        self.events
-            .append(NewEvent { visitor: visitor.0.clone(), kind: event })
-            .await
-            .map(drop)
-            .map_err(|error| BackendError::Store(error.to_string()))
     }
 }
 
-fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
-    DiagnosticView {
-        location: format!("{}:{}:{}", diagnostic.path.display(), diagnostic.line, diagnostic.column),
-        is_error: diagnostic.severity == Severity::Error,
-        code: diagnostic.code.to_owned(),
-        message: diagnostic.message.clone(),
-        help: diagnostic.help.clone(),
-        excerpt: diagnostic.excerpt(),
+#[async_trait::async_trait]
+impl VisitorEvents for PortalRequest {
+    fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
+        if self.visitor.may_record {
+            self.portal.recorder.record(&visitor.0, event);
+        }
+    }
+
+    async fn record(&self, visitor: &VisitorId, event: EventKind) -> Result<(), AppError> {
+        if !self.visitor.may_record {
+            return Ok(());
+        }
+        self.portal
+            .events
+            .append(NewEvent { visitor: visitor.0.clone(), kind: event })
+            .await
+            .map(drop)
+            .map_err(|error| {
+                tracing::error!("recording an event failed: {error}");
+                AppError::StoreUnavailable
+            })
     }
 }
 
@@ -276,7 +383,7 @@ const POPULAR_SHOWN_IN_SEARCH: usize = 5;
 
 /// The articles editors most often pick as the next question: a stable "popular"
 /// until visitor journeys can say more.
-fn popular_articles(snapshot: &crate::content::ContentSnapshot) -> Vec<ArticleSummary> {
+fn popular_articles(snapshot: &ContentSnapshot) -> Vec<ArticleSummary> {
     let mut picks: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for article in snapshot.articles.values() {
         for slug in &article.front_matter.next {
@@ -290,12 +397,6 @@ fn popular_articles(snapshot: &crate::content::ContentSnapshot) -> Vec<ArticleSu
         .into_iter()
         .take(POPULAR_ARTICLES)
         .filter_map(|(slug, _)| snapshot.articles.get(slug))
-        .map(|article| ArticleSummary {
-            slug: article.slug.clone(),
-            title: article.front_matter.title.clone(),
-            summary: article.front_matter.summary.clone(),
-            level: article.front_matter.level,
-            kind: article.front_matter.kind,
-        })
+        .map(views::article_summary)
         .collect()
 }

@@ -1,3 +1,4 @@
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -79,7 +80,7 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> im
                         "Thanks for telling us. We'll use your answer to improve this article."
                     </p>
                     <p data-testid="ask-the-team">
-                        "Still stuck? "<a href=crate::guidance::ASK_THE_TEAM_PATH>"Ask our team"</a>
+                        "Still stuck? "<a href=crate::urls::ASK_THE_TEAM>"Ask our team"</a>
                         " and we'll pick up from here."
                     </p>
                 }
@@ -96,22 +97,18 @@ pub fn ArticleFeedback(slug: String, answered: Option<bool>, csrf: String) -> im
 /// JavaScript) is sent back to the article with the answer in the address, so the
 /// page can thank the visitor. `_csrf` is checked by the server's middleware.
 #[server(endpoint = "feedback")]
-pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), ServerFnError> {
-    use crate::backend::{redirect_after_form, use_backend, use_visitor};
-    use crate::events::EventKind;
+pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), AppError> {
+    use crate::backend::{redirect_after_form, use_content, use_events, use_visitor};
+    use telepath_domain::EventKind;
 
-    let backend = use_backend();
-    if backend.article(&slug).is_none() {
+    if use_content().article(&slug).is_none() {
         // The caller's mistake (a forged or stale form): answered 400 by the server.
-        return Err(ServerFnError::Args(format!("no article is called {slug:?}")));
+        return Err(AppError::BadRequest(format!("no article is called {slug:?}")));
     }
     if let Some(visitor) = use_visitor() {
-        // Ours: the server logs it once and shows the visitor plain words, not this text.
-        backend
-            .record_event(&visitor, EventKind::ArticleFeedback { slug: slug.clone(), helpful })
-            .await
-            .map_err(|error| ServerFnError::new(format!("could not save the answer: {error}")))?;
+        // Ours: the server logged why; the visitor is shown plain words.
+        use_events().record(&visitor, EventKind::ArticleFeedback { slug: slug.clone(), helpful }).await?;
     }
-    redirect_after_form(&format!("/articles/{slug}?helpful={helpful}#feedback"));
+    redirect_after_form(&format!("{}?helpful={helpful}#feedback", crate::urls::article(&slug)));
     Ok(())
 }

@@ -25,7 +25,7 @@ fn choices(suggestions: &Suggestions) -> Vec<Choice> {
         .hits
         .iter()
         .map(|hit| Choice {
-            href: format!("/articles/{}", hit.slug),
+            href: crate::urls::article(&hit.slug),
             label_html: hit.title_html.clone(),
             kind: "suggestion",
         })
@@ -57,6 +57,10 @@ fn escape(text: &str) -> String {
 /// "did you mean" and always "see all results". Arrow keys move through them, Enter
 /// opens one (or the full results page), Escape closes the list. Options hold no
 /// links (axe: nested-interactive); choosing one navigates.
+///
+/// Long on purpose: an island's signals, key handling and markup share one scope
+/// (Leptos islands cannot take closures from outside), and the markup reads best in
+/// one `view!`; the pure parts (`Choice`, `choices`) live outside it.
 #[island]
 pub fn SearchBox(query: String) -> impl IntoView {
     // The attribute for the page as sent (and without JavaScript), the property after.
@@ -147,7 +151,7 @@ pub fn SearchBox(query: String) -> impl IntoView {
     view! {
         <form
             class="header-search"
-            action="/search"
+            action=crate::urls::SEARCH
             method="get"
             role="search"
             aria-label="Search the Help Centre"
@@ -234,7 +238,7 @@ pub fn SearchBox(query: String) -> impl IntoView {
 /// titles. A GET, so it changes nothing and needs no form token; it is rate-limited
 /// with search and never recorded as a search without results.
 #[server(endpoint = "suggest", input = GetUrl)]
-pub async fn suggest(q: String) -> Result<Suggestions, ServerFnError> {
-    use crate::backend::{use_backend, use_visitor_level};
-    Ok(use_backend().suggest(use_visitor_level(), &q))
+pub async fn suggest(q: String) -> Result<Suggestions, crate::error::AppError> {
+    use crate::backend::{use_search, use_visitor_level};
+    Ok(use_search().suggest(use_visitor_level(), &q))
 }

@@ -1,15 +1,18 @@
 use crate::backend::{
-    record_arrival_at_article, record_page_view, use_backend, use_csrf_token, use_visitor_level,
+    record_arrival_at_article, record_next_questions_shown, record_page_view, use_content, use_csrf_token,
+    use_visitor_level,
 };
-use crate::events::PageType;
-use crate::guidance::{ASK_THE_TEAM_PATH, offers_help_up_front, order_level_sections};
 use crate::islands::ArticleFeedback;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
-use crate::wire::{ArticleSummary, BodyPart, Level, TocEntry};
+use crate::urls::ASK_THE_TEAM;
+use crate::wire::{ArticleSummary, NextQuestion, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use telepath_domain::PageType;
+use telepath_domain::guidance::{offers_help_up_front, order_level_sections};
+use telepath_domain::{BodyPart, Level};
 
 #[component]
 pub fn ArticlePage() -> impl IntoView {
@@ -17,7 +20,7 @@ pub fn ArticlePage() -> impl IntoView {
     // Set when a visitor without JavaScript has just answered "Was this helpful?".
     let answered =
         use_query_map().read_untracked().get("helpful").and_then(|value| value.parse::<bool>().ok());
-    let backend = use_backend();
+    let backend = use_content();
     let level = use_visitor_level();
     let problems = backend.article_diagnostics(&slug);
     match backend.article(&slug) {
@@ -25,6 +28,7 @@ pub fn ArticlePage() -> impl IntoView {
         Some(article) => Either::Right({
             record_page_view(PageType::Article, &article.title);
             record_arrival_at_article(&article.slug);
+            record_next_questions_shown(&article.slug, &article.next_questions);
             view! {
             {(!problems.is_empty()).then(|| view! {
                 <aside class="dev-overlay" role="status" data-testid="dev-overlay" aria-labelledby="dev-overlay-heading">
@@ -37,7 +41,7 @@ pub fn ArticlePage() -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
                 <span aria-hidden="true">" › "</span>
-                <a href=format!("/categories/{}", article.category_slug)>{article.category_title}</a>
+                <a href=crate::urls::category(&article.category_slug)>{article.category_title}</a>
             </nav>
             <article class="article" data-testid="article">
                 <header class="article-header">
@@ -57,7 +61,7 @@ pub fn ArticlePage() -> impl IntoView {
             {offers_help_up_front(level).then(|| view! {
                 <aside class="callout tip help-up-front" data-testid="help-up-front">
                     <p>
-                        "New to this? If any step is unclear, "<a href=ASK_THE_TEAM_PATH>"ask our team"</a>
+                        "New to this? If any step is unclear, "<a href=ASK_THE_TEAM>"ask our team"</a>
                         ". Tell us which article you're on and we'll walk you through it."
                     </p>
                 </aside>
@@ -66,7 +70,7 @@ pub fn ArticlePage() -> impl IntoView {
             {(!article.next_questions.is_empty()).then(|| view! {
                 <section class="next-questions" aria-labelledby="next-heading">
                     <h2 id="next-heading">"People usually ask next"</h2>
-                    <ArticleList articles=article.next_questions compact=true from=slug.clone()/>
+                    <NextQuestionList questions=article.next_questions from=slug.clone()/>
                 </section>
             })}
             }
@@ -74,16 +78,22 @@ pub fn ArticlePage() -> impl IntoView {
     }
 }
 
+/// What people usually ask next, one link each, marked for tests and insights.
+#[component]
+fn NextQuestionList(questions: Vec<NextQuestion>, from: String) -> impl IntoView {
+    view! {
+        <ul class="article-list compact" data-testid="next-questions">
+            {questions
+                .into_iter()
+                .map(|question| view! { <li><a href=question.href(&from)>{question.title().to_owned()}</a></li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
 /// A list of article links with their summaries and badges.
 #[component]
-pub fn ArticleList(
-    articles: Vec<ArticleSummary>,
-    compact: bool,
-    /// The article these are the next questions of: each link says so (`?from=`), and
-    /// the article it leads to records the click when it is shown, with no script.
-    #[prop(optional, into)]
-    from: Option<String>,
-) -> impl IntoView {
+pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoView {
     view! {
         <ul class=if compact { "article-list compact" } else { "article-list" }>
             {articles
@@ -91,10 +101,7 @@ pub fn ArticleList(
                 .map(|article| {
                     view! {
                         <li>
-                            <a href=match &from {
-                                Some(from) => format!("/articles/{}?from={from}", article.slug),
-                                None => format!("/articles/{}", article.slug),
-                            }>{article.title}</a>
+                            <a href=crate::urls::article(&article.slug)>{article.title}</a>
                             {(!compact).then(|| view! {
                                 <p class="muted">{article.summary}</p>
                                 <p class="meta">

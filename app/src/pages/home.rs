@@ -1,19 +1,19 @@
-use crate::backend::{use_backend, use_csrf_token, use_visitor_prefs};
-use crate::guidance::{order_articles, order_categories};
+use crate::backend::{use_content, use_csrf_token, use_visitor_prefs};
 use crate::islands::LevelQuestion;
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
-use crate::visitor::{KIT_THINGS, KitProgress, LevelAnswer};
-use crate::wire::Level;
+use crate::visitor::{KitProgress, LevelAnswer};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use telepath_domain::guidance::{order_articles, order_categories};
+use telepath_domain::{KIT_THINGS, Level};
 
 /// How many popular articles the home page lists.
 const POPULAR_ON_HOME: usize = 5;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let backend = use_backend();
+    let backend = use_content();
     let site = backend.site();
     let prefs = use_visitor_prefs();
     let level = prefs.level.level();
@@ -51,7 +51,7 @@ pub fn HomePage() -> impl IntoView {
             <ul class="article-list" data-testid="tasks">
                 {tasks.into_iter().map(|task| view! {
                     <li>
-                        <a href=format!("/tasks/{}", task.id)>{task.title}</a>
+                        <a href=crate::urls::task(&task.id)>{task.title}</a>
                         <p class="muted">{task.summary}</p>
                     </li>
                 }).collect_view()}
@@ -62,7 +62,7 @@ pub fn HomePage() -> impl IntoView {
             {categories
                 .into_iter()
                 .map(|category| {
-                    let href = format!("/categories/{}", category.slug);
+                    let href = crate::urls::category(&category.slug);
                     let shown: Vec<_> = category.articles.iter().take(5).cloned().collect();
                     let more = category.articles.len().saturating_sub(shown.len());
                     view! {
@@ -100,7 +100,7 @@ fn YourKit(level: Level, progress: KitProgress) -> impl IntoView {
     view! {
         <section class="your-kit" data-testid="your-kit" aria-labelledby="your-kit-heading">
             <h2 id="your-kit-heading" class="section-title">"Welcome back"</h2>
-            <a class="start-card" href=format!("/kits/{level}") data-testid="your-kit-link">
+            <a class="start-card" href=crate::urls::kit(level) data-testid="your-kit-link">
                 <strong>{format!("Your welcome kit ({})", level.label().to_lowercase())}</strong>
                 <span data-testid="your-kit-status">{status}</span>
             </a>

@@ -3,7 +3,8 @@
 
 use crate::backend::{request_extension, use_csrf_token};
 use crate::pages::meta::PageMeta;
-use crate::staff::{RETURN_TO_PARAM, SIGN_IN_PATH, SIGN_OUT_PATH, SignInFormState, SignedInStaff, StaffRole};
+use crate::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff, StaffRole};
+use crate::urls::{EDITORS, STAFF_SIGN_IN, STAFF_SIGN_OUT};
 use crate::visitor::{CSRF_FIELD, local_return_path};
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -53,7 +54,7 @@ fn SignInForm(form: SignInFormState, signed_out: bool) -> impl IntoView {
     view! {
         <p class="lede">"For the support team and content editors. Customers don't need an account to use the help centre."</p>
         {signed_out.then(|| view! { <p class="callout tip" role="status" data-testid="signed-out">"You have signed out."</p> })}
-        <form class="staff-form" method="post" action=SIGN_IN_PATH data-testid="sign-in-form">
+        <form class="staff-form" method="post" action=STAFF_SIGN_IN data-testid="sign-in-form">
             {form.error.map(|message| view! { <p class="form-error" role="alert" data-testid="sign-in-error">{message}</p> })}
             <input type="hidden" name=CSRF_FIELD value=use_csrf_token()/>
             <input type="hidden" name=RETURN_TO_PARAM value=form.return_to/>
@@ -78,7 +79,7 @@ fn SignedInNote(staff: SignedInStaff) -> impl IntoView {
     let sees_editors = staff.role.grants(StaffRole::Editor);
     view! {
         <StaffBar staff/>
-        {sees_editors.then(|| view! { <p><a class="button primary" href="/editors">"Go to content status"</a></p> })}
+        {sees_editors.then(|| view! { <p><a class="button primary" href=EDITORS>"Go to content status"</a></p> })}
     }
 }
 
@@ -91,7 +92,7 @@ pub fn StaffBar(staff: SignedInStaff) -> impl IntoView {
                 "Signed in as "<strong data-testid="staff-name">{staff.name}</strong>
                 <span class="muted">{format!(" ({})", role_label(staff.role))}</span>
             </p>
-            <form method="post" action=SIGN_OUT_PATH>
+            <form method="post" action=STAFF_SIGN_OUT>
                 <input type="hidden" name=CSRF_FIELD value=use_csrf_token()/>
                 <button type="submit" class="link-button" data-testid="sign-out">"Sign out"</button>
             </form>

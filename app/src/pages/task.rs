@@ -1,17 +1,17 @@
-use crate::backend::{use_backend, use_csrf_token};
+use crate::backend::{use_content, use_csrf_token, use_task_forms};
 use crate::islands::TaskFormChecks;
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
-use crate::validation::TaskFormState;
-use crate::wire::{FieldKind, FieldSpec, MistakeView, NoticeState, TaskView};
+use crate::wire::{TaskFormState, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use telepath_domain::{FieldKind, FieldSpec, Mistake, NoticeState};
 
 fn use_task() -> Option<TaskView> {
     let id = use_params_map().read_untracked().get("task").unwrap_or_default();
-    use_backend().task(&id)
+    use_content().task(&id)
 }
 
 /// A self-service task: the five mistakes come first, then the form, then what
@@ -21,7 +21,7 @@ pub fn TaskPage() -> impl IntoView {
     match use_task() {
         None => Either::Left(view! { <NotFound/> }),
         Some(task) => {
-            crate::backend::record_page_view(crate::events::PageType::Task, &task.title);
+            crate::backend::record_page_view(telepath_domain::PageType::Task, &task.title);
             let mistakes = task.mistakes.clone();
             Either::Right(view! {
                 <PageMeta title=task.title.clone() description=task.summary.clone()/>
@@ -50,7 +50,7 @@ pub fn TaskPage() -> impl IntoView {
 
 /// The mistakes, short, before the form; each opens to say why and what to do.
 #[component]
-fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView {
+fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
     view! {
         <section class="mistakes-inline" aria-labelledby="mistakes-heading" data-testid="mistakes-inline">
             <h2 id="mistakes-heading">{format!("Before you start: {} mistakes people often make", mistakes.len())}</h2>
@@ -69,7 +69,7 @@ fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView
                     })
                     .collect_view()}
             </ol>
-            <p><a href=format!("/mistakes/{task_id}")>"Read the full mistakes guide"</a></p>
+            <p><a href=crate::urls::mistakes(&task_id)>"Read the full mistakes guide"</a></p>
         </section>
     }
 }
@@ -78,13 +78,13 @@ fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView
 #[component]
 fn TaskForm(task: TaskView) -> impl IntoView {
     let state = use_context::<TaskFormState>().unwrap_or_default();
-    let token = use_backend().new_form_token();
+    let token = use_task_forms().new_form_token();
     let mistakes = task.mistakes.clone();
     let labels: Vec<(String, String)> =
         task.fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
     view! {
         <TaskFormChecks fields=task.fields.clone()>
-        <form class="task-form" method="post" action=format!("/tasks/{}", task.id) data-testid="task-form" novalidate>
+        <form class="task-form" method="post" action=crate::urls::task(&task.id) data-testid="task-form" novalidate>
             {state.form_error.clone().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             // Always present, so the browser-side checks can fill it in.
             <div class="error-summary" role="alert" data-testid="error-summary" tabindex="-1" hidden=state.errors.is_empty()>
@@ -224,7 +224,7 @@ pub fn MistakesPage() -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
                 <span aria-hidden="true">" › "</span>
-                <a href=format!("/tasks/{}", task.id)>{task.title.clone()}</a>
+                <a href=crate::urls::task(&task.id)>{task.title.clone()}</a>
             </nav>
             <h1>{format!("{}: the top {} mistakes", task.title, task.mistakes.len())}</h1>
             <p class="lede">"Most forms that come back do so for one of these reasons. Each takes a minute to avoid."</p>
@@ -244,7 +244,7 @@ pub fn MistakesPage() -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
-            <p><a class="button primary" href=format!("/tasks/{}", task.id)>{format!("Go to: {} →", task.title)}</a></p>
+            <p><a class="button primary" href=crate::urls::task(&task.id)>{format!("Go to: {} →", task.title)}</a></p>
         }),
     }
 }
@@ -256,18 +256,18 @@ pub fn TaskSentPage() -> impl IntoView {
     let params = use_params_map().read_untracked();
     let (task_id, reference) =
         (params.get("task").unwrap_or_default(), params.get("reference").unwrap_or_default());
-    let backend = use_backend();
+    let (forms, content) = (use_task_forms(), use_content());
     view! {
         <Suspense>
             {move || {
-                let (backend, task_id, reference) = (backend.clone(), task_id.clone(), reference.clone());
+                let (forms, content, task_id, reference) = (forms.clone(), content.clone(), task_id.clone(), reference.clone());
                 Suspend::new(async move {
-                    let submission = backend.submission(&reference).await.ok().flatten().filter(|s| s.task_id == task_id);
-                    let task = backend.task(&task_id);
+                    let submission = forms.submission(&reference).await.ok().flatten().filter(|s| s.task_id == task_id);
+                    let task = content.task(&task_id);
                     match (submission, task) {
                         (Some(submission), Some(task)) => {
                             let now = crate::pages::notices::now_unix();
-                            let notices: Vec<_> = backend
+                            let notices: Vec<_> = content
                                 .notices()
                                 .into_iter()
                                 .filter(|notice| notice.state_at(now) == NoticeState::Current)

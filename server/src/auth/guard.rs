@@ -1,9 +1,9 @@
-//! Who may open what. The HTTP layer (`http/staff.rs`) asks [`decide`] for every
-//! request to a staff area and answers with what it says, so the rule is one
-//! function whichever way the guard is wired (a path prefix today, a layer on a
-//! route group later).
+//! Who may open what. The guard layer (`http/staff.rs`, on a route group in
+//! `http/routes.rs`) asks [`decide`] for every request to a staff area and answers
+//! with what it says, so the rule is one function for every staff group.
 
-use telepath_app::staff::{RETURN_TO_PARAM, SIGN_IN_PATH, SignedInStaff, StaffRole};
+use telepath_app::staff::{RETURN_TO_PARAM, SignedInStaff, StaffRole};
+use telepath_app::urls::{EDITORS, STAFF_SIGN_IN};
 use telepath_app::visitor::local_return_path;
 
 /// What the session check found for a request; the HTTP layer puts it in the
@@ -44,9 +44,9 @@ pub fn sign_in_location(path_and_query: &str) -> String {
     match local_return_path(path_and_query) {
         Some(path) => {
             let query = serde_urlencoded::to_string([(RETURN_TO_PARAM, path)]).unwrap_or_default();
-            format!("{SIGN_IN_PATH}?{query}")
+            format!("{STAFF_SIGN_IN}?{query}")
         }
-        None => SIGN_IN_PATH.to_owned(),
+        None => STAFF_SIGN_IN.to_owned(),
     }
 }
 
@@ -54,18 +54,7 @@ pub fn sign_in_location(path_and_query: &str) -> String {
 /// who may see them, otherwise the sign-in page, which then says who is signed in
 /// (the agent console, when it comes, is the agents' place).
 pub fn landing_page(role: StaffRole) -> &'static str {
-    if role.grants(StaffRole::Editor) { "/editors" } else { SIGN_IN_PATH }
-}
-
-/// The staff areas as path prefixes and the role each needs, for routers that do
-/// not group their routes yet. A prefix matches itself and what lies below it.
-pub const STAFF_AREAS: [(&str, StaffRole); 1] = [("/editors", StaffRole::Editor)];
-
-pub fn area_of(path: &str) -> Option<StaffRole> {
-    STAFF_AREAS.iter().find_map(|(prefix, role)| {
-        let inside = path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-        inside.then_some(*role)
-    })
+    if role.grants(StaffRole::Editor) { EDITORS } else { STAFF_SIGN_IN }
 }
 
 #[cfg(test)]
@@ -106,14 +95,5 @@ mod tests {
         {
             assert_eq!(sign_in_location(hostile), "/staff/sign-in", "{hostile:?}");
         }
-    }
-
-    #[test]
-    fn areas_match_whole_path_segments() {
-        assert_eq!(area_of("/editors"), Some(StaffRole::Editor));
-        assert_eq!(area_of("/editors/insights"), Some(StaffRole::Editor));
-        assert_eq!(area_of("/editorship"), None);
-        assert_eq!(area_of("/"), None);
-        assert_eq!(area_of("/staff/sign-in"), None);
     }
 }

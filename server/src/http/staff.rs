@@ -6,7 +6,7 @@
 use super::error::HttpError;
 use super::visitor::cookie_value;
 use super::{AppState, read_form_body};
-use crate::auth::guard::{Decision, SessionCheck, area_of, decide, landing_page};
+use crate::auth::guard::{Decision, SessionCheck, decide, landing_page};
 use crate::auth::{AuthError, Password, SessionToken, StaffAuth};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -16,7 +16,8 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
-use telepath_app::staff::{RETURN_TO_PARAM, SIGN_IN_PATH, SignInFormState, SignedInStaff, StaffRole};
+use telepath_app::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff, StaffRole};
+use telepath_app::urls::STAFF_SIGN_IN;
 use telepath_app::visitor::local_return_path;
 
 /// What the sign-in form shows again of the email typed: enough for any real one.
@@ -67,9 +68,9 @@ pub async fn identify_staff(State(auth): State<StaffAuth>, mut request: Request,
     response
 }
 
-/// The guard as a layer for a route group:
-/// `.layer(from_fn_with_state(RoleGuard(StaffRole::Agent), require_role))`, inside
-/// [`identify_staff`].
+/// The guard as a layer for a staff route group (see `routes.rs`):
+/// `.route_layer(from_fn_with_state(RoleGuard(StaffRole::Agent), require_role))`,
+/// inside [`identify_staff`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RoleGuard(pub StaffRole);
 
@@ -79,15 +80,6 @@ pub async fn require_role(
     next: Next,
 ) -> Response {
     guard(role, request, next).await
-}
-
-/// The guard for routers that do not group their routes: every path under a
-/// prefix in [`crate::auth::guard::STAFF_AREAS`] needs that area's role.
-pub async fn guard_staff_areas(request: Request, next: Next) -> Response {
-    match area_of(request.uri().path()) {
-        Some(role) => guard(role, request, next).await,
-        None => next.run(request).await,
-    }
 }
 
 /// Lets the request through if the session's role grants `role`; otherwise sends
@@ -109,7 +101,8 @@ async fn guard(role: StaffRole, request: Request, next: Next) -> Response {
 }
 
 fn see_other(location: &str) -> Response {
-    let location = HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static(SIGN_IN_PATH));
+    let location =
+        HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static(STAFF_SIGN_IN));
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
@@ -222,7 +215,7 @@ pub async fn sign_out(State(state): State<AppState>, request: Request) -> Respon
         return HttpError::PageUnavailable(format!("signing out failed: {error}"))
             .for_client(request.headers());
     }
-    let mut response = see_other(&format!("{SIGN_IN_PATH}?signed_out=yes"));
+    let mut response = see_other(&format!("{STAFF_SIGN_IN}?signed_out=yes"));
     if let Ok(clear) = HeaderValue::from_str(&state.staff.cookie.clear()) {
         response.headers_mut().append(header::SET_COOKIE, clear);
     }

@@ -1,0 +1,60 @@
+//! Every portal address the pages link to, built in one place, so a route that
+//! moves changes here and nowhere else.
+
+use crate::wire::encode_query_value;
+use telepath_domain::Level;
+
+/// Where "ask our team" leads, until live chat takes over.
+pub const ASK_THE_TEAM: &str = "/articles/contact-support";
+pub const NOTICES: &str = "/notices";
+pub const SEARCH: &str = "/search";
+/// The search box's server function (`#[server(endpoint = "suggest")]` under
+/// Leptos' `/api` prefix); the server rate-limits it with the results page.
+pub const SUGGEST: &str = "/api/suggest";
+/// The editors' pages; everything under it needs the editor role.
+pub const EDITORS: &str = "/editors";
+/// Where staff sign in (the page and its form), and where the sign-out form posts.
+pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
+pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
+
+pub fn article(slug: &str) -> String {
+    format!("/articles/{slug}")
+}
+
+pub fn category(slug: &str) -> String {
+    format!("/categories/{slug}")
+}
+
+pub fn kit(level: Level) -> String {
+    format!("/kits/{}", level.as_str())
+}
+
+pub fn task(id: &str) -> String {
+    format!("/tasks/{id}")
+}
+
+/// A task's full guide to its top five mistakes.
+pub fn mistakes(id: &str) -> String {
+    format!("/mistakes/{id}")
+}
+
+/// A task's confirmation page for the submission with `reference`.
+pub fn task_sent(id: &str, reference: &str) -> String {
+    format!("/tasks/{id}/sent/{}", encode_query_value(reference))
+}
+
+/// The search results for `query` alone.
+pub fn search(query: &str) -> String {
+    format!("{SEARCH}?q={}", encode_query_value(query))
+}
+
+/// A search result's link: the article, with the query and rank it was found at,
+/// which the article page records as the click (no redirect, no script).
+pub fn search_result(slug: &str, query: &str, rank: usize) -> String {
+    format!("{}?q={}&rank={rank}", article(slug), encode_query_value(query))
+}
+
+/// A "people usually ask next" link, carrying the article it was followed from.
+pub fn next_question(slug: &str, from: &str) -> String {
+    format!("{}?from={}", article(slug), encode_query_value(from))
+}
