@@ -151,3 +151,26 @@ pub fn article(title: &str, level: &str, kind: &str, next: &[&str], body: &str) 
         "+++\ntitle = \"{title}\"\nsummary = \"All about: {title}.\"\nlevel = \"{level}\"\nkind = \"{kind}\"\nnext = [{next}]\nupdated = 2026-10-01\n+++\n{body}"
     )
 }
+
+/// A signed-in staff member with `role` and a new account, made straight in the
+/// database at `database` (no password, no hashing), for tests that only need to
+/// be signed in: the session cookie as `name=value`, and the account's name.
+pub async fn staff_session(database: &Path, role: crate::store::staff::StaffRole) -> (String, String) {
+    use crate::store::staff::{NewStaffAccount, StaffAccounts, StaffSessions, StoredPassword};
+    static ACCOUNTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = ACCOUNTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let clock = std::sync::Arc::new(crate::store::SystemClock);
+    let store = crate::store::SqliteStore::open(database, clock).await.expect("the database opens");
+    let name = format!("Staff Member {n}");
+    let account = NewStaffAccount {
+        email: format!("staff{n}@example.com"),
+        name: name.clone(),
+        role,
+        password: StoredPassword("$argon2id$v=19$never-verified".into()),
+    };
+    let account = store.add_account(account).await.expect("the account is stored");
+    let token = crate::auth::SessionToken::generate();
+    store.start_session(account.id, &token.digest(), crate::auth::SESSION_LIMITS).await.expect("stored");
+    store.close().await;
+    (format!("{}={}", crate::auth::SessionCookie::new(false).name(), token.cookie_value()), name)
+}

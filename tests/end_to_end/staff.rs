@@ -8,10 +8,8 @@ use crate::support::TestServer;
 use fantoccini::Client;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use telepath_server::auth::{Password, SESSION_LIMITS, SessionToken, StaffAuth};
-use telepath_server::store::staff::{
-    NewStaffAccount, StaffAccounts, StaffRole, StaffSessions, StoredPassword,
-};
+use telepath_server::auth::{Password, StaffAuth};
+use telepath_server::store::staff::StaffRole;
 use telepath_server::store::{SqliteStore, SystemClock};
 use telepath_server::testing::Fixture;
 
@@ -22,22 +20,7 @@ async fn open_store(server: &TestServer) -> Arc<SqliteStore> {
 /// A session cookie (`telepath_staff=…`) for a new editor, made straight in the
 /// server's database, for journeys that only need to be signed in.
 pub async fn editor_cookie(server: &TestServer) -> String {
-    static EDITORS: AtomicUsize = AtomicUsize::new(0);
-    let n = EDITORS.fetch_add(1, Ordering::SeqCst);
-    let store = open_store(server).await;
-    let account = store
-        .add_account(NewStaffAccount {
-            email: format!("editor{n}@example.com"),
-            name: format!("Editor {n}"),
-            role: StaffRole::Editor,
-            password: StoredPassword("$argon2id$v=19$never-verified".into()),
-        })
-        .await
-        .expect("the account is stored");
-    let token = SessionToken::generate();
-    store.start_session(account.id, &token.digest(), SESSION_LIMITS).await.expect("the session is stored");
-    store.close().await;
-    format!("telepath_staff={}", token.cookie_value())
+    telepath_server::testing::staff_session(&server.database, StaffRole::Editor).await.0
 }
 
 /// Signs chromium in as a new editor through the sign-in form.

@@ -64,17 +64,21 @@ pub async fn limit_searches(
     request: Request,
     next: Next,
 ) -> Response {
-    // Requests without a peer address (in-process tests) share one bucket.
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-    match limiter.check(client, limiter.now()) {
+    match limiter.check(client_address(&request), limiter.now()) {
         Ok(()) => next.run(request).await,
         Err(retry_after) => {
             super::error::HttpError::SearchingTooFast { retry_after }.for_client(request.headers())
         }
     }
+}
+
+/// The client's address as the connection gives it. Requests without one
+/// (in-process tests) share the unspecified address, so they share one bucket.
+pub(super) fn client_address(request: &Request) -> IpAddr {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
 }
 
 #[cfg(test)]

@@ -4,17 +4,17 @@
 //! carry the visitor's form token, which `csrf.rs` checks before these handlers run.
 
 use super::error::HttpError;
+use super::rate_limit::client_address;
 use super::visitor::cookie_value;
 use super::{AppState, read_form_body};
 use crate::auth::guard::{Decision, SessionCheck, decide, landing_page};
 use crate::auth::{AuthError, Password, SessionToken, StaffAuth};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 use telepath_app::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff, StaffRole};
 use telepath_app::urls::STAFF_SIGN_IN;
@@ -104,15 +104,6 @@ fn see_other(location: &str) -> Response {
     let location =
         HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static(STAFF_SIGN_IN));
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-}
-
-/// The client's address as the connection gives it; in-process tests have none
-/// and share one.
-fn client_address(request: &Request) -> IpAddr {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
 }
 
 /// `POST /staff/sign-in`: a new session and back to the page asked for, or the

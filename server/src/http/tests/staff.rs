@@ -6,8 +6,7 @@ use super::{get, header_value, service, text, with_cookies};
 use crate::auth::{Password, StaffAuth};
 use crate::http::HttpService;
 use crate::http::staff::{RoleGuard, identify_staff, require_role};
-use crate::store::SqliteStore;
-use crate::store::staff::{StaffRole, StaffSessions};
+use crate::store::staff::StaffRole;
 use crate::testing::Fixture;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -15,8 +14,6 @@ use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
 pub(super) const PASSWORD: &str = "copper kettle morning";
@@ -31,29 +28,8 @@ pub(super) async fn staff_app(fixture: &Fixture) -> (HttpService, StaffAuth) {
 /// A session cookie (`name=value`) for a new account with `role`, made straight in
 /// the fixture's database, for tests about what staff pages show.
 pub(super) async fn staff_cookie(fixture: &Fixture, role: StaffRole) -> String {
-    static ACCOUNTS: AtomicUsize = AtomicUsize::new(0);
-    let store = SqliteStore::open(
-        &fixture.config(Path::new("/")).database_path(),
-        Arc::new(crate::store::SystemClock),
-    )
-    .await
-    .unwrap();
-    let n = ACCOUNTS.fetch_add(1, Ordering::SeqCst);
-    let account = crate::store::staff::StaffAccounts::add_account(
-        &store,
-        crate::store::staff::NewStaffAccount {
-            email: format!("staff{n}@example.com"),
-            name: format!("Staff Member {n}"),
-            role,
-            password: crate::store::staff::StoredPassword("$argon2id$v=19$never-verified".into()),
-        },
-    )
-    .await
-    .unwrap();
-    let token = crate::auth::SessionToken::generate();
-    store.start_session(account.id, &token.digest(), crate::auth::SESSION_LIMITS).await.unwrap();
-    store.close().await;
-    format!("telepath_staff={}", token.cookie_value())
+    let database = fixture.config(Path::new("/")).database_path();
+    crate::testing::staff_session(&database, role).await.0
 }
 
 /// GET `uri` as a newly signed-in editor.
