@@ -279,14 +279,14 @@ impl SearchService for PortalRequest {
             results = search(&request)?;
         }
         let page = request.offset / SEARCH_RESULTS + 1;
-        if results.hits.is_empty()
-            && !words.is_empty()
-            && self.visitor.may_record
-            && let Some(visitor) = visitor
-        {
-            self.portal
-                .recorder
-                .record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
+        if let Some(visitor) = visitor.filter(|_| self.visitor.may_record && !words.is_empty() && page == 1) {
+            let results_found = u32::try_from(results.total).unwrap_or(u32::MAX);
+            let recorder = &self.portal.recorder;
+            recorder
+                .record(&visitor.0, EventKind::Searched { query: searched.clone(), results: results_found });
+            if results.hits.is_empty() {
+                recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
+            }
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
             .then(|| self.portal.search.did_you_mean_that_finds(&request))
