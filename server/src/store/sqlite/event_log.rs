@@ -71,7 +71,7 @@ impl EventLog for SqliteStore {
         let mut transaction = self.pool.begin().await?;
         let mut last = None;
         for event in &events {
-            last = Some(insert(&mut *transaction, event, self.clock.now_ms()).await?);
+            last = Some(insert(&mut transaction, event, self.clock.now_ms()).await?);
         }
         transaction.commit().await?;
         if let Some(id) = last {
