@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 //! Journey figures on synthetic visits (server/src/journeys/synthetic.rs): how fast
 //! events are stored by the recorder's one writer (batches of up to 256 in one
 //! transaction), how long the next-question model takes to learn the whole log,
@@ -85,6 +86,7 @@ async fn measure(wanted_events: usize) {
         learned.model.pages_known()
     );
     println!("| evaluation (learn 80% by time, score the rest) | {scoring:.1} s |");
+    println!("| database on disk | {:.0} MB |", support::folder_bytes(dir.path()) as f64 / 1e6);
     println!("| process peak RSS | {:.0} MiB |", support::rss_kib("VmHWM") as f64 / 1024.0);
     println!();
     print!("{evaluation}");
