@@ -30,8 +30,8 @@ pub struct Portal {
     pub recorder: crate::journeys::EventRecorder,
     pub submissions: Arc<dyn Submissions>,
     pub search: Arc<crate::search::SearchIndex>,
-    /// What visitors go on to after each page, learned from journeys.
-    pub next_questions: Arc<crate::journeys::NextQuestions>,
+    /// What visitors go on to after each page, and the editors' insights, learned from journeys.
+    pub journeys: Arc<crate::journeys::JourneyKnowledge>,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
 }
@@ -196,7 +196,7 @@ impl PortalRequest {
         order_articles(self.visitor.level, &mut same_category);
         let fallback: Vec<Step> =
             same_category.into_iter().map(|summary| Step::Article(summary.slug)).collect();
-        let model = self.portal.next_questions.model();
+        let model = self.portal.journeys.model();
         let exists = |step: &Step| match step {
             Step::Article(slug) => snapshot.articles.contains_key(slug),
             Step::Task(id) => snapshot.tasks.contains_key(id),
