@@ -1,0 +1,8 @@
+//! Where self-service fails, for editors: daily rollups of searches, votes, task
+//! errors and next-question clicks, kept current from the event log.
+
+mod report;
+mod rollups;
+
+pub use report::{FieldErrorRow, FixRow, NextQuestionRow, Period, Report, SearchRow, VoteRow, report};
+pub use rollups::{DailyCounts, Day, Rollups, SearchCounts, VISIT_GAP_MS, normalise_query};
