@@ -14,8 +14,8 @@ mod tasks;
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{
-    FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight, SearchInsight,
-    VoteInsight,
+    DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,
+    SearchInsight, VoteInsight,
 };
 pub use kits::KitView;
 pub use search::{FacetCounts, SearchHit, SearchPage, SearchQuery, Suggestions, encode_query_value};
