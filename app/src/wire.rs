@@ -5,6 +5,7 @@
 
 mod articles;
 mod editors;
+mod insights;
 mod kits;
 mod search;
 mod site;
@@ -12,6 +13,10 @@ mod tasks;
 
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
+pub use insights::{
+    DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,
+    SearchInsight, VoteInsight,
+};
 pub use kits::KitView;
 pub use search::{FacetCounts, SearchHit, SearchPage, SearchQuery, Suggestions, encode_query_value};
 pub use site::{LevelWording, SiteView};

@@ -18,7 +18,9 @@
 //! noted, bodies are limited in size and time, and responses are compressed.
 
 use super::staff::{RoleGuard, identify_staff, require_role};
-use super::{AppState, assets, connections, csrf, error, rate_limit, security, seo, staff, tasks, visitor};
+use super::{
+    AppState, assets, connections, csrf, error, insights, rate_limit, security, seo, staff, tasks, visitor,
+};
 use crate::portal::VisitorFacts;
 use axum::Router;
 use axum::body::Body;
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     // get later is never open by accident and a 404 there tells outsiders nothing.
     let editors = Router::new()
         .leptos_routes_with_handler(editors_pages, render_route)
+        .route("/editors/insights.csv", get(insights::insights_csv))
         .route(&format!("{}/{{*rest}}", urls::EDITORS), get(render_route))
         .route_layer(axum::middleware::from_fn_with_state(RoleGuard(StaffRole::Editor), require_role));
     let staff = Router::new()

@@ -195,6 +195,7 @@ fn visit(visitor: &Session, uri: &str, referer: Option<&str>) -> Request<Body> {
 }
 
 mod events;
+mod insights;
 mod pages;
 mod search;
 mod security;

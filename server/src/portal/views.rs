@@ -3,11 +3,13 @@
 //! a view type; pages never see a content model.
 
 use crate::content::{Article, Category, ContentSnapshot, Diagnostic, Kit, Severity, readable_date};
+use crate::insights;
 use crate::journeys::visits::Step;
 use crate::search;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, DiagnosticView, FacetCounts, KitView, LevelWording,
-    NextQuestion, SearchHit, SiteView, Suggestions, TaskSummary, TaskView, TocEntry,
+    ArticleSummary, ArticleView, CategoryView, DeflectionInsight, DiagnosticView, FacetCounts,
+    FieldErrorInsight, FixInsight, InsightsView, KitView, LevelWording, NextQuestion, NextQuestionInsight,
+    SearchHit, SearchInsight, SiteView, Suggestions, TaskSummary, TaskView, TocEntry, VoteInsight,
 };
 use telepath_domain::Level;
 
@@ -181,4 +183,157 @@ pub fn suggestions(suggestions: search::Suggestions) -> Suggestions {
         partial: suggestions.partial,
         did_you_mean: suggestions.did_you_mean,
     }
+}
+
+/// Editors' insights for a period: the report's rows with titles for slugs and
+/// tasks, the mistakes that match field errors, and the charts.
+pub fn insights(
+    snapshot: &ContentSnapshot,
+    report: &insights::Report,
+    period: insights::Period,
+) -> InsightsView {
+    let article_title = |slug: &str| {
+        snapshot.articles.get(slug).map_or_else(|| slug.to_owned(), |a| a.front_matter.title.clone())
+    };
+    let search = |row: &insights::SearchRow| SearchInsight {
+        query: row.query.clone(),
+        searched: row.counts.searched,
+        without_results: row.counts.without_results,
+        not_clicked: row.not_clicked(),
+        before: row.before,
+    };
+    let percent = |part: u32, whole: u32| (f64::from(part) * 100.0 / f64::from(whole.max(1))).round() as u32;
+    let searches_by_day: Vec<(String, u32, u32)> = report
+        .searches_by_day
+        .iter()
+        .map(|(day, searched, failed)| (day_text(*day), *searched, *failed))
+        .collect();
+    let votes: Vec<VoteInsight> = report
+        .votes
+        .iter()
+        .map(|row| VoteInsight {
+            slug: row.slug.clone(),
+            title: article_title(&row.slug),
+            yes: row.yes,
+            no: row.no,
+            helpful_percent: percent(row.yes, row.yes + row.no),
+        })
+        .collect();
+    let worst: Vec<(String, u32)> =
+        votes.iter().take(CHARTED_ARTICLES).map(|vote| (vote.title.clone(), vote.helpful_percent)).collect();
+    InsightsView {
+        days: period.days,
+        period_text: format!(
+            "{} to {} (UTC)",
+            day_text(period.last_day - i64::from(period.days) + 1),
+            day_text(period.last_day)
+        ),
+        searches_chart_svg: insights::charts::searches_per_day(&searches_by_day).unwrap_or_default(),
+        searches_by_day,
+        top_searches: report.searches.iter().take(TABLE_ROWS).map(search).collect(),
+        without_results: report.without_results().take(TABLE_ROWS).map(search).collect(),
+        without_clicks: report.without_clicks().take(TABLE_ROWS).map(search).collect(),
+        votes_chart_svg: insights::charts::helpful_share(&worst).unwrap_or_default(),
+        votes: votes.into_iter().take(TABLE_ROWS).collect(),
+        field_errors: report
+            .field_errors
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|row| {
+                let task = snapshot.tasks.get(&row.task);
+                let field = task.and_then(|task| task.fields.iter().find(|field| field.name == row.field));
+                FieldErrorInsight {
+                    task: row.task.clone(),
+                    task_title: task.map_or_else(|| row.task.clone(), |task| task.title.clone()),
+                    field_label: field.map_or_else(|| row.field.clone(), |field| field.label.clone()),
+                    errors: row.errors,
+                    mistake: task.and_then(|task| {
+                        task.mistakes
+                            .iter()
+                            .find(|m| m.field.as_deref() == Some(row.field.as_str()))
+                            .map(|m| m.title.clone())
+                    }),
+                }
+            })
+            .collect(),
+        next_questions: report
+            .next_questions
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|row| NextQuestionInsight {
+                slug: row.from.clone(),
+                title: article_title(&row.from),
+                shown: row.shown,
+                followed: row.followed,
+                click_percent: percent(row.followed, row.shown),
+            })
+            .collect(),
+        suggested_fixes: report
+            .suggested_fixes
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|row| FixInsight {
+                query: row.query.clone(),
+                slug: row.slug.clone(),
+                title: article_title(&row.slug),
+                visits: row.visits,
+                front_matter_line: format!("tags = [\"{}\"]", row.query.replace(['"', '\\'], "")),
+            })
+            .collect(),
+        deflection: deflection(snapshot, &report.outcomes, percent),
+    }
+}
+
+/// Visits' outcomes added up by the category of the article they entered on.
+fn deflection(
+    snapshot: &ContentSnapshot,
+    outcomes: &[(Option<String>, insights::Outcomes)],
+    percent: impl Fn(u32, u32) -> u32,
+) -> Vec<DeflectionInsight> {
+    let mut by_topic: Vec<(String, insights::Outcomes)> = Vec::new();
+    for (entry, counted) in outcomes {
+        let topic = entry
+            .as_ref()
+            .and_then(|slug| snapshot.articles.get(slug))
+            .and_then(|article| snapshot.categories.iter().find(|category| category.slug == article.category))
+            .map_or_else(
+                || "Entered elsewhere (home, search, a task)".to_owned(),
+                |category| category.title.clone(),
+            );
+        let index = match by_topic.iter().position(|(known, _)| *known == topic) {
+            Some(index) => index,
+            None => {
+                by_topic.push((topic, insights::Outcomes::default()));
+                by_topic.len() - 1
+            }
+        };
+        let total = &mut by_topic[index].1;
+        total.self_served += counted.self_served;
+        total.asked_for_a_person += counted.asked_for_a_person;
+        total.neither += counted.neither;
+    }
+    let visits = |o: &insights::Outcomes| o.self_served + o.asked_for_a_person + o.neither;
+    by_topic.sort_by(|a, b| visits(&b.1).cmp(&visits(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    by_topic
+        .into_iter()
+        .map(|(topic, o)| DeflectionInsight {
+            self_served_percent: percent(o.self_served, visits(&o)),
+            topic,
+            self_served: o.self_served,
+            asked_for_a_person: o.asked_for_a_person,
+            neither: o.neither,
+        })
+        .collect()
+}
+
+/// Rows each insights table shows (the CSV has them all).
+const TABLE_ROWS: usize = 20;
+/// Articles the helpfulness chart draws.
+const CHARTED_ARTICLES: usize = 8;
+
+/// "1 Dec 2026" for a day number since the Unix epoch (UTC).
+pub fn day_text(day: i64) -> String {
+    jiff::Timestamp::from_second(day * 86_400)
+        .map(|at| at.to_zoned_datetime(jiff::tz::TimeZone::UTC).strftime("%-d %b %Y").to_string())
+        .unwrap_or_else(|_| day.to_string())
 }

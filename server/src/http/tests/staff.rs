@@ -111,6 +111,8 @@ async fn every_editors_route_without_a_session_goes_to_sign_in_and_comes_back() 
         ("/editors", "%2Feditors"),
         ("/editors?x=1", "%2Feditors%3Fx%3D1"),
         ("/editors/insights", "%2Feditors%2Finsights"),
+        ("/editors/insights.csv?table=searches", "%2Feditors%2Finsights.csv%3Ftable%3Dsearches"),
+        ("/editors/no-such-page", "%2Feditors%2Fno-such-page"),
     ] {
         let response = get(&app, uri).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{uri}");
@@ -143,7 +145,9 @@ async fn the_editors_pages_refuse_an_agent_in_plain_words_and_open_for_editors_a
     let fixture = Fixture::new();
     let (app, _) = staff_app(&fixture).await;
     let agent = staff_cookie(&fixture, StaffRole::Agent).await;
-    for uri in ["/editors", "/editors/insights"] {
+    for uri in
+        ["/editors", "/editors/insights", "/editors/insights.csv?table=searches", "/editors/no-such-page"]
+    {
         let response = app.clone().oneshot(with_cookies(uri, &agent)).await.unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{uri}");
         assert_no_store(&response, uri);
@@ -167,8 +171,10 @@ async fn the_editors_pages_refuse_an_agent_in_plain_words_and_open_for_editors_a
             ),
             "{html}"
         );
-        let later = app.clone().oneshot(with_cookies("/editors/insights", &cookie)).await.unwrap();
-        assert_eq!(later.status(), StatusCode::NOT_FOUND, "{role}: let through to whatever is there");
+        let insights = app.clone().oneshot(with_cookies("/editors/insights", &cookie)).await.unwrap();
+        assert_eq!(insights.status(), StatusCode::OK, "{role}");
+        let unknown = app.clone().oneshot(with_cookies("/editors/no-such-page", &cookie)).await.unwrap();
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{role}: let through to whatever is there");
     }
 }
 
