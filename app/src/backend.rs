@@ -5,7 +5,7 @@ use crate::events::EventKind;
 use crate::visitor::VisitorPrefs;
 use crate::wire::{
     ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticePlace,
-    NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions, TaskSummary, TaskView,
+    NoticeView, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary, TaskView,
 };
 use std::sync::Arc;
 
@@ -55,11 +55,14 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn suggest(&self, level: Option<Level>, query: &str) -> Suggestions;
     /// A fresh token for one rendered task form, so sending it twice stores it once.
     fn new_form_token(&self) -> String;
-    async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError>;
     /// Records an event and waits until it is stored, for answers the visitor is told about.
     async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError>;
     /// Queues an event without waiting (page views, clicks); under load it may be dropped.
     fn record_soon(&self, visitor: &VisitorId, event: EventKind);
+    /// The request `visitor` sent under `reference`; `None` when there is none, or
+    /// when someone else sent it (what was sent is theirs alone to see).
+    async fn visitor_request(&self, visitor: &VisitorId, reference: &str)
+    -> Result<Option<RequestView>, BackendError>;
 }
 
 /// The handle the server provides through Leptos context.

@@ -9,6 +9,7 @@ mod layout;
 mod meta;
 mod not_found;
 mod notices;
+mod requests;
 mod search;
 mod task;
 
@@ -28,6 +29,7 @@ use kit::KitPage;
 use layout::Layout;
 use not_found::NotFound;
 use notices::NoticesPage;
+use requests::RequestStatusPage;
 use search::SearchResultsPage;
 use task::{MistakesPage, TaskPage, TaskSentPage};
 
@@ -94,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks/:task/sent/:reference") view=TaskSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/mistakes/:task") view=MistakesPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:reference") view=RequestStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

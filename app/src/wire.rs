@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod requests;
+pub use requests::{RequestView, SentAnswer};
+
 /// Who an article is written for. `All` articles suit every visitor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -407,13 +410,6 @@ impl ArticleKind {
             .into_iter()
             .find(|kind| kind.as_str() == value)
     }
-}
-
-/// A stored task submission, as its confirmation page shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SubmissionView {
-    pub reference: String,
-    pub task_id: String,
 }
 
 /// One search result, with its title and snippet already highlighted and escaped.

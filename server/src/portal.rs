@@ -3,14 +3,14 @@
 
 use crate::content::{ContentLibrary, Diagnostic, Severity};
 use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
-use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
+use crate::store::{EventLog, NewEvent, StoredSubmission, Submissions, SubmissionsError};
 use std::sync::Arc;
 use telepath_app::backend::{BackendError, PortalBackend, SearchUnavailable, VisitorId};
 use telepath_app::events::EventKind;
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
-    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors,
-    KitView, Level, NoticePlace, NoticeView, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions,
+    ArticleKind, ArticleSummary, FieldKind, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors,
+    KitView, Level, NoticePlace, NoticeView, RequestView, SearchPage, SearchQuery, SentAnswer, SiteView, Suggestions,
     TaskSummary, TaskView,
 };
 
@@ -231,16 +231,6 @@ impl PortalBackend for Portal {
         hex::encode(bytes)
     }
 
-    async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, BackendError> {
-        match self.submissions.by_reference(reference).await {
-            Ok(submission) => {
-                Ok(Some(SubmissionView { reference: submission.reference, task_id: submission.task }))
-            }
-            Err(SubmissionsError::NotFound(_)) => Ok(None),
-            Err(error) => Err(BackendError::Store(error.to_string())),
-        }
-    }
-
     fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
         self.recorder.record(&visitor.0, event);
     }
@@ -251,6 +241,59 @@ impl PortalBackend for Portal {
             .await
             .map(drop)
             .map_err(|error| BackendError::Store(error.to_string()))
+    }
+
+    async fn visitor_request(
+        &self,
+        visitor: &VisitorId,
+        reference: &str,
+    ) -> Result<Option<RequestView>, BackendError> {
+        let submission = match self.submissions.by_reference(reference).await {
+            Ok(submission) if submission.visitor == visitor.0 => submission,
+            Ok(_) | Err(SubmissionsError::NotFound(_)) => return Ok(None),
+            Err(error) => return Err(BackendError::Store(error.to_string())),
+        };
+        let snapshot = self.content.snapshot();
+        // A task removed since keeps its requests readable, without a form to label them.
+        let task = snapshot.tasks.get(&submission.task);
+        Ok(Some(request_view(&submission, task, &snapshot.site.zone())))
+    }
+}
+
+/// A stored submission as its visitor reads it: labelled answers in the form's
+/// order, and the times in the site's time zone.
+fn request_view(
+    submission: &StoredSubmission,
+    task: Option<&crate::content::Task>,
+    zone: &crate::content::SiteTimeZone,
+) -> RequestView {
+    let sent_at = submission.submitted_at_ms.div_euclid(1000);
+    let value_of = |name: &str| submission.fields.get(name).and_then(|value| value.as_str()).unwrap_or_default();
+    let answers = match task {
+        Some(task) => task
+            .fields
+            .iter()
+            .filter(|field| !value_of(&field.name).is_empty())
+            .map(|field| SentAnswer {
+                label: field.label.clone(),
+                value: match field.kind {
+                    FieldKind::Checkbox => "Yes".to_owned(),
+                    _ => value_of(&field.name).to_owned(),
+                },
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    RequestView {
+        reference: submission.reference.clone(),
+        task_id: submission.task.clone(),
+        task_title: task.map_or_else(|| submission.task.clone(), |task| task.title.clone()),
+        sent_text: zone.moment(sent_at),
+        answers,
+        what_happens_next: task.map(|task| task.what_happens_next.clone()).unwrap_or_default(),
+        reply_by_text: task
+            .and_then(|task| task.reply_within_business_days)
+            .map(|days| zone.business_days_after(sent_at, days)),
     }
 }
 

@@ -4,7 +4,8 @@ use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::validation::TaskFormState;
-use crate::wire::{FieldKind, FieldSpec, MistakeView, NoticeState, TaskView};
+use crate::pages::requests::{RequestDetails, RequestNotFound, visitors_request};
+use crate::wire::{FieldKind, FieldSpec, MistakeView, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -249,51 +250,40 @@ pub fn MistakesPage() -> impl IntoView {
     }
 }
 
-/// After a task is sent: its reference, what happens next and when, and the
-/// notices that concern this task.
+/// After a task is sent: its reference, what happens next and by when, the notices
+/// that concern this task, what was sent, and the address to check on it later.
+/// Only the visitor who sent it sees it.
 #[component]
 pub fn TaskSentPage() -> impl IntoView {
     let params = use_params_map().read_untracked();
     let (task_id, reference) =
         (params.get("task").unwrap_or_default(), params.get("reference").unwrap_or_default());
-    let backend = use_backend();
     view! {
         <Suspense>
             {move || {
-                let (backend, task_id, reference) = (backend.clone(), task_id.clone(), reference.clone());
+                let (task_id, reference) = (task_id.clone(), reference.clone());
                 Suspend::new(async move {
-                    let submission = backend.submission(&reference).await.ok().flatten().filter(|s| s.task_id == task_id);
-                    let task = backend.task(&task_id);
-                    match (submission, task) {
-                        (Some(submission), Some(task)) => {
-                            let now = crate::pages::notices::now_unix();
-                            let notices: Vec<_> = backend
-                                .notices()
-                                .into_iter()
-                                .filter(|notice| notice.state_at(now) == NoticeState::Current)
-                                .filter(|notice| notice.audience.tasks.contains(&task.id))
-                                .collect();
+                    match visitors_request(&reference).await.filter(|request| request.task_id == task_id) {
+                        None => Either::Left(view! { <RequestNotFound/> }),
+                        Some(request) => {
+                            let status_path = format!("/requests/{}", request.reference);
                             Either::Right(view! {
-                                <PageMeta title=format!("Sent: {}", task.title) description=task.what_happens_next.clone()/>
+                                <PageMeta title=format!("Sent: {}", request.task_title) description=request.what_happens_next.clone()/>
                                 <section class="confirmation" data-testid="confirmation">
                                     <p class="confirmation-mark" aria-hidden="true">"✓"</p>
                                     <h1>"We have your request"</h1>
-                                    <p class="lede">{format!("{} was sent.", task.title)}</p>
-                                    <p class="reference">"Your reference: "<strong data-testid="reference">{submission.reference}</strong></p>
-                                    <p class="muted">"Quote it if you contact us about this request."</p>
+                                    <p class="lede">{format!("{} was sent.", request.task_title)}</p>
+                                    <p class="reference">"Your reference: "<strong data-testid="reference">{request.reference.clone()}</strong></p>
+                                    <p class="muted">
+                                        "Quote it if you contact us. See where it stands any time at "
+                                        <a href=status_path.clone() data-testid="request-status-link">{status_path.clone()}</a>
+                                        " (in this browser)."
+                                    </p>
                                 </section>
-                                <section class="what-next" aria-labelledby="what-next-heading" data-testid="what-next">
-                                    <h2 id="what-next-heading">"What happens next"</h2>
-                                    <p>{task.what_happens_next}</p>
-                                </section>
-                                {(!notices.is_empty()).then(|| view! {
-                                    <h2>"Good to know"</h2>
-                                    <crate::pages::notices::NoticeList notices/>
-                                })}
+                                <RequestDetails request/>
                                 <p><a href="/">"Back to the Help Centre"</a></p>
                             })
                         }
-                        _ => Either::Left(view! { <NotFound/> }),
                     }
                 })
             }}

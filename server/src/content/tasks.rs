@@ -20,6 +20,8 @@ struct TaskFrontMatter {
     summary: String,
     category: Spanned<String>,
     what_happens_next: String,
+    /// How many working days the first reply takes, so a request can say by when.
+    reply_within_business_days: Option<u32>,
     #[serde(default)]
     related_articles: Vec<Spanned<String>>,
     #[serde(default, rename = "field")]
@@ -67,6 +69,8 @@ pub struct Task {
     pub category: String,
     pub intro_html: String,
     pub what_happens_next: String,
+    /// Working days until the first reply, when the task says.
+    pub reply_within_business_days: Option<u32>,
     pub related_articles: Vec<String>,
     pub fields: Vec<FieldSpec>,
     pub mistakes: Vec<MistakeView>,
@@ -115,6 +119,7 @@ impl Task {
             category: front_matter.category.into_inner(),
             intro_html: intro.html,
             what_happens_next: front_matter.what_happens_next,
+            reply_within_business_days: front_matter.reply_within_business_days,
             related_articles: front_matter.related_articles.into_iter().map(Spanned::into_inner).collect(),
             fields: front_matter
                 .fields
