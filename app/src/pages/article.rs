@@ -1,24 +1,23 @@
 use crate::backend::{
-    record_arrival_at_article, record_page_view, use_backend, use_csrf_token, use_visitor_level,
+    record_arrival_at_article, record_page_view, use_backend, use_csrf_token, use_visitor_prefs,
 };
 use crate::events::PageType;
 use crate::guidance::{ASK_THE_TEAM_PATH, offers_help_up_front, order_level_sections};
-use crate::islands::ArticleFeedback;
+use crate::islands::{ArticleFeedback, NextAnswer};
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::wire::{ArticleSummary, BodyPart, Level, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
-    // Set when a visitor without JavaScript has just answered "Was this helpful?".
-    let answered =
-        use_query_map().read_untracked().get("helpful").and_then(|value| value.parse::<bool>().ok());
     let backend = use_backend();
-    let level = use_visitor_level();
+    let prefs = use_visitor_prefs();
+    let level = prefs.level.level();
+    let vote = prefs.votes.get(&slug);
     let problems = backend.article_diagnostics(&slug);
     match backend.article(&slug) {
         None => Either::Left(view! { <NotFound/> }),
@@ -62,13 +61,17 @@ pub fn ArticlePage() -> impl IntoView {
                     </p>
                 </aside>
             })}
-            <ArticleFeedback slug=article.slug answered csrf=use_csrf_token()/>
-            {(!article.next_questions.is_empty()).then(|| view! {
-                <section class="next-questions" aria-labelledby="next-heading">
-                    <h2 id="next-heading">"People usually ask next"</h2>
-                    <ArticleList articles=article.next_questions compact=true from=slug.clone()/>
-                </section>
-            })}
+            <ArticleFeedback
+                slug=article.slug
+                vote
+                next=article
+                    .next_questions
+                    .into_iter()
+                    .map(|next| NextAnswer { slug: next.slug, title: next.title })
+                    .collect()
+                team_offered=offers_help_up_front(level)
+                csrf=use_csrf_token()
+            />
             }
         }),
     }
@@ -79,10 +82,6 @@ pub fn ArticlePage() -> impl IntoView {
 pub fn ArticleList(
     articles: Vec<ArticleSummary>,
     compact: bool,
-    /// The article these are the next questions of: each link says so (`?from=`), and
-    /// the article it leads to records the click when it is shown, with no script.
-    #[prop(optional, into)]
-    from: Option<String>,
 ) -> impl IntoView {
     view! {
         <ul class=if compact { "article-list compact" } else { "article-list" }>
@@ -91,10 +90,7 @@ pub fn ArticleList(
                 .map(|article| {
                     view! {
                         <li>
-                            <a href=match &from {
-                                Some(from) => format!("/articles/{}?from={from}", article.slug),
-                                None => format!("/articles/{}", article.slug),
-                            }>{article.title}</a>
+                            <a href=format!("/articles/{}", article.slug)>{article.title}</a>
                             {(!compact).then(|| view! {
                                 <p class="muted">{article.summary}</p>
                                 <p class="meta">

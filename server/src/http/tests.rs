@@ -249,14 +249,19 @@ async fn the_feedback_form_works_without_javascript_and_is_recorded() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=false#feedback");
+    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice#feedback");
+    let vote = set_cookie(&response, "telepath_votes");
 
-    let thanked = text(get(&app, "/articles/send-an-invoice?helpful=false").await).await;
+    let thanked = app.clone().oneshot(with_cookies("/articles/send-an-invoice", &vote)).await.unwrap();
+    let thanked = text(thanked).await;
     assert!(thanked.contains("Thanks for telling us"), "{thanked}");
 
     let events = store.events.recent(Some("article_feedback"), 10).await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].kind, EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: false });
+    assert_eq!(
+        events[0].kind,
+        EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: false, looking_for: None }
+    );
     assert_eq!(events[0].visitor.len(), 32);
 }
 
@@ -701,7 +706,7 @@ async fn a_form_sent_to_another_spelling_of_its_address_is_handled_at_the_canoni
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=true#feedback");
+    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice#feedback");
     assert_eq!(store.events.recent(Some("article_feedback"), 10).await.unwrap().len(), 1);
 }
 
@@ -1610,4 +1615,5 @@ async fn notices_read_in_the_sites_time_zone_show_their_event_window_and_recent_
     assert!(editors.contains("Happens: Sat 16 Jan, 02:00–06:00 (New York time)"), "{editors}");
 }
 
+mod feedback;
 mod requests;
