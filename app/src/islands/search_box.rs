@@ -57,8 +57,11 @@ fn escape(text: &str) -> String {
 /// "did you mean" and always "see all results". Arrow keys move through them, Enter
 /// opens one (or the full results page), Escape closes the list. Options hold no
 /// links (axe: nested-interactive); choosing one navigates.
+///
+/// On the home page it stands in the hero instead of the header (`in_hero`), the
+/// first thing on a phone's screen.
 #[island]
-pub fn SearchBox(query: String) -> impl IntoView {
+pub fn SearchBox(query: String, in_hero: bool) -> impl IntoView {
     // The attribute for the page as sent (and without JavaScript), the property after.
     let initial = query.clone();
     let query = RwSignal::new(query);
@@ -146,7 +149,7 @@ pub fn SearchBox(query: String) -> impl IntoView {
 
     view! {
         <form
-            class="header-search"
+            class=if in_hero { "header-search hero-search" } else { "header-search" }
             action="/search"
             method="get"
             role="search"

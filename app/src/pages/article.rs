@@ -23,6 +23,7 @@ pub fn ArticlePage() -> impl IntoView {
         None => Either::Left(view! { <NotFound/> }),
         Some(article) => Either::Right({
             record_page_view(PageType::Article, &article.title);
+            let layout_class = if article.toc.is_empty() { "article-layout" } else { "article-layout has-toc" };
             record_arrival_at_article(&article.slug);
             view! {
             {(!problems.is_empty()).then(|| view! {
@@ -48,9 +49,12 @@ pub fn ArticlePage() -> impl IntoView {
                         <span class="muted">"Updated "<time datetime=article.updated.clone()>{article.updated_text.clone()}</time></span>
                     </p>
                 </header>
-                {(!article.toc.is_empty()).then(|| view! { <TableOfContents entries=article.toc/> })}
-                <div class="article-body">
-                    {article.body.into_iter().map(|part| view! { <BodyPartView part level/> }).collect_view()}
+                // On a wide screen the contents stay beside the text as it scrolls.
+                <div class=layout_class>
+                    {(!article.toc.is_empty()).then(|| view! { <TableOfContents entries=article.toc/> })}
+                    <div class="article-body">
+                        {article.body.into_iter().map(|part| view! { <BodyPartView part level/> }).collect_view()}
+                    </div>
                 </div>
             </article>
             {offers_help_up_front(level).then(|| view! {
