@@ -9,4 +9,5 @@ mod live_reload;
 mod onboarding;
 mod real_server;
 mod search_box;
+mod self_service;
 mod support;

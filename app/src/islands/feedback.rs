@@ -159,7 +159,7 @@ pub fn ArticleFeedback(
                 <h2 id="next-heading">
                     {move || if not_helpful() { "These may answer it" } else { "People usually ask next" }}
                 </h2>
-                <ul class="article-list compact next-links">
+                <ul class="article-list compact">
                     {next_links
                         .into_iter()
                         .map(|(href, title)| view! { <li><a href=href>{title}</a></li> })

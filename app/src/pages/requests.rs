@@ -39,13 +39,10 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 <a href=format!("/tasks/{}", request.task_id)>{request.task_title.clone()}</a>
                             </nav>
                             <h1>{format!("Your request {}", request.reference)}</h1>
-                            <p class="lede">{format!("{}, sent {}.", request.task_title, request.sent_text)}</p>
+                            <p class="lede">{format!("{}.", request.task_title)}</p>
                             <p class="request-status" data-testid="request-status">
                                 <span class="badge level-newcomer">"Received"</span>
-                                {match &request.reply_by_text {
-                                    Some(by) => format!(" We'll reply by {by}."),
-                                    None => " We'll email you when there is news.".to_owned(),
-                                }}
+                                {format!(" Sent {}.", request.sent_text)}
                             </p>
                             <RequestDetails request/>
                             <p><a href="/">"Back to the Help Centre"</a></p>
@@ -81,7 +78,6 @@ pub fn RequestDetails(request: RequestView) -> impl IntoView {
         })}
         <section class="sent-answers" aria-labelledby="sent-heading" data-testid="sent-answers">
             <h2 id="sent-heading">"What you sent"</h2>
-            <p class="muted">{format!("Sent {}.", request.sent_text)}</p>
             <dl>
                 {request
                     .answers

@@ -274,10 +274,10 @@ pub fn TaskSentPage() -> impl IntoView {
                                     <h1>"We have your request"</h1>
                                     <p class="lede">{format!("{} was sent.", request.task_title)}</p>
                                     <p class="reference">"Your reference: "<strong data-testid="reference">{request.reference.clone()}</strong></p>
-                                    <p class="muted">
-                                        "Quote it if you contact us. See where it stands any time at "
-                                        <a href=status_path.clone() data-testid="request-status-link">{status_path.clone()}</a>
-                                        " (in this browser)."
+                                    <p class="muted">{format!("Sent {}. Quote the reference if you contact us.", request.sent_text)}</p>
+                                    <p>
+                                        <a href=status_path data-testid="request-status-link">"See where your request stands"</a>
+                                        " any time, in this browser."
                                     </p>
                                 </section>
                                 <RequestDetails request/>
