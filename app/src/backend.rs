@@ -61,8 +61,11 @@ pub trait PortalBackend: Send + Sync + 'static {
     fn record_soon(&self, visitor: &VisitorId, event: EventKind);
     /// The request `visitor` sent under `reference`; `None` when there is none, or
     /// when someone else sent it (what was sent is theirs alone to see).
-    async fn visitor_request(&self, visitor: &VisitorId, reference: &str)
-    -> Result<Option<RequestView>, BackendError>;
+    async fn visitor_request(
+        &self,
+        visitor: &VisitorId,
+        reference: &str,
+    ) -> Result<Option<RequestView>, BackendError>;
 }
 
 /// The handle the server provides through Leptos context.

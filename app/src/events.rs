@@ -142,7 +142,10 @@ mod tests {
             assert_eq!(serde_json::from_value::<EventKind>(json).unwrap(), *event);
         }
         let feedback = serde_json::to_value(&events[0]).unwrap();
-        assert_eq!(feedback["payload"], serde_json::json!({ "slug": "a", "helpful": true, "looking_for": null }));
+        assert_eq!(
+            feedback["payload"],
+            serde_json::json!({ "slug": "a", "helpful": true, "looking_for": null })
+        );
     }
 
     #[test]
@@ -152,7 +155,8 @@ mod tests {
         assert!(!EventKind::reads_payload_version("article_feedback", 3));
         assert!(!EventKind::reads_payload_version("article_feedback", 0));
         assert!(!EventKind::reads_payload_version("page_viewed", 2));
-        let version_1 = serde_json::json!({ "kind": "article_feedback", "payload": { "slug": "a", "helpful": false } });
+        let version_1 =
+            serde_json::json!({ "kind": "article_feedback", "payload": { "slug": "a", "helpful": false } });
         assert_eq!(
             serde_json::from_value::<EventKind>(version_1).unwrap(),
             EventKind::ArticleFeedback { slug: "a".into(), helpful: false, looking_for: None }

@@ -227,7 +227,8 @@ impl ArticleVotes {
     }
 
     pub fn set_cookie(&self) -> String {
-        let value: Vec<String> = self.0.iter().map(|(slug, vote)| format!("{slug}:{}", vote.code())).collect();
+        let value: Vec<String> =
+            self.0.iter().map(|(slug, vote)| format!("{slug}:{}", vote.code())).collect();
         set_cookie(ARTICLE_VOTES_COOKIE, &value.join("."))
     }
 }
@@ -382,7 +383,8 @@ mod tests {
         assert!(answered.set_cookie().starts_with("telepath_votes=send-an-invoice:y.payouts:a.void:a;"));
         assert_eq!(votes.with("<script>", ArticleVote::Helpful), votes, "a forged slug is not kept");
 
-        let many = (0..40).fold(ArticleVotes::default(), |acc, n| acc.with(&format!("a-{n}"), ArticleVote::Helpful));
+        let many =
+            (0..40).fold(ArticleVotes::default(), |acc, n| acc.with(&format!("a-{n}"), ArticleVote::Helpful));
         assert!(many.get("a-39").is_some() && many.get("a-0").is_none(), "the oldest are forgotten");
         let cookie = many.set_cookie();
         let value = cookie.trim_start_matches("telepath_votes=").split(';').next().unwrap();

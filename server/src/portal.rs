@@ -9,9 +9,9 @@ use telepath_app::backend::{BackendError, PortalBackend, SearchUnavailable, Visi
 use telepath_app::events::EventKind;
 use telepath_app::guidance::order_articles;
 use telepath_app::wire::{
-    ArticleKind, ArticleSummary, FieldKind, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors,
-    KitView, Level, NoticePlace, NoticeView, RequestView, SearchPage, SearchQuery, SentAnswer, SiteView, Suggestions,
-    TaskSummary, TaskView,
+    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FieldKind,
+    FileWithErrors, KitView, Level, NoticePlace, NoticeView, RequestView, SearchPage, SearchQuery,
+    SentAnswer, SiteView, Suggestions, TaskSummary, TaskView,
 };
 
 #[derive(Clone, Debug)]
@@ -268,7 +268,8 @@ fn request_view(
     zone: &crate::content::SiteTimeZone,
 ) -> RequestView {
     let sent_at = submission.submitted_at_ms.div_euclid(1000);
-    let value_of = |name: &str| submission.fields.get(name).and_then(|value| value.as_str()).unwrap_or_default();
+    let value_of =
+        |name: &str| submission.fields.get(name).and_then(|value| value.as_str()).unwrap_or_default();
     let answers = match task {
         Some(task) => task
             .fields

@@ -87,7 +87,8 @@ async fn send_reset_two_factor(client: &Client, task_page: &str, javascript: boo
     fill(client, "#field-account_email", "maria@bluefern.example").await;
     fill(client, "#field-business_name", "Blue Fern <Florist>").await;
     click(client, "#field-new_method option[value='Authenticator app (recommended)']").await;
-    fill(client, "#field-explanation", "I lost my phone on holiday and need to sign in to send invoices.").await;
+    fill(client, "#field-explanation", "I lost my phone on holiday and need to sign in to send invoices.")
+        .await;
     click(client, "[data-testid=send-task]").await;
     text_of(client, "[data-testid=reference]").await
 }
@@ -144,7 +145,11 @@ async fn a_no_and_what_was_missing(client: &Client, article: &str, javascript: b
     click(client, "[data-testid=feedback-no]").await;
     wait_for_text(client, "[data-testid=feedback-thanks]", "Thanks for telling us").await;
     assert_eq!(text_of(client, "label[for=looking-for]").await, "What were you looking for? (optional)");
-    assert_eq!(text_of(client, "#next-heading").await, "These may answer it", "the next likely answers are the way on");
+    assert_eq!(
+        text_of(client, "#next-heading").await,
+        "These may answer it",
+        "the next likely answers are the way on"
+    );
     assert!(client.find(Locator::Css("[data-testid=ask-the-team]")).await.is_err(), "one way on");
     fill(client, "[data-testid=looking-for]", "How to resend an invoice").await;
     click(client, "[data-testid=send-looking-for]").await;
@@ -245,8 +250,13 @@ const UNREACHABLE_SCROLL_BOXES: &str = "return [...document.querySelectorAll('bo
 async fn every_box_that_scrolls_on_a_phone_is_reachable_from_the_keyboard_and_named() {
     let fixture = Fixture::bundled();
     let server = TestServer::start(fixture).await;
-    let pages = ["/editors", "/articles/compare-plans", "/articles/webhook-events-reference", "/articles/api-quickstart"]
-        .map(|path| server.url(path));
+    let pages = [
+        "/editors",
+        "/articles/compare-plans",
+        "/articles/webhook-events-reference",
+        "/articles/api-quickstart",
+    ]
+    .map(|path| server.url(path));
     Browser::run(false, |client| async move {
         client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
         for page in &pages {

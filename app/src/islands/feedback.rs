@@ -201,8 +201,13 @@ pub async fn explain_feedback(
 ) -> Result<(), ServerFnError> {
     let looking_for: String =
         looking_for.unwrap_or_default().trim().chars().take(MAX_LOOKING_FOR_CHARS).collect();
-    save_vote(&slug, false, Some(looking_for).filter(|text| !text.is_empty()), ArticleVote::NotHelpfulAnswered)
-        .await
+    save_vote(
+        &slug,
+        false,
+        Some(looking_for).filter(|text| !text.is_empty()),
+        ArticleVote::NotHelpfulAnswered,
+    )
+    .await
 }
 
 /// Stores the vote as an event (not when the visitor passed on the question: there

@@ -133,15 +133,21 @@ fn KitThing(index: usize, thing: KitThingView, children: Children) -> impl IntoV
                             <img src=thing.image.src.clone() alt=thing.image.alt.clone()/>
                         </video>
                     }),
-                    None => Either::Right(view! {
-                        <img
-                            src=thing.image.src
-                            alt=thing.image.alt
-                            width=thing.image.width
-                            height=thing.image.height
-                            loading=if index == 0 { "eager" } else { "lazy" }
-                            decoding="async"
-                        />
+                    // The picture opens full size: a screenshot's small print on a phone.
+                    None => Either::Right({
+                        let full_size = thing.image.src.clone();
+                        view! {
+                        <a class="full-size" href=full_size>
+                            <img
+                                src=thing.image.src
+                                alt=thing.image.alt
+                                width=thing.image.width
+                                height=thing.image.height
+                                loading=if index == 0 { "eager" } else { "lazy" }
+                                decoding="async"
+                            />
+                        </a>
+                        }
                     }),
                 }}
             </figure>

@@ -23,7 +23,8 @@ pub fn ArticlePage() -> impl IntoView {
         None => Either::Left(view! { <NotFound/> }),
         Some(article) => Either::Right({
             record_page_view(PageType::Article, &article.title);
-            let layout_class = if article.toc.is_empty() { "article-layout" } else { "article-layout has-toc" };
+            let layout_class =
+                if article.toc.is_empty() { "article-layout" } else { "article-layout has-toc" };
             record_arrival_at_article(&article.slug);
             view! {
             {(!problems.is_empty()).then(|| view! {
@@ -83,10 +84,7 @@ pub fn ArticlePage() -> impl IntoView {
 
 /// A list of article links with their summaries and badges.
 #[component]
-pub fn ArticleList(
-    articles: Vec<ArticleSummary>,
-    compact: bool,
-) -> impl IntoView {
+pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoView {
     view! {
         <ul class=if compact { "article-list compact" } else { "article-list" }>
             {articles

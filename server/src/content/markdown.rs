@@ -298,7 +298,9 @@ fn with_keyboard_scroll_boxes(html: &str, names: &[String]) -> String {
     while let Some(at) = rest.find("<table>") {
         let name = names.next().map_or_else(|| "Table".to_owned(), |name| escape_html(name));
         wrapped.push_str(&rest[..at]);
-        wrapped.push_str(&format!(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="{name}">"#));
+        wrapped.push_str(&format!(
+            r#"<div class="table-scroll" tabindex="0" role="region" aria-label="{name}">"#
+        ));
         let end = rest[at..].find("</table>").map_or(rest.len(), |end| at + end + "</table>".len());
         wrapped.push_str(&rest[at..end]);
         wrapped.push_str("</div>");

@@ -93,12 +93,20 @@ mod rendering {
     fn a_picture_opens_full_size_unless_it_already_is_a_link() {
         let mut renderer = MarkdownRenderer::default();
         let html = renderer
-            .render("![Billing history](../../media/b.png)
+            .render(
+                "![Billing history](../../media/b.png)
 
 [![Logo](../../media/l.png)](https://example.com)
-", 0, &mut |image| {
-                Some(ImageSource { url: image.dest.replace("../../media/", "/media/"), width: None, height: None })
-            })
+",
+                0,
+                &mut |image| {
+                    Some(ImageSource {
+                        url: image.dest.replace("../../media/", "/media/"),
+                        width: None,
+                        height: None,
+                    })
+                },
+            )
             .unwrap();
         assert!(
             html.contains(r#"<a class="full-size" href="/media/b.png" rel="noopener noreferrer"><img src="/media/b.png" alt="Billing history""#),
@@ -113,7 +121,12 @@ mod rendering {
         let mut renderer = MarkdownRenderer::default();
         let source = "| a |\n|---|\n| 1 |\n\n## Fees & limits\n\n| b |\n|---|\n| 2 |\n\n```\ncode\n```\n\n<div tabindex=\"0\" role=\"region\">x</div>\n";
         let html = renderer.render(source, 0, &mut |_| None).unwrap();
-        assert!(html.contains(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table 1"><table>"#), "{html}");
+        assert!(
+            html.contains(
+                r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table 1"><table>"#
+            ),
+            "{html}"
+        );
         assert!(
             html.contains(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table 2: Fees &amp; limits"><table>"#),
             "{html}"

@@ -19,7 +19,9 @@ async fn a_no_asks_what_was_missing_stores_it_with_the_vote_and_is_remembered() 
     let (app, portal) = app(&fixture).await;
     let visitor = session(&app).await;
 
-    let fresh = text(app.clone().oneshot(with_cookies("/articles/send-an-invoice", &visitor.cookie)).await.unwrap()).await;
+    let fresh =
+        text(app.clone().oneshot(with_cookies("/articles/send-an-invoice", &visitor.cookie)).await.unwrap())
+            .await;
     assert!(fresh.contains(r#"data-testid="feedback-no""#), "{fresh}");
     assert!(fresh.contains("People usually ask next"), "{fresh}");
 
@@ -33,9 +35,13 @@ async fn a_no_asks_what_was_missing_stores_it_with_the_vote_and_is_remembered() 
     assert_eq!(vote, "telepath_votes=send-an-invoice:n");
     let cookies = format!("{}; {vote}", visitor.cookie);
 
-    let asked = text(app.clone().oneshot(with_cookies("/articles/send-an-invoice", &cookies)).await.unwrap()).await;
+    let asked =
+        text(app.clone().oneshot(with_cookies("/articles/send-an-invoice", &cookies)).await.unwrap()).await;
     let asked = main_of(&asked);
-    assert!(!asked.contains(r#"data-testid="feedback-no""#), "the vote is remembered, not asked again: {asked}");
+    assert!(
+        !asked.contains(r#"data-testid="feedback-no""#),
+        "the vote is remembered, not asked again: {asked}"
+    );
     assert!(asked.contains(r#"<label for="looking-for">What were you looking for?"#), "{asked}");
     assert!(asked.contains(r#"action="/api/feedback-looking-for""#), "a plain form: {asked}");
     assert!(asked.contains("These may answer it"), "the next likely answers are the way on: {asked}");
@@ -72,8 +78,13 @@ async fn a_no_asks_what_was_missing_stores_it_with_the_vote_and_is_remembered() 
     );
 
     let revisit = format!("{}; {answered_vote}", visitor.cookie);
-    let revisit = text(app.clone().oneshot(with_cookies("/articles/send-an-invoice", &revisit)).await.unwrap()).await;
-    assert!(revisit.contains("Thanks. We&#x27;ll use your answer") || revisit.contains("Thanks. We'll use your answer"), "{revisit}");
+    let revisit =
+        text(app.clone().oneshot(with_cookies("/articles/send-an-invoice", &revisit)).await.unwrap()).await;
+    assert!(
+        revisit.contains("Thanks. We&#x27;ll use your answer")
+            || revisit.contains("Thanks. We'll use your answer"),
+        "{revisit}"
+    );
     assert!(!revisit.contains("looking-for-form") && !revisit.contains("feedback-no"), "{revisit}");
 
     let skipped = app
@@ -82,7 +93,11 @@ async fn a_no_asks_what_was_missing_stores_it_with_the_vote_and_is_remembered() 
         .await
         .unwrap();
     assert_eq!(skipped.status(), StatusCode::FOUND, "the question is optional");
-    assert_eq!(portal.events.recent(Some("article_feedback"), 10).await.unwrap().len(), 2, "nothing new to store");
+    assert_eq!(
+        portal.events.recent(Some("article_feedback"), 10).await.unwrap().len(),
+        2,
+        "nothing new to store"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -91,11 +106,18 @@ async fn after_a_no_the_team_is_offered_once_whatever_the_level() {
     let (app, _) = app(&fixture).await;
     // Void an invoice has no next questions, so the team is the way on.
     let no = "telepath_votes=void-an-invoice:n";
-    for (level, up_front) in [("", false), ("; telepath_level=newcomer", true), ("; telepath_level=expert", false)] {
-        let page = app.clone().oneshot(with_cookies("/articles/void-an-invoice", &format!("{no}{level}"))).await.unwrap();
+    for (level, up_front) in
+        [("", false), ("; telepath_level=newcomer", true), ("; telepath_level=expert", false)]
+    {
+        let page = app
+            .clone()
+            .oneshot(with_cookies("/articles/void-an-invoice", &format!("{no}{level}")))
+            .await
+            .unwrap();
         let page = text(page).await;
         let main = main_of(&page);
-        let offers = main.matches(r#"data-testid="ask-the-team""#).count() + main.matches(r#"data-testid="help-up-front""#).count();
+        let offers = main.matches(r#"data-testid="ask-the-team""#).count()
+            + main.matches(r#"data-testid="help-up-front""#).count();
         assert_eq!(offers, 1, "{level:?}: one offer of the team: {main}");
         assert_eq!(main.contains("help-up-front"), up_front, "{level:?}");
     }
