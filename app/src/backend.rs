@@ -1,80 +1,66 @@
-//! What the pages and server functions need from the server, as a trait the server
-//! implements and provides as context (app/ never depends on server/).
+//! What the pages and server functions need from the server: one narrow trait per
+//! capability, each provided as its own Leptos context by the server (app/ never
+//! depends on server/), plus what the server put in the request's extensions.
 
-use crate::events::EventKind;
+mod content;
+mod events;
+mod search;
+mod tasks;
+
+pub use content::ContentReader;
+pub use events::VisitorEvents;
+pub use search::SearchService;
+pub use tasks::TaskForms;
+
 use crate::visitor::VisitorPrefs;
-use crate::wire::{
-    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, Level, NoticePlace,
-    NoticeView, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary, TaskView,
-};
 use std::sync::Arc;
+use telepath_domain::{EventKind, Level, PageType};
 
 /// The anonymous visitor id the server put in the request's extensions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VisitorId(pub String);
 
-/// The search index could not answer (the server has logged why).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("search is unavailable")]
-pub struct SearchUnavailable;
-
-#[derive(Debug, thiserror::Error)]
-pub enum BackendError {
-    #[error("the store is unavailable: {0}")]
-    Store(String),
+/// The capabilities the server provides to every render and server-function call.
+/// Content is a reader over one snapshot, taken when the request starts.
+#[derive(Clone)]
+pub struct Backends {
+    pub content: Arc<dyn ContentReader>,
+    pub search: Arc<dyn SearchService>,
+    pub events: Arc<dyn VisitorEvents>,
+    pub tasks: Arc<dyn TaskForms>,
 }
 
-#[async_trait::async_trait]
-pub trait PortalBackend: Send + Sync + 'static {
-    fn site(&self) -> SiteView;
-    fn categories(&self) -> Vec<CategoryView>;
-    fn category(&self, slug: &str) -> Option<CategoryView>;
-    fn article(&self, slug: &str) -> Option<ArticleView>;
-    fn content_report(&self) -> ContentReport;
-    /// In development mode, the problems in the article's file; otherwise none.
-    fn article_diagnostics(&self, slug: &str) -> Vec<DiagnosticView>;
-    fn kit(&self, level: Level) -> Option<KitView>;
-    fn tasks(&self) -> Vec<TaskSummary>;
-    fn task(&self, id: &str) -> Option<TaskView>;
-    /// Every notice, current or not, in the editors' order.
-    fn notices(&self) -> Vec<NoticeView>;
-    /// The category and task of the page at `path`, for matching notices' audiences.
-    fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace;
-    /// The articles people are most often sent to next, in the editors' order.
-    fn popular_articles(&self) -> Vec<ArticleSummary>;
-    /// Runs a search for `visitor`; a search that finds nothing is recorded.
-    /// `Err` when the index cannot answer: the page then says so (503), and nothing
-    /// is recorded, since a search that could not run found no gap in the content.
-    fn search(
-        &self,
-        visitor: Option<VisitorId>,
-        level: Option<Level>,
-        query: SearchQuery,
-    ) -> Result<SearchPage, SearchUnavailable>;
-    /// The best few articles for a query typed so far; never recorded.
-    fn suggest(&self, level: Option<Level>, query: &str) -> Suggestions;
-    /// A fresh token for one rendered task form, so sending it twice stores it once.
-    fn new_form_token(&self) -> String;
-    /// Records an event and waits until it is stored, for answers the visitor is told about.
-    async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError>;
-    /// Queues an event without waiting (page views, clicks); under load it may be dropped.
-    fn record_soon(&self, visitor: &VisitorId, event: EventKind);
-    /// The request `visitor` sent under `reference`; `None` when there is none, or
-    /// when someone else sent it (what was sent is theirs alone to see).
-    async fn visitor_request(
-        &self,
-        visitor: &VisitorId,
-        reference: &str,
-    ) -> Result<Option<RequestView>, BackendError>;
+impl Backends {
+    /// Makes each capability its own context, so a page or server function asks
+    /// only for what it uses.
+    pub fn provide(&self) {
+        leptos::prelude::provide_context(self.content.clone());
+        leptos::prelude::provide_context(self.search.clone());
+        leptos::prelude::provide_context(self.events.clone());
+        leptos::prelude::provide_context(self.tasks.clone());
+    }
 }
 
-/// The handle the server provides through Leptos context.
-pub type Backend = Arc<dyn PortalBackend>;
+fn expect_context<T: Clone + Send + Sync + 'static>(what: &str) -> T {
+    leptos::prelude::use_context::<T>()
+        .unwrap_or_else(|| panic!("the server provides {what} in every render and server-function call"))
+}
 
-/// The backend of the request being rendered; the server always provides one.
-pub fn use_backend() -> Backend {
-    leptos::prelude::use_context::<Backend>()
-        .expect("the server provides a Backend in every render and server-function call")
+/// The content of the request being rendered: one snapshot for the whole page.
+pub fn use_content() -> Arc<dyn ContentReader> {
+    expect_context("a ContentReader")
+}
+
+pub fn use_search() -> Arc<dyn SearchService> {
+    expect_context("a SearchService")
+}
+
+pub fn use_events() -> Arc<dyn VisitorEvents> {
+    expect_context("VisitorEvents")
+}
+
+pub fn use_task_forms() -> Arc<dyn TaskForms> {
+    expect_context("TaskForms")
 }
 
 fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
@@ -162,7 +148,7 @@ pub fn use_visitor() -> Option<VisitorId> {
 
 /// Records that the page being rendered was shown to the visitor, without making the
 /// page wait. Only for a GET (a task form shown again after a post is not a view).
-pub fn record_page_view(page: crate::events::PageType, title: &str) {
+pub fn record_page_view(page: PageType, title: &str) {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return };
     let Some(visitor) = use_visitor() else { return };
     if parts.method != http::Method::GET {
@@ -174,7 +160,7 @@ pub fn record_page_view(page: crate::events::PageType, title: &str) {
         title: title.to_owned(),
         referrer: same_site_referrer(&parts.headers),
     };
-    use_backend().record_soon(&visitor, event);
+    use_events().record_soon(&visitor, event);
 }
 
 /// The path of the page that linked here, only when that page is on this site (the
@@ -199,18 +185,19 @@ pub fn record_arrival_at_article(slug: &str) {
     use leptos_router::hooks::use_query_map;
     let Some(visitor) = use_visitor() else { return };
     let query = use_query_map().read_untracked();
-    let backend = use_backend();
+    let events = use_events();
     let rank =
         query.get("rank").and_then(|rank| rank.parse::<u32>().ok()).filter(|rank| (1..=100).contains(rank));
     if let (Some(searched), Some(rank)) = (query.get("q"), rank) {
         let searched: String = searched.chars().take(MAX_RECORDED_QUERY_CHARS).collect();
         if !searched.trim().is_empty() {
             let event = EventKind::SearchResultClicked { query: searched, rank, slug: slug.to_owned() };
-            backend.record_soon(&visitor, event);
+            events.record_soon(&visitor, event);
         }
     }
-    if let Some(from) = query.get("from").filter(|from| from != slug && backend.article(from).is_some()) {
-        backend.record_soon(&visitor, EventKind::NextQuestionClicked { from, to: slug.to_owned() });
+    if let Some(from) = query.get("from").filter(|from| from != slug && use_content().article(from).is_some())
+    {
+        events.record_soon(&visitor, EventKind::NextQuestionClicked { from, to: slug.to_owned() });
     }
 }
 

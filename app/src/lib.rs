@@ -5,12 +5,11 @@
 
 #[cfg(feature = "ssr")]
 pub mod backend;
-pub mod events;
-pub mod guidance;
+pub mod error;
 mod islands;
 #[cfg(feature = "ssr")]
 mod pages;
-pub mod validation;
+pub mod urls;
 pub mod visitor;
 pub mod wire;
 

@@ -81,7 +81,7 @@ fn escape_text(text: &str) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let help_centre = crate::backend::use_backend().site().help_centre_name();
+    let help_centre = crate::backend::use_content().site().help_centre_name();
     view! {
         <Title formatter=move |page: String| page_title(&page, &help_centre)/>
         <Router>

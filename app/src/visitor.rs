@@ -1,10 +1,11 @@
 //! What the portal remembers about an anonymous visitor, in cookies: their level (or
 //! that they skipped the question), how far they got through each welcome kit, the
-//! notices they dismissed, and how they voted on articles. Every value is parsed strictly; anything tampered
-//! with or malformed reads as "nothing remembered", never as an error.
+//! notices they dismissed, and how they voted on articles. Every value is parsed
+//! strictly; anything tampered with or malformed reads as "nothing remembered",
+//! never as an error.
 
-use crate::wire::{Level, VISITOR_LEVELS};
 use serde::{Deserialize, Serialize};
+use telepath_domain::{KIT_THINGS, Level, VISITOR_LEVELS};
 
 pub const LEVEL_COOKIE: &str = "telepath_level";
 pub const KIT_PROGRESS_COOKIE: &str = "telepath_kits";
@@ -14,10 +15,6 @@ pub const ARTICLE_VOTES_COOKIE: &str = "telepath_votes";
 pub const CSRF_FIELD: &str = "_csrf";
 /// The `telepath_level` value of a visitor who chose not to answer.
 const SKIPPED: &str = "skipped";
-/// Things in every welcome kit: enough to orient, few enough to finish. The progress
-/// cookie keeps one bit per thing, and the editors' check refuses a kit of any other
-/// size (server/src/content/kits.rs).
-pub const KIT_THINGS: usize = 5;
 /// Enough for every notice a visitor could plausibly dismiss; the oldest go first.
 const MAX_DISMISSED: usize = 24;
 /// Votes remembered, the oldest forgotten first: 30 slugs of up to 80 characters

@@ -33,10 +33,10 @@ pub use library::{ContentLibrary, LoadProgress, load_snapshot, load_snapshot_wit
 pub(crate) use markdown::escape_html;
 pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
 pub use media::{MediaRefusal, servable_media_file};
-pub use notices::{Notice, unix_seconds};
+pub use notices::{NoticeFile, unix_seconds};
 pub use site::SiteSettings;
 pub use snapshot::ContentSnapshot;
-pub use tasks::{TASK_MISTAKES, Task};
+pub use tasks::Task;
 pub use watcher::ContentWatcher;
 
 use std::path::PathBuf;

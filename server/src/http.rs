@@ -31,7 +31,6 @@ use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
-use telepath_app::backend::Backend;
 use telepath_app::{App, shell};
 use tower::ServiceBuilder;
 use tower::util::BoxCloneSyncService;
@@ -67,8 +66,8 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 pub fn router(state: AppState) -> Router {
-    let backend: Backend = Arc::new(state.portal.clone());
-    let provide_backend = move || provide_context(backend.clone());
+    let portal = state.portal.clone();
+    let provide_backend = move || portal.for_request().provide();
     let (routes, _) =
         generate_route_list_with_exclusions_and_ssg_and_context(App, None, provide_backend.clone());
     let media_dir = state.portal.content.root().join("media");
@@ -136,7 +135,7 @@ async fn render_route(
 /// page with its submitted values and errors is shown again.
 async fn render_page(
     state: &AppState,
-    form: telepath_app::validation::TaskFormState,
+    form: telepath_app::wire::TaskFormState,
     request: axum::extract::Request,
 ) -> axum::response::Response {
     state.pages.render(request, move || provide_context(form.clone())).await

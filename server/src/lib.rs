@@ -111,7 +111,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         development: config.development,
     };
     Ok(AppState {
-        pages: http::PageRenderer::new(leptos_options.clone(), Arc::new(portal.clone())),
+        pages: http::PageRenderer::new(leptos_options.clone(), portal.clone()),
         leptos_options,
         portal,
         content_watcher,

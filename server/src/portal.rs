@@ -1,18 +1,23 @@
-//! The server's side of the app's `PortalBackend` trait: pages and server functions
-//! read content and record events through this.
+//! The server's side of the app's capability traits (`ContentReader`,
+//! `SearchService`, `VisitorEvents`, `TaskForms`). `Portal` holds what lives as long
+//! as the server; each request gets a `PortalRequest` over one content snapshot,
+//! provided as every capability, so a page rendered during a reload reads one
+//! version throughout.
 
-use crate::content::{ContentLibrary, Diagnostic, Severity};
+pub mod views;
+
+use crate::content::{ContentLibrary, ContentSnapshot};
 use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
-use crate::store::{EventLog, NewEvent, StoredSubmission, Submissions, SubmissionsError};
+use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
 use std::sync::Arc;
-use telepath_app::backend::{BackendError, PortalBackend, SearchUnavailable, VisitorId};
-use telepath_app::events::EventKind;
-use telepath_app::guidance::order_articles;
+use telepath_app::backend::{Backends, ContentReader, SearchService, TaskForms, VisitorEvents, VisitorId};
+use telepath_app::error::AppError;
 use telepath_app::wire::{
-    ArticleKind, ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FieldKind,
-    FileWithErrors, KitView, Level, NoticePlace, NoticeView, RequestView, SearchPage, SearchQuery,
-    SentAnswer, SiteView, Suggestions, TaskSummary, TaskView,
+    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, KitView,
+    RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary, TaskView,
 };
+use telepath_domain::guidance::order_articles;
+use telepath_domain::{ArticleKind, EventKind, Level, Notice, NoticePlace};
 
 #[derive(Clone, Debug)]
 pub struct Portal {
@@ -26,49 +31,64 @@ pub struct Portal {
     pub development: bool,
 }
 
-#[async_trait::async_trait]
-impl PortalBackend for Portal {
+impl Portal {
+    /// The capabilities for one request, over the content as it is now.
+    pub fn for_request(&self) -> Backends {
+        let request = Arc::new(PortalRequest { portal: self.clone(), snapshot: self.content.snapshot() });
+        Backends {
+            content: request.clone(),
+            search: request.clone(),
+            events: request.clone(),
+            tasks: request,
+        }
+    }
+}
+
+/// One request's view of the portal: the content snapshot it started with.
+pub struct PortalRequest {
+    portal: Portal,
+    snapshot: Arc<ContentSnapshot>,
+}
+
+impl ContentReader for PortalRequest {
     fn site(&self) -> SiteView {
-        self.content.snapshot().site_view()
+        views::site(&self.snapshot)
     }
 
     fn categories(&self) -> Vec<CategoryView> {
-        let snapshot = self.content.snapshot();
-        snapshot.categories.iter().map(|category| snapshot.category_view(category)).collect()
+        self.snapshot.categories.iter().map(|category| views::category(&self.snapshot, category)).collect()
     }
 
     fn category(&self, slug: &str) -> Option<CategoryView> {
-        let snapshot = self.content.snapshot();
-        let category = snapshot.categories.iter().find(|category| category.slug == slug)?;
-        Some(snapshot.category_view(category))
+        let category = self.snapshot.categories.iter().find(|category| category.slug == slug)?;
+        Some(views::category(&self.snapshot, category))
     }
 
     fn article(&self, slug: &str) -> Option<ArticleView> {
-        self.content.snapshot().article_view(slug)
+        views::article(&self.snapshot, slug)
     }
 
     fn article_diagnostics(&self, slug: &str) -> Vec<DiagnosticView> {
-        if !self.development {
+        if !self.portal.development {
             return Vec::new();
         }
-        let snapshot = self.content.snapshot();
-        let Some(article) = snapshot.articles.get(slug) else { return Vec::new() };
-        snapshot
+        let Some(article) = self.snapshot.articles.get(slug) else { return Vec::new() };
+        self.snapshot
             .diagnostics
             .iter()
             .filter(|diagnostic| diagnostic.path == article.source)
-            .map(diagnostic_view)
+            .map(views::diagnostic)
             .collect()
     }
 
     fn content_report(&self) -> ContentReport {
-        let snapshot = self.content.snapshot();
+        let snapshot = &self.snapshot;
         ContentReport {
             articles: snapshot.articles.len(),
             categories: snapshot.categories.len(),
             errors: snapshot.errors(),
             warnings: snapshot.warnings(),
-            diagnostics: snapshot.diagnostics.iter().map(diagnostic_view).collect(),
+            diagnostics: snapshot.diagnostics.iter().map(views::diagnostic).collect(),
             files_with_errors: snapshot
                 .files_with_errors()
                 .into_iter()
@@ -81,12 +101,12 @@ impl PortalBackend for Portal {
     }
 
     fn kit(&self, level: Level) -> Option<KitView> {
-        self.content.snapshot().kits.get(&level).map(|kit| kit.view.clone())
+        self.snapshot.kits.get(&level).map(views::kit)
     }
 
     fn tasks(&self) -> Vec<TaskSummary> {
-        let snapshot = self.content.snapshot();
-        let mut tasks: Vec<TaskSummary> = snapshot
+        let mut tasks: Vec<TaskSummary> = self
+            .snapshot
             .tasks
             .values()
             .map(|task| TaskSummary {
@@ -100,17 +120,16 @@ impl PortalBackend for Portal {
     }
 
     fn task(&self, id: &str) -> Option<TaskView> {
-        self.content.snapshot().task_view(id)
+        views::task(&self.snapshot, id)
     }
 
-    fn notices(&self) -> Vec<NoticeView> {
-        let snapshot = self.content.snapshot();
-        let zone = snapshot.site.zone();
-        snapshot.notices.iter().map(|notice| notice.view_in(&zone)).collect()
+    fn notices(&self) -> Vec<Notice> {
+        let zone = self.snapshot.site.zone();
+        self.snapshot.notices.iter().map(|notice| notice.in_zone(&zone)).collect()
     }
 
     fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace {
-        let snapshot = self.content.snapshot();
+        let snapshot = &self.snapshot;
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let task_category = |task: &str| snapshot.tasks.get(task).map(|task| task.category.clone());
         let (category, task) = match segments.as_slice() {
@@ -125,33 +144,50 @@ impl PortalBackend for Portal {
     }
 
     fn popular_articles(&self) -> Vec<ArticleSummary> {
-        popular_articles(&self.content.snapshot())
+        popular_articles(&self.snapshot)
     }
+}
 
+/// The filters a search's address names, each kept only when it names something
+/// (an unknown one is listed, so the page can say it was ignored).
+struct SearchFilters {
+    category: Option<String>,
+    level: Option<Level>,
+    kind: Option<ArticleKind>,
+    ignored: Vec<String>,
+}
+
+impl SearchFilters {
+    fn read(snapshot: &ContentSnapshot, query: &SearchQuery) -> SearchFilters {
+        let mut ignored = Vec::new();
+        let mut known = |name: &str, value: &Option<String>, is_known: &dyn Fn(&str) -> bool| {
+            let value = value.clone().filter(|value| !value.is_empty())?;
+            if is_known(&value) {
+                Some(value)
+            } else {
+                ignored.push(format!("{name}={value}"));
+                None
+            }
+        };
+        let category =
+            known("category", &query.category, &|value| snapshot.categories.iter().any(|c| c.slug == value));
+        let level = known("level", &query.level, &|value| Level::parse(value).is_some())
+            .and_then(|v| Level::parse(&v));
+        let kind = known("kind", &query.kind, &|value| ArticleKind::parse(value).is_some())
+            .and_then(|v| ArticleKind::parse(&v));
+        SearchFilters { category, level, kind, ignored }
+    }
+}
+
+impl SearchService for PortalRequest {
     fn search(
         &self,
         visitor: Option<VisitorId>,
         visitor_level: Option<Level>,
         query: SearchQuery,
-    ) -> Result<SearchPage, SearchUnavailable> {
-        let snapshot = self.content.snapshot();
-        let mut ignored_filters = Vec::new();
-        let mut known = |name: &str, value: Option<String>, is_known: &dyn Fn(&str) -> bool| {
-            let value = value.filter(|value| !value.is_empty())?;
-            if is_known(&value) {
-                Some(value)
-            } else {
-                ignored_filters.push(format!("{name}={value}"));
-                None
-            }
-        };
-        let category =
-            known("category", query.category, &|value| snapshot.categories.iter().any(|c| c.slug == value));
-        let level = known("level", query.level, &|value| Level::parse(value).is_some())
-            .and_then(|v| Level::parse(&v));
-        let kind = known("kind", query.kind, &|value| ArticleKind::parse(value).is_some())
-            .and_then(|v| ArticleKind::parse(&v));
-
+    ) -> Result<SearchPage, AppError> {
+        let snapshot = &self.snapshot;
+        let filters = SearchFilters::read(snapshot, &query);
         let words = query_words(&query.q);
         let was_cut = query.q.chars().count() > MAX_QUERY_CHARS;
         let searched: String = query.q.chars().take(MAX_QUERY_CHARS).collect::<String>().trim().to_owned();
@@ -162,17 +198,17 @@ impl PortalBackend for Portal {
         let last_allowed_page = crate::search::MAX_OFFSET / SEARCH_RESULTS + 1;
         let mut request = SearchRequest {
             query: searched.clone(),
-            category: category.clone(),
-            level,
-            kind,
+            category: filters.category.clone(),
+            level: filters.level,
+            kind: filters.kind,
             visitor_level,
             offset: (asked_page.min(last_allowed_page) - 1) * SEARCH_RESULTS,
             limit: SEARCH_RESULTS,
         };
         let search = |request: &SearchRequest| {
-            self.search.search(request).map_err(|error| {
+            self.portal.search.search(request).map_err(|error| {
                 tracing::error!("search failed, the visitor is told it is unavailable: {error}");
-                SearchUnavailable
+                AppError::SearchUnavailable
             })
         };
         let mut results = search(&request)?;
@@ -186,13 +222,15 @@ impl PortalBackend for Portal {
             && !words.is_empty()
             && let Some(visitor) = visitor
         {
-            self.recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
+            self.portal
+                .recorder
+                .record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
-            .then(|| self.search.did_you_mean_that_finds(&request))
+            .then(|| self.portal.search.did_you_mean_that_finds(&request))
             .flatten();
         let popular = if results.hits.is_empty() {
-            let mut popular = popular_articles(&snapshot);
+            let mut popular = popular_articles(snapshot);
             order_articles(visitor_level, &mut popular);
             popular.truncate(POPULAR_SHOWN_IN_SEARCH);
             popular
@@ -203,18 +241,18 @@ impl PortalBackend for Portal {
             query: searched,
             was_cut,
             max_query_chars: MAX_QUERY_CHARS,
-            hits: results.hits,
+            hits: results.hits.into_iter().map(views::search_hit).collect(),
             total: results.total,
             page,
             pages,
             per_page: SEARCH_RESULTS,
             relaxed: results.relaxed,
-            counts: results.counts,
+            counts: views::facet_counts(results.counts),
             did_you_mean,
-            ignored_filters,
-            category,
-            level,
-            kind,
+            ignored_filters: filters.ignored,
+            category: filters.category,
+            level: filters.level,
+            kind: filters.kind,
             categories: snapshot.categories.iter().map(|c| (c.slug.clone(), c.title.clone())).collect(),
             popular,
         })
@@ -222,90 +260,53 @@ impl PortalBackend for Portal {
 
     fn suggest(&self, visitor_level: Option<Level>, query: &str) -> Suggestions {
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-        self.search.suggest(&query, visitor_level, SUGGESTIONS)
+        views::suggestions(self.portal.search.suggest(&query, visitor_level, SUGGESTIONS))
     }
+}
 
+#[async_trait::async_trait]
+impl TaskForms for PortalRequest {
     fn new_form_token(&self) -> String {
         let mut bytes = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         hex::encode(bytes)
     }
 
-    fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
-        self.recorder.record(&visitor.0, event);
-    }
-
-    async fn record_event(&self, visitor: &VisitorId, event: EventKind) -> Result<(), BackendError> {
-        self.events
-            .append(NewEvent { visitor: visitor.0.clone(), kind: event })
-            .await
-            .map(drop)
-            .map_err(|error| BackendError::Store(error.to_string()))
-    }
-
     async fn visitor_request(
         &self,
         visitor: &VisitorId,
         reference: &str,
-    ) -> Result<Option<RequestView>, BackendError> {
-        let submission = match self.submissions.by_reference(reference).await {
+    ) -> Result<Option<RequestView>, AppError> {
+        let submission = match self.portal.submissions.by_reference(reference).await {
             Ok(submission) if submission.visitor == visitor.0 => submission,
             Ok(_) | Err(SubmissionsError::NotFound(_)) => return Ok(None),
-            Err(error) => return Err(BackendError::Store(error.to_string())),
+            Err(error) => {
+                tracing::error!("reading a task submission failed: {error}");
+                return Err(AppError::StoreUnavailable);
+            }
         };
-        let snapshot = self.content.snapshot();
         // A task removed since keeps its requests readable, without a form to label them.
-        let task = snapshot.tasks.get(&submission.task);
-        Ok(Some(request_view(&submission, task, &snapshot.site.zone())))
+        let task = self.snapshot.tasks.get(&submission.task);
+        Ok(Some(views::request(&submission, task, &self.snapshot.site.zone())))
     }
 }
 
-/// A stored submission as its visitor reads it: labelled answers in the form's
-/// order, and the times in the site's time zone.
-fn request_view(
-    submission: &StoredSubmission,
-    task: Option<&crate::content::Task>,
-    zone: &crate::content::SiteTimeZone,
-) -> RequestView {
-    let sent_at = submission.submitted_at_ms.div_euclid(1000);
-    let value_of =
-        |name: &str| submission.fields.get(name).and_then(|value| value.as_str()).unwrap_or_default();
-    let answers = match task {
-        Some(task) => task
-            .fields
-            .iter()
-            .filter(|field| !value_of(&field.name).is_empty())
-            .map(|field| SentAnswer {
-                label: field.label.clone(),
-                value: match field.kind {
-                    FieldKind::Checkbox => "Yes".to_owned(),
-                    _ => value_of(&field.name).to_owned(),
-                },
+#[async_trait::async_trait]
+impl VisitorEvents for PortalRequest {
+    fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
+        self.portal.recorder.record(&visitor.0, event);
+    }
+
+    async fn record(&self, visitor: &VisitorId, event: EventKind) -> Result<(), AppError> {
+        self.portal
+            .events
+            .append(NewEvent { visitor: visitor.0.clone(), kind: event })
+            .await
+            .map(drop)
+            .map_err(|error| {
+                tracing::error!("recording an event failed: {error}");
+                AppError::StoreUnavailable
             })
-            .collect(),
-        None => Vec::new(),
-    };
-    RequestView {
-        reference: submission.reference.clone(),
-        task_id: submission.task.clone(),
-        task_title: task.map_or_else(|| submission.task.clone(), |task| task.title.clone()),
-        sent_text: zone.moment(sent_at),
-        answers,
-        what_happens_next: task.map(|task| task.what_happens_next.clone()).unwrap_or_default(),
-        reply_by_text: task
-            .and_then(|task| task.reply_within_business_days)
-            .map(|days| zone.business_days_after(sent_at, days)),
-    }
-}
-
-fn diagnostic_view(diagnostic: &Diagnostic) -> DiagnosticView {
-    DiagnosticView {
-        location: format!("{}:{}:{}", diagnostic.path.display(), diagnostic.line, diagnostic.column),
-        is_error: diagnostic.severity == Severity::Error,
-        code: diagnostic.code.to_owned(),
-        message: diagnostic.message.clone(),
-        help: diagnostic.help.clone(),
-        excerpt: diagnostic.excerpt(),
     }
 }
 
@@ -320,7 +321,7 @@ const POPULAR_SHOWN_IN_SEARCH: usize = 5;
 
 /// The articles editors most often pick as the next question: a stable "popular"
 /// until visitor journeys can say more.
-fn popular_articles(snapshot: &crate::content::ContentSnapshot) -> Vec<ArticleSummary> {
+fn popular_articles(snapshot: &ContentSnapshot) -> Vec<ArticleSummary> {
     let mut picks: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for article in snapshot.articles.values() {
         for slug in &article.front_matter.next {
@@ -334,12 +335,6 @@ fn popular_articles(snapshot: &crate::content::ContentSnapshot) -> Vec<ArticleSu
         .into_iter()
         .take(POPULAR_ARTICLES)
         .filter_map(|(slug, _)| snapshot.articles.get(slug))
-        .map(|article| ArticleSummary {
-            slug: article.slug.clone(),
-            title: article.front_matter.title.clone(),
-            summary: article.front_matter.summary.clone(),
-            level: article.front_matter.level,
-            kind: article.front_matter.kind,
-        })
+        .map(views::article_summary)
         .collect()
 }

@@ -36,7 +36,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
-use telepath_app::wire::{ArticleKind, BodyPart, Level, SearchHit};
+use telepath_domain::{ArticleKind, BodyPart, Level};
 
 /// Part of every document's content hash: bump it when what is indexed changes, so
 /// the next sync re-indexes everything instead of skipping "unchanged" articles.
@@ -149,7 +149,7 @@ pub const MAX_OFFSET: usize = 1000;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResults {
     /// The page asked for, best first.
-    pub hits: Vec<SearchHit>,
+    pub hits: Vec<Hit>,
     /// Every article any word matched within the filters: what the filter counts
     /// add up to, and what the pages hold.
     pub total: usize,
@@ -159,7 +159,39 @@ pub struct SearchResults {
     pub relaxed: bool,
 }
 
-pub use telepath_app::wire::{FacetCounts, Suggestions};
+/// One article found, with its title and snippet already highlighted and escaped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub slug: String,
+    /// Escaped HTML with `<mark>` around matched words.
+    pub title_html: String,
+    /// Escaped HTML with `<mark>` around matched words.
+    pub snippet_html: String,
+    pub category: String,
+    pub level: Level,
+    pub kind: ArticleKind,
+}
+
+/// Articles per filter value (category slug, level name, kind name) for a search.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FacetCounts {
+    pub categories: std::collections::BTreeMap<String, usize>,
+    pub levels: std::collections::BTreeMap<String, usize>,
+    pub kinds: std::collections::BTreeMap<String, usize>,
+}
+
+/// What the search box offers for a query typed so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Suggestions {
+    /// The query these answer, as sent.
+    pub query: String,
+    /// The best few articles, even when they match only some of the words.
+    pub hits: Vec<Hit>,
+    /// True when no article has every word, so the hits match some.
+    pub partial: bool,
+    /// A spelling the articles use that finds every word, when not every word matched.
+    pub did_you_mean: Option<String>,
+}
 
 pub struct SearchIndex {
     index: Index,
@@ -399,7 +431,7 @@ impl SearchIndex {
             let summary = text(self.fields.summary);
             let prose = format!("{summary}\n{}", text(self.fields.prose));
             let everything = format!("{summary}\n{}", text(self.fields.body));
-            hits.push(SearchHit {
+            hits.push(Hit {
                 slug: text(self.fields.slug),
                 title_html: highlighter.highlight_all(&text(self.fields.title)),
                 snippet_html: highlighter.snippet(&[&prose, &everything]),

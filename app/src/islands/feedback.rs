@@ -1,3 +1,4 @@
+use crate::error::AppError;
 use crate::visitor::ArticleVote;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -35,7 +36,7 @@ pub fn ArticleFeedback(
     let has_next = !next.is_empty();
     let next_links: Vec<(String, String)> = next
         .into_iter()
-        .map(|answer| (format!("/articles/{}?from={slug}", answer.slug), answer.title))
+        .map(|answer| (format!("{}?from={slug}", crate::urls::article(&answer.slug)), answer.title))
         .collect();
 
     let send_vote = {
@@ -146,7 +147,7 @@ pub fn ArticleFeedback(
             }}
             {move || (not_helpful() && !has_next && !team_offered).then(|| view! {
                 <p class="feedback-way-on" data-testid="ask-the-team">
-                    "Still stuck? "<a href=crate::guidance::ASK_THE_TEAM_PATH>"Ask our team"</a>
+                    "Still stuck? "<a href=crate::urls::ASK_THE_TEAM>"Ask our team"</a>
                     " and we'll pick up from here."
                 </p>
             })}
@@ -186,7 +187,7 @@ fn focus_thanks() {
 /// post (no JavaScript) is sent back to the article's feedback box. `_csrf` is
 /// checked by the server's middleware.
 #[server(endpoint = "feedback")]
-pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), ServerFnError> {
+pub async fn record_feedback(slug: String, helpful: bool, _csrf: String) -> Result<(), AppError> {
     let vote = if helpful { ArticleVote::Helpful } else { ArticleVote::NotHelpful };
     save_vote(&slug, helpful, None, vote).await
 }
@@ -198,7 +199,7 @@ pub async fn explain_feedback(
     slug: String,
     looking_for: Option<String>,
     _csrf: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     let looking_for: String =
         looking_for.unwrap_or_default().trim().chars().take(MAX_LOOKING_FOR_CHARS).collect();
     save_vote(
@@ -218,25 +219,23 @@ async fn save_vote(
     helpful: bool,
     looking_for: Option<String>,
     vote: ArticleVote,
-) -> Result<(), ServerFnError> {
-    use crate::backend::{redirect_after_form, set_cookie, use_backend, use_visitor, use_visitor_prefs};
-    use crate::events::EventKind;
+) -> Result<(), AppError> {
+    use crate::backend::{
+        redirect_after_form, set_cookie, use_content, use_events, use_visitor, use_visitor_prefs,
+    };
+    use telepath_domain::EventKind;
 
-    let backend = use_backend();
-    if backend.article(slug).is_none() {
+    if use_content().article(slug).is_none() {
         // The caller's mistake (a forged or stale form): answered 400 by the server.
-        return Err(ServerFnError::Args(format!("no article is called {slug:?}")));
+        return Err(AppError::BadRequest(format!("no article is called {slug:?}")));
     }
     let passed_on_the_question = vote == ArticleVote::NotHelpfulAnswered && looking_for.is_none();
     if let Some(visitor) = use_visitor().filter(|_| !passed_on_the_question) {
         let event = EventKind::ArticleFeedback { slug: slug.to_owned(), helpful, looking_for };
-        // Ours: the server logs it once and shows the visitor plain words, not this text.
-        backend
-            .record_event(&visitor, event)
-            .await
-            .map_err(|error| ServerFnError::new(format!("could not save the answer: {error}")))?;
+        // Ours: the server logged why; the visitor is shown plain words.
+        use_events().record(&visitor, event).await?;
     }
     set_cookie(&use_visitor_prefs().votes.with(slug, vote).set_cookie());
-    redirect_after_form(&format!("/articles/{slug}#feedback"));
+    redirect_after_form(&format!("{}#feedback", crate::urls::article(slug)));
     Ok(())
 }

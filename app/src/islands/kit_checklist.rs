@@ -1,13 +1,13 @@
-use crate::wire::{KitThingView, Level};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use telepath_domain::{KitThing, Level};
 
 /// A welcome kit's five things, each with a "Got it" the visitor can tick, and how
 /// many are done. Without JavaScript each tick is a form that comes back to the next
 /// thing; with JavaScript it is saved in the background and the count moves at once.
 #[island]
-pub fn KitChecklist(level: Level, things: Vec<KitThingView>, read: Vec<bool>, csrf: String) -> impl IntoView {
+pub fn KitChecklist(level: Level, things: Vec<KitThing>, read: Vec<bool>, csrf: String) -> impl IntoView {
     let total = things.len();
     let read = RwSignal::new(read);
     let failed = RwSignal::new(false);
@@ -103,7 +103,7 @@ fn move_on_to(id: &str) {
 
 /// One thing to know: text, then its picture or short captioned video (never autoplaying).
 #[component]
-fn KitThing(index: usize, thing: KitThingView, children: Children) -> impl IntoView {
+fn KitThing(index: usize, thing: KitThing, children: Children) -> impl IntoView {
     let heading_id = format!("thing-{}", index + 1);
     view! {
         <li class="kit-thing" id=heading_id.clone() aria-labelledby=format!("{heading_id}-title") tabindex="-1">
@@ -164,10 +164,9 @@ pub async fn mark_kit_thing(
     thing: usize,
     read: bool,
     _csrf: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), crate::error::AppError> {
     use crate::backend::{redirect_after_form, set_cookie, use_visitor_prefs};
-    use crate::visitor::KIT_THINGS;
-    use crate::wire::Level;
+    use telepath_domain::KIT_THINGS;
 
     // A forged level or thing changes nothing and is no error: there is nothing to mark.
     let Some(level) = Level::from_visitor_choice(&level).filter(|_| thing < KIT_THINGS) else {

@@ -94,7 +94,7 @@ pub async fn choose_level(
     level: String,
     return_to: Option<String>,
     _csrf: String,
-) -> Result<String, ServerFnError> {
+) -> Result<String, crate::error::AppError> {
     use crate::backend::{redirect_after_form, set_cookie};
     use crate::visitor::{LevelAnswer, local_return_path};
 

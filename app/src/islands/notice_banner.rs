@@ -1,11 +1,11 @@
-use crate::wire::NoticeView;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use telepath_domain::Notice;
 
 /// A current notice at the top of the pages it concerns, folded to its title. "Dismiss" hides it for this
 /// visitor from then on: a form without JavaScript, in place with it.
 #[island]
-pub fn NoticeBanner(notice: NoticeView, csrf: String, return_to: String) -> impl IntoView {
+pub fn NoticeBanner(notice: Notice, csrf: String, return_to: String) -> impl IntoView {
     let dismissed = RwSignal::new(false);
     let failed = RwSignal::new(false);
     let dismiss = {
@@ -62,7 +62,7 @@ pub async fn dismiss_notice(
     notice: String,
     return_to: Option<String>,
     _csrf: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), crate::error::AppError> {
     use crate::backend::{redirect_after_form, set_cookie, use_visitor_prefs};
 
     set_cookie(&use_visitor_prefs().dismissed.with(&notice).set_cookie());

@@ -237,7 +237,7 @@ pub fn SearchBox(query: String, in_hero: bool) -> impl IntoView {
 /// titles. A GET, so it changes nothing and needs no form token; it is rate-limited
 /// with search and never recorded as a search without results.
 #[server(endpoint = "suggest", input = GetUrl)]
-pub async fn suggest(q: String) -> Result<Suggestions, ServerFnError> {
-    use crate::backend::{use_backend, use_visitor_level};
-    Ok(use_backend().suggest(use_visitor_level(), &q))
+pub async fn suggest(q: String) -> Result<Suggestions, crate::error::AppError> {
+    use crate::backend::{use_search, use_visitor_level};
+    Ok(use_search().suggest(use_visitor_level(), &q))
 }

@@ -1,8 +1,7 @@
-use crate::validation::{FieldError, validate_fields};
-use crate::wire::FieldSpec;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use std::collections::HashMap;
+use telepath_domain::{FieldError, FieldSpec, validate_fields};
 use web_sys::{Element, FormData, HtmlElement, HtmlFormElement};
 
 /// Runs a task's own rules (`validation.rs`, the ones the server applies) in the

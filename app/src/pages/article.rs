@@ -1,20 +1,22 @@
 use crate::backend::{
-    record_arrival_at_article, record_page_view, use_backend, use_csrf_token, use_visitor_prefs,
+    record_arrival_at_article, record_page_view, use_content, use_csrf_token, use_visitor_prefs,
 };
-use crate::events::PageType;
-use crate::guidance::{ASK_THE_TEAM_PATH, offers_help_up_front, order_level_sections};
 use crate::islands::{ArticleFeedback, NextAnswer};
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
-use crate::wire::{ArticleSummary, BodyPart, Level, TocEntry};
+use crate::urls::ASK_THE_TEAM;
+use crate::wire::{ArticleSummary, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use telepath_domain::PageType;
+use telepath_domain::guidance::{offers_help_up_front, order_level_sections};
+use telepath_domain::{BodyPart, Level};
 
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
-    let backend = use_backend();
+    let backend = use_content();
     let prefs = use_visitor_prefs();
     let level = prefs.level.level();
     let vote = prefs.votes.get(&slug);
@@ -61,7 +63,7 @@ pub fn ArticlePage() -> impl IntoView {
             {offers_help_up_front(level).then(|| view! {
                 <aside class="callout tip help-up-front" data-testid="help-up-front">
                     <p>
-                        "New to this? If any step is unclear, "<a href=ASK_THE_TEAM_PATH>"ask our team"</a>
+                        "New to this? If any step is unclear, "<a href=ASK_THE_TEAM>"ask our team"</a>
                         ". Tell us which article you're on and we'll walk you through it."
                     </p>
                 </aside>

@@ -1,19 +1,19 @@
-use crate::backend::{use_backend, use_visitor_level};
-use crate::guidance::order_articles;
+use crate::backend::{use_content, use_visitor_level};
 use crate::pages::meta::PageMeta;
 use crate::pages::{article::ArticleList, not_found::NotFound};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use telepath_domain::guidance::order_articles;
 
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("category").unwrap_or_default();
-    match use_backend().category(&slug) {
+    match use_content().category(&slug) {
         None => Either::Left(view! { <NotFound/> }),
         Some(mut category) => Either::Right({
             order_articles(use_visitor_level(), &mut category.articles);
-            crate::backend::record_page_view(crate::events::PageType::Category, &category.title);
+            crate::backend::record_page_view(telepath_domain::PageType::Category, &category.title);
             view! {
             <PageMeta title=category.title.clone() description=category.description.clone()/>
             <nav class="breadcrumbs" aria-label="Breadcrumb">

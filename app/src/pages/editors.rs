@@ -1,16 +1,16 @@
-use crate::backend::use_backend;
+use crate::backend::use_content;
 use crate::pages::meta::PageMeta;
 use crate::pages::notices::now_unix;
-use crate::wire::{
-    DiagnosticView, FileWithErrors, NoticeState, NoticeView, count, order_notices_for_editors,
-};
+use crate::wire::{DiagnosticView, FileWithErrors, count};
 use leptos::prelude::*;
+use telepath_domain::notice::order_notices_for_editors;
+use telepath_domain::{Notice, NoticeState};
 
 /// What content editors need after saving: every problem, located like a compiler
 /// error, and which articles are still served from their last good version.
 #[component]
 pub fn EditorsPage() -> impl IntoView {
-    let report = use_backend().content_report();
+    let report = use_content().content_report();
     let summary = format!(
         "{} in {}: {}, {}",
         count(report.articles, "article", "articles"),
@@ -30,7 +30,7 @@ pub fn EditorsPage() -> impl IntoView {
             view! { <DiagnosticList diagnostics=report.diagnostics/> }
             .into_any()
         }}
-        <NoticeStates notices=use_backend().notices()/>
+        <NoticeStates notices=use_content().notices()/>
     }
 }
 
@@ -63,7 +63,7 @@ fn FilesWithErrors(files: Vec<FileWithErrors>) -> impl IntoView {
 
 /// Every notice with whether customers see it now, will see it, or no longer do.
 #[component]
-fn NoticeStates(mut notices: Vec<NoticeView>) -> impl IntoView {
+fn NoticeStates(mut notices: Vec<Notice>) -> impl IntoView {
     let now = now_unix();
     order_notices_for_editors(&mut notices);
     view! {

@@ -1,12 +1,12 @@
-use crate::backend::{use_backend, use_csrf_token, use_visitor_prefs};
-use crate::guidance::{order_articles, order_categories};
+use crate::backend::{use_content, use_csrf_token, use_visitor_prefs};
 use crate::islands::{LevelQuestion, SearchBox};
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
-use crate::visitor::{KIT_THINGS, KitProgress, LevelAnswer};
-use crate::wire::Level;
+use crate::visitor::{KitProgress, LevelAnswer};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use telepath_domain::guidance::{order_articles, order_categories};
+use telepath_domain::{KIT_THINGS, Level};
 
 /// How many popular articles the home page lists.
 const POPULAR_ON_HOME: usize = 5;
@@ -17,7 +17,7 @@ const TOP_LINKS_ON_A_PHONE: usize = 3;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let backend = use_backend();
+    let backend = use_content();
     let site = backend.site();
     let prefs = use_visitor_prefs();
     let level = prefs.level.level();

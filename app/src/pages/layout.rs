@@ -1,11 +1,12 @@
-use crate::backend::{use_backend, use_csrf_token, use_current_path, use_visitor_prefs};
-use crate::guidance::ASK_THE_TEAM_PATH;
+use crate::backend::{use_content, use_csrf_token, use_current_path, use_visitor_prefs};
 use crate::islands::{ChooseLevel, NoticeBanner, SearchBox};
 use crate::pages::notices::now_unix;
+use crate::urls::ASK_THE_TEAM;
 use crate::visitor::LevelAnswer;
-use crate::wire::{LevelWording, notices_for_place};
+use crate::wire::LevelWording;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use telepath_domain::notice::notices_for_place;
 
 /// The help centre's mark, the same file the browser tab shows (`/favicon.svg`).
 const LOGO: &str = include_str!("../../../style/logo.svg");
@@ -13,7 +14,7 @@ const LOGO: &str = include_str!("../../../style/logo.svg");
 /// Header, notices, main landmark and footer shared by every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let backend = use_backend();
+    let backend = use_content();
     let site = backend.site();
     let prefs = use_visitor_prefs();
     let path = use_current_path();
@@ -55,7 +56,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" class="page">{children()}</main>
         <footer class="site-footer">
             <nav aria-label="Help and status">
-                <a href=ASK_THE_TEAM_PATH>"Contact support"</a>
+                <a href=ASK_THE_TEAM>"Contact support"</a>
                 <a href="/notices">"Service status"</a>
                 <a href="/">"All help topics"</a>
             </nav>

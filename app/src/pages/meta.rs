@@ -19,7 +19,7 @@ pub fn PageMeta(
     #[prop(default = true)]
     canonical: bool,
 ) -> impl IntoView {
-    let site_name = crate::backend::use_backend().site().help_centre_name();
+    let site_name = crate::backend::use_content().site().help_centre_name();
     let address = canonical
         .then(|| {
             let path = use_current_path();

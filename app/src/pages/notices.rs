@@ -1,7 +1,8 @@
-use crate::backend::use_backend;
+use crate::backend::use_content;
 use crate::pages::meta::PageMeta;
-use crate::wire::{NoticeState, NoticeView, order_notices_page, past_notices};
 use leptos::prelude::*;
+use telepath_domain::notice::{order_notices_page, past_notices};
+use telepath_domain::{Notice, NoticeState};
 
 pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
@@ -13,9 +14,9 @@ pub fn now_unix() -> i64 {
 #[component]
 pub fn NoticesPage() -> impl IntoView {
     let now = now_unix();
-    let notices = use_backend().notices();
-    let in_state = |state: NoticeState| -> Vec<NoticeView> {
-        let mut selected: Vec<NoticeView> =
+    let notices = use_content().notices();
+    let in_state = |state: NoticeState| -> Vec<Notice> {
+        let mut selected: Vec<Notice> =
             notices.iter().filter(|notice| notice.state_at(now) == state).cloned().collect();
         order_notices_page(&mut selected);
         selected
@@ -41,7 +42,7 @@ pub fn NoticesPage() -> impl IntoView {
 }
 
 #[component]
-pub fn NoticeList(notices: Vec<NoticeView>) -> impl IntoView {
+pub fn NoticeList(notices: Vec<Notice>) -> impl IntoView {
     view! {
         <ul class="notice-list" data-testid="notices">
             {notices
@@ -61,7 +62,7 @@ pub fn NoticeList(notices: Vec<NoticeView>) -> impl IntoView {
 
 /// When it happens, if the notice says; otherwise when it is shown.
 #[component]
-pub fn NoticeWhen(notice: NoticeView) -> impl IntoView {
+pub fn NoticeWhen(notice: Notice) -> impl IntoView {
     match notice.happens_text {
         Some(when) => {
             view! { <p class="notice-when" data-testid="notice-when"><strong>"When: "</strong>{when}</p> }

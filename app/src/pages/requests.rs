@@ -2,18 +2,19 @@
 //! next and by when. Only the visitor who sent it can open it: the answers hold
 //! their email address and more.
 
-use crate::backend::{use_backend, use_visitor};
+use crate::backend::{use_content, use_task_forms, use_visitor};
 use crate::pages::meta::PageMeta;
 use crate::pages::notices::{NoticeList, now_unix};
-use crate::wire::{NoticeState, RequestView};
+use crate::wire::RequestView;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use telepath_domain::NoticeState;
 
 /// The request `reference` of the current visitor, if they sent it.
 pub async fn visitors_request(reference: &str) -> Option<RequestView> {
     let visitor = use_visitor()?;
-    use_backend().visitor_request(&visitor, reference).await.ok().flatten()
+    use_task_forms().visitor_request(&visitor, reference).await.ok().flatten()
 }
 
 /// `/requests/<reference>`: where a request stands, for the visitor who sent it.
@@ -34,9 +35,9 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 canonical=false
                             />
                             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                                <a href="/">"Help Centre"</a>
+                                <a href=crate::urls::HOME>"Help Centre"</a>
                                 <span aria-hidden="true">" › "</span>
-                                <a href=format!("/tasks/{}", request.task_id)>{request.task_title.clone()}</a>
+                                <a href=crate::urls::task(&request.task_id)>{request.task_title.clone()}</a>
                             </nav>
                             <h1>{format!("Your request {}", request.reference)}</h1>
                             <p class="lede">{format!("{}.", request.task_title)}</p>
@@ -45,7 +46,7 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 {format!(" Sent {}.", request.sent_text)}
                             </p>
                             <RequestDetails request/>
-                            <p><a href="/">"Back to the Help Centre"</a></p>
+                            <p><a href=crate::urls::HOME>"Back to the Help Centre"</a></p>
                         }),
                     }
                 })
@@ -58,7 +59,7 @@ pub fn RequestStatusPage() -> impl IntoView {
 #[component]
 pub fn RequestDetails(request: RequestView) -> impl IntoView {
     let now = now_unix();
-    let notices: Vec<_> = use_backend()
+    let notices: Vec<_> = use_content()
         .notices()
         .into_iter()
         .filter(|notice| notice.state_at(now) == NoticeState::Current)
@@ -106,10 +107,10 @@ pub fn RequestNotFound() -> impl IntoView {
             </p>
             <p>
                 "Sent it from another device? Open the link there, or "
-                <a href=crate::guidance::ASK_THE_TEAM_PATH>"ask our team"</a>
+                <a href=crate::urls::ASK_THE_TEAM>"ask our team"</a>
                 " and quote the reference: we'll tell you where it stands."
             </p>
-            <p><a href="/">"Back to the Help Centre"</a></p>
+            <p><a href=crate::urls::HOME>"Back to the Help Centre"</a></p>
         </section>
     }
 }

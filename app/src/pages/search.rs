@@ -1,10 +1,11 @@
-use crate::backend::{use_backend, use_visitor, use_visitor_level};
+use crate::backend::{use_search, use_visitor, use_visitor_level};
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
-use crate::wire::{ArticleKind, LEVELS, Level, SearchPage, SearchQuery, encode_query_value};
+use crate::wire::{SearchPage, SearchQuery, encode_query_value};
 use leptos::prelude::*;
 use leptos_meta::Link;
 use leptos_router::hooks::use_query_map;
+use telepath_domain::{ArticleKind, LEVELS, Level};
 
 const KINDS: [ArticleKind; 4] =
     [ArticleKind::Guide, ArticleKind::Explanation, ArticleKind::Reference, ArticleKind::Troubleshooting];
@@ -37,7 +38,7 @@ pub fn SearchResultsPage() -> impl IntoView {
         kind: params.get("kind"),
         page: params.get("page"),
     });
-    let Ok(page) = use_backend().search(use_visitor(), use_visitor_level(), query) else {
+    let Ok(page) = use_search().search(use_visitor(), use_visitor_level(), query) else {
         return SearchUnavailablePage().into_any();
     };
     let title = match (page.query.is_empty(), page.page) {
@@ -45,7 +46,7 @@ pub fn SearchResultsPage() -> impl IntoView {
         (false, 1) => format!("Search: {}", page.query),
         (false, number) => format!("Search: {} (page {number})", page.query),
     };
-    crate::backend::record_page_view(crate::events::PageType::SearchResults, &title);
+    crate::backend::record_page_view(telepath_domain::PageType::SearchResults, &title);
     view! {
         <PageMeta title=title description="Search every help article, with filters by topic, level and kind." canonical=false/>
         <h1>"Search the Help Centre"</h1>
@@ -170,7 +171,7 @@ fn Results(page: SearchPage) -> impl IntoView {
                             <h2>{format!("No articles match “{}”", page.query)}</h2>
                             <p>"Try fewer or simpler words, or one of the articles people read most:"</p>
                             <ArticleList articles=page.popular compact=false/>
-                            <p><a href=crate::guidance::ASK_THE_TEAM_PATH>"Or ask our team"</a></p>
+                            <p><a href=crate::urls::ASK_THE_TEAM>"Or ask our team"</a></p>
                         </div>
                     }
                     .into_any()

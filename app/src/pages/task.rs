@@ -1,18 +1,18 @@
-use crate::backend::{use_backend, use_csrf_token};
+use crate::backend::{use_content, use_csrf_token, use_task_forms};
 use crate::islands::TaskFormChecks;
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::pages::requests::{RequestDetails, RequestNotFound, visitors_request};
-use crate::validation::TaskFormState;
-use crate::wire::{FieldKind, FieldSpec, MistakeView, TaskView};
+use crate::wire::{TaskFormState, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use telepath_domain::{FieldKind, FieldSpec, Mistake};
 
 fn use_task() -> Option<TaskView> {
     let id = use_params_map().read_untracked().get("task").unwrap_or_default();
-    use_backend().task(&id)
+    use_content().task(&id)
 }
 
 /// A self-service task: the five mistakes come first, then the form, then what
@@ -22,7 +22,7 @@ pub fn TaskPage() -> impl IntoView {
     match use_task() {
         None => Either::Left(view! { <NotFound/> }),
         Some(task) => {
-            crate::backend::record_page_view(crate::events::PageType::Task, &task.title);
+            crate::backend::record_page_view(telepath_domain::PageType::Task, &task.title);
             let mistakes = task.mistakes.clone();
             Either::Right(view! {
                 <PageMeta title=task.title.clone() description=task.summary.clone()/>
@@ -51,7 +51,7 @@ pub fn TaskPage() -> impl IntoView {
 
 /// The mistakes, short, before the form; each opens to say why and what to do.
 #[component]
-fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView {
+fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
     view! {
         <section class="mistakes-inline" aria-labelledby="mistakes-heading" data-testid="mistakes-inline">
             <h2 id="mistakes-heading">{format!("Before you start: {} mistakes people often make", mistakes.len())}</h2>
@@ -79,7 +79,7 @@ fn MistakesSummary(task_id: String, mistakes: Vec<MistakeView>) -> impl IntoView
 #[component]
 fn TaskForm(task: TaskView) -> impl IntoView {
     let state = use_context::<TaskFormState>().unwrap_or_default();
-    let token = use_backend().new_form_token();
+    let token = use_task_forms().new_form_token();
     let mistakes = task.mistakes.clone();
     let labels: Vec<(String, String)> =
         task.fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
@@ -266,7 +266,7 @@ pub fn TaskSentPage() -> impl IntoView {
                     match visitors_request(&reference).await.filter(|request| request.task_id == task_id) {
                         None => Either::Left(view! { <RequestNotFound/> }),
                         Some(request) => {
-                            let status_path = format!("/requests/{}", request.reference);
+                            let status_path = crate::urls::request(&request.reference);
                             Either::Right(view! {
                                 <PageMeta title=format!("Sent: {}", request.task_title) description=request.what_happens_next.clone()/>
                                 <section class="confirmation" data-testid="confirmation">

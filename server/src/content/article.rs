@@ -10,7 +10,7 @@ use super::sections::{SourcePart, split_level_sections};
 use super::source::{SourceContext, too_deeply_nested};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use telepath_app::wire::{ArticleSummary, BodyPart, LevelSection};
+use telepath_domain::{BodyPart, LevelSection};
 
 #[derive(Clone, Debug)]
 pub struct Article {
@@ -32,16 +32,6 @@ struct ArticleFile<'a> {
 }
 
 impl Article {
-    pub(super) fn summary(&self) -> ArticleSummary {
-        ArticleSummary {
-            slug: self.slug.clone(),
-            title: self.front_matter.title.clone(),
-            summary: self.front_matter.summary.clone(),
-            level: self.front_matter.level,
-            kind: self.front_matter.kind,
-        }
-    }
-
     /// Parses the article at `path` in `category`, reporting every problem to
     /// `source`; `None` when it cannot be shown. `loaded` holds the articles read so
     /// far, whose slugs it may not reuse.

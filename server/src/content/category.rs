@@ -7,7 +7,7 @@ use super::front_matter::{CategoryFrontMatter, parse_document};
 use super::source::SourceContext;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use telepath_app::guidance::editors_level_rank;
+use telepath_domain::guidance::editors_level_rank;
 
 #[derive(Clone, Debug)]
 pub struct Category {

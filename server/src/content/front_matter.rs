@@ -4,7 +4,7 @@ use super::diagnostic::{Diagnostic, Position};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
-use telepath_app::wire::{ArticleKind, Level};
+use telepath_domain::{ArticleKind, Level};
 
 const FENCE: &str = "+++";
 

@@ -6,8 +6,7 @@ use super::media::resolve_media;
 use super::source::SourceContext;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use telepath_app::visitor::KIT_THINGS;
-use telepath_app::wire::{KitThingView, KitView, Level, MediaRef, VideoRef};
+use telepath_domain::{KIT_THINGS, KitThing, Level, MediaRef, VideoRef};
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
@@ -38,7 +37,12 @@ struct ThingFrontMatter {
 pub struct Kit {
     /// The path as editors see it in diagnostics, e.g. `content/kits/newcomer.md`.
     pub source: PathBuf,
-    pub view: KitView,
+    pub level: Level,
+    pub title: String,
+    pub intro: String,
+    pub things: Vec<KitThing>,
+    pub next_step_label: String,
+    pub next_step_href: String,
 }
 
 impl Kit {
@@ -110,14 +114,12 @@ impl Kit {
         }
         Some(Kit {
             source: shown.clone(),
-            view: KitView {
-                level,
-                title: front_matter.title,
-                intro: front_matter.intro,
-                things,
-                next_step_label: front_matter.next_step_label,
-                next_step_href: front_matter.next_step_href.into_inner(),
-            },
+            level,
+            title: front_matter.title,
+            intro: front_matter.intro,
+            things,
+            next_step_label: front_matter.next_step_label,
+            next_step_href: front_matter.next_step_href.into_inner(),
         })
     }
 }
@@ -137,7 +139,7 @@ impl KitFile<'_> {
 
     /// One `[[thing]]`: its body rendered, its picture and video resolved under
     /// content/media; `None` when its body cannot be rendered.
-    fn thing(&self, source: &mut SourceContext<'_>, thing: ThingFrontMatter) -> Option<KitThingView> {
+    fn thing(&self, source: &mut SourceContext<'_>, thing: ThingFrontMatter) -> Option<KitThing> {
         let shown = self.shown;
         let body_start = string_content_start(self.text, self.front_matter_offset + thing.body.span().start);
         let body = source.render_markdown_at(shown, self.text, body_start, thing.body.get_ref())?;
@@ -191,7 +193,7 @@ impl KitFile<'_> {
                 .with_help("add `video_captions = \"…vtt\"` so people who cannot hear it can follow"),
             );
         }
-        Some(KitThingView {
+        Some(KitThing {
             title: thing.title.into_inner(),
             body_html: body.html,
             image: MediaRef {

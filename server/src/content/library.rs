@@ -7,7 +7,7 @@ use super::category::{Category, article_files, sort_categories};
 use super::diagnostic::Severity;
 use super::kits::Kit;
 use super::media::check_media_folder;
-use super::notices::Notice;
+use super::notices::NoticeFile;
 use super::references::{Known, Reference, check_references};
 use super::site::SiteSettings;
 use super::snapshot::ContentSnapshot;
@@ -92,7 +92,7 @@ fn keep_last_good(previous: &ContentSnapshot, next: &mut ContentSnapshot) {
         }
     }
     for notice in &previous.notices {
-        let present = next.notices.iter().any(|other| other.view.id == notice.view.id);
+        let present = next.notices.iter().any(|other| other.notice.id == notice.notice.id);
         if !present && keep(&notice.source) {
             next.notices.push(notice.clone());
         }
@@ -219,7 +219,7 @@ fn read_content(root: &Path, on_progress: &mut dyn FnMut(LoadProgress)) -> Resul
     }
     for path in markdown_files(&root.join("kits")) {
         if let Some(kit) = Kit::from_file(&mut source, &path) {
-            snapshot.kits.insert(kit.view.level, kit);
+            snapshot.kits.insert(kit.level, kit);
         }
     }
     for path in markdown_files(&root.join("tasks")) {
@@ -228,7 +228,7 @@ fn read_content(root: &Path, on_progress: &mut dyn FnMut(LoadProgress)) -> Resul
         }
     }
     for path in markdown_files(&root.join("notices")) {
-        if let Some(notice) = Notice::from_file(&mut source, &path) {
+        if let Some(notice) = NoticeFile::from_file(&mut source, &path) {
             snapshot.notices.push(notice);
         }
     }

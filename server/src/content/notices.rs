@@ -9,7 +9,7 @@ use super::references::Target;
 use super::source::SourceContext;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use telepath_app::wire::{Audience, Level, NoticeView, Severity};
+use telepath_domain::{Audience, Level, Notice, Severity};
 use toml::Spanned;
 use toml::value::{Datetime, Offset};
 
@@ -40,17 +40,17 @@ struct AudienceFrontMatter {
 }
 
 #[derive(Clone, Debug)]
-pub struct Notice {
+pub struct NoticeFile {
     /// The path as editors see it in diagnostics, e.g. `content/notices/outage.md`.
     pub source: PathBuf,
-    /// Without its texts, which depend on the site's time zone: see `view_in`.
-    pub view: NoticeView,
+    /// Without its texts, which depend on the site's time zone: see `in_zone`.
+    pub notice: Notice,
 }
 
-impl Notice {
+impl NoticeFile {
     /// Parses `content/notices/<id>.md`, reporting every problem to `source`; `None`
     /// when the notice cannot be shown.
-    pub(super) fn from_file(source: &mut SourceContext<'_>, path: &Path) -> Option<Notice> {
+    pub(super) fn from_file(source: &mut SourceContext<'_>, path: &Path) -> Option<NoticeFile> {
         let id = path.file_stem()?.to_str()?.to_owned();
         let (document, text, shown) = source.parse_file::<NoticeFrontMatter>(path)?;
         let offset = document.front_matter_offset;
@@ -122,9 +122,9 @@ impl Notice {
         let body = source.render_markdown_at(&shown, &text, document.body_offset, &document.body)?;
         source.expect_links(&shown, &text, document.body_offset, &body.internal_links);
 
-        Some(Notice {
+        Some(NoticeFile {
             source: shown.clone(),
-            view: NoticeView {
+            notice: Notice {
                 id,
                 title: front_matter.title,
                 body_html: body.html,
@@ -146,13 +146,13 @@ impl Notice {
     }
 }
 
-impl Notice {
+impl NoticeFile {
     /// The notice as visitors read it: its windows in the site's time zone.
-    pub fn view_in(&self, zone: &SiteTimeZone) -> NoticeView {
-        let mut view = self.view.clone();
-        view.shown_text = zone.window(view.starts_at, Some(view.ends_at));
-        view.happens_text = view.happens_from.map(|from| zone.window(from, view.happens_until));
-        view
+    pub fn in_zone(&self, zone: &SiteTimeZone) -> Notice {
+        let mut notice = self.notice.clone();
+        notice.shown_text = zone.window(notice.starts_at, Some(notice.ends_at));
+        notice.happens_text = notice.happens_from.map(|from| zone.window(from, notice.happens_until));
+        notice
     }
 }
 
@@ -250,8 +250,8 @@ mod tests {
 
     #[test]
     fn a_notice_window_holds_across_time_zones_and_both_dst_changes() {
-        use telepath_app::wire::{Audience, NoticeState, NoticeView, Severity};
-        let window = |starts: &str, ends: &str| NoticeView {
+        use telepath_domain::{Audience, Notice, NoticeState, Severity};
+        let window = |starts: &str, ends: &str| Notice {
             id: "window".into(),
             title: String::new(),
             body_html: String::new(),

@@ -12,7 +12,7 @@
 //! Blocks that follow each other (blank lines between are fine) form one group; the
 //! page shows the visitor's level first and the others behind a toggle.
 
-use telepath_app::wire::Level;
+use telepath_domain::Level;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum SourcePart<'a> {

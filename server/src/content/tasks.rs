@@ -7,11 +7,8 @@ use super::source::SourceContext;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use telepath_app::wire::{FieldKind, FieldSpec, MistakeView};
+use telepath_domain::{FieldKind, FieldSpec, Mistake, TASK_MISTAKES};
 use toml::Spanned;
-
-/// A mistakes guide lists exactly this many: the ones that cause most failed forms.
-pub const TASK_MISTAKES: usize = 5;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,7 +70,7 @@ pub struct Task {
     pub reply_within_business_days: Option<u32>,
     pub related_articles: Vec<String>,
     pub fields: Vec<FieldSpec>,
-    pub mistakes: Vec<MistakeView>,
+    pub mistakes: Vec<Mistake>,
 }
 
 impl Task {
@@ -142,7 +139,7 @@ impl Task {
             mistakes: front_matter
                 .mistakes
                 .into_iter()
-                .map(|mistake| MistakeView {
+                .map(|mistake| Mistake {
                     title: mistake.title,
                     what_people_do: mistake.what_people_do,
                     why_it_fails: mistake.why_it_fails,

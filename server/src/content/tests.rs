@@ -66,7 +66,7 @@ fn valid_kits_tasks_notices_and_synonyms_load_without_diagnostics() {
     assert_eq!(snapshot.diagnostics, []);
     assert_eq!(snapshot.kits.len(), 1);
     assert_eq!(snapshot.tasks["reset"].mistakes.len(), 5);
-    assert_eq!(snapshot.notices[0].view.audience.tasks, ["reset"]);
+    assert_eq!(snapshot.notices[0].notice.audience.tasks, ["reset"]);
     assert_eq!(snapshot.synonyms, [["invoice", "bill"]]);
 }
 
@@ -222,7 +222,7 @@ fn each_broken_file_gives_the_diagnostic_an_editor_needs() {
 
 #[test]
 fn a_kit_of_any_size_but_kit_things_is_left_out_so_progress_can_always_finish() {
-    use telepath_app::visitor::KIT_THINGS;
+    use telepath_domain::KIT_THINGS;
     for things in [KIT_THINGS - 1, KIT_THINGS + 1] {
         let fixture = Fixture::new();
         fixture.write("kits/newcomer.md", &kit("newcomer", things));
@@ -234,14 +234,14 @@ fn a_kit_of_any_size_but_kit_things_is_left_out_so_progress_can_always_finish() 
 
 #[test]
 fn articles_render_level_sections_sized_pictures_and_a_table_of_contents() {
-    use telepath_app::wire::{BodyPart, Level};
+    use telepath_domain::{BodyPart, Level};
     let fixture = Fixture::new();
     fixture.write_bytes("media/dot.png", &tiny_png());
     let body = "## One\n\n![A dot](../../media/dot.png)\n\n## Two\n\n::: newcomer\nEasy.\n:::\n::: expert\nHard.\n:::\n\n## Three\n";
     fixture.write("articles/invoices/deep.md", &crate::testing::article("Deep", "all", "guide", &[], body));
     let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
     assert_eq!(snapshot.diagnostics, []);
-    let view = snapshot.article_view("deep").unwrap();
+    let view = crate::portal::views::article(&snapshot, "deep").unwrap();
     assert_eq!(view.toc.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>(), ["one", "two", "three"]);
     let BodyPart::Shared(first) = &view.body[0] else { panic!("{:?}", view.body) };
     assert!(
@@ -257,7 +257,7 @@ fn articles_render_level_sections_sized_pictures_and_a_table_of_contents() {
     );
     assert_eq!(sections[1].html, "<p>Hard.</p>\n");
 
-    let short = snapshot.article_view("void-an-invoice").unwrap();
+    let short = crate::portal::views::article(&snapshot, "void-an-invoice").unwrap();
     assert!(short.toc.is_empty(), "short articles need no table of contents");
 }
 
@@ -361,15 +361,14 @@ fn links_out_of_the_media_folder_and_pipes_in_it_are_reported_and_so_are_referen
             "kits/newcomer.md:11:9: warning[media]: `../media/secret.png` is a link to a file outside content/media, which is never served (help: copy the file into content/media instead of linking to it)".to_owned(),
         ]
     );
-    let telepath_app::wire::BodyPart::Shared(html) = &snapshot.article_view("pictures").unwrap().body[0]
-    else {
+    let telepath_domain::BodyPart::Shared(html) = &snapshot.articles["pictures"].body[0] else {
         panic!("one shared part")
     };
     assert!(
         html.contains(r#"<img src="/media/again/alias.txt" alt="Alias""#),
         "a link inside content/media is fine: {html}"
     );
-    assert_eq!(snapshot.kits[&telepath_app::wire::Level::Newcomer].view.things[0].image.src, "");
+    assert_eq!(snapshot.kits[&telepath_domain::Level::Newcomer].things[0].image.src, "");
 }
 
 #[test]
@@ -419,7 +418,7 @@ fn content_nested_too_deep_is_reported_quickly_and_everything_else_is_served() {
     }
     assert!(snapshot.notices.is_empty());
     for slug in ["shallow", "send-an-invoice", "void-an-invoice", "reset-your-password"] {
-        assert!(snapshot.article_view(slug).is_some(), "{slug} is served");
+        assert!(snapshot.articles.contains_key(slug), "{slug} is served");
     }
 }
 
@@ -460,10 +459,10 @@ fn a_kit_whose_next_step_is_not_a_safe_address_is_left_out_and_web_and_email_add
     let found: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].contains("kits/newcomer.md:6:18: error[link]: `next_step_href` = \"JavaScript:alert(1)\" uses the `javascript:` scheme"), "{found:#?}");
-    use telepath_app::wire::Level;
+    use telepath_domain::Level;
     assert!(!snapshot.kits.contains_key(&Level::Newcomer));
-    assert_eq!(snapshot.kits[&Level::Technical].view.next_step_href, "https://status.example.com");
-    assert_eq!(snapshot.kits[&Level::Expert].view.next_step_href, "mailto:help@example.com");
+    assert_eq!(snapshot.kits[&Level::Technical].next_step_href, "https://status.example.com");
+    assert_eq!(snapshot.kits[&Level::Expert].next_step_href, "mailto:help@example.com");
 }
 
 #[test]
@@ -499,8 +498,8 @@ fn kits_tasks_and_notices_with_errors_keep_their_last_good_version_and_new_ones_
     fixture.write("tasks/new.md", &task(&EMAIL_FIELD.replace("kind = \"email\"", "kind = \"select\""), 5));
     let snapshot = library.reload().unwrap();
     assert_eq!(snapshot.errors(), 4, "{:#?}", snapshot.diagnostics);
-    assert_eq!(snapshot.kits[&telepath_app::wire::Level::Newcomer].view.things.len(), 5);
-    assert_eq!(snapshot.tasks["reset"].fields[0].kind, telepath_app::wire::FieldKind::Email);
+    assert_eq!(snapshot.kits[&telepath_domain::Level::Newcomer].things.len(), 5);
+    assert_eq!(snapshot.tasks["reset"].fields[0].kind, telepath_domain::FieldKind::Email);
     assert!(!snapshot.tasks.contains_key("new"), "a new task with errors is not published");
     assert_eq!(snapshot.notices.len(), 1);
     let last_good = ["content/kits/newcomer.md", "content/notices/outage.md", "content/tasks/reset.md"];
@@ -586,7 +585,7 @@ fn notices_read_their_windows_in_the_sites_time_zone_and_check_the_event_window(
     );
     let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
     let zone = snapshot.site.zone();
-    let view = |id: &str| snapshot.notices.iter().find(|n| n.view.id == id).unwrap().view_in(&zone);
+    let view = |id: &str| snapshot.notices.iter().find(|n| n.notice.id == id).unwrap().in_zone(&zone);
     let maintenance = view("maintenance");
     assert_eq!(maintenance.happens_text.as_deref(), Some("Sat 16 Jan, 02:00–06:00 (New York time)"));
     assert_eq!(maintenance.shown_text, "Sat 9 Jan, 08:00 – Sat 16 Jan, 06:00 (New York time)");

@@ -14,9 +14,10 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER, ServerFnError};
+use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
 use std::any::Any;
 use std::time::Duration;
+use telepath_app::error::AppError;
 
 /// Where leptos mounts the server functions (its default prefix).
 const SERVER_FN_PREFIX: &str = "/api/";
@@ -81,6 +82,12 @@ pub const PAGE_UNAVAILABLE: PlainWords = PlainWords {
     message: "Please try again in a moment.",
 };
 
+pub const TRY_AGAIN_SOON: PlainWords = PlainWords {
+    status: StatusCode::SERVICE_UNAVAILABLE,
+    heading: "This could not be done just now",
+    message: "Nothing was lost. Please try again in a moment.",
+};
+
 pub const OUR_FAULT: PlainWords = PlainWords {
     status: StatusCode::INTERNAL_SERVER_ERROR,
     heading: "Something went wrong on our side",
@@ -108,11 +115,6 @@ impl PlainWords {
         let text = format!("{}. {}", self.heading, self.message);
         (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
     }
-
-    /// The page for a browser navigating (or posting a plain form), the text otherwise.
-    pub fn for_client(&self, request_headers: &HeaderMap) -> Response {
-        if accepts_html(request_headers) { self.page() } else { self.text() }
-    }
 }
 
 /// Every way the HTTP layer refuses or fails a request.
@@ -132,6 +134,24 @@ pub enum HttpError {
     SearchingTooFast { retry_after: Duration },
     #[error("a page could not be rendered: {0}")]
     PageUnavailable(String),
+    /// A server function's arguments were missing or unreadable.
+    #[error("unreadable server-function arguments: {0}")]
+    UnreadableForm(AppError),
+    /// The store or the index could not answer; where it failed logged the detail.
+    #[error("a server function could not finish: {0}")]
+    Unavailable(AppError),
+    #[error("a server function failed: {0}")]
+    ServerFunction(AppError),
+}
+
+impl From<AppError> for HttpError {
+    fn from(error: AppError) -> Self {
+        match error {
+            error if error.is_callers_mistake() => HttpError::UnreadableForm(error),
+            AppError::StoreUnavailable | AppError::SearchUnavailable => HttpError::Unavailable(error),
+            error => HttpError::ServerFunction(error),
+        }
+    }
 }
 
 impl HttpError {
@@ -144,6 +164,9 @@ impl HttpError {
             HttpError::BadAddress => &BAD_ADDRESS,
             HttpError::SearchingTooFast { .. } => &SEARCHING_TOO_FAST,
             HttpError::PageUnavailable(_) => &PAGE_UNAVAILABLE,
+            HttpError::UnreadableForm(_) => &UNREADABLE_FORM,
+            HttpError::Unavailable(_) => &TRY_AGAIN_SOON,
+            HttpError::ServerFunction(_) => &OUR_FAULT,
         }
     }
 
@@ -151,7 +174,7 @@ impl HttpError {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             HttpError::SearchingTooFast { retry_after } => Some(*retry_after),
-            HttpError::PageUnavailable(_) => Some(Duration::from_secs(5)),
+            HttpError::PageUnavailable(_) | HttpError::Unavailable(_) => Some(Duration::from_secs(5)),
             _ => None,
         }
     }
@@ -164,7 +187,9 @@ impl HttpError {
 
     fn respond(self, html: bool) -> Response {
         let words = self.words();
-        if words.status.is_server_error() {
+        if let HttpError::Unavailable(_) = self {
+            // Logged with its detail where it failed; once is enough.
+        } else if words.status.is_server_error() {
             tracing::error!("{self}");
         } else {
             tracing::info!("refused: {self}");
@@ -196,8 +221,9 @@ fn accepts_html(headers: &HeaderMap) -> bool {
 /// Wraps every server-function call. On the way in it drops the `Referer`: leptos
 /// and server_fn redirect a plain form post to it when the function set no location
 /// of its own (and on an error), and the request controls it. On the way out a
-/// server function's error becomes 400 (bad arguments) or 500 (logged once) in
-/// plain words, never a redirect carrying the error's text.
+/// server function's typed error becomes 400 (bad arguments), 503 with Retry-After
+/// (the store or index will be back) or 500 (logged once), in plain words, never a
+/// redirect carrying the error's text.
 pub async fn answer_server_fn_errors(mut request: Request, next: Next) -> Response {
     if !request.uri().path().starts_with(SERVER_FN_PREFIX) {
         return next.run(request).await;
@@ -210,15 +236,9 @@ pub async fn answer_server_fn_errors(mut request: Request, next: Next) -> Respon
         return response;
     }
     let body = to_bytes(response.into_body(), MAX_ERROR_BODY_BYTES).await.unwrap_or_default();
-    let error = ServerFnError::de(body);
-    let words = plain_words_for(&error);
-    if words.status.is_server_error() {
-        tracing::error!(%path, "server function failed: {error}");
-    } else {
-        tracing::info!(%path, "refused a server-function call with unreadable arguments");
-        tracing::debug!(%path, "{error}");
-    }
-    words.for_client(&request_headers)
+    let refusal = HttpError::from(AppError::de(body));
+    tracing::debug!(%path, "server function answered with an error");
+    refusal.for_client(&request_headers)
 }
 
 /// A panic in a handler or while rendering a page (caught by tower-http's
@@ -234,36 +254,39 @@ pub fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response {
     OUR_FAULT.page()
 }
 
-/// Arguments that are missing or cannot be read are the caller's mistake; everything
-/// else (a failing store, a response that could not be built) is ours.
-fn plain_words_for(error: &ServerFnError) -> &'static PlainWords {
-    match error {
-        ServerFnError::Args(_) | ServerFnError::MissingArg(_) | ServerFnError::Deserialization(_) => {
-            &UNREADABLE_FORM
-        }
-        _ => &OUR_FAULT,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn unreadable_arguments_are_the_callers_mistake_and_the_rest_is_ours() {
+    fn unreadable_arguments_are_the_callers_mistake_unavailable_will_pass_and_the_rest_is_ours() {
+        use leptos::server_fn::error::ServerFnErrorErr;
         for mistake in [
-            ServerFnError::Args("invalid value: string \"maybe\", expected a boolean".into()),
-            ServerFnError::MissingArg("helpful".into()),
-            ServerFnError::Deserialization("invalid UTF-8".into()),
+            AppError::BadRequest("no article is called \"x\"".into()),
+            AppError::ServerFn(ServerFnErrorErr::Args("expected a boolean".into())),
+            AppError::ServerFn(ServerFnErrorErr::MissingArg("helpful".into())),
+            AppError::ServerFn(ServerFnErrorErr::Deserialization("invalid UTF-8".into())),
         ] {
-            assert_eq!(plain_words_for(&mistake).status, StatusCode::BAD_REQUEST, "{mistake:?}");
+            assert_eq!(
+                HttpError::from(mistake.clone()).words().status,
+                StatusCode::BAD_REQUEST,
+                "{mistake:?}"
+            );
+        }
+        for passing in [AppError::StoreUnavailable, AppError::SearchUnavailable] {
+            let error = HttpError::from(passing.clone());
+            assert_eq!(error.words().status, StatusCode::SERVICE_UNAVAILABLE, "{passing:?}");
+            assert_eq!(error.retry_after(), Some(Duration::from_secs(5)));
         }
         for fault in [
-            ServerFnError::ServerError("could not save the answer: the store is unavailable".into()),
-            ServerFnError::Response("bad header".into()),
-            ServerFnError::MiddlewareError("x".into()),
+            AppError::ServerFn(ServerFnErrorErr::Response("bad header".into())),
+            AppError::ServerFn(ServerFnErrorErr::MiddlewareError("x".into())),
         ] {
-            assert_eq!(plain_words_for(&fault).status, StatusCode::INTERNAL_SERVER_ERROR, "{fault:?}");
+            assert_eq!(
+                HttpError::from(fault.clone()).words().status,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{fault:?}"
+            );
         }
     }
 

@@ -11,12 +11,11 @@
 //! half-sent page.
 
 use super::error::HttpError;
+use crate::portal::Portal;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
-use telepath_app::backend::Backend;
 use telepath_app::shell;
 use tokio_util::task::LocalPoolHandle;
 
@@ -24,7 +23,7 @@ use tokio_util::task::LocalPoolHandle;
 pub struct PageRenderer {
     threads: LocalPoolHandle,
     options: LeptosOptions,
-    backend: Backend,
+    portal: Portal,
 }
 
 impl std::fmt::Debug for PageRenderer {
@@ -35,22 +34,23 @@ impl std::fmt::Debug for PageRenderer {
 
 impl PageRenderer {
     /// One rendering thread per core: rendering is CPU work once the data is in.
-    pub fn new(options: LeptosOptions, backend: Backend) -> PageRenderer {
+    pub fn new(options: LeptosOptions, portal: Portal) -> PageRenderer {
         let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        PageRenderer { threads: LocalPoolHandle::new(threads), options, backend }
+        PageRenderer { threads: LocalPoolHandle::new(threads), options, portal }
     }
 
-    /// Renders the page at the request's path, with `context` provided beside the backend.
+    /// Renders the page at the request's path, with `context` provided beside the
+    /// portal's capabilities (over one content snapshot for the whole page).
     pub async fn render(
         &self,
         request: Request,
         context: impl Fn() + Clone + Send + Sync + 'static,
     ) -> Response {
-        let (options, backend) = (self.options.clone(), self.backend.clone());
+        let (options, backends) = (self.options.clone(), self.portal.for_request());
         let rendered = self.threads.spawn_pinned(move || async move {
             let render = leptos_axum::render_app_async_with_context(
                 move || {
-                    provide_context(backend.clone());
+                    backends.provide();
                     context();
                 },
                 move || shell(options.clone()),

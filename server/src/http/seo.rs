@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use telepath_app::backend::SiteOrigin;
-use telepath_app::wire::VISITOR_LEVELS;
+use telepath_domain::VISITOR_LEVELS;
 
 /// Crawlers skip what is per visitor or for staff: searches, forms' endpoints and
 /// the editors' pages.

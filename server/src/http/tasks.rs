@@ -10,10 +10,10 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use telepath_app::backend::{PortalBackend, VisitorId};
-use telepath_app::events::EventKind;
-use telepath_app::validation::{TaskFormState, validate_fields};
+use telepath_app::backend::VisitorId;
 use telepath_app::visitor::local_return_path;
+use telepath_app::wire::TaskFormState;
+use telepath_domain::{EventKind, validate_fields};
 
 /// The hidden field carrying the rendered form's one-time token.
 pub const FORM_TOKEN_FIELD: &str = "_form";
@@ -104,9 +104,8 @@ fn confirmation(task_id: &str, reference: &str) -> Response {
 }
 
 async fn record(state: &AppState, visitor: &VisitorId, event: EventKind) {
-    if let Err(error) = state.portal.record_event(visitor, event).await {
-        tracing::warn!("recording a task event failed: {error}");
-    }
+    // A failure is logged where it happened; the visitor's form is answered anyway.
+    let _ = state.portal.for_request().events.record(visitor, event).await;
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::path::Path;
-use telepath_app::events::EventKind;
+use telepath_domain::EventKind;
 use tower::ServiceExt;
 
 /// The service and the portal behind it, whose stores tests read.
@@ -1338,7 +1338,7 @@ fn visit(visitor: &Session, uri: &str, referer: Option<&str>) -> Request<Body> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_type_records_a_typed_page_view_with_its_path_title_and_in_site_referrer() {
-    use telepath_app::events::PageType;
+    use telepath_domain::PageType;
     let fixture = guidance_fixture();
     let (app, portal) = app(&fixture).await;
     let visitor = session(&app).await;

@@ -7,7 +7,7 @@
 use crate::store::{EventLog, NewEvent};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use telepath_app::events::EventKind;
+use telepath_domain::EventKind;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 

@@ -7,6 +7,7 @@
 //! into a cache of plain ordinals, so counting thousands of matches costs
 //! microseconds.
 
+use super::FacetCounts;
 use super::SearchRequest;
 use super::query::{KIND_BONUS, LEVEL_BONUS, WordQuery};
 use std::collections::{BTreeMap, HashMap};
@@ -20,8 +21,8 @@ use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyError,
 };
-use telepath_app::guidance::preferred_kind;
-use telepath_app::wire::{ArticleKind, FacetCounts, Level};
+use telepath_domain::guidance::preferred_kind;
+use telepath_domain::{ArticleKind, Level};
 
 /// The fast fields the collector reads; the schema declares them FAST.
 pub(super) const CATEGORY: &str = "category";

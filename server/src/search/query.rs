@@ -39,7 +39,7 @@
 //!   those words third (`collect.rs`), so no amount of one word outweighs another;
 //! - the visitor's level adds [`LEVEL_BONUS`] to the relevance of articles written
 //!   for it (half for articles for everyone), and [`KIND_BONUS`] to the kind
-//!   `telepath_app::guidance::preferred_kind` routes the level to: the same
+//!   `telepath_domain::guidance::preferred_kind` routes the level to: the same
 //!   preferences as everywhere else on the site (guidance rule 4).
 
 use super::lexicon::Lexicon;

@@ -10,7 +10,7 @@ use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
-use telepath_app::events::{EventKind, PageType};
+use telepath_domain::{EventKind, PageType};
 
 /// A clock the test sets.
 #[derive(Debug, Default)]

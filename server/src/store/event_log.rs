@@ -4,7 +4,7 @@
 
 use super::BoxError;
 use futures_util::stream::BoxStream;
-use telepath_app::events::EventKind;
+use telepath_domain::EventKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EventLogError {

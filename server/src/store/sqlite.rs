@@ -107,7 +107,7 @@ fn classify(error: sqlx::Error) -> Failure {
 mod tests {
     use super::*;
     use crate::store::{EventLog, EventLogError, NewEvent, SystemClock};
-    use telepath_app::events::EventKind;
+    use telepath_domain::EventKind;
 
     fn feedback() -> NewEvent {
         NewEvent {

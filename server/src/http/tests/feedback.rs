@@ -4,7 +4,7 @@
 use super::{app, form_post, session, set_cookie, text, with_cookies};
 use crate::testing::Fixture;
 use axum::http::StatusCode;
-use telepath_app::events::EventKind;
+use telepath_domain::EventKind;
 use tower::ServiceExt;
 
 /// The part of a page between `<main` and `</main>`: the footer's contact link is not an offer.

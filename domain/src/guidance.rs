@@ -17,10 +17,21 @@
 //! category that order starts newcomer-friendly (`editors_level_rank`), then goes
 //! by title.
 
-use crate::wire::{ArticleKind, ArticleSummary, CategoryView, Level, LevelSection};
+use crate::article::LevelSection;
+use crate::level::{ArticleKind, Level};
 
-/// Where "ask our team" leads, until live chat takes over.
-pub const ASK_THE_TEAM_PATH: &str = "/articles/contact-support";
+/// An article as the rules see it: who it is for and its shape of help.
+pub trait Suited {
+    fn level(&self) -> Level;
+    fn kind(&self) -> ArticleKind;
+}
+
+/// A category as rule 2 sees it: its articles, in the editors' order.
+pub trait ArticleGroup {
+    type Article: Suited;
+    fn articles(&self) -> &[Self::Article];
+    fn articles_mut(&mut self) -> &mut [Self::Article];
+}
 
 /// The shape of help each level is routed to first.
 pub fn preferred_kind(level: Level) -> Option<ArticleKind> {
@@ -44,21 +55,22 @@ pub fn article_affinity(visitor: Level, article_level: Level, kind: ArticleKind)
 }
 
 /// Rule 1: the visitor's articles first; a stable sort keeps the editors' order among equals.
-pub fn order_articles(visitor: Option<Level>, articles: &mut [ArticleSummary]) {
+pub fn order_articles<A: Suited>(visitor: Option<Level>, articles: &mut [A]) {
     if let Some(visitor) = visitor {
-        articles
-            .sort_by_key(|article| std::cmp::Reverse(article_affinity(visitor, article.level, article.kind)));
+        articles.sort_by_key(|article| {
+            std::cmp::Reverse(article_affinity(visitor, article.level(), article.kind()))
+        });
     }
 }
 
 /// Rule 2, and rule 1 inside each category.
-pub fn order_categories(visitor: Option<Level>, categories: &mut [CategoryView]) {
+pub fn order_categories<C: ArticleGroup>(visitor: Option<Level>, categories: &mut [C]) {
     let Some(visitor) = visitor else { return };
     for category in categories.iter_mut() {
-        order_articles(Some(visitor), &mut category.articles);
+        order_articles(Some(visitor), category.articles_mut());
     }
     categories.sort_by_key(|category| {
-        std::cmp::Reverse(category.articles.iter().filter(|article| article.level == visitor).count())
+        std::cmp::Reverse(category.articles().iter().filter(|article| article.level() == visitor).count())
     });
 }
 
@@ -89,15 +101,47 @@ pub fn offers_help_up_front(visitor: Option<Level>) -> bool {
 mod tests {
     use super::*;
 
-    fn article(slug: &str, level: Level, kind: ArticleKind) -> ArticleSummary {
-        ArticleSummary { slug: slug.into(), title: slug.into(), summary: String::new(), level, kind }
+    #[derive(Clone, Debug)]
+    struct Article {
+        slug: &'static str,
+        level: Level,
+        kind: ArticleKind,
     }
 
-    fn slugs(articles: &[ArticleSummary]) -> Vec<&str> {
-        articles.iter().map(|article| article.slug.as_str()).collect()
+    impl Suited for Article {
+        fn level(&self) -> Level {
+            self.level
+        }
+        fn kind(&self) -> ArticleKind {
+            self.kind
+        }
     }
 
-    fn editors_order() -> Vec<ArticleSummary> {
+    #[derive(Clone, Debug)]
+    struct Category {
+        slug: &'static str,
+        articles: Vec<Article>,
+    }
+
+    impl ArticleGroup for Category {
+        type Article = Article;
+        fn articles(&self) -> &[Article] {
+            &self.articles
+        }
+        fn articles_mut(&mut self) -> &mut [Article] {
+            &mut self.articles
+        }
+    }
+
+    fn article(slug: &'static str, level: Level, kind: ArticleKind) -> Article {
+        Article { slug, level, kind }
+    }
+
+    fn slugs(articles: &[Article]) -> Vec<&str> {
+        articles.iter().map(|article| article.slug).collect()
+    }
+
+    fn editors_order() -> Vec<Article> {
         vec![
             article("api-limits", Level::Expert, ArticleKind::Reference),
             article("what-is-a-draft", Level::Newcomer, ArticleKind::Explanation),
@@ -139,10 +183,8 @@ mod tests {
 
     #[test]
     fn categories_with_more_articles_for_the_level_come_first_ties_in_editors_order() {
-        let category = |slug: &str, levels: &[Level]| CategoryView {
-            slug: slug.into(),
-            title: slug.into(),
-            description: String::new(),
+        let category = |slug: &'static str, levels: &[Level]| Category {
+            slug,
             articles: levels.iter().map(|level| article(slug, *level, ArticleKind::Guide)).collect(),
         };
         let categories = vec![

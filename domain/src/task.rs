@@ -1,31 +1,59 @@
-//! The rules a task form's fields are checked against. The server applies them to
-//! every submission whatever the browser did; the same code can run in the browser.
+//! Task forms: the fields a task asks for, the mistakes its guide warns about, and
+//! the rules each value is checked against. The server applies them to every
+//! submission whatever the browser did; the same code runs in the browser.
 
-use crate::wire::{FieldKind, FieldSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// Mistakes in every task's guide: the top five, no more and no fewer.
+pub const TASK_MISTAKES: usize = 5;
+
+/// The input a task's form field takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    Text,
+    Email,
+    Textarea,
+    Select,
+    Date,
+    Number,
+    Checkbox,
+}
+
+/// A task form field and its validation rules, the same on server and browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldSpec {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub help: Option<String>,
+    pub required: bool,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    pub pattern: Option<String>,
+    pub pattern_hint: Option<String>,
+    pub options: Vec<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// One of a task's top five mistakes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mistake {
+    pub title: String,
+    pub what_people_do: String,
+    pub why_it_fails: String,
+    pub how_to_avoid: String,
+    /// The field it concerns, if any.
+    pub field: Option<String>,
+}
 
 /// A value that broke one of its field's rules, in words a customer understands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
-}
-
-/// What a visitor sent in a task form that came back with errors: shown again with
-/// the errors beside the fields, nothing they typed lost.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TaskFormState {
-    pub values: HashMap<String, String>,
-    pub errors: Vec<FieldError>,
-    /// Set when the form was fine but could not be stored.
-    pub form_error: Option<String>,
-}
-
-impl TaskFormState {
-    pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|error| error.field == field).map(|error| error.message.as_str())
-    }
 }
 
 /// Checks `values` (field name → trimmed text) against `fields`; one error per field at most.

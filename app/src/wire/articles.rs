@@ -1,0 +1,70 @@
+//! Articles and categories as the pages show them.
+
+use serde::{Deserialize, Serialize};
+use telepath_domain::guidance::{ArticleGroup, Suited};
+use telepath_domain::{ArticleKind, BodyPart, Level};
+
+/// An article as listed on the home and category pages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub level: Level,
+    pub kind: ArticleKind,
+}
+
+/// A category with its articles, in the editors' order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub articles: Vec<ArticleSummary>,
+}
+
+/// Everything the article page shows. `body_html` is already sanitised.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleView {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub level: Level,
+    pub kind: ArticleKind,
+    pub category_slug: String,
+    pub category_title: String,
+    /// ISO date, e.g. `2026-10-14`.
+    pub updated: String,
+    /// The same as people read it, e.g. `14 October 2026`.
+    pub updated_text: String,
+    pub body: Vec<BodyPart>,
+    /// Empty for short articles, which need none.
+    pub toc: Vec<TocEntry>,
+    pub next_questions: Vec<ArticleSummary>,
+}
+
+/// A heading listed in an article's table of contents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub text: String,
+}
+
+impl Suited for ArticleSummary {
+    fn level(&self) -> Level {
+        self.level
+    }
+    fn kind(&self) -> ArticleKind {
+        self.kind
+    }
+}
+
+impl ArticleGroup for CategoryView {
+    type Article = ArticleSummary;
+    fn articles(&self) -> &[ArticleSummary] {
+        &self.articles
+    }
+    fn articles_mut(&mut self) -> &mut [ArticleSummary] {
+        &mut self.articles
+    }
+}

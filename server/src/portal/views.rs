@@ -1,0 +1,204 @@
+//! The one place the server's models become the app's views: content items, search
+//! results and diagnostics in, what a page shows out. Content and search never see
+//! a view type; pages never see a content model.
+
+use crate::content::{Article, Category, ContentSnapshot, Diagnostic, Kit, Severity, readable_date};
+use crate::search;
+use crate::store::StoredSubmission;
+use telepath_app::wire::{
+    ArticleSummary, ArticleView, CategoryView, DiagnosticView, FacetCounts, KitView, LevelWording,
+    RequestView, SearchHit, SentAnswer, SiteView, Suggestions, TaskView, TocEntry,
+};
+use telepath_domain::{FieldKind, Level};
+
+pub fn site(snapshot: &ContentSnapshot) -> SiteView {
+    let site = &snapshot.site;
+    SiteView {
+        product_name: site.product_name.clone(),
+        tagline: site.tagline.clone(),
+        support_hours: site.support_hours.clone(),
+        support_time_zone: site.support_time_zone.clone(),
+        level_question: site.level_question.clone(),
+        levels: [
+            (Level::Newcomer, &site.levels.newcomer),
+            (Level::Technical, &site.levels.technical),
+            (Level::Expert, &site.levels.expert),
+        ]
+        .into_iter()
+        .map(|(level, wording)| LevelWording {
+            level,
+            choice: wording.choice.clone(),
+            description: wording.description.clone(),
+        })
+        .collect(),
+    }
+}
+
+pub fn article_summary(article: &Article) -> ArticleSummary {
+    ArticleSummary {
+        slug: article.slug.clone(),
+        title: article.front_matter.title.clone(),
+        summary: article.front_matter.summary.clone(),
+        level: article.front_matter.level,
+        kind: article.front_matter.kind,
+    }
+}
+
+/// The summaries of the articles `slugs` names, in that order, skipping any that
+/// are not published.
+fn summaries<'a>(
+    snapshot: &ContentSnapshot,
+    slugs: impl IntoIterator<Item = &'a String>,
+) -> Vec<ArticleSummary> {
+    slugs.into_iter().filter_map(|slug| snapshot.articles.get(slug)).map(article_summary).collect()
+}
+
+pub fn category(snapshot: &ContentSnapshot, category: &Category) -> CategoryView {
+    CategoryView {
+        slug: category.slug.clone(),
+        title: category.title.clone(),
+        description: category.description.clone(),
+        articles: summaries(snapshot, &category.articles),
+    }
+}
+
+pub fn task(snapshot: &ContentSnapshot, id: &str) -> Option<TaskView> {
+    let task = snapshot.tasks.get(id)?;
+    Some(TaskView {
+        id: task.id.clone(),
+        title: task.title.clone(),
+        summary: task.summary.clone(),
+        category_slug: task.category.clone(),
+        intro_html: task.intro_html.clone(),
+        what_happens_next: task.what_happens_next.clone(),
+        fields: task.fields.clone(),
+        mistakes: task.mistakes.clone(),
+        related_articles: summaries(snapshot, &task.related_articles),
+    })
+}
+
+pub fn article(snapshot: &ContentSnapshot, slug: &str) -> Option<ArticleView> {
+    let article = snapshot.articles.get(slug)?;
+    let category_title = snapshot
+        .categories
+        .iter()
+        .find(|category| category.slug == article.category)
+        .map_or_else(|| article.category.clone(), |category| category.title.clone());
+    let front_matter = &article.front_matter;
+    Some(ArticleView {
+        slug: article.slug.clone(),
+        title: front_matter.title.clone(),
+        summary: front_matter.summary.clone(),
+        level: front_matter.level,
+        kind: front_matter.kind,
+        category_slug: article.category.clone(),
+        category_title,
+        updated: front_matter.updated.to_string(),
+        updated_text: front_matter
+            .updated
+            .date
+            .as_ref()
+            .map_or_else(|| front_matter.updated.to_string(), readable_date),
+        body: article.body.clone(),
+        toc: table_of_contents(article),
+        next_questions: summaries(snapshot, &front_matter.next),
+    })
+}
+
+/// Articles with fewer second-level headings than this read fine without a table
+/// of contents.
+const TOC_MIN_HEADINGS: usize = 3;
+
+fn table_of_contents(article: &Article) -> Vec<TocEntry> {
+    let sections: Vec<TocEntry> = article
+        .headings
+        .iter()
+        .filter(|heading| heading.level == 2)
+        .map(|heading| TocEntry { id: heading.id.clone(), text: heading.text.clone() })
+        .collect();
+    if sections.len() >= TOC_MIN_HEADINGS { sections } else { Vec::new() }
+}
+
+pub fn kit(kit: &Kit) -> KitView {
+    KitView {
+        level: kit.level,
+        title: kit.title.clone(),
+        intro: kit.intro.clone(),
+        things: kit.things.clone(),
+        next_step_label: kit.next_step_label.clone(),
+        next_step_href: kit.next_step_href.clone(),
+    }
+}
+
+pub fn diagnostic(diagnostic: &Diagnostic) -> DiagnosticView {
+    DiagnosticView {
+        location: format!("{}:{}:{}", diagnostic.path.display(), diagnostic.line, diagnostic.column),
+        is_error: diagnostic.severity == Severity::Error,
+        code: diagnostic.code.to_owned(),
+        message: diagnostic.message.clone(),
+        help: diagnostic.help.clone(),
+        excerpt: diagnostic.excerpt(),
+    }
+}
+
+pub fn search_hit(hit: search::Hit) -> SearchHit {
+    SearchHit {
+        slug: hit.slug,
+        title_html: hit.title_html,
+        snippet_html: hit.snippet_html,
+        category: hit.category,
+        level: hit.level,
+        kind: hit.kind,
+    }
+}
+
+pub fn facet_counts(counts: search::FacetCounts) -> FacetCounts {
+    FacetCounts { categories: counts.categories, levels: counts.levels, kinds: counts.kinds }
+}
+
+pub fn suggestions(suggestions: search::Suggestions) -> Suggestions {
+    Suggestions {
+        query: suggestions.query,
+        hits: suggestions.hits.into_iter().map(search_hit).collect(),
+        partial: suggestions.partial,
+        did_you_mean: suggestions.did_you_mean,
+    }
+}
+
+/// A stored submission as its visitor reads it: labelled answers in the form's
+/// order, and the times in the site's time zone.
+pub fn request(
+    submission: &StoredSubmission,
+    task: Option<&crate::content::Task>,
+    zone: &crate::content::SiteTimeZone,
+) -> RequestView {
+    let sent_at = submission.submitted_at_ms.div_euclid(1000);
+    let value_of =
+        |name: &str| submission.fields.get(name).and_then(|value| value.as_str()).unwrap_or_default();
+    let answers = match task {
+        Some(task) => task
+            .fields
+            .iter()
+            .filter(|field| !value_of(&field.name).is_empty())
+            .map(|field| SentAnswer {
+                label: field.label.clone(),
+                value: match field.kind {
+                    FieldKind::Checkbox => "Yes".to_owned(),
+                    _ => value_of(&field.name).to_owned(),
+                },
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    RequestView {
+        reference: submission.reference.clone(),
+        task_id: submission.task.clone(),
+        task_title: task.map_or_else(|| submission.task.clone(), |task| task.title.clone()),
+        sent_text: zone.moment(sent_at),
+        answers,
+        what_happens_next: task.map(|task| task.what_happens_next.clone()).unwrap_or_default(),
+        reply_by_text: task
+            .and_then(|task| task.reply_within_business_days)
+            .map(|days| zone.business_days_after(sent_at, days)),
+    }
+}
