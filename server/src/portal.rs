@@ -105,16 +105,7 @@ impl ContentReader for PortalRequest {
     }
 
     fn tasks(&self) -> Vec<TaskSummary> {
-        let mut tasks: Vec<TaskSummary> = self
-            .snapshot
-            .tasks
-            .values()
-            .map(|task| TaskSummary {
-                id: task.id.clone(),
-                title: task.title.clone(),
-                summary: task.summary.clone(),
-            })
-            .collect();
+        let mut tasks: Vec<TaskSummary> = self.snapshot.tasks.values().map(views::task_summary).collect();
         tasks.sort_by(|a, b| a.title.cmp(&b.title));
         tasks
     }

@@ -51,6 +51,14 @@ pub fn ArticlePage() -> impl IntoView {
                         <span class="badge">{article.kind.label()}</span>
                         <span class="muted">"Updated "<time datetime=article.updated.clone()>{article.updated_text.clone()}</time></span>
                     </p>
+                    // The article says how it works; its task does it, one step away.
+                    {(!article.do_it_now.is_empty()).then(|| view! {
+                        <p class="do-it-now" data-testid="do-it-now">
+                            {article.do_it_now.into_iter().map(|task| view! {
+                                <a class="button primary" href=crate::urls::task(&task.id)>{format!("Do it now: {} →", task.title)}</a>
+                            }).collect_view()}
+                        </p>
+                    })}
                 </header>
                 // On a wide screen the contents stay beside the text as it scrolls.
                 <div class=layout_class>

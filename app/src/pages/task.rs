@@ -31,6 +31,11 @@ pub fn TaskPage() -> impl IntoView {
                 </nav>
                 <h1>{task.title.clone()}</h1>
                 <p class="lede">{task.summary.clone()}</p>
+                {task.how_it_works.clone().map(|article| view! {
+                    <p class="how-it-works" data-testid="how-it-works">
+                        "How it works: "<a href=crate::urls::article(&article.slug)>{article.title}</a>
+                    </p>
+                })}
                 <div class="task-intro" inner_html=task.intro_html.clone()></div>
                 {(!mistakes.is_empty()).then(|| view! { <MistakesSummary task_id=task.id.clone() mistakes=mistakes/> })}
                 <TaskForm task=task.clone()/>

@@ -41,6 +41,9 @@ pub struct ArticleView {
     /// Empty for short articles, which need none.
     pub toc: Vec<TocEntry>,
     pub next_questions: Vec<ArticleSummary>,
+    /// The tasks this article explains, offered as "Do it now": the article says how
+    /// it works, the task does it.
+    pub do_it_now: Vec<super::tasks::TaskSummary>,
 }
 
 /// A heading listed in an article's table of contents.

@@ -16,6 +16,8 @@ pub struct TaskView {
     pub fields: Vec<FieldSpec>,
     pub mistakes: Vec<Mistake>,
     pub related_articles: Vec<ArticleSummary>,
+    /// The article about this task ("How it works"), when the task names one.
+    pub how_it_works: Option<ArticleSummary>,
 }
 
 /// A task as listed on the home page.

@@ -19,6 +19,8 @@ struct TaskFrontMatter {
     what_happens_next: String,
     /// How many working days the first reply takes, so a request can say by when.
     reply_within_business_days: Option<u32>,
+    /// The slug of the article about this task: the two link to each other.
+    how_it_works: Option<Spanned<String>>,
     #[serde(default)]
     related_articles: Vec<Spanned<String>>,
     #[serde(default, rename = "field")]
@@ -68,6 +70,8 @@ pub struct Task {
     pub what_happens_next: String,
     /// Working days until the first reply, when the task says.
     pub reply_within_business_days: Option<u32>,
+    /// The slug of the article about this task ("How it works").
+    pub how_it_works: Option<String>,
     pub related_articles: Vec<String>,
     pub fields: Vec<FieldSpec>,
     pub mistakes: Vec<Mistake>,
@@ -98,6 +102,13 @@ impl Task {
             at(front_matter.category.span()),
             Target::Category { key: "category", slug: front_matter.category.get_ref().clone() },
         );
+        if let Some(slug) = &front_matter.how_it_works {
+            source.reference(
+                &shown,
+                at(slug.span()),
+                Target::ArticleSlug { key: "how_it_works", slug: slug.get_ref().clone() },
+            );
+        }
         for slug in &front_matter.related_articles {
             source.reference(
                 &shown,
@@ -117,6 +128,7 @@ impl Task {
             intro_html: intro.html,
             what_happens_next: front_matter.what_happens_next,
             reply_within_business_days: front_matter.reply_within_business_days,
+            how_it_works: front_matter.how_it_works.map(Spanned::into_inner),
             related_articles: front_matter.related_articles.into_iter().map(Spanned::into_inner).collect(),
             fields: front_matter
                 .fields

@@ -7,7 +7,7 @@ use crate::search;
 use crate::store::StoredSubmission;
 use telepath_app::wire::{
     ArticleSummary, ArticleView, CategoryView, DiagnosticView, FacetCounts, KitView, LevelWording,
-    RequestView, SearchHit, SentAnswer, SiteView, Suggestions, TaskView, TocEntry,
+    RequestView, SearchHit, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView, TocEntry,
 };
 use telepath_domain::{FieldKind, Level};
 
@@ -74,7 +74,16 @@ pub fn task(snapshot: &ContentSnapshot, id: &str) -> Option<TaskView> {
         fields: task.fields.clone(),
         mistakes: task.mistakes.clone(),
         related_articles: summaries(snapshot, &task.related_articles),
+        how_it_works: task
+            .how_it_works
+            .as_ref()
+            .and_then(|slug| snapshot.articles.get(slug))
+            .map(article_summary),
     })
+}
+
+pub fn task_summary(task: &crate::content::Task) -> TaskSummary {
+    TaskSummary { id: task.id.clone(), title: task.title.clone(), summary: task.summary.clone() }
 }
 
 pub fn article(snapshot: &ContentSnapshot, slug: &str) -> Option<ArticleView> {
@@ -102,6 +111,12 @@ pub fn article(snapshot: &ContentSnapshot, slug: &str) -> Option<ArticleView> {
         body: article.body.clone(),
         toc: table_of_contents(article),
         next_questions: summaries(snapshot, &front_matter.next),
+        do_it_now: front_matter
+            .tasks
+            .iter()
+            .filter_map(|id| snapshot.tasks.get(id))
+            .map(task_summary)
+            .collect(),
     })
 }
 
