@@ -282,3 +282,26 @@ async fn every_box_that_scrolls_on_a_phone_is_reachable_from_the_keyboard_and_na
     .await;
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_the_refund_form_names_the_mistake_before_anything_is_sent() {
+    let server = TestServer::start(Fixture::bundled()).await;
+    let form = server.url("/tasks/request-a-refund");
+    Browser::run(true, |client| async move {
+        client.goto(&form).await.unwrap();
+        element(&client, "[data-testid=task-form-checks][data-hydrated=yes]").await;
+        fill(&client, "#field-invoice_number", "INV-0142").await;
+        fill(&client, "#field-amount", "$29.00").await;
+        click(&client, "[data-testid=send-task]").await;
+        wait_for_text(&client, "#field-invoice_number-error", "one of your own invoice numbers").await;
+        assert!(
+            text_of(&client, "#field-amount-error").await.is_empty(),
+            "$29.00 is an amount as people write it"
+        );
+        screenshots(&client, "self-task-mistake-js").await;
+    })
+    .await;
+    let failed = server.events.recent(Some("task_validation_failed"), 10).await.unwrap();
+    assert!(failed.is_empty(), "the browser caught it; nothing was sent");
+    server.stop().await.unwrap();
+}

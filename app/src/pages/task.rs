@@ -89,7 +89,7 @@ fn TaskForm(task: TaskView) -> impl IntoView {
     let labels: Vec<(String, String)> =
         task.fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
     view! {
-        <TaskFormChecks fields=task.fields.clone()>
+        <TaskFormChecks fields=task.fields.clone() today=task.today.clone()>
         <form class="task-form" method="post" action=format!("/tasks/{}", task.id) data-testid="task-form" novalidate>
             {state.form_error.clone().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             // Always present, so the browser-side checks can fill it in.

@@ -18,6 +18,9 @@ pub struct TaskView {
     pub related_articles: Vec<ArticleSummary>,
     /// The article about this task ("How it works"), when the task names one.
     pub how_it_works: Option<ArticleSummary>,
+    /// The site's date as the page was made (`2026-12-02`), so the browser counts
+    /// date rules (a 30-day window) from the same day the server does.
+    pub today: String,
 }
 
 /// A task as listed on the home page.

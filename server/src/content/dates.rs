@@ -55,6 +55,17 @@ impl SiteTimeZone {
         format!("{when} ({})", self.label)
     }
 
+    /// The calendar date at a moment, as forms write dates: "2026-12-02". Date
+    /// rules (a refund window of 30 days) count from this, the site's today.
+    pub fn date_at(&self, unix_seconds: i64) -> String {
+        self.at(unix_seconds).strftime("%Y-%m-%d").to_string()
+    }
+
+    /// Today in the site's time zone, as forms write dates.
+    pub fn today(&self) -> String {
+        self.date_at(jiff::Timestamp::now().as_second())
+    }
+
     /// One moment with its year, since a request can be looked at long after it was
     /// sent: "Wed 2 Dec 2026, 10:15 (New York time)".
     pub fn moment(&self, unix_seconds: i64) -> String {
@@ -146,6 +157,7 @@ mod tests {
         // Wednesday 2 December 2026, 10:15 in New York.
         let wednesday = at("2026-12-02T15:15:00Z");
         assert_eq!(new_york.moment(wednesday), "Wed 2 Dec 2026, 10:15 (New York time)");
+        assert_eq!(new_york.date_at(at("2026-12-03T04:00:00Z")), "2026-12-02", "still the 2nd in New York");
         assert_eq!(new_york.business_days_after(wednesday, 2), "Fri 4 Dec");
         assert_eq!(new_york.business_days_after(wednesday, 3), "Mon 7 Dec");
         // Friday 22:00 in New York is already Saturday in UTC: the site's calendar counts.

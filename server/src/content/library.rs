@@ -392,4 +392,32 @@ mod tests {
         assert_eq!(messages.iter().filter(|m| m.contains("warning[title]")).count(), 2, "{messages:#?}");
         assert_eq!(snapshot.tasks["send"].how_it_works.as_deref(), Some("send-an-invoice"));
     }
+
+    #[test]
+    fn a_mistake_the_form_warns_about_needs_a_rule_that_catches_it_or_a_reason_it_cannot() {
+        let fixture = Fixture::new();
+        let field = "[[field]]\nname = \"code\"\nlabel = \"Code\"\nkind = \"text\"\n";
+        let mistakes = [
+            "field = \"code\"\n",
+            "field = \"code\"\ncannot_catch = \"Any code looks right.\"\n",
+            "field = \"code\"\ncatch = { pattern = \"^INV\", example = \"LG-1\", message = \"Yours.\" }\n",
+            "field = \"code\"\ncatch = { pattern = \"(\", message = \"Broken.\" }\n",
+            "catch = { older_than_days = 30, message = \"Old.\" }\n",
+        ]
+        .map(|extra| format!("[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"D\"\nwhy_it_fails = \"F\"\nhow_to_avoid = \"A\"\n{extra}"))
+        .concat();
+        fixture.write(
+            "tasks/codes.md",
+            &format!("+++\ntitle = \"Codes\"\nsummary = \"S\"\ncategory = \"invoices\"\nwhat_happens_next = \"N\"\n{field}{mistakes}+++\n"),
+        );
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+        let expect =
+            |needle: &str| assert!(messages.iter().any(|m| m.contains(needle)), "{needle}: {messages:#?}");
+        expect("warning[mistakes]: the form warns about mistake 1 at `code` but no rule catches it");
+        expect("warning[mistakes]: the example \"LG-1\" of mistake 3 is not caught by its rule");
+        expect("error[mistakes]: the rule of mistake 4: the pattern is not a valid regular expression");
+        expect("error[mistakes]: mistake 5 has a rule but no field to check");
+        assert!(!messages.iter().any(|m| m.contains("mistake 2")), "a reason is enough: {messages:#?}");
+    }
 }

@@ -1619,3 +1619,4 @@ async fn notices_read_in_the_sites_time_zone_show_their_event_window_and_recent_
 mod feedback;
 mod requests;
 mod task_and_article;
+mod task_mistakes;

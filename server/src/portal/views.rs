@@ -79,6 +79,7 @@ pub fn task(snapshot: &ContentSnapshot, id: &str) -> Option<TaskView> {
             .as_ref()
             .and_then(|slug| snapshot.articles.get(slug))
             .map(article_summary),
+        today: snapshot.site.zone().today(),
     })
 }
 
