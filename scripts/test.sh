@@ -10,6 +10,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "setup";                 bash scripts/setup.sh
 step "browser bundle";        bash scripts/build-site.sh
 step "format";                cargo fmt --all --check
+step "module graph";          python3 scripts/module-graph.py
 step "clippy (server, ssr)";  cargo clippy --quiet --workspace --all-targets --features telepath-server/testing -- -D warnings
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   step "clippy (browser, hydrate)"

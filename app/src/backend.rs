@@ -201,5 +201,16 @@ pub fn record_arrival_at_article(slug: &str) {
     }
 }
 
+/// Records which next questions an article page showed, for click-through.
+pub fn record_next_questions_shown(from: &str, questions: &[crate::wire::NextQuestion]) {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return };
+    let Some(visitor) = use_visitor() else { return };
+    if parts.method != http::Method::GET || questions.is_empty() {
+        return;
+    }
+    let shown = questions.iter().map(crate::wire::NextQuestion::path).collect();
+    use_events().record_soon(&visitor, EventKind::NextQuestionsShown { from: from.to_owned(), shown });
+}
+
 /// Longer queries were cut by the search page already; a forged link is cut here.
 const MAX_RECORDED_QUERY_CHARS: usize = 200;

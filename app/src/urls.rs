@@ -6,9 +6,11 @@ use telepath_domain::Level;
 
 /// Where "ask our team" leads, until live chat takes over.
 pub const ASK_THE_TEAM: &str = "/articles/contact-support";
-pub const HOME: &str = "/";
 pub const NOTICES: &str = "/notices";
-pub const EDITORS: &str = "/editors";
+pub const SEARCH: &str = "/search";
+/// The search box's server function (`#[server(endpoint = "suggest")]` under
+/// Leptos' `/api` prefix); the server rate-limits it with the results page.
+pub const SUGGEST: &str = "/api/suggest";
 
 pub fn article(slug: &str) -> String {
     format!("/articles/{slug}")
@@ -26,6 +28,11 @@ pub fn task(id: &str) -> String {
     format!("/tasks/{id}")
 }
 
+/// A task's full guide to its top five mistakes.
+pub fn mistakes(id: &str) -> String {
+    format!("/mistakes/{id}")
+}
+
 /// A task's confirmation page for the submission with `reference`.
 pub fn task_sent(id: &str, reference: &str) -> String {
     format!("/tasks/{id}/sent/{}", encode_query_value(reference))
@@ -38,5 +45,16 @@ pub fn request(reference: &str) -> String {
 
 /// The search results for `query` alone.
 pub fn search(query: &str) -> String {
-    format!("/search?q={}", encode_query_value(query))
+    format!("{SEARCH}?q={}", encode_query_value(query))
+}
+
+/// A search result's link: the article, with the query and rank it was found at,
+/// which the article page records as the click (no redirect, no script).
+pub fn search_result(slug: &str, query: &str, rank: usize) -> String {
+    format!("{}?q={}&rank={rank}", article(slug), encode_query_value(query))
+}
+
+/// A "people usually ask next" link, carrying the article it was followed from.
+pub fn next_question(slug: &str, from: &str) -> String {
+    format!("{}?from={}", article(slug), encode_query_value(from))
 }

@@ -11,7 +11,7 @@ mod search;
 mod site;
 mod tasks;
 
-pub use articles::{ArticleSummary, ArticleView, CategoryView, TocEntry};
+pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use kits::KitView;
 pub use requests::{RequestView, SentAnswer};

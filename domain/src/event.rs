@@ -64,11 +64,17 @@ pub enum EventKind {
         from: String,
         to: String,
     },
+    /// The "People usually ask next" list was shown after article `from`: the paths
+    /// of its links, in order, so click-through can be measured against it.
+    NextQuestionsShown {
+        from: String,
+        shown: Vec<String>,
+    },
 }
 
 impl EventKind {
     /// Every stored name, so a reader can tell an unknown kind from a bad payload.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "article_feedback",
         "task_validation_failed",
         "task_submitted",
@@ -76,6 +82,7 @@ impl EventKind {
         "page_viewed",
         "search_result_clicked",
         "next_question_clicked",
+        "next_questions_shown",
     ];
 
     /// The stable name stored in the `kind` column.
@@ -88,6 +95,7 @@ impl EventKind {
             EventKind::PageViewed { .. } => "page_viewed",
             EventKind::SearchResultClicked { .. } => "search_result_clicked",
             EventKind::NextQuestionClicked { .. } => "next_question_clicked",
+            EventKind::NextQuestionsShown { .. } => "next_questions_shown",
         }
     }
 
@@ -132,6 +140,7 @@ mod tests {
             },
             EventKind::SearchResultClicked { query: "q".into(), rank: 2, slug: "a".into() },
             EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },
+            EventKind::NextQuestionsShown { from: "a".into(), shown: vec!["/articles/b".into()] },
         ];
         assert_eq!(events.len(), EventKind::NAMES.len(), "one example per kind");
         for (event, name) in events.iter().zip(EventKind::NAMES) {

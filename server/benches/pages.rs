@@ -24,6 +24,8 @@ fn main() {
     runtime.block_on(measure());
 }
 
+/// One straight script (start the server, warm up, load each page type, print the
+/// table): long, but read once from top to bottom like the figures it prints.
 async fn measure() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let content = dir.path().join("content");

@@ -25,6 +25,22 @@ pub struct Config {
     /// The address customers reach the portal at (e.g. `https://help.example.com`
     /// behind a proxy). `None`: the address each request was sent to, over HTTP.
     pub public_url: Option<PublicUrl>,
+    /// How the next-question model keeps up and how long events are kept.
+    pub journeys: JourneySettings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JourneySettings {
+    /// How often the model learns the events recorded since it last looked.
+    pub refresh: Duration,
+    /// Events older than this are removed (and never learned from).
+    pub retention_days: u32,
+}
+
+impl Default for JourneySettings {
+    fn default() -> Self {
+        JourneySettings { refresh: Duration::from_secs(60), retention_days: 180 }
+    }
 }
 
 /// A scheme and host (and port), with no path: the portal's origin as browsers see it.
@@ -88,6 +104,7 @@ impl Default for Config {
             development: false,
             connections: ConnectionLimits::default(),
             public_url: None,
+            journeys: JourneySettings::default(),
         }
     }
 }
@@ -121,6 +138,8 @@ struct ConfigFile {
     request_body_timeout_secs: Option<u64>,
     max_connections: Option<u64>,
     public_url: Option<String>,
+    journeys_refresh_secs: Option<u64>,
+    event_retention_days: Option<u64>,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -142,6 +161,17 @@ impl Config {
         overrides: Overrides,
     ) -> Result<Config, ConfigError> {
         let mut config = Config::default();
+        config.apply_file(file)?;
+        for (key, value) in env {
+            config.apply_variable(&key, &value)?;
+        }
+        config.apply_overrides(overrides)?;
+        Ok(config)
+    }
+
+    /// Settings from `telepath.toml`, when there is one.
+    fn apply_file(&mut self, file: &Path) -> Result<(), ConfigError> {
+        let config = self;
         match std::fs::read_to_string(file) {
             Ok(text) => {
                 let parsed: ConfigFile = toml::from_str(&text).map_err(|error| ConfigError::InvalidFile {
@@ -151,10 +181,18 @@ impl Config {
                 if let Some(listen) = parsed.listen {
                     config.listen = parse_listen("listen (telepath.toml)", &listen)?;
                 }
-                config.content_dir = parsed.content.unwrap_or(config.content_dir);
-                config.data_dir = parsed.data.unwrap_or(config.data_dir);
-                config.site_dir = parsed.site.unwrap_or(config.site_dir);
-                config.development = parsed.development.unwrap_or(config.development);
+                if let Some(value) = parsed.content {
+                    config.content_dir = value;
+                }
+                if let Some(value) = parsed.data {
+                    config.data_dir = value;
+                }
+                if let Some(value) = parsed.site {
+                    config.site_dir = value;
+                }
+                if let Some(value) = parsed.development {
+                    config.development = value;
+                }
                 if let Some(seconds) = parsed.shutdown_timeout_secs {
                     config.shutdown_timeout = Duration::from_secs(seconds);
                 }
@@ -183,6 +221,17 @@ impl Config {
                 if let Some(url) = parsed.public_url {
                     config.public_url = Some(parse_public_url("public_url (telepath.toml)", &url)?);
                 }
+                if let Some(seconds) = parsed.journeys_refresh_secs {
+                    config.journeys.refresh = Duration::from_secs(positive(
+                        "journeys_refresh_secs (telepath.toml)",
+                        seconds,
+                        SECONDS,
+                    )?);
+                }
+                if let Some(days) = parsed.event_retention_days {
+                    config.journeys.retention_days =
+                        retention_days("event_retention_days (telepath.toml)", days)?;
+                }
                 if let Some(count) = parsed.max_connections {
                     limits.max_connections = connection_count("max_connections (telepath.toml)", count)?;
                 }
@@ -192,63 +241,80 @@ impl Config {
                 return Err(ConfigError::Unreadable { path: file.to_owned(), source });
             }
         }
+        Ok(())
+    }
 
-        for (key, value) in env {
-            match key.as_str() {
-                "TELEPATH_LISTEN" => config.listen = parse_listen(&key, &value)?,
-                "TELEPATH_CONTENT" => config.content_dir = PathBuf::from(value),
-                "TELEPATH_DATA" => config.data_dir = PathBuf::from(value),
-                "TELEPATH_SITE" => config.site_dir = PathBuf::from(value),
-                "TELEPATH_PUBLIC_URL" => config.public_url = Some(parse_public_url(&key, &value)?),
-                "TELEPATH_DEVELOPMENT" => {
-                    config.development = match value.as_str() {
-                        "1" | "true" | "yes" => true,
-                        "0" | "false" | "no" => false,
-                        _ => {
-                            return Err(ConfigError::InvalidValue {
-                                key: key.clone(),
-                                value: value.clone(),
-                                expected: "true or false",
-                            });
-                        }
+    /// One `TELEPATH_*` variable; others are not ours and are left alone.
+    fn apply_variable(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let config = self;
+        match key {
+            "TELEPATH_LISTEN" => config.listen = parse_listen(key, value)?,
+            "TELEPATH_CONTENT" => config.content_dir = PathBuf::from(value),
+            "TELEPATH_DATA" => config.data_dir = PathBuf::from(value),
+            "TELEPATH_SITE" => config.site_dir = PathBuf::from(value),
+            "TELEPATH_PUBLIC_URL" => config.public_url = Some(parse_public_url(key, value)?),
+            "TELEPATH_DEVELOPMENT" => {
+                config.development = match value {
+                    "1" | "true" | "yes" => true,
+                    "0" | "false" | "no" => false,
+                    _ => {
+                        return Err(ConfigError::InvalidValue {
+                            key: key.to_owned(),
+                            value: value.to_owned(),
+                            expected: "true or false",
+                        });
                     }
                 }
-                "TELEPATH_HEADER_READ_TIMEOUT_SECS" => {
-                    config.connections.header_read_timeout = parse_seconds(&key, &value)?;
-                }
-                "TELEPATH_IDLE_TIMEOUT_SECS" => {
-                    config.connections.idle_timeout = parse_seconds(&key, &value)?
-                }
-                "TELEPATH_REQUEST_BODY_TIMEOUT_SECS" => {
-                    config.connections.request_body_timeout = parse_seconds(&key, &value)?;
-                }
-                "TELEPATH_MAX_CONNECTIONS" => {
-                    let count = value.parse().map_err(|_| invalid(&key, &value, CONNECTIONS))?;
-                    config.connections.max_connections = connection_count(&key, count)?;
-                }
-                "TELEPATH_SHUTDOWN_TIMEOUT_SECS" => {
-                    let seconds = value.parse().map_err(|_| ConfigError::InvalidValue {
-                        key: key.clone(),
-                        value: value.clone(),
-                        expected: "a whole number of seconds, e.g. 10",
-                    })?;
-                    config.shutdown_timeout = Duration::from_secs(seconds);
-                }
-                _ => {}
             }
+            "TELEPATH_HEADER_READ_TIMEOUT_SECS" => {
+                config.connections.header_read_timeout = parse_seconds(key, value)?;
+            }
+            "TELEPATH_IDLE_TIMEOUT_SECS" => config.connections.idle_timeout = parse_seconds(key, value)?,
+            "TELEPATH_REQUEST_BODY_TIMEOUT_SECS" => {
+                config.connections.request_body_timeout = parse_seconds(key, value)?;
+            }
+            "TELEPATH_JOURNEYS_REFRESH_SECS" => config.journeys.refresh = parse_seconds(key, value)?,
+            "TELEPATH_EVENT_RETENTION_DAYS" => {
+                let days = value.parse().map_err(|_| invalid(key, value, RETENTION))?;
+                config.journeys.retention_days = retention_days(key, days)?;
+            }
+            "TELEPATH_MAX_CONNECTIONS" => {
+                let count = value.parse().map_err(|_| invalid(key, value, CONNECTIONS))?;
+                config.connections.max_connections = connection_count(key, count)?;
+            }
+            "TELEPATH_SHUTDOWN_TIMEOUT_SECS" => {
+                let seconds = value.parse().map_err(|_| ConfigError::InvalidValue {
+                    key: key.to_owned(),
+                    value: value.to_owned(),
+                    expected: "a whole number of seconds, e.g. 10",
+                })?;
+                config.shutdown_timeout = Duration::from_secs(seconds);
+            }
+            _ => {}
         }
+        Ok(())
+    }
 
+    /// Command-line flags, which win over everything else.
+    fn apply_overrides(&mut self, overrides: Overrides) -> Result<(), ConfigError> {
+        let config = self;
         if let Some(listen) = overrides.listen {
             config.listen = parse_listen("--listen", &listen)?;
         }
-        config.content_dir = overrides.content_dir.unwrap_or(config.content_dir);
-        config.data_dir = overrides.data_dir.unwrap_or(config.data_dir);
-        config.site_dir = overrides.site_dir.unwrap_or(config.site_dir);
+        if let Some(value) = overrides.content_dir {
+            config.content_dir = value;
+        }
+        if let Some(value) = overrides.data_dir {
+            config.data_dir = value;
+        }
+        if let Some(value) = overrides.site_dir {
+            config.site_dir = value;
+        }
         config.development |= overrides.development;
         if let Some(url) = overrides.public_url {
             config.public_url = Some(parse_public_url("--public-url", &url)?);
         }
-        Ok(config)
+        Ok(())
     }
 
     pub fn database_path(&self) -> PathBuf {
@@ -263,6 +329,7 @@ impl Config {
 
 const SECONDS: &str = "a whole number of seconds above 0, e.g. 10";
 const CONNECTIONS: &str = "a whole number of connections above 0, e.g. 10000";
+const RETENTION: &str = "a whole number of days above 0, e.g. 180";
 
 fn invalid(key: &str, value: &str, expected: &'static str) -> ConfigError {
     ConfigError::InvalidValue { key: key.to_owned(), value: value.to_owned(), expected }
@@ -276,6 +343,11 @@ fn positive(key: &str, number: u64, expected: &'static str) -> Result<u64, Confi
 fn parse_seconds(key: &str, value: &str) -> Result<Duration, ConfigError> {
     let seconds = value.parse().map_err(|_| invalid(key, value, SECONDS))?;
     Ok(Duration::from_secs(positive(key, seconds, SECONDS)?))
+}
+
+fn retention_days(key: &str, days: u64) -> Result<u32, ConfigError> {
+    let days = positive(key, days, RETENTION)?;
+    u32::try_from(days).map_err(|_| invalid(key, &days.to_string(), RETENTION))
 }
 
 fn connection_count(key: &str, count: u64) -> Result<usize, ConfigError> {

@@ -106,6 +106,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         content,
         events: store.clone(),
         recorder: journeys::EventRecorder::start(store.clone(), journeys::EVENT_QUEUE_CAPACITY),
+        next_questions: journeys::NextQuestions::start(store.clone(), config.journeys),
         submissions: store,
         search,
         development: config.development,

@@ -7,14 +7,17 @@
 pub mod views;
 
 use crate::content::{ContentLibrary, ContentSnapshot};
+use crate::journeys::blend;
+use crate::journeys::visits::Step;
 use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
 use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
 use std::sync::Arc;
 use telepath_app::backend::{Backends, ContentReader, SearchService, TaskForms, VisitorEvents, VisitorId};
 use telepath_app::error::AppError;
+use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{
     ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, KitView,
-    RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary, TaskView,
+    NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary, TaskView,
 };
 use telepath_domain::guidance::order_articles;
 use telepath_domain::{ArticleKind, EventKind, Level, Notice, NoticePlace};
@@ -27,14 +30,18 @@ pub struct Portal {
     pub recorder: crate::journeys::EventRecorder,
     pub submissions: Arc<dyn Submissions>,
     pub search: Arc<crate::search::SearchIndex>,
+    /// What visitors go on to after each page, learned from journeys.
+    pub next_questions: Arc<crate::journeys::NextQuestions>,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
 }
 
 impl Portal {
-    /// The capabilities for one request, over the content as it is now.
-    pub fn for_request(&self) -> Backends {
-        let request = Arc::new(PortalRequest { portal: self.clone(), snapshot: self.content.snapshot() });
+    /// The capabilities for one request, over the content as it is now, for the
+    /// visitor the request describes.
+    pub fn for_request(&self, visitor: VisitorFacts) -> Backends {
+        let request =
+            Arc::new(PortalRequest { portal: self.clone(), snapshot: self.content.snapshot(), visitor });
         Backends {
             content: request.clone(),
             search: request.clone(),
@@ -48,6 +55,27 @@ impl Portal {
 pub struct PortalRequest {
     portal: Portal,
     snapshot: Arc<ContentSnapshot>,
+    visitor: VisitorFacts,
+}
+
+/// What a request says about its visitor that changes what the portal does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VisitorFacts {
+    /// The level they chose, if any: orders a cold start's next questions.
+    pub level: Option<Level>,
+    /// False when their browser asks not to be tracked (`Sec-GPC: 1` or `DNT: 1`):
+    /// nothing they do is recorded, and everything works the same.
+    pub may_record: bool,
+}
+
+impl VisitorFacts {
+    pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions) -> VisitorFacts {
+        let says_no = |name: &str| headers.get(name).is_some_and(|value| value.as_bytes() == b"1");
+        VisitorFacts {
+            level: extensions.get::<VisitorPrefs>().and_then(|prefs| prefs.level.level()),
+            may_record: !says_no("sec-gpc") && !says_no("dnt"),
+        }
+    }
 }
 
 impl ContentReader for PortalRequest {
@@ -65,7 +93,9 @@ impl ContentReader for PortalRequest {
     }
 
     fn article(&self, slug: &str) -> Option<ArticleView> {
-        views::article(&self.snapshot, slug)
+        let mut article = views::article(&self.snapshot, slug)?;
+        article.next_questions = self.next_questions_after(slug);
+        Some(article)
     }
 
     fn article_diagnostics(&self, slug: &str) -> Vec<DiagnosticView> {
@@ -136,6 +166,37 @@ impl ContentReader for PortalRequest {
 
     fn popular_articles(&self) -> Vec<ArticleSummary> {
         popular_articles(&self.snapshot)
+    }
+}
+
+impl PortalRequest {
+    /// The next questions after article `slug`: the model's, blended with the
+    /// editors' picks; a cold start falls back to the same category in the order
+    /// this visitor's level reads it.
+    fn next_questions_after(&self, slug: &str) -> Vec<NextQuestion> {
+        let snapshot = &self.snapshot;
+        let Some(article) = snapshot.articles.get(slug) else { return Vec::new() };
+        let picks: Vec<Step> =
+            article.front_matter.next.iter().map(|slug| Step::Article(slug.clone())).collect();
+        let mut same_category: Vec<ArticleSummary> = snapshot
+            .categories
+            .iter()
+            .find(|category| category.slug == article.category)
+            .map(|category| views::category(snapshot, category).articles)
+            .unwrap_or_default();
+        order_articles(self.visitor.level, &mut same_category);
+        let fallback: Vec<Step> =
+            same_category.into_iter().map(|summary| Step::Article(summary.slug)).collect();
+        let model = self.portal.next_questions.model();
+        let exists = |step: &Step| match step {
+            Step::Article(slug) => snapshot.articles.contains_key(slug),
+            Step::Task(id) => snapshot.tasks.contains_key(id),
+            Step::TaskSent(_) => false,
+        };
+        blend::next_questions(&model, &Step::Article(slug.to_owned()), &picks, &fallback, exists)
+            .into_iter()
+            .filter_map(|step| views::next_question(snapshot, &step))
+            .collect()
     }
 }
 
@@ -211,6 +272,7 @@ impl SearchService for PortalRequest {
         let page = request.offset / SEARCH_RESULTS + 1;
         if results.hits.is_empty()
             && !words.is_empty()
+            && self.visitor.may_record
             && let Some(visitor) = visitor
         {
             self.portal
@@ -285,10 +347,15 @@ impl TaskForms for PortalRequest {
 #[async_trait::async_trait]
 impl VisitorEvents for PortalRequest {
     fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
-        self.portal.recorder.record(&visitor.0, event);
+        if self.visitor.may_record {
+            self.portal.recorder.record(&visitor.0, event);
+        }
     }
 
     async fn record(&self, visitor: &VisitorId, event: EventKind) -> Result<(), AppError> {
+        if !self.visitor.may_record {
+            return Ok(());
+        }
         self.portal
             .events
             .append(NewEvent { visitor: visitor.0.clone(), kind: event })

@@ -5,6 +5,7 @@ mod browser;
 mod connections;
 mod every_page;
 mod gallery;
+mod journeys;
 mod live_reload;
 mod onboarding;
 mod real_server;

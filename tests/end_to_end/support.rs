@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use telepath_server::Config;
-use telepath_server::journeys::EventRecorder;
+use telepath_server::journeys::{EventRecorder, NextQuestions};
 use telepath_server::store::{EventLog, StoredEvent, Submissions};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
@@ -22,6 +22,7 @@ pub struct TestServer {
     pub events: Arc<dyn EventLog>,
     pub submissions: Arc<dyn Submissions>,
     pub recorder: EventRecorder,
+    pub next_questions: Arc<NextQuestions>,
     /// The SQLite file, to reopen after the server has stopped.
     pub database: PathBuf,
     pub bundle_hash: Option<String>,
@@ -43,6 +44,7 @@ impl TestServer {
         let state = telepath_server::prepare(&config).await.expect("the server prepares");
         let (events, submissions) = (state.portal.events.clone(), state.portal.submissions.clone());
         let (recorder, database) = (state.portal.recorder.clone(), config.database_path());
+        let next_questions = state.portal.next_questions.clone();
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
@@ -57,6 +59,7 @@ impl TestServer {
             events,
             submissions,
             recorder,
+            next_questions,
             database,
             bundle_hash,
             reloads,
@@ -100,6 +103,25 @@ impl TestServer {
             Some(task) => task.await.expect("the server task does not panic"),
             None => Ok(()),
         }
+    }
+
+    /// Waits until `count` events of `kind` are stored and the next-question model
+    /// has learned them all, or fails after `timeout`.
+    pub async fn wait_until_learned(&self, kind: &str, count: usize, timeout: Duration) {
+        let mut appended = self.events.subscribe();
+        let mut learned = self.next_questions.learned_through();
+        let waited = tokio::time::timeout(timeout, async {
+            let newest = loop {
+                let events = self.events.recent(Some(kind), count as u32).await.expect("the store answers");
+                if events.len() >= count {
+                    break events[0].id;
+                }
+                appended.next().await.expect("the store outlives the test");
+            };
+            learned.wait_for(|through| *through >= newest).await.expect("the model outlives the test");
+        })
+        .await;
+        waited.unwrap_or_else(|_| panic!("{count} `{kind}` events were not learned within {timeout:?}"));
     }
 
     /// Waits until an event of `kind` (its stored name, e.g. `article_feedback`) has

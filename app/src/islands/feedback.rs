@@ -4,10 +4,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
-/// An article people usually read next, as the feedback box links it.
+/// What people usually go on to next (an article or a task), as the feedback box links it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NextAnswer {
-    pub slug: String,
+    /// The link, saying which article it is followed from, so the click is recorded.
+    pub href: String,
     pub title: String,
 }
 
@@ -34,10 +35,6 @@ pub fn ArticleFeedback(
     let looking_for = RwSignal::new(String::new());
     let hydrated = super::hydration_marker();
     let has_next = !next.is_empty();
-    let next_links: Vec<(String, String)> = next
-        .into_iter()
-        .map(|answer| (format!("{}?from={slug}", crate::urls::article(&answer.slug)), answer.title))
-        .collect();
 
     let send_vote = {
         let (slug, csrf) = (slug.clone(), csrf.clone());
@@ -161,9 +158,9 @@ pub fn ArticleFeedback(
                     {move || if not_helpful() { "These may answer it" } else { "People usually ask next" }}
                 </h2>
                 <ul class="article-list compact">
-                    {next_links
+                    {next
                         .into_iter()
-                        .map(|(href, title)| view! { <li><a href=href>{title}</a></li> })
+                        .map(|answer| view! { <li><a href=answer.href>{answer.title}</a></li> })
                         .collect_view()}
                 </ul>
             </section>

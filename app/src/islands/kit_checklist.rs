@@ -180,6 +180,6 @@ pub async fn mark_kit_thing(
     } else {
         format!("thing-{}", (thing + 2).min(KIT_THINGS))
     };
-    redirect_after_form(&format!("/kits/{level}#{anchor}"));
+    redirect_after_form(&format!("{}#{anchor}", crate::urls::kit(level)));
     Ok(())
 }

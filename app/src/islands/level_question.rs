@@ -102,7 +102,7 @@ pub async fn choose_level(
     set_cookie(&answer.set_cookie());
     let destination = match (return_to.as_deref().and_then(local_return_path), answer.level()) {
         (Some(path), _) => path.to_owned(),
-        (None, Some(level)) => format!("/kits/{level}"),
+        (None, Some(level)) => crate::urls::kit(level),
         (None, None) => "/".to_owned(),
     };
     redirect_after_form(&destination);

@@ -25,7 +25,7 @@ fn choices(suggestions: &Suggestions) -> Vec<Choice> {
         .hits
         .iter()
         .map(|hit| Choice {
-            href: format!("/articles/{}", hit.slug),
+            href: crate::urls::article(&hit.slug),
             label_html: hit.title_html.clone(),
             kind: "suggestion",
         })
@@ -60,6 +60,10 @@ fn escape(text: &str) -> String {
 ///
 /// On the home page it stands in the hero instead of the header (`in_hero`), the
 /// first thing on a phone's screen.
+///
+/// Long on purpose: an island's signals, key handling and markup share one scope
+/// (Leptos islands cannot take closures from outside), and the markup reads best in
+/// one `view!`; the pure parts (`Choice`, `choices`) live outside it.
 #[island]
 pub fn SearchBox(query: String, in_hero: bool) -> impl IntoView {
     // The attribute for the page as sent (and without JavaScript), the property after.
@@ -150,7 +154,7 @@ pub fn SearchBox(query: String, in_hero: bool) -> impl IntoView {
     view! {
         <form
             class=if in_hero { "header-search hero-search" } else { "header-search" }
-            action="/search"
+            action=crate::urls::SEARCH
             method="get"
             role="search"
             aria-label="Search the Help Centre"

@@ -1,5 +1,6 @@
 use crate::backend::{
-    record_arrival_at_article, record_page_view, use_content, use_csrf_token, use_visitor_prefs,
+    record_arrival_at_article, record_next_questions_shown, record_page_view, use_content, use_csrf_token,
+    use_visitor_prefs,
 };
 use crate::islands::{ArticleFeedback, NextAnswer};
 use crate::pages::meta::PageMeta;
@@ -28,6 +29,7 @@ pub fn ArticlePage() -> impl IntoView {
             let layout_class =
                 if article.toc.is_empty() { "article-layout" } else { "article-layout has-toc" };
             record_arrival_at_article(&article.slug);
+            record_next_questions_shown(&article.slug, &article.next_questions);
             view! {
             {(!problems.is_empty()).then(|| view! {
                 <aside class="dev-overlay" role="status" data-testid="dev-overlay" aria-labelledby="dev-overlay-heading">
@@ -40,7 +42,7 @@ pub fn ArticlePage() -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
                 <span aria-hidden="true">" › "</span>
-                <a href=format!("/categories/{}", article.category_slug)>{article.category_title}</a>
+                <a href=crate::urls::category(&article.category_slug)>{article.category_title}</a>
             </nav>
             <article class="article" data-testid="article">
                 <header class="article-header">
@@ -81,8 +83,8 @@ pub fn ArticlePage() -> impl IntoView {
                 vote
                 next=article
                     .next_questions
-                    .into_iter()
-                    .map(|next| NextAnswer { slug: next.slug, title: next.title })
+                    .iter()
+                    .map(|question| NextAnswer { href: question.href(&slug), title: question.title().to_owned() })
                     .collect()
                 team_offered=offers_help_up_front(level)
                 csrf=use_csrf_token()
@@ -102,7 +104,7 @@ pub fn ArticleList(articles: Vec<ArticleSummary>, compact: bool) -> impl IntoVie
                 .map(|article| {
                     view! {
                         <li>
-                            <a href=format!("/articles/{}", article.slug)>{article.title}</a>
+                            <a href=crate::urls::article(&article.slug)>{article.title}</a>
                             {(!compact).then(|| view! {
                                 <p class="muted">{article.summary}</p>
                                 <p class="meta">

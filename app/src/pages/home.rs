@@ -56,7 +56,7 @@ pub fn HomePage() -> impl IntoView {
             <ul class="article-list" data-testid="tasks">
                 {tasks.into_iter().map(|task| view! {
                     <li>
-                        <a href=format!("/tasks/{}", task.id)>{task.title}</a>
+                        <a href=crate::urls::task(&task.id)>{task.title}</a>
                         <p class="muted">{task.summary}</p>
                     </li>
                 }).collect_view()}
@@ -67,7 +67,7 @@ pub fn HomePage() -> impl IntoView {
             {categories
                 .into_iter()
                 .map(|category| {
-                    let href = format!("/categories/{}", category.slug);
+                    let href = crate::urls::category(&category.slug);
                     let total = category.articles.len();
                     let shown: Vec<_> = category.articles.iter().take(TOP_LINKS).cloned().collect();
                     view! {
@@ -102,7 +102,7 @@ fn YourKit(level: Level, progress: KitProgress) -> impl IntoView {
     view! {
         <section class="your-kit" data-testid="your-kit" aria-labelledby="your-kit-heading">
             <h2 id="your-kit-heading" class="section-title">"Welcome back"</h2>
-            <a class="start-card" href=format!("/kits/{level}") data-testid="your-kit-link">
+            <a class="start-card" href=crate::urls::kit(level) data-testid="your-kit-link">
                 <strong>{format!("Your welcome kit ({})", level.label().to_lowercase())}</strong>
                 <span data-testid="your-kit-status">{status}</span>
             </a>

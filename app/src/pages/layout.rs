@@ -23,7 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let place = backend.notice_place(&page_path, prefs.level.level());
     let notices = backend.notices();
     // The results page has no box of its own: the header's holds the query.
-    let search_query = (page_path == "/search")
+    let search_query = (page_path == crate::urls::SEARCH)
         .then(|| leptos_router::hooks::use_query_map().with_untracked(|params| params.get("q")))
         .flatten()
         .unwrap_or_default();
@@ -42,7 +42,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {(page_path != "/").then(|| view! { <SearchBox query=search_query in_hero=false/> })}
             <nav class="site-nav" aria-label="Main">
                 <LevelSwitch answer=prefs.level levels=site.levels.clone() csrf=csrf.clone() return_to=path.clone()/>
-                <a href="/notices">"Service notices"</a>
+                <a href=crate::urls::NOTICES>"Service notices"</a>
             </nav>
         </header>
         {(!banners.is_empty()).then(|| view! {
@@ -57,7 +57,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <nav aria-label="Help and status">
                 <a href=ASK_THE_TEAM>"Contact support"</a>
-                <a href="/notices">"Service status"</a>
+                <a href=crate::urls::NOTICES>"Service status"</a>
                 <a href="/">"All help topics"</a>
             </nav>
             <p>{format!("Support team: {}.", site.support_hours)}</p>

@@ -12,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="not-found" data-testid="not-found">
             <h1>"We couldn't find that page"</h1>
             <p>"The link may be old, or the article may have moved."</p>
-            <form class="not-found-search" method="get" action="/search" role="search" aria-label="Search the help centre">
+            <form class="not-found-search" method="get" action=crate::urls::SEARCH role="search" aria-label="Search the help centre">
                 <label for="not-found-query">"Search for what you were looking for"</label>
                 <input id="not-found-query" type="search" name="q" maxlength="200" autocomplete="off"/>
                 <button type="submit" class="button primary">"Search"</button>

@@ -35,7 +35,7 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 canonical=false
                             />
                             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                                <a href=crate::urls::HOME>"Help Centre"</a>
+                                <a href="/">"Help Centre"</a>
                                 <span aria-hidden="true">" › "</span>
                                 <a href=crate::urls::task(&request.task_id)>{request.task_title.clone()}</a>
                             </nav>
@@ -46,7 +46,7 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 {format!(" Sent {}.", request.sent_text)}
                             </p>
                             <RequestDetails request/>
-                            <p><a href=crate::urls::HOME>"Back to the Help Centre"</a></p>
+                            <p><a href="/">"Back to the Help Centre"</a></p>
                         }),
                     }
                 })
@@ -110,7 +110,7 @@ pub fn RequestNotFound() -> impl IntoView {
                 <a href=crate::urls::ASK_THE_TEAM>"ask our team"</a>
                 " and quote the reference: we'll tell you where it stands."
             </p>
-            <p><a href=crate::urls::HOME>"Back to the Help Centre"</a></p>
+            <p><a href="/">"Back to the Help Centre"</a></p>
         </section>
     }
 }

@@ -1,7 +1,7 @@
 use crate::backend::{use_search, use_visitor, use_visitor_level};
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
-use crate::wire::{SearchPage, SearchQuery, encode_query_value};
+use crate::wire::{SearchPage, SearchQuery};
 use leptos::prelude::*;
 use leptos_meta::Link;
 use leptos_router::hooks::use_query_map;
@@ -86,6 +86,8 @@ fn search_href(
     .href()
 }
 
+/// Long on purpose: the results, filters and pages are one `view!` tree whose order
+/// is the order a screen reader reads them; each part is a few lines of it.
 #[component]
 fn Results(page: SearchPage) -> impl IntoView {
     let searched = page.query.clone();
@@ -193,7 +195,7 @@ fn Results(page: SearchPage) -> impl IntoView {
                             {page.hits.into_iter().enumerate().map(|(index, hit)| view! {
                                 <li class="hit">
                                     // The query and rank ride along; the article records the click (no script needed).
-                                    <a href=format!("/articles/{}?q={}&rank={}", hit.slug, encode_query_value(&searched), first_shown + index) inner_html=hit.title_html></a>
+                                    <a href=crate::urls::search_result(&hit.slug, &searched, first_shown + index) inner_html=hit.title_html></a>
                                     <p inner_html=hit.snippet_html></p>
                                     <p class="meta">
                                         <span class=format!("badge level-{}", hit.level)>{hit.level.label()}</span>

@@ -75,7 +75,7 @@ fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
-            <p><a href=format!("/mistakes/{task_id}")>"Read the full mistakes guide"</a></p>
+            <p><a href=crate::urls::mistakes(&task_id)>"Read the full mistakes guide"</a></p>
         </section>
     }
 }
@@ -90,7 +90,7 @@ fn TaskForm(task: TaskView) -> impl IntoView {
         task.fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
     view! {
         <TaskFormChecks fields=task.fields.clone() today=task.today.clone()>
-        <form class="task-form" method="post" action=format!("/tasks/{}", task.id) data-testid="task-form" novalidate>
+        <form class="task-form" method="post" action=crate::urls::task(&task.id) data-testid="task-form" novalidate>
             {state.form_error.clone().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             // Always present, so the browser-side checks can fill it in.
             <div class="error-summary" role="alert" data-testid="error-summary" tabindex="-1" hidden=state.errors.is_empty()>
@@ -230,7 +230,7 @@ pub fn MistakesPage() -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb">
                 <a href="/">"Help Centre"</a>
                 <span aria-hidden="true">" › "</span>
-                <a href=format!("/tasks/{}", task.id)>{task.title.clone()}</a>
+                <a href=crate::urls::task(&task.id)>{task.title.clone()}</a>
             </nav>
             <h1>{format!("{}: the top {} mistakes", task.title, task.mistakes.len())}</h1>
             <p class="lede">"Most forms that come back do so for one of these reasons. Each takes a minute to avoid."</p>
@@ -250,7 +250,7 @@ pub fn MistakesPage() -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
-            <p><a class="button primary" href=format!("/tasks/{}", task.id)>{format!("Go to: {} →", task.title)}</a></p>
+            <p><a class="button primary" href=crate::urls::task(&task.id)>{format!("Go to: {} →", task.title)}</a></p>
         }),
     }
 }

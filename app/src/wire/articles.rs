@@ -1,5 +1,6 @@
 //! Articles and categories as the pages show them.
 
+use super::tasks::TaskSummary;
 use serde::{Deserialize, Serialize};
 use telepath_domain::guidance::{ArticleGroup, Suited};
 use telepath_domain::{ArticleKind, BodyPart, Level};
@@ -40,7 +41,9 @@ pub struct ArticleView {
     pub body: Vec<BodyPart>,
     /// Empty for short articles, which need none.
     pub toc: Vec<TocEntry>,
-    pub next_questions: Vec<ArticleSummary>,
+    /// What people go on to after this article: learned from journeys, blended
+    /// with the editors' picks (see the server's `journeys::blend`).
+    pub next_questions: Vec<NextQuestion>,
     /// The tasks this article explains, offered as "Do it now": the article says how
     /// it works, the task does it.
     pub do_it_now: Vec<super::tasks::TaskSummary>,
@@ -69,5 +72,38 @@ impl ArticleGroup for CategoryView {
     }
     fn articles_mut(&mut self) -> &mut [ArticleSummary] {
         &mut self.articles
+    }
+}
+
+/// One "people usually ask next" link: an article or a task's form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum NextQuestion {
+    Article(ArticleSummary),
+    Task(TaskSummary),
+}
+
+impl NextQuestion {
+    pub fn title(&self) -> &str {
+        match self {
+            NextQuestion::Article(article) => &article.title,
+            NextQuestion::Task(task) => &task.title,
+        }
+    }
+
+    /// Where it leads: the portal path, as impressions record it.
+    pub fn path(&self) -> String {
+        match self {
+            NextQuestion::Article(article) => crate::urls::article(&article.slug),
+            NextQuestion::Task(task) => crate::urls::task(&task.id),
+        }
+    }
+
+    /// The link shown after article `from`: an article link says where it was
+    /// followed from, so the click is recorded when that article is shown.
+    pub fn href(&self, from: &str) -> String {
+        match self {
+            NextQuestion::Article(article) => crate::urls::next_question(&article.slug, from),
+            NextQuestion::Task(task) => crate::urls::task(&task.id),
+        }
     }
 }

@@ -37,7 +37,7 @@ impl SearchQuery {
     /// The address of this search: `/search?q=…`, then the filters and the page
     /// that are set (page 1 is left out), percent-encoded.
     pub fn href(&self) -> String {
-        let mut href = format!("/search?q={}", encode_query_value(&self.q));
+        let mut href = crate::urls::search(&self.q);
         for (name, value) in [
             ("category", &self.category),
             ("level", &self.level),

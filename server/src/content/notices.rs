@@ -49,7 +49,8 @@ pub struct NoticeFile {
 
 impl NoticeFile {
     /// Parses `content/notices/<id>.md`, reporting every problem to `source`; `None`
-    /// when the notice cannot be shown.
+    /// when the notice cannot be shown. Long on purpose: it reads as the notice's
+    /// checks in the order an editor fixes them (the two windows, then the audience).
     pub(super) fn from_file(source: &mut SourceContext<'_>, path: &Path) -> Option<NoticeFile> {
         let id = path.file_stem()?.to_str()?.to_owned();
         let (document, text, shown) = source.parse_file::<NoticeFrontMatter>(path)?;

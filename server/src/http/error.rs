@@ -19,8 +19,6 @@ use std::any::Any;
 use std::time::Duration;
 use telepath_app::error::AppError;
 
-/// Where leptos mounts the server functions (its default prefix).
-const SERVER_FN_PREFIX: &str = "/api/";
 /// A server function's error body is a short encoded message; anything longer is cut.
 const MAX_ERROR_BODY_BYTES: usize = 16 * 1024;
 
@@ -225,9 +223,6 @@ fn accepts_html(headers: &HeaderMap) -> bool {
 /// (the store or index will be back) or 500 (logged once), in plain words, never a
 /// redirect carrying the error's text.
 pub async fn answer_server_fn_errors(mut request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with(SERVER_FN_PREFIX) {
-        return next.run(request).await;
-    }
     request.headers_mut().remove(header::REFERER);
     let request_headers = request.headers().clone();
     let path = request.uri().path().to_owned();

@@ -11,7 +11,7 @@
 //! half-sent page.
 
 use super::error::HttpError;
-use crate::portal::Portal;
+use crate::portal::{Portal, VisitorFacts};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -46,7 +46,8 @@ impl PageRenderer {
         request: Request,
         context: impl Fn() + Clone + Send + Sync + 'static,
     ) -> Response {
-        let (options, backends) = (self.options.clone(), self.portal.for_request());
+        let visitor = VisitorFacts::of(request.headers(), request.extensions());
+        let (options, backends) = (self.options.clone(), self.portal.for_request(visitor));
         let rendered = self.threads.spawn_pinned(move || async move {
             let render = leptos_axum::render_app_async_with_context(
                 move || {

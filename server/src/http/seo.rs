@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use telepath_app::backend::SiteOrigin;
+use telepath_app::urls;
 use telepath_domain::VISITOR_LEVELS;
 
 /// Crawlers skip what is per visitor or for staff: searches, forms' endpoints and
@@ -32,19 +33,21 @@ pub async fn sitemap_xml(State(state): State<AppState>, request: Request) -> Res
     let origin = site_origin(&request);
     let snapshot = state.portal.content.snapshot();
     let mut pages: Vec<(String, Option<String>)> = vec![("/".into(), None), ("/notices".into(), None)];
-    pages.extend(snapshot.categories.iter().map(|category| (format!("/categories/{}", category.slug), None)));
+    pages.extend(snapshot.categories.iter().map(|category| (urls::category(&category.slug), None)));
     let mut articles: Vec<_> = snapshot.articles.values().collect();
     articles.sort_by(|a, b| a.slug.cmp(&b.slug));
-    pages.extend(articles.into_iter().map(|article| {
-        (format!("/articles/{}", article.slug), Some(article.front_matter.updated.to_string()))
-    }));
+    pages.extend(
+        articles
+            .into_iter()
+            .map(|article| (urls::article(&article.slug), Some(article.front_matter.updated.to_string()))),
+    );
     let kits = VISITOR_LEVELS.iter().filter(|level| snapshot.kits.contains_key(level));
-    pages.extend(kits.map(|level| (format!("/kits/{level}"), None)));
+    pages.extend(kits.map(|level| (urls::kit(*level), None)));
     let mut tasks: Vec<_> = snapshot.tasks.keys().collect();
     tasks.sort();
     for task in tasks {
-        pages.push((format!("/tasks/{task}"), None));
-        pages.push((format!("/mistakes/{task}"), None));
+        pages.push((urls::task(task), None));
+        pages.push((urls::mistakes(task), None));
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -4,6 +4,7 @@
 
 use super::error::OUR_FAULT;
 use super::{AppState, render_page};
+use crate::portal::VisitorFacts;
 use crate::store::NewSubmission;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -51,7 +52,8 @@ pub async fn submit_task(
     let errors = validate_fields(&task.fields, &values, &snapshot.site.zone().today());
     if !errors.is_empty() {
         let fields = errors.iter().map(|error| error.field.clone()).collect();
-        record(&state, &visitor, EventKind::TaskValidationFailed { task: task_id.clone(), fields }).await;
+        record(&state, &parts, &visitor, EventKind::TaskValidationFailed { task: task_id.clone(), fields })
+            .await;
         let form = TaskFormState { values, errors, form_error: None };
         let mut response = render_page(&state, form, page_request()).await;
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -68,7 +70,7 @@ pub async fn submit_task(
         Ok(stored) => {
             let event =
                 EventKind::TaskSubmitted { task: task_id.clone(), reference: stored.reference.clone() };
-            record(&state, &visitor, event).await;
+            record(&state, &parts, &visitor, event).await;
             confirmation(&task_id, &stored.reference)
         }
         Err(error) => {
@@ -93,7 +95,7 @@ pub async fn submit_task(
 /// built, like every redirect: a task's id is its file's name, and one that could
 /// not be a path on this site is an editor's mistake to log, not a reason to panic.
 fn confirmation(task_id: &str, reference: &str) -> Response {
-    let location = format!("/tasks/{task_id}/sent/{reference}");
+    let location = telepath_app::urls::task_sent(task_id, reference);
     match local_return_path(&location).and_then(|location| HeaderValue::from_str(location).ok()) {
         Some(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
         None => {
@@ -103,9 +105,15 @@ fn confirmation(task_id: &str, reference: &str) -> Response {
     }
 }
 
-async fn record(state: &AppState, visitor: &VisitorId, event: EventKind) {
+async fn record(
+    state: &AppState,
+    request: &axum::http::request::Parts,
+    visitor: &VisitorId,
+    event: EventKind,
+) {
+    let facts = VisitorFacts::of(&request.headers, &request.extensions);
     // A failure is logged where it happened; the visitor's form is answered anyway.
-    let _ = state.portal.for_request().events.record(visitor, event).await;
+    let _ = state.portal.for_request(facts).events.record(visitor, event).await;
 }
 
 #[cfg(test)]

@@ -17,10 +17,6 @@ const VISITOR_ID_HEX_LEN: usize = 32;
 /// one otherwise: a tampered or malformed cookie is replaced, never an error), the
 /// form token bound to it, and what the visitor's other cookies remember.
 pub async fn assign_visitor(State(csrf): State<CsrfKey>, mut request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if path.starts_with("/pkg/") || path.starts_with("/media/") || path == "/healthz" {
-        return next.run(request).await;
-    }
     let existing = cookie_value(&request, VISITOR_COOKIE).filter(|id| is_valid_visitor_id(id));
     let prefs = VisitorPrefs::from_cookies(|name| cookie_value(&request, name));
     let (id, is_new) = match existing {

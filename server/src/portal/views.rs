@@ -3,11 +3,12 @@
 //! a view type; pages never see a content model.
 
 use crate::content::{Article, Category, ContentSnapshot, Diagnostic, Kit, Severity, readable_date};
+use crate::journeys::visits::Step;
 use crate::search;
 use crate::store::StoredSubmission;
 use telepath_app::wire::{
     ArticleSummary, ArticleView, CategoryView, DiagnosticView, FacetCounts, KitView, LevelWording,
-    RequestView, SearchHit, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView, TocEntry,
+    NextQuestion, RequestView, SearchHit, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView, TocEntry,
 };
 use telepath_domain::{FieldKind, Level};
 
@@ -111,7 +112,8 @@ pub fn article(snapshot: &ContentSnapshot, slug: &str) -> Option<ArticleView> {
             .map_or_else(|| front_matter.updated.to_string(), readable_date),
         body: article.body.clone(),
         toc: table_of_contents(article),
-        next_questions: summaries(snapshot, &front_matter.next),
+        // Filled in by the portal, which blends the editors' picks with journeys.
+        next_questions: Vec::new(),
         do_it_now: front_matter
             .tasks
             .iter()
@@ -119,6 +121,23 @@ pub fn article(snapshot: &ContentSnapshot, slug: &str) -> Option<ArticleView> {
             .map(task_summary)
             .collect(),
     })
+}
+
+/// A next question's link, when the step is something a visitor can be sent to.
+pub fn next_question(snapshot: &ContentSnapshot, step: &Step) -> Option<NextQuestion> {
+    match step {
+        Step::Article(slug) => {
+            snapshot.articles.get(slug).map(|article| NextQuestion::Article(article_summary(article)))
+        }
+        Step::Task(id) => snapshot.tasks.get(id).map(|task| {
+            NextQuestion::Task(TaskSummary {
+                id: task.id.clone(),
+                title: task.title.clone(),
+                summary: task.summary.clone(),
+            })
+        }),
+        Step::TaskSent(_) => None,
+    }
 }
 
 /// Articles with fewer second-level headings than this read fine without a table

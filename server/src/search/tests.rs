@@ -237,7 +237,10 @@ fn when_not_every_word_matches_results_match_some_and_say_so() {
 
 #[test]
 fn html_is_reduced_to_its_text() {
-    assert_eq!(html_to_text("<p>A &amp; <strong>B</strong>.</p><ul><li>one</li></ul>"), "A & B. one");
+    assert_eq!(
+        super::document::html_to_text("<p>A &amp; <strong>B</strong>.</p><ul><li>one</li></ul>"),
+        "A & B. one"
+    );
 }
 
 #[test]

@@ -88,6 +88,24 @@ async fn events_read_back_typed_newest_first_and_stamped_by_the_clock(
     assert!(matches!(store.event(third + 1).await, Err(EventLogError::NotFound(id)) if id == third + 1));
 }
 
+async fn events_are_read_in_order_after_an_id_and_forgotten_past_retention(
+    store: &impl ContractStore,
+    clock: &TestClock,
+) {
+    let mut ids = Vec::new();
+    for (at, path) in [(1_000, "/articles/a"), (2_000, "/articles/b"), (3_000, "/articles/c")] {
+        clock.set(at);
+        ids.push(store.append(event("v", page_view(path))).await.unwrap());
+    }
+    let read = |events: Vec<crate::store::StoredEvent>| events.into_iter().map(|e| e.id).collect::<Vec<_>>();
+    assert_eq!(read(store.since(0, 10).await.unwrap()), ids);
+    assert_eq!(read(store.since(ids[0], 1).await.unwrap()), [ids[1]]);
+    assert!(store.since(ids[2], 10).await.unwrap().is_empty());
+    assert_eq!(store.forget_before(2_000).await.unwrap(), 1);
+    assert_eq!(read(store.since(0, 10).await.unwrap()), ids[1..]);
+    assert_eq!(store.forget_before(2_000).await.unwrap(), 0, "nothing older is left");
+}
+
 async fn a_subscription_yields_the_ids_of_new_events(store: &impl ContractStore) {
     let mut ids = store.subscribe();
     let id = store.append(event("a", page_view("/articles/refunds"))).await.unwrap();
@@ -156,6 +174,13 @@ async fn sqlite_events_read_back_typed_newest_first_and_stamped_by_the_clock() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
     events_read_back_typed_newest_first_and_stamped_by_the_clock(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_events_are_read_in_order_after_an_id_and_forgotten_past_retention() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _dir) = sqlite(clock.clone()).await;
+    events_are_read_in_order_after_an_id_and_forgotten_past_retention(&store, &clock).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -61,6 +61,14 @@ pub trait EventLog: Send + Sync + std::fmt::Debug + 'static {
     /// all kinds, newest first.
     async fn recent(&self, kind: Option<&str>, limit: u32) -> Result<Vec<StoredEvent>, EventLogError>;
 
+    /// Up to `limit` events after the one with id `after` (0: from the start), in id
+    /// order: how the next-question model reads what it has not learned yet.
+    async fn since(&self, after: i64, limit: u32) -> Result<Vec<StoredEvent>, EventLogError>;
+
+    /// Removes every event that occurred before `before_ms` (the retention limit) and
+    /// says how many went.
+    async fn forget_before(&self, before_ms: i64) -> Result<u64, EventLogError>;
+
     /// New event ids from now on: SQLite's store feeds it from its own appends, a
     /// PostgreSQL store would from LISTEN/NOTIFY, so live views and tests wait for
     /// what happens instead of asking again and again.

@@ -2,7 +2,7 @@
 //! remembered on a revisit, and one way on, never two "ask our team" boxes.
 
 use super::{app, form_post, session, set_cookie, text, with_cookies};
-use crate::testing::Fixture;
+use crate::testing::{Fixture, article};
 use axum::http::StatusCode;
 use telepath_domain::EventKind;
 use tower::ServiceExt;
@@ -103,15 +103,23 @@ async fn a_no_asks_what_was_missing_stores_it_with_the_vote_and_is_remembered() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_no_the_team_is_offered_once_whatever_the_level() {
     let fixture = Fixture::new();
+    // An article alone in its topic, with no next questions: the team is the way on.
+    fixture.write(
+        "articles/alone/_index.md",
+        "+++\ntitle = \"Alone\"\ndescription = \"One article.\"\norder = 3\n+++\n",
+    );
+    fixture.write(
+        "articles/alone/close-your-account.md",
+        &article("Close your account", "all", "guide", &[], "Bye.\n"),
+    );
     let (app, _) = app(&fixture).await;
-    // Void an invoice has no next questions, so the team is the way on.
-    let no = "telepath_votes=void-an-invoice:n";
+    let no = "telepath_votes=close-your-account:n";
     for (level, up_front) in
         [("", false), ("; telepath_level=newcomer", true), ("; telepath_level=expert", false)]
     {
         let page = app
             .clone()
-            .oneshot(with_cookies("/articles/void-an-invoice", &format!("{no}{level}")))
+            .oneshot(with_cookies("/articles/close-your-account", &format!("{no}{level}")))
             .await
             .unwrap();
         let page = text(page).await;

@@ -71,6 +71,23 @@ impl EventLog for SqliteStore {
         rows.iter().map(event_from_row).collect()
     }
 
+    async fn since(&self, after: i64, limit: u32) -> Result<Vec<StoredEvent>, EventLogError> {
+        let rows = sqlx::query(&format!("{EVENT_COLUMNS} WHERE id > ?1 ORDER BY id LIMIT ?2"))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    async fn forget_before(&self, before_ms: i64) -> Result<u64, EventLogError> {
+        let done = sqlx::query("DELETE FROM events WHERE occurred_at_ms < ?")
+            .bind(before_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     fn subscribe(&self) -> EventIds {
         let newest = self.newest_event.subscribe();
         Box::pin(futures_util::stream::unfold(newest, |mut newest| async move {

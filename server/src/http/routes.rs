@@ -1,0 +1,126 @@
+//! Every route the portal answers, in one list of groups. Each group carries the
+//! layers its routes need, so no middleware has to pick requests by their path:
+//! - **files**: the browser bundle, media, health, robots, sitemap, favicon. No
+//!   visitor cookie, no form token: they are the same for everyone and cacheable.
+//! - **visitor**: every page (the 404 page included), task forms and server
+//!   functions. Each request gets its visitor id and form token, and every write
+//!   must carry the token. Inside it:
+//!   - **searching**: the results page and the search box's suggestions, under a
+//!     per-client rate limit;
+//!   - **api**: the server functions, whose typed errors become plain words.
+//! - staff areas join as their own group (the staff issue), chat likewise.
+//!
+//! Around all of them: writes from another site are refused, the site's origin is
+//! noted, bodies are limited in size and time, and responses are compressed.
+
+use super::{AppState, assets, connections, csrf, error, rate_limit, security, seo, tasks, visitor};
+use crate::portal::VisitorFacts;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::Request;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, get, on, post};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
+use telepath_app::App;
+use telepath_app::urls;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// Form posts and server-function calls are small; anything larger is refused with 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let portal = state.portal.clone();
+    // Leptos provides the request's parts before this runs (server functions and the
+    // route list alike); without them (building the route list) nothing is recorded.
+    let provide_backends = move || {
+        let visitor = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .map_or_else(VisitorFacts::default, |parts| VisitorFacts::of(&parts.headers, &parts.extensions));
+        portal.for_request(visitor).provide();
+    };
+    let (pages, _) =
+        generate_route_list_with_exclusions_and_ssg_and_context(App, None, provide_backends.clone());
+    let (search_pages, pages): (Vec<AxumRouteListing>, Vec<AxumRouteListing>) =
+        pages.into_iter().partition(|page| page.path() == urls::SEARCH);
+    let search_limit =
+        axum::middleware::from_fn_with_state(state.search_limiter.clone(), rate_limit::limit_searches);
+
+    let searching = Router::new()
+        .leptos_routes_with_handler(search_pages, render_route)
+        .route_layer(search_limit.clone());
+    let api = server_functions(provide_backends, |path, route| {
+        if path == urls::SUGGEST { route.route_layer(search_limit.clone()) } else { route }
+    })
+    .layer(axum::middleware::from_fn(error::answer_server_fn_errors));
+    let visitor = Router::new()
+        .leptos_routes_with_handler(pages, render_route)
+        .route("/tasks/{task}", post(tasks::submit_task))
+        .merge(searching)
+        .merge(api)
+        .fallback(render_route)
+        .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), csrf::require_form_token))
+        .layer(axum::middleware::from_fn_with_state(state.csrf_key.clone(), visitor::assign_visitor));
+
+    let media_dir = state.portal.content.root().join("media");
+    let files = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/robots.txt", get(seo::robots_txt))
+        .route("/favicon.svg", get(seo::favicon))
+        .route("/sitemap.xml", get(seo::sitemap_xml))
+        .merge(assets::routes(&state.assets))
+        .nest_service("/media", assets::media_service(&media_dir));
+
+    Router::new()
+        .merge(files)
+        .merge(visitor)
+        .layer(axum::middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(axum::middleware::from_fn_with_state(state.public_url.clone(), security::note_site_origin))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.connection_limits.request_body_timeout,
+            connections::limit_body_time,
+        ))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// One route per server function the app registered, each given the capabilities
+/// of its request; `layer_for` adds what one function needs beyond the group's.
+fn server_functions(
+    provide_backends: impl Fn() + Clone + Send + Sync + 'static,
+    layer_for: impl Fn(&str, MethodRouter<AppState>) -> MethodRouter<AppState>,
+) -> Router<AppState> {
+    let mut router = Router::new();
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        let provide_backends = provide_backends.clone();
+        let handler = move |request: Request<Body>| async move {
+            leptos_axum::handle_server_fns_with_context(provide_backends, request).await
+        };
+        match MethodFilter::try_from(method.clone()) {
+            Ok(filter) => router = router.route(path, layer_for(path, on(filter, handler))),
+            Err(_) => tracing::error!(%path, %method, "a server function uses a method no route can take"),
+        }
+    }
+    router
+}
+
+/// Every page, and the 404 page for any other path.
+async fn render_route(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    state.pages.render(request, || {}).await
+}
+
+async fn healthz() -> impl IntoResponse {
+    "ok"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_box_endpoint_is_a_registered_server_function() {
+        let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+        assert!(paths.contains(&urls::SUGGEST), "{paths:?}");
+    }
+}

@@ -1,0 +1,92 @@
+//! What search engines and link previews read: descriptions, canonical addresses, robots, the sitemap.
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_describes_itself_to_search_engines_and_link_previews() {
+    let fixture = guidance_fixture();
+    let (app, _) = app(&fixture).await;
+    for (uri, description) in [
+        ("/", "Help for Acme."),
+        ("/articles/send-an-invoice", "All about: Send an invoice."),
+        ("/categories/invoices", "Bills you send."),
+        ("/kits/newcomer", ""),
+        ("/tasks/change-address", "Send the reader elsewhere."),
+        ("/mistakes/change-address", "The mistakes that most often send back"),
+        ("/notices", "What is happening now"),
+        ("/editors", "Problems in the help centre"),
+        ("/no/such/page", "The link may be old"),
+    ] {
+        let html = text(get(&app, uri).await).await;
+        let head = html.split("</head>").next().unwrap_or_default();
+        assert_eq!(head.matches(r#"<meta name="description""#).count(), 1, "{uri}: {head}");
+        let content = head
+            .split(r#"<meta name="description" content=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default();
+        assert!(!content.trim().is_empty() && content.contains(description), "{uri}: {content:?}");
+        for property in ["og:title", "og:description", "og:site_name"] {
+            assert!(head.contains(&format!(r#"<meta property="{property}""#)), "{uri}: {property} in {head}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_and_the_sitemap_tell_crawlers_every_public_page_on_the_public_origin() {
+    let fixture = guidance_fixture();
+    let (app, _) = app_with(&fixture, |config| {
+        config.public_url = Some(crate::config::PublicUrl::parse_for_tests("https://help.acme.example"));
+    })
+    .await;
+    let robots = get(&app, "/robots.txt").await;
+    assert_eq!(robots.status(), StatusCode::OK);
+    let robots = text(robots).await;
+    assert!(robots.contains("Disallow: /editors") && robots.contains("Disallow: /search"), "{robots}");
+    assert!(robots.contains("Sitemap: https://help.acme.example/sitemap.xml"), "{robots}");
+
+    let sitemap = get(&app, "/sitemap.xml").await;
+    assert_eq!(header_value(&sitemap, "content-type"), "application/xml; charset=utf-8");
+    let sitemap = text(sitemap).await;
+    for page in
+        ["/", "/categories/invoices", "/articles/send-an-invoice", "/kits/newcomer", "/tasks/change-address"]
+    {
+        assert!(
+            sitemap.contains(&format!("<loc>https://help.acme.example{page}</loc>")),
+            "{page}: {sitemap}"
+        );
+    }
+    assert!(sitemap.contains("<lastmod>2026-10-01</lastmod>"), "{sitemap}");
+    assert!(!sitemap.contains("/editors") && !sitemap.contains("/search"), "{sitemap}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_page_names_its_one_canonical_address_and_the_404_page_names_none() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let with_host =
+        |uri: &str| Request::get(uri).header(header::HOST, "help.acme.example").body(Body::empty()).unwrap();
+    let html =
+        text(app.clone().oneshot(with_host("/articles/send-an-invoice?from=search")).await.unwrap()).await;
+    assert!(
+        html.contains(r#"<link href="http://help.acme.example/articles/send-an-invoice" rel="canonical">"#),
+        "the query is not part of the address: {html}"
+    );
+    assert!(
+        html.contains(
+            r#"<meta property="og:url" content="http://help.acme.example/articles/send-an-invoice">"#
+        )
+    );
+    let missing = text(app.clone().oneshot(with_host("/articles/nope")).await.unwrap()).await;
+    assert!(!missing.contains("rel=\"canonical\""), "{missing}");
+
+    let (behind_proxy, _) = app_with(&fixture, |config| {
+        config.public_url = Some(crate::config::PublicUrl::parse_for_tests("https://help.acme.example"));
+    })
+    .await;
+    let html = text(behind_proxy.clone().oneshot(with_host("/categories/invoices")).await.unwrap()).await;
+    assert!(
+        html.contains(r#"<link href="https://help.acme.example/categories/invoices" rel="canonical">"#),
+        "{html}"
+    );
+}
