@@ -131,7 +131,7 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_log_cannot_be_rewritten() {
+    async fn the_log_cannot_be_rewritten_and_only_events_past_a_day_can_be_removed() {
         let dir = tempfile::tempdir().unwrap();
         let store =
             SqliteStore::open(&dir.path().join("telepath.sqlite3"), Arc::new(SystemClock)).await.unwrap();
@@ -139,7 +139,8 @@ mod tests {
         let rewrite = sqlx::query("UPDATE events SET kind = 'x'").execute(&store.pool).await;
         assert!(rewrite.unwrap_err().to_string().contains("append-only"));
         let delete = sqlx::query("DELETE FROM events").execute(&store.pool).await;
-        assert!(delete.unwrap_err().to_string().contains("append-only"));
+        assert!(delete.unwrap_err().to_string().contains("only events older than a day"));
+        assert_eq!(store.recent(None, 10).await.unwrap().len(), 1, "nothing was removed");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
