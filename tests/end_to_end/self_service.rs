@@ -305,3 +305,74 @@ async fn with_javascript_the_refund_form_names_the_mistake_before_anything_is_se
     assert!(failed.is_empty(), "the browser caught it; nothing was sent");
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_layout_uses_the_desktop_width_and_a_phone_can_open_pictures_full_size() {
+    let server = TestServer::start(Fixture::bundled()).await;
+    let (article, home, pictured) = (
+        server.url("/articles/compare-plans"),
+        server.url("/"),
+        server.url("/articles/send-your-first-invoice"),
+    );
+    Browser::run(false, |client| async move {
+        client.set_window_size(1280, 900).await.unwrap();
+        client.goto(&article).await.unwrap();
+        let beside = run_script(
+            &client,
+            "const toc = document.querySelector('[data-testid=toc]').getBoundingClientRect(); \
+             const body = document.querySelector('.article-body').getBoundingClientRect(); \
+             window.scrollTo(0, 1200); \
+             const after = document.querySelector('[data-testid=toc]').getBoundingClientRect(); \
+             return { beside: toc.left >= body.right, stays: after.top >= 0 && after.top < 100 };",
+        )
+        .await;
+        assert_eq!(
+            beside,
+            json!({ "beside": true, "stays": true }),
+            "the contents sit beside the text, sticky"
+        );
+
+        client.goto(&home).await.unwrap();
+        let last_card = run_script(
+            &client,
+            "const grid = document.querySelector('.category-grid').getBoundingClientRect(); \
+             const cards = document.querySelectorAll('[data-testid=category]'); \
+             const last = cards[cards.length - 1].getBoundingClientRect(); \
+             return Math.round(last.width) === Math.round(grid.width);",
+        )
+        .await;
+        assert_eq!(last_card, json!(true), "a last card alone on its row takes the row");
+
+        // Links are either bold or underlined, never both, on every kind of page.
+        for page in [&home, &article, &pictured] {
+            client.goto(page).await.unwrap();
+            let loud = run_script(
+                &client,
+                "return [...document.querySelectorAll('main a')].filter(a => { \
+                   const style = getComputedStyle(a); \
+                   return Number(style.fontWeight) >= 600 && style.textDecorationLine.includes('underline') \
+                     && !a.classList.contains('button'); \
+                 }).map(a => a.textContent.trim());",
+            )
+            .await;
+            assert_eq!(loud, json!([]), "{page}: bold and underlined links");
+        }
+
+        client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        client.goto(&home).await.unwrap();
+        let most_links_on_a_card = run_script(
+            &client,
+            "return Math.max(...[...document.querySelectorAll('[data-testid=category]')].map(card => \
+               [...card.querySelectorAll('.article-list li')].filter(li => li.checkVisibility()).length));",
+        )
+        .await;
+        assert_eq!(most_links_on_a_card, json!(3), "a phone shows each topic's top links");
+        client.goto(&pictured).await.unwrap();
+        let picture = element(&client, ".article-body a.full-size img").await;
+        let src = picture.attr("src").await.unwrap().expect("the picture has a source");
+        let href = element(&client, ".article-body a.full-size").await.attr("href").await.unwrap();
+        assert_eq!(href.as_deref(), Some(src.as_str()), "the picture links to itself, full size");
+    })
+    .await;
+    server.stop().await.unwrap();
+}
