@@ -37,7 +37,7 @@ pub fn TaskPage() -> impl IntoView {
                     </p>
                 })}
                 <div class="task-intro" inner_html=task.intro_html.clone()></div>
-                {(!mistakes.is_empty()).then(|| view! { <MistakesSummary task_id=task.id.clone() mistakes=mistakes/> })}
+                {(!mistakes.is_empty()).then(|| view! { <MistakesSummary task_id=task.id.clone() mistakes=mistakes caught=caught_mistakes(&task)/> })}
                 <TaskForm task=task.clone()/>
                 <section class="what-next" aria-labelledby="what-next-heading">
                     <h2 id="what-next-heading">"What happens after you send it"</h2>
@@ -56,7 +56,7 @@ pub fn TaskPage() -> impl IntoView {
 
 /// The mistakes, short, before the form; each opens to say why and what to do.
 #[component]
-fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
+fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>, caught: Vec<usize>) -> impl IntoView {
     view! {
         <section class="mistakes-inline" aria-labelledby="mistakes-heading" data-testid="mistakes-inline">
             <h2 id="mistakes-heading">{format!("Before you start: {} mistakes people often make", mistakes.len())}</h2>
@@ -70,6 +70,7 @@ fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
                                 <summary>{mistake.title}</summary>
                                 <p><strong>"Why it fails: "</strong>{mistake.why_it_fails}</p>
                                 <p><strong>"Instead: "</strong>{mistake.how_to_avoid}</p>
+                                {caught.contains(&(index + 1)).then(|| view! { <CaughtByTheForm/> })}
                             </details>
                         </li>
                     })
@@ -78,6 +79,17 @@ fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
             <p><a href=crate::urls::mistakes(&task_id)>"Read the full mistakes guide"</a></p>
         </section>
     }
+}
+
+/// The numbers (from 1) of the mistakes the form catches in a value.
+fn caught_mistakes(task: &TaskView) -> Vec<usize> {
+    task.fields.iter().flat_map(|field| field.mistake_checks.iter().map(|check| check.mistake)).collect()
+}
+
+/// Said under a mistake the form catches, so the visitor knows they will be told.
+#[component]
+fn CaughtByTheForm() -> impl IntoView {
+    view! { <p class="mistake-caught" data-testid="mistake-caught">"✓ The form checks for this before you send it."</p> }
 }
 
 /// The form, with what the visitor sent and its errors when it came back.
@@ -222,7 +234,9 @@ fn input_type(kind: FieldKind) -> &'static str {
 pub fn MistakesPage() -> impl IntoView {
     match use_task() {
         None => Either::Left(view! { <NotFound/> }),
-        Some(task) => Either::Right(view! {
+        Some(task) => Either::Right({
+            let caught = caught_mistakes(&task);
+            view! {
             <PageMeta
                 title=format!("Top mistakes: {}", task.title)
                 description=format!("The mistakes that most often send back “{}”, and how to avoid each.", task.title)
@@ -238,7 +252,8 @@ pub fn MistakesPage() -> impl IntoView {
                 {task
                     .mistakes
                     .into_iter()
-                    .map(|mistake| view! {
+                    .enumerate()
+                    .map(|(index, mistake)| view! {
                         <li class="mistake">
                             <h2>{mistake.title}</h2>
                             <dl>
@@ -246,11 +261,13 @@ pub fn MistakesPage() -> impl IntoView {
                                 <dt>"Why it fails"</dt><dd>{mistake.why_it_fails}</dd>
                                 <dt>"How to avoid it"</dt><dd>{mistake.how_to_avoid}</dd>
                             </dl>
+                            {caught.contains(&(index + 1)).then(|| view! { <CaughtByTheForm/> })}
                         </li>
                     })
                     .collect_view()}
             </ol>
             <p><a class="button primary" href=crate::urls::task(&task.id)>{format!("Go to: {} →", task.title)}</a></p>
+            }
         }),
     }
 }

@@ -2,7 +2,7 @@
 //! task's content names, and says which mistake it is: table-driven from the
 //! bundled tasks, so a rule added to content is tested without a new test.
 
-use super::{app, form_post, session, text};
+use super::{app, form_post, get, session, text};
 use crate::testing::Fixture;
 use axum::http::StatusCode;
 use jiff::ToSpan;
@@ -93,4 +93,20 @@ async fn a_refund_form_names_the_mistake_accepts_a_dollar_sign_and_refuses_a_cha
     let sent =
         app.clone().oneshot(send(form("LG-2026-000123", &days_from(&today, -30), "$29.00"))).await.unwrap();
     assert_eq!(sent.status(), StatusCode::SEE_OTHER, "$29.00 and a charge 30 days old are fine");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_task_and_its_guide_say_which_mistakes_the_form_checks_for() {
+    let fixture = Fixture::bundled();
+    let (app, _) = app(&fixture).await;
+    for page in ["/tasks/request-a-refund", "/mistakes/request-a-refund"] {
+        let html = text(get(&app, page).await).await;
+        assert_eq!(
+            html.matches(r#"data-testid="mistake-caught""#).count(),
+            4,
+            "mistakes 1 to 4 have rules: {html}"
+        );
+    }
+    let html = text(get(&app, "/tasks/reset-two-factor").await).await;
+    assert!(!html.contains("mistake-caught"), "no rule, no promise: {html}");
 }
