@@ -64,6 +64,12 @@ pub enum EventKind {
         from: String,
         to: String,
     },
+    /// A search from the results page (its first page), with how many articles it
+    /// found: what editors' insights count as top searches and content gaps.
+    Searched {
+        query: String,
+        results: u32,
+    },
     /// The "People usually ask next" list was shown after article `from`: the paths
     /// of its links, in order, so click-through can be measured against it.
     NextQuestionsShown {
@@ -74,7 +80,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every stored name, so a reader can tell an unknown kind from a bad payload.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "article_feedback",
         "task_validation_failed",
         "task_submitted",
@@ -83,6 +89,7 @@ impl EventKind {
         "search_result_clicked",
         "next_question_clicked",
         "next_questions_shown",
+        "searched",
     ];
 
     /// The stable name stored in the `kind` column.
@@ -96,6 +103,7 @@ impl EventKind {
             EventKind::SearchResultClicked { .. } => "search_result_clicked",
             EventKind::NextQuestionClicked { .. } => "next_question_clicked",
             EventKind::NextQuestionsShown { .. } => "next_questions_shown",
+            EventKind::Searched { .. } => "searched",
         }
     }
 
@@ -141,6 +149,7 @@ mod tests {
             EventKind::SearchResultClicked { query: "q".into(), rank: 2, slug: "a".into() },
             EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },
             EventKind::NextQuestionsShown { from: "a".into(), shown: vec!["/articles/b".into()] },
+            EventKind::Searched { query: "q".into(), results: 3 },
         ];
         assert_eq!(events.len(), EventKind::NAMES.len(), "one example per kind");
         for (event, name) in events.iter().zip(EventKind::NAMES) {

@@ -11,5 +11,5 @@ mod recorder;
 pub mod synthetic;
 pub mod visits;
 
-pub use live::{Learned, NextQuestions};
+pub use live::{JourneyKnowledge, Learned};
 pub use recorder::{EVENT_QUEUE_CAPACITY, EventRecorder};

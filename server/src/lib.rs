@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod data_dir;
 pub mod http;
+pub mod insights;
 pub mod journeys;
 pub mod portal;
 pub mod search;
@@ -106,7 +107,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         content,
         events: store.clone(),
         recorder: journeys::EventRecorder::start(store.clone(), journeys::EVENT_QUEUE_CAPACITY),
-        next_questions: journeys::NextQuestions::start(store.clone(), config.journeys),
+        journeys: journeys::JourneyKnowledge::start(store.clone(), config.journeys),
         submissions: store,
         search,
         development: config.development,

@@ -30,8 +30,8 @@ pub struct Portal {
     pub recorder: crate::journeys::EventRecorder,
     pub submissions: Arc<dyn Submissions>,
     pub search: Arc<crate::search::SearchIndex>,
-    /// What visitors go on to after each page, learned from journeys.
-    pub next_questions: Arc<crate::journeys::NextQuestions>,
+    /// What visitors go on to after each page, and the editors' insights, learned from journeys.
+    pub journeys: Arc<crate::journeys::JourneyKnowledge>,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
 }
@@ -187,7 +187,7 @@ impl PortalRequest {
         order_articles(self.visitor.level, &mut same_category);
         let fallback: Vec<Step> =
             same_category.into_iter().map(|summary| Step::Article(summary.slug)).collect();
-        let model = self.portal.next_questions.model();
+        let model = self.portal.journeys.model();
         let exists = |step: &Step| match step {
             Step::Article(slug) => snapshot.articles.contains_key(slug),
             Step::Task(id) => snapshot.tasks.contains_key(id),
@@ -270,14 +270,14 @@ impl SearchService for PortalRequest {
             results = search(&request)?;
         }
         let page = request.offset / SEARCH_RESULTS + 1;
-        if results.hits.is_empty()
-            && !words.is_empty()
-            && self.visitor.may_record
-            && let Some(visitor) = visitor
-        {
-            self.portal
-                .recorder
-                .record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
+        if let Some(visitor) = visitor.filter(|_| self.visitor.may_record && !words.is_empty() && page == 1) {
+            let results_found = u32::try_from(results.total).unwrap_or(u32::MAX);
+            let recorder = &self.portal.recorder;
+            recorder
+                .record(&visitor.0, EventKind::Searched { query: searched.clone(), results: results_found });
+            if results.hits.is_empty() {
+                recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
+            }
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
             .then(|| self.portal.search.did_you_mean_that_finds(&request))

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use telepath_server::Config;
-use telepath_server::journeys::{EventRecorder, NextQuestions};
+use telepath_server::journeys::{EventRecorder, JourneyKnowledge};
 use telepath_server::store::{EventLog, StoredEvent, Submissions};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
@@ -22,7 +22,7 @@ pub struct TestServer {
     pub events: Arc<dyn EventLog>,
     pub submissions: Arc<dyn Submissions>,
     pub recorder: EventRecorder,
-    pub next_questions: Arc<NextQuestions>,
+    pub journeys: Arc<JourneyKnowledge>,
     /// The SQLite file, to reopen after the server has stopped.
     pub database: PathBuf,
     pub bundle_hash: Option<String>,
@@ -44,7 +44,7 @@ impl TestServer {
         let state = telepath_server::prepare(&config).await.expect("the server prepares");
         let (events, submissions) = (state.portal.events.clone(), state.portal.submissions.clone());
         let (recorder, database) = (state.portal.recorder.clone(), config.database_path());
-        let next_questions = state.portal.next_questions.clone();
+        let journeys = state.portal.journeys.clone();
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
@@ -59,7 +59,7 @@ impl TestServer {
             events,
             submissions,
             recorder,
-            next_questions,
+            journeys,
             database,
             bundle_hash,
             reloads,
@@ -109,7 +109,7 @@ impl TestServer {
     /// has learned them all, or fails after `timeout`.
     pub async fn wait_until_learned(&self, kind: &str, count: usize, timeout: Duration) {
         let mut appended = self.events.subscribe();
-        let mut learned = self.next_questions.learned_through();
+        let mut learned = self.journeys.learned_through();
         let waited = tokio::time::timeout(timeout, async {
             let newest = loop {
                 let events = self.events.recent(Some(kind), count as u32).await.expect("the store answers");

@@ -1,11 +1,13 @@
-//! The model the portal shows from, kept current by one learner task: it reads the
-//! events recorded since it last looked (every `refresh`), adds them to the model
-//! and publishes a new copy for pages to read; pages never wait for it. Once a day
-//! it also removes events older than the retention limit.
+//! What the portal knows from journeys, kept current by one learner task: it reads
+//! the events recorded since it last looked (every `refresh`), adds them to the
+//! next-question model and to the editors' insights rollups, and publishes new
+//! copies for pages to read; pages never wait for it. Once a day it also removes
+//! events older than the retention limit.
 
 use super::model::NextQuestionModel;
 use super::visits::Sessioniser;
 use crate::config::JourneySettings;
+use crate::insights::{DailyCounts, Rollups};
 use crate::store::{EventLog, EventLogError};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,16 +18,18 @@ const BATCH: u32 = 10_000;
 const DAY_MS: i64 = 86_400_000;
 
 #[derive(Debug)]
-pub struct NextQuestions {
+pub struct JourneyKnowledge {
     model: RwLock<Arc<NextQuestionModel>>,
+    insights: RwLock<Arc<DailyCounts>>,
     learned_through: watch::Sender<i64>,
 }
 
-impl NextQuestions {
+impl JourneyKnowledge {
     /// An empty model and its learner, started on the current runtime.
-    pub fn start(log: Arc<dyn EventLog>, settings: JourneySettings) -> Arc<NextQuestions> {
-        let shown = Arc::new(NextQuestions {
+    pub fn start(log: Arc<dyn EventLog>, settings: JourneySettings) -> Arc<JourneyKnowledge> {
+        let shown = Arc::new(JourneyKnowledge {
             model: RwLock::new(Arc::default()),
+            insights: RwLock::new(Arc::default()),
             learned_through: watch::Sender::new(0),
         });
         let learner =
@@ -39,13 +43,19 @@ impl NextQuestions {
         self.model.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
+    /// The editors' daily counts as last published.
+    pub fn insights(&self) -> Arc<DailyCounts> {
+        self.insights.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
     /// The id of the last event the published model has learned, as it changes.
     pub fn learned_through(&self) -> watch::Receiver<i64> {
         self.learned_through.subscribe()
     }
 
-    fn publish(&self, model: NextQuestionModel, through: i64) {
+    fn publish(&self, model: NextQuestionModel, insights: DailyCounts, through: i64) {
         *self.model.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(model);
+        *self.insights.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(insights);
         self.learned_through.send_replace(through);
     }
 }
@@ -54,6 +64,7 @@ impl NextQuestions {
 #[derive(Debug, Default)]
 pub struct Learned {
     pub model: NextQuestionModel,
+    pub insights: Rollups,
     sessioniser: Sessioniser,
     pub through: i64,
     pub events_read: u64,
@@ -73,9 +84,11 @@ impl Learned {
                 if let Some(arrival) = self.sessioniser.push(event) {
                     self.model.learn(&arrival);
                 }
+                self.insights.add(event);
             }
             if let Some(newest) = events.iter().map(|event| event.occurred_at_ms).max() {
                 self.sessioniser.close_quiet(newest);
+                self.insights.close_quiet(newest);
             }
         }
     }
@@ -83,7 +96,7 @@ impl Learned {
 
 struct Learner {
     log: Arc<dyn EventLog>,
-    shown: Arc<NextQuestions>,
+    shown: Arc<JourneyKnowledge>,
     state: Learned,
     settings: JourneySettings,
     forgot_at_ms: i64,
@@ -97,7 +110,11 @@ impl Learner {
             every.tick().await;
             self.forget_old_events().await;
             match self.state.catch_up(self.log.as_ref()).await {
-                Ok(true) => self.shown.publish(self.state.model.clone(), self.state.through),
+                Ok(true) => self.shown.publish(
+                    self.state.model.clone(),
+                    self.state.insights.daily_counts().clone(),
+                    self.state.through,
+                ),
                 Ok(false) => {}
                 // The next round reads from where this one stopped.
                 Err(error) => tracing::warn!("the next-question model could not read new events: {error}"),

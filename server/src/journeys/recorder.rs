@@ -1,6 +1,8 @@
 //! Recording events without making a page wait. Pages hand their events to a
 //! bounded queue and move on; ONE writer task appends them to the event log in
-//! order. A full queue drops the event and counts it (the writer logs the count):
+//! order, everything queued at once in one transaction (up to `WRITE_BATCH`), so
+//! a burst costs one commit rather than one each. A full queue drops the event and
+//! counts it (the writer logs the count):
 //! a page view is worth less than the page. On shutdown the writer takes no more
 //! and writes everything already queued before `serve` returns.
 
@@ -14,6 +16,8 @@ use tokio::task::JoinHandle;
 /// Events waiting for the writer. A burst this large means the database is far
 /// behind; dropping then protects pages and memory.
 pub const EVENT_QUEUE_CAPACITY: usize = 1024;
+/// Events written in one transaction at most.
+const WRITE_BATCH: usize = 256;
 
 #[derive(Clone)]
 pub struct EventRecorder {
@@ -85,28 +89,31 @@ async fn write_events(
     mut stopped: oneshot::Receiver<()>,
     dropped: Arc<Dropped>,
 ) {
+    let mut batch = Vec::with_capacity(WRITE_BATCH);
     loop {
-        let event = tokio::select! {
-            event = queued.recv() => event,
+        let received = tokio::select! {
+            received = queued.recv_many(&mut batch, WRITE_BATCH) => received,
             // Stopped, or every recorder is gone: take no more, write what is queued.
             _ = &mut stopped => {
                 queued.close();
-                while let Some(event) = queued.recv().await {
-                    write(&*log, event, &dropped).await;
+                while queued.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+                    write(&*log, &mut batch, &dropped).await;
                 }
                 break;
             }
         };
-        let Some(event) = event else { break };
-        write(&*log, event, &dropped).await;
+        if received == 0 {
+            break;
+        }
+        write(&*log, &mut batch, &dropped).await;
     }
     report_dropped(&dropped);
 }
 
-async fn write(log: &dyn EventLog, event: NewEvent, dropped: &Dropped) {
-    let kind = event.kind.name();
-    if let Err(error) = log.append(event).await {
-        tracing::warn!(kind, "recording an event failed: {error}");
+async fn write(log: &dyn EventLog, batch: &mut Vec<NewEvent>, dropped: &Dropped) {
+    let count = batch.len();
+    if let Err(error) = log.append_all(std::mem::take(batch)).await {
+        tracing::warn!(count, "recording {count} events failed: {error}");
     }
     report_dropped(dropped);
 }

@@ -106,6 +106,18 @@ async fn events_are_read_in_order_after_an_id_and_forgotten_past_retention(
     assert_eq!(store.forget_before(2_000).await.unwrap(), 0, "nothing older is left");
 }
 
+async fn a_batch_is_appended_in_order_in_one_go(store: &impl ContractStore, clock: &TestClock) {
+    clock.set(5_000);
+    let paths = ["/articles/a", "/articles/b", "/articles/c"];
+    let last =
+        store.append_all(paths.iter().map(|path| event("v", page_view(path))).collect()).await.unwrap();
+    let stored = store.since(0, 10).await.unwrap();
+    assert_eq!(stored.last().map(|event| event.id), last);
+    let kinds: Vec<EventKind> = stored.into_iter().map(|event| event.kind).collect();
+    assert_eq!(kinds, paths.map(page_view));
+    assert_eq!(store.append_all(Vec::new()).await.unwrap(), None);
+}
+
 async fn a_subscription_yields_the_ids_of_new_events(store: &impl ContractStore) {
     let mut ids = store.subscribe();
     let id = store.append(event("a", page_view("/articles/refunds"))).await.unwrap();
@@ -181,6 +193,13 @@ async fn sqlite_events_are_read_in_order_after_an_id_and_forgotten_past_retentio
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
     events_are_read_in_order_after_an_id_and_forgotten_past_retention(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_batch_is_appended_in_order_in_one_go() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _dir) = sqlite(clock.clone()).await;
+    a_batch_is_appended_in_order_in_one_go(&store, &clock).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -55,6 +55,10 @@ pub trait EventLog: Send + Sync + std::fmt::Debug + 'static {
     /// Appends an event stamped with the store's clock and returns its id.
     async fn append(&self, event: NewEvent) -> Result<i64, EventLogError>;
 
+    /// Appends several events in one transaction, in order: all are stored or none.
+    /// Returns the id of the last (or `None` for no events).
+    async fn append_all(&self, events: Vec<NewEvent>) -> Result<Option<i64>, EventLogError>;
+
     async fn event(&self, id: i64) -> Result<StoredEvent, EventLogError>;
 
     /// The newest events of the kind called `kind` (see [`EventKind::name`]), or of

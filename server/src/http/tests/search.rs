@@ -39,6 +39,20 @@ async fn the_search_page_works_without_javascript_and_is_never_a_dead_end() {
     let zebracorn = EventKind::SearchWithoutResults { query: "zebracorn".into() };
     let events = wait_for_events(&store, "search_without_results", 1).await;
     assert_eq!(events[0].kind, zebracorn, "the search without results is recorded for editors");
+    let searches = wait_for_events(&store, "searched", 2).await;
+    let counted: Vec<(String, u32)> = searches
+        .into_iter()
+        .rev()
+        .filter_map(|event| match event.kind {
+            EventKind::Searched { query, results } => Some((query, results)),
+            _ => None,
+        })
+        .collect();
+    assert!(counted.contains(&("zebracorn".to_owned(), 0)), "{counted:?}");
+    assert!(
+        counted.iter().any(|(_, results)| *results > 0),
+        "a search that found articles says how many: {counted:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

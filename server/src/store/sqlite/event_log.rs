@@ -25,30 +25,59 @@ fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEvent, EventLog
     })
 }
 
-#[async_trait::async_trait]
-impl EventLog for SqliteStore {
-    async fn append(&self, event: NewEvent) -> Result<i64, EventLogError> {
-        let (kind, version, payload) = encode(&event.kind)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO events (visitor, kind, payload_version, payload, occurred_at_ms)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&event.visitor)
-        .bind(kind)
-        .bind(version)
-        .bind(payload)
-        .bind(self.clock.now_ms())
-        .fetch_one(&self.pool)
-        .await?;
+async fn insert(
+    connection: &mut sqlx::SqliteConnection,
+    event: &NewEvent,
+    now_ms: i64,
+) -> Result<i64, EventLogError> {
+    let (kind, version, payload) = encode(&event.kind)?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO events (visitor, kind, payload_version, payload, occurred_at_ms)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&event.visitor)
+    .bind(kind)
+    .bind(version)
+    .bind(payload)
+    .bind(now_ms)
+    .fetch_one(connection)
+    .await?;
+    Ok(id)
+}
+
+impl SqliteStore {
+    /// Tells subscribers about `id`. Two appends may finish out of order; the
+    /// newest id never goes back.
+    fn note_newest(&self, id: i64) {
         self.newest_event.send_if_modified(|newest| {
-            // Two appends may finish out of order; the newest id never goes back.
             let newer = id > *newest;
             if newer {
                 *newest = id;
             }
             newer
         });
+    }
+}
+
+#[async_trait::async_trait]
+impl EventLog for SqliteStore {
+    async fn append(&self, event: NewEvent) -> Result<i64, EventLogError> {
+        let id = insert(&mut *self.pool.acquire().await?, &event, self.clock.now_ms()).await?;
+        self.note_newest(id);
         Ok(id)
+    }
+
+    async fn append_all(&self, events: Vec<NewEvent>) -> Result<Option<i64>, EventLogError> {
+        let mut transaction = self.pool.begin().await?;
+        let mut last = None;
+        for event in &events {
+            last = Some(insert(&mut transaction, event, self.clock.now_ms()).await?);
+        }
+        transaction.commit().await?;
+        if let Some(id) = last {
+            self.note_newest(id);
+        }
+        Ok(last)
     }
 
     async fn event(&self, id: i64) -> Result<StoredEvent, EventLogError> {

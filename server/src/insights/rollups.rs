@@ -1,0 +1,254 @@
+//! Editors' insights kept as daily rollups, updated event by event as the log is
+//! read (by the same reader that teaches the next-question model), so a report over
+//! any period adds up a few small maps per day instead of scanning the log: its
+//! cost follows the days and distinct queries, not the millions of events.
+//!
+//! What a visit tells beyond single events is followed per visitor until the visit
+//! ends (30 quiet minutes):
+//! - a search is "clicked" when a result of it is opened in the same visit (once
+//!   per search, however many results are opened);
+//! - a failed search (no results) followed in the same visit by a "yes" on an
+//!   article, or by an article the visit ends on with no search after it, suggests
+//!   that article answers the query: "people searching 'x' ended up on 'Y'".
+
+use crate::store::StoredEvent;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use telepath_domain::{EventKind, PageType};
+
+const DAY_MS: i64 = 86_400_000;
+/// Silence that ends a visit (the same 30 minutes journeys use).
+pub const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
+/// Queries are kept as typed (trimmed, lower-cased) up to this many characters.
+const MAX_QUERY_CHARS: usize = 100;
+
+/// A day's counts, by what editors can act on.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Day {
+    pub searches: HashMap<String, SearchCounts>,
+    /// Per article: (yes, no).
+    pub votes: HashMap<String, (u32, u32)>,
+    /// Per (task, field): forms sent back with an error there.
+    pub field_errors: HashMap<(String, String), u32>,
+    /// Per article: next-question lists shown after it, and links followed.
+    pub next_questions: HashMap<String, (u32, u32)>,
+    /// Per (failed query, article): visits that searched it and ended up there.
+    pub suggested_fixes: HashMap<(String, String), u32>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SearchCounts {
+    pub searched: u32,
+    pub without_results: u32,
+    /// Searches whose results were opened in the same visit.
+    pub clicked: u32,
+}
+
+/// What one visitor's current visit has shown so far.
+#[derive(Debug, Default)]
+struct Trail {
+    last_at_ms: i64,
+    /// Searches of this visit not yet clicked, by query.
+    unclicked: HashSet<String>,
+    /// Failed searches of this visit, with the day they happened.
+    failed: Vec<(String, i64)>,
+    /// The article read since the last search, if any.
+    landed: Option<String>,
+}
+
+/// Each day's counts, by day number since the Unix epoch (UTC).
+pub type DailyCounts = BTreeMap<i64, Day>;
+
+#[derive(Debug, Default)]
+pub struct Rollups {
+    days: DailyCounts,
+    trails: HashMap<String, Trail>,
+}
+
+pub fn normalise_query(query: &str) -> String {
+    query.trim().to_lowercase().chars().take(MAX_QUERY_CHARS).collect()
+}
+
+impl Rollups {
+    /// Adds one event (events arrive in log order).
+    pub fn add(&mut self, event: &StoredEvent) {
+        let at = event.occurred_at_ms;
+        let day_index = at.div_euclid(DAY_MS);
+        let trail = self.trails.entry(event.visitor.clone()).or_default();
+        if at - trail.last_at_ms > VISIT_GAP_MS {
+            let ended = std::mem::take(trail);
+            finish_visit(&mut self.days, ended);
+        }
+        let trail = self.trails.entry(event.visitor.clone()).or_default();
+        trail.last_at_ms = at;
+        let day = self.days.entry(day_index).or_default();
+        match &event.kind {
+            EventKind::Searched { query, results } => {
+                let query = normalise_query(query);
+                let counts = day.searches.entry(query.clone()).or_default();
+                counts.searched += 1;
+                trail.landed = None;
+                if *results == 0 {
+                    counts.without_results += 1;
+                    trail.failed.push((query, day_index));
+                } else {
+                    trail.unclicked.insert(query);
+                }
+            }
+            EventKind::SearchResultClicked { query, .. } => {
+                let query = normalise_query(query);
+                if trail.unclicked.remove(&query) {
+                    day.searches.entry(query).or_default().clicked += 1;
+                }
+            }
+            EventKind::ArticleFeedback { slug, helpful } => {
+                let votes = day.votes.entry(slug.clone()).or_default();
+                if *helpful {
+                    votes.0 += 1;
+                    for (query, failed_on) in trail.failed.drain(..) {
+                        let fixes = &mut self.days.entry(failed_on).or_default().suggested_fixes;
+                        *fixes.entry((query, slug.clone())).or_default() += 1;
+                    }
+                    trail.landed = None;
+                } else {
+                    votes.1 += 1;
+                }
+            }
+            EventKind::TaskValidationFailed { task, fields } => {
+                for field in fields {
+                    *day.field_errors.entry((task.clone(), field.clone())).or_default() += 1;
+                }
+            }
+            EventKind::PageViewed { page: PageType::Article, path, .. } if !trail.failed.is_empty() => {
+                trail.landed = path.strip_prefix("/articles/").map(str::to_owned);
+            }
+            EventKind::NextQuestionsShown { from, .. } => {
+                day.next_questions.entry(from.clone()).or_default().0 += 1
+            }
+            EventKind::NextQuestionClicked { from, .. } => {
+                day.next_questions.entry(from.clone()).or_default().1 += 1
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends the visits quiet since before `now_ms - VISIT_GAP_MS`, counting what they
+    /// ended on, and forgets them.
+    pub fn close_quiet(&mut self, now_ms: i64) {
+        let quiet: Vec<String> = self
+            .trails
+            .iter()
+            .filter(|(_, trail)| now_ms - trail.last_at_ms > VISIT_GAP_MS)
+            .map(|(visitor, _)| visitor.clone())
+            .collect();
+        for visitor in quiet {
+            if let Some(trail) = self.trails.remove(&visitor) {
+                finish_visit(&mut self.days, trail);
+            }
+        }
+    }
+
+    /// The counts so far, to publish for reports (the visits still open stay here).
+    pub fn daily_counts(&self) -> &DailyCounts {
+        &self.days
+    }
+}
+
+/// A visit that ended on an article after a failed search, with no search since,
+/// suggests that article for the failed queries.
+fn finish_visit(days: &mut DailyCounts, trail: Trail) {
+    let Some(slug) = trail.landed else { return };
+    for (query, failed_on) in trail.failed {
+        *days.entry(failed_on).or_default().suggested_fixes.entry((query, slug.clone())).or_default() += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(id: i64, visitor: &str, minute: i64, kind: EventKind) -> StoredEvent {
+        StoredEvent { id, visitor: visitor.into(), kind, occurred_at_ms: minute * 60_000 }
+    }
+
+    fn searched(query: &str, results: u32) -> EventKind {
+        EventKind::Searched { query: query.into(), results }
+    }
+
+    fn read(slug: &str) -> EventKind {
+        EventKind::PageViewed {
+            page: PageType::Article,
+            path: format!("/articles/{slug}"),
+            title: String::new(),
+            referrer: None,
+        }
+    }
+
+    fn day0(rollups: &Rollups) -> &Day {
+        &rollups.days[&0]
+    }
+
+    #[test]
+    fn searches_count_once_as_clicked_however_many_results_are_opened() {
+        let mut rollups = Rollups::default();
+        let clicked =
+            |rank| EventKind::SearchResultClicked { query: "Refund ".into(), rank, slug: "x".into() };
+        for (id, kind) in
+            [searched("refund", 4), clicked(1), clicked(2), searched("refund", 4), searched("VAT", 0)]
+                .into_iter()
+                .enumerate()
+        {
+            rollups.add(&at(id as i64, "a", id as i64, kind));
+        }
+        let searches = &day0(&rollups).searches;
+        assert_eq!(searches["refund"], SearchCounts { searched: 2, without_results: 0, clicked: 1 });
+        assert_eq!(searches["vat"], SearchCounts { searched: 1, without_results: 1, clicked: 0 });
+    }
+
+    #[test]
+    fn a_failed_search_then_a_yes_or_the_last_article_of_the_visit_suggests_a_fix() {
+        let mut rollups = Rollups::default();
+        let yes = |slug: &str| EventKind::ArticleFeedback { slug: slug.into(), helpful: true };
+        let events = [
+            at(1, "voter", 0, searched("chargeback", 0)),
+            at(2, "voter", 1, read("disputes")),
+            at(3, "voter", 2, yes("disputes")),
+            at(4, "reader", 0, searched("chargeback", 0)),
+            at(5, "reader", 1, read("refunds")),
+            at(6, "searcher", 0, searched("chargeback", 0)),
+            at(7, "searcher", 1, read("refunds")),
+            at(8, "searcher", 2, searched("chargeback dispute", 3)),
+        ];
+        for event in &events {
+            rollups.add(event);
+        }
+        rollups.close_quiet(100 * 60_000);
+        let fixes = &day0(&rollups).suggested_fixes;
+        assert_eq!(fixes.get(&("chargeback".into(), "disputes".into())), Some(&1));
+        assert_eq!(fixes.get(&("chargeback".into(), "refunds".into())), Some(&1), "the reader ended there");
+        assert_eq!(fixes.values().sum::<u32>(), 2, "the searcher searched again: no suggestion");
+    }
+
+    #[test]
+    fn votes_field_errors_and_next_questions_are_counted_per_day() {
+        let mut rollups = Rollups::default();
+        let events = [
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: false },
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: true },
+            EventKind::TaskValidationFailed {
+                task: "refund".into(),
+                fields: vec!["invoice".into(), "amount".into()],
+            },
+            EventKind::NextQuestionsShown { from: "a".into(), shown: vec!["/articles/b".into()] },
+            EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },
+        ];
+        for (id, kind) in events.into_iter().enumerate() {
+            rollups.add(&at(id as i64, "v", 0, kind));
+        }
+        rollups.add(&at(9, "v", 24 * 60 + 1, searched("later", 1)));
+        let day = day0(&rollups);
+        assert_eq!(day.votes["a"], (1, 1));
+        assert_eq!(day.field_errors[&("refund".into(), "invoice".into())], 1);
+        assert_eq!(day.next_questions["a"], (1, 1));
+        assert!(rollups.daily_counts()[&1].searches.contains_key("later"), "the next day has its own counts");
+    }
+}
