@@ -22,10 +22,10 @@ pub enum PageType {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum EventKind {
-    /// "Was this article helpful?". A visitor's vote on an article is their latest
-    /// such event: after a "No", what they answered to "What were you looking for?"
-    /// comes as the same vote again, carrying it. Payload version 2 added
-    /// `looking_for`; version 1 payloads read with none.
+    /// "Was this article helpful?". After a "No", what the visitor answered to
+    /// "What were you looking for?" comes as the same vote again, carrying it in
+    /// `looking_for`: it explains the vote before it and is not counted as another.
+    /// Payload version 2 added `looking_for`; version 1 payloads read with none.
     ArticleFeedback {
         slug: String,
         helpful: bool,

@@ -100,7 +100,9 @@ impl Rollups {
                     day.searches.entry(query).or_default().clicked += 1;
                 }
             }
-            EventKind::ArticleFeedback { slug, helpful } => {
+            // What a visitor was looking for follows the vote it explains: not a second vote.
+            EventKind::ArticleFeedback { looking_for: Some(_), .. } => {}
+            EventKind::ArticleFeedback { slug, helpful, looking_for: None } => {
                 let votes = day.votes.entry(slug.clone()).or_default();
                 if *helpful {
                     votes.0 += 1;
@@ -207,7 +209,8 @@ mod tests {
     #[test]
     fn a_failed_search_then_a_yes_or_the_last_article_of_the_visit_suggests_a_fix() {
         let mut rollups = Rollups::default();
-        let yes = |slug: &str| EventKind::ArticleFeedback { slug: slug.into(), helpful: true };
+        let yes =
+            |slug: &str| EventKind::ArticleFeedback { slug: slug.into(), helpful: true, looking_for: None };
         let events = [
             at(1, "voter", 0, searched("chargeback", 0)),
             at(2, "voter", 1, read("disputes")),
@@ -232,8 +235,13 @@ mod tests {
     fn votes_field_errors_and_next_questions_are_counted_per_day() {
         let mut rollups = Rollups::default();
         let events = [
-            EventKind::ArticleFeedback { slug: "a".into(), helpful: false },
-            EventKind::ArticleFeedback { slug: "a".into(), helpful: true },
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: false, looking_for: None },
+            EventKind::ArticleFeedback {
+                slug: "a".into(),
+                helpful: false,
+                looking_for: Some("how to void it".into()),
+            },
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: true, looking_for: None },
             EventKind::TaskValidationFailed {
                 task: "refund".into(),
                 fields: vec!["invoice".into(), "amount".into()],
