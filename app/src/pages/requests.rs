@@ -39,7 +39,7 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 <span aria-hidden="true">" › "</span>
                                 <a href=crate::urls::task(&request.task_id)>{request.task_title.clone()}</a>
                             </nav>
-                            <h1>{format!("Your request {}", request.reference)}</h1>
+                            <h1>"Your request "<span class="reference-code">{request.reference.clone()}</span></h1>
                             <p class="lede">{format!("{}.", request.task_title)}</p>
                             <p class="request-status" data-testid="request-status">
                                 <span class="badge level-newcomer">"Received"</span>
