@@ -4,11 +4,13 @@
 
 mod content;
 mod events;
+mod insights;
 mod search;
 mod tasks;
 
 pub use content::ContentReader;
 pub use events::VisitorEvents;
+pub use insights::InsightsReader;
 pub use search::SearchService;
 pub use tasks::TaskForms;
 
@@ -28,6 +30,7 @@ pub struct Backends {
     pub search: Arc<dyn SearchService>,
     pub events: Arc<dyn VisitorEvents>,
     pub tasks: Arc<dyn TaskForms>,
+    pub insights: Arc<dyn InsightsReader>,
 }
 
 impl Backends {
@@ -38,6 +41,7 @@ impl Backends {
         leptos::prelude::provide_context(self.search.clone());
         leptos::prelude::provide_context(self.events.clone());
         leptos::prelude::provide_context(self.tasks.clone());
+        leptos::prelude::provide_context(self.insights.clone());
     }
 }
 
@@ -61,6 +65,10 @@ pub fn use_events() -> Arc<dyn VisitorEvents> {
 
 pub fn use_task_forms() -> Arc<dyn TaskForms> {
     expect_context("TaskForms")
+}
+
+pub fn use_insights() -> Arc<dyn InsightsReader> {
+    expect_context("an InsightsReader")
 }
 
 fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {

@@ -4,6 +4,7 @@ mod article;
 mod category;
 mod editors;
 mod home;
+mod insights;
 mod kit;
 mod layout;
 mod meta;
@@ -25,6 +26,7 @@ use article::ArticlePage;
 use category::CategoryPage;
 use editors::EditorsPage;
 use home::HomePage;
+use insights::InsightsPage;
 use kit::KitPage;
 use layout::Layout;
 use not_found::NotFound;
@@ -91,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories/:category") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/editors") view=EditorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/editors/insights") view=InsightsPage ssr=SsrMode::Async/>
                     <Route path=path!("/kits/:level") view=KitPage ssr=SsrMode::Async/>
                     <Route path=path!("/tasks/:task") view=TaskPage ssr=SsrMode::Async/>
                     <Route path=path!("/tasks/:task/sent/:reference") view=TaskSentPage ssr=SsrMode::Async/>

@@ -28,6 +28,16 @@ pub fn task(id: &str) -> String {
     format!("/tasks/{id}")
 }
 
+/// The editors' insights for the last `days` days.
+pub fn insights(days: u32) -> String {
+    format!("/editors/insights?days={days}")
+}
+
+/// One insights table as CSV, e.g. `searches`, for the last `days` days.
+pub fn insights_csv(table: &str, days: u32) -> String {
+    format!("/editors/insights.csv?table={table}&days={days}")
+}
+
 /// A task's full guide to its top five mistakes.
 pub fn mistakes(id: &str) -> String {
     format!("/mistakes/{id}")

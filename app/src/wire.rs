@@ -5,6 +5,7 @@
 
 mod articles;
 mod editors;
+mod insights;
 mod kits;
 mod requests;
 mod search;
@@ -13,6 +14,10 @@ mod tasks;
 
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
+pub use insights::{
+    FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight, SearchInsight,
+    VoteInsight,
+};
 pub use kits::KitView;
 pub use requests::{RequestView, SentAnswer};
 pub use search::{FacetCounts, SearchHit, SearchPage, SearchQuery, Suggestions, encode_query_value};

@@ -4,6 +4,7 @@ mod assets;
 mod connections;
 mod csrf;
 mod error;
+mod insights;
 mod normalise;
 mod rate_limit;
 mod render;

@@ -7,17 +7,21 @@
 pub mod views;
 
 use crate::content::{ContentLibrary, ContentSnapshot};
+use crate::insights;
 use crate::journeys::blend;
 use crate::journeys::visits::Step;
 use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
 use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
 use std::sync::Arc;
-use telepath_app::backend::{Backends, ContentReader, SearchService, TaskForms, VisitorEvents, VisitorId};
+use telepath_app::backend::{
+    Backends, ContentReader, InsightsReader, SearchService, TaskForms, VisitorEvents, VisitorId,
+};
 use telepath_app::error::AppError;
 use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, KitView,
-    NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary, TaskView,
+    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, InsightsView,
+    KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary,
+    TaskView,
 };
 use telepath_domain::guidance::order_articles;
 use telepath_domain::{ArticleKind, EventKind, Level, Notice, NoticePlace};
@@ -46,7 +50,8 @@ impl Portal {
             content: request.clone(),
             search: request.clone(),
             events: request.clone(),
-            tasks: request,
+            tasks: request.clone(),
+            insights: request,
         }
     }
 }
@@ -367,6 +372,17 @@ impl VisitorEvents for PortalRequest {
             })
     }
 }
+
+impl InsightsReader for PortalRequest {
+    fn insights(&self, days: u32) -> InsightsView {
+        let today = (crate::store::Clock::now_ms(&crate::store::SystemClock)).div_euclid(DAY_MS);
+        let period = insights::Period { last_day: today, days };
+        let report = insights::report(&self.portal.journeys.insights(), period);
+        views::insights(&self.snapshot, &report, period)
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
 
 /// Suggestions shown under the search box as the visitor types.
 const SUGGESTIONS: usize = 6;

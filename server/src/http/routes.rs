@@ -13,7 +13,9 @@
 //! Around all of them: writes from another site are refused, the site's origin is
 //! noted, bodies are limited in size and time, and responses are compressed.
 
-use super::{AppState, assets, connections, csrf, error, rate_limit, security, seo, tasks, visitor};
+use super::{
+    AppState, assets, connections, csrf, error, insights, rate_limit, security, seo, tasks, visitor,
+};
 use crate::portal::VisitorFacts;
 use axum::Router;
 use axum::body::Body;
@@ -63,6 +65,7 @@ pub fn router(state: AppState) -> Router {
     let visitor = Router::new()
         .leptos_routes_with_handler(pages, render_route)
         .route("/tasks/{task}", post(tasks::submit_task))
+        .route("/editors/insights.csv", get(insights::insights_csv))
         .merge(searching)
         .merge(api)
         .fallback(render_route)

@@ -196,6 +196,7 @@ fn visit(visitor: &Session, uri: &str, referer: Option<&str>) -> Request<Body> {
 
 mod events;
 mod feedback;
+mod insights;
 mod pages;
 mod requests;
 mod search;

@@ -3,12 +3,14 @@
 //! a view type; pages never see a content model.
 
 use crate::content::{Article, Category, ContentSnapshot, Diagnostic, Kit, Severity, readable_date};
+use crate::insights;
 use crate::journeys::visits::Step;
 use crate::search;
 use crate::store::StoredSubmission;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, DiagnosticView, FacetCounts, KitView, LevelWording,
-    NextQuestion, RequestView, SearchHit, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView, TocEntry,
+    ArticleSummary, ArticleView, CategoryView, DiagnosticView, FacetCounts, FieldErrorInsight, FixInsight,
+    InsightsView, KitView, LevelWording, NextQuestion, NextQuestionInsight, RequestView, SearchHit,
+    SearchInsight, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView, TocEntry, VoteInsight,
 };
 use telepath_domain::{FieldKind, Level};
 
@@ -236,4 +238,114 @@ pub fn request(
             .and_then(|task| task.reply_within_business_days)
             .map(|days| zone.business_days_after(sent_at, days)),
     }
+}
+
+/// Editors' insights for a period: the report's rows with titles for slugs and
+/// tasks, the mistakes that match field errors, and the charts.
+pub fn insights(
+    snapshot: &ContentSnapshot,
+    report: &insights::Report,
+    period: insights::Period,
+) -> InsightsView {
+    let article_title = |slug: &str| {
+        snapshot.articles.get(slug).map_or_else(|| slug.to_owned(), |a| a.front_matter.title.clone())
+    };
+    let search = |row: &insights::SearchRow| SearchInsight {
+        query: row.query.clone(),
+        searched: row.counts.searched,
+        without_results: row.counts.without_results,
+        not_clicked: row.not_clicked(),
+        before: row.before,
+    };
+    let percent = |part: u32, whole: u32| (f64::from(part) * 100.0 / f64::from(whole.max(1))).round() as u32;
+    let searches_by_day: Vec<(String, u32, u32)> = report
+        .searches_by_day
+        .iter()
+        .map(|(day, searched, failed)| (day_text(*day), *searched, *failed))
+        .collect();
+    let votes: Vec<VoteInsight> = report
+        .votes
+        .iter()
+        .map(|row| VoteInsight {
+            slug: row.slug.clone(),
+            title: article_title(&row.slug),
+            yes: row.yes,
+            no: row.no,
+            helpful_percent: percent(row.yes, row.yes + row.no),
+        })
+        .collect();
+    let worst: Vec<(String, u32)> =
+        votes.iter().take(CHARTED_ARTICLES).map(|vote| (vote.title.clone(), vote.helpful_percent)).collect();
+    InsightsView {
+        days: period.days,
+        period_text: format!(
+            "{} to {} (UTC)",
+            day_text(period.last_day - i64::from(period.days) + 1),
+            day_text(period.last_day)
+        ),
+        searches_chart_svg: insights::charts::searches_per_day(&searches_by_day).unwrap_or_default(),
+        searches_by_day,
+        top_searches: report.searches.iter().take(TABLE_ROWS).map(search).collect(),
+        without_results: report.without_results().take(TABLE_ROWS).map(search).collect(),
+        without_clicks: report.without_clicks().take(TABLE_ROWS).map(search).collect(),
+        votes_chart_svg: insights::charts::helpful_share(&worst).unwrap_or_default(),
+        votes: votes.into_iter().take(TABLE_ROWS).collect(),
+        field_errors: report
+            .field_errors
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|row| {
+                let task = snapshot.tasks.get(&row.task);
+                let field = task.and_then(|task| task.fields.iter().find(|field| field.name == row.field));
+                FieldErrorInsight {
+                    task: row.task.clone(),
+                    task_title: task.map_or_else(|| row.task.clone(), |task| task.title.clone()),
+                    field_label: field.map_or_else(|| row.field.clone(), |field| field.label.clone()),
+                    errors: row.errors,
+                    mistake: task.and_then(|task| {
+                        task.mistakes
+                            .iter()
+                            .find(|m| m.field.as_deref() == Some(row.field.as_str()))
+                            .map(|m| m.title.clone())
+                    }),
+                }
+            })
+            .collect(),
+        next_questions: report
+            .next_questions
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|row| NextQuestionInsight {
+                slug: row.from.clone(),
+                title: article_title(&row.from),
+                shown: row.shown,
+                followed: row.followed,
+                click_percent: percent(row.followed, row.shown),
+            })
+            .collect(),
+        suggested_fixes: report
+            .suggested_fixes
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|row| FixInsight {
+                query: row.query.clone(),
+                slug: row.slug.clone(),
+                title: article_title(&row.slug),
+                visits: row.visits,
+                front_matter_line: format!("tags = [\"{}\"]", row.query.replace(['"', '\\'], "")),
+            })
+            .collect(),
+    }
+}
+
+/// Rows each insights table shows (the CSV has them all).
+const TABLE_ROWS: usize = 20;
+/// Articles the helpfulness chart draws.
+const CHARTED_ARTICLES: usize = 8;
+
+/// "1 Dec 2026" for a day number since the Unix epoch (UTC).
+pub fn day_text(day: i64) -> String {
+    jiff::Timestamp::from_second(day * 86_400)
+        .map(|at| at.to_zoned_datetime(jiff::tz::TimeZone::UTC).strftime("%-d %b %Y").to_string())
+        .unwrap_or_else(|_| day.to_string())
 }

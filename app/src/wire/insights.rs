@@ -1,0 +1,76 @@
+//! Editors' insights as the page shows them: each chart with its numbers beside it.
+
+use serde::{Deserialize, Serialize};
+
+/// Periods an editor can pick, in days.
+pub const INSIGHT_PERIODS: [u32; 3] = [7, 30, 90];
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InsightsView {
+    pub days: u32,
+    /// "25 Nov – 1 Dec 2026".
+    pub period_text: String,
+    /// Server-rendered SVG: searches per day, with those that found nothing.
+    pub searches_chart_svg: String,
+    /// Per day: (day, searches, without results), for the table beside the chart.
+    pub searches_by_day: Vec<(String, u32, u32)>,
+    pub top_searches: Vec<SearchInsight>,
+    pub without_results: Vec<SearchInsight>,
+    pub without_clicks: Vec<SearchInsight>,
+    /// Server-rendered SVG: the share of "yes" for the least helpful articles.
+    pub votes_chart_svg: String,
+    pub votes: Vec<VoteInsight>,
+    pub field_errors: Vec<FieldErrorInsight>,
+    pub next_questions: Vec<NextQuestionInsight>,
+    pub suggested_fixes: Vec<FixInsight>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchInsight {
+    pub query: String,
+    pub searched: u32,
+    pub without_results: u32,
+    pub not_clicked: u32,
+    /// Searches in the period before, for the trend.
+    pub before: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VoteInsight {
+    pub slug: String,
+    pub title: String,
+    pub yes: u32,
+    pub no: u32,
+    /// Whole percent of "yes".
+    pub helpful_percent: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldErrorInsight {
+    pub task: String,
+    pub task_title: String,
+    pub field_label: String,
+    pub errors: u32,
+    /// The mistake from the task's guide about this field, if one names it.
+    pub mistake: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NextQuestionInsight {
+    pub slug: String,
+    pub title: String,
+    pub shown: u32,
+    pub followed: u32,
+    /// Whole percent of lists shown whose link was followed.
+    pub click_percent: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FixInsight {
+    pub query: String,
+    pub slug: String,
+    pub title: String,
+    pub visits: u32,
+    /// The line to add to the article's front matter so search finds it.
+    pub front_matter_line: String,
+}

@@ -1,0 +1,58 @@
+//! The insights charts as SVG, drawn on the server with charts-rs (a well-kept
+//! ECharts-like crate): no script needed to read them, and every label is escaped
+//! by the crate, so a hostile search shows as text.
+
+use charts_rs::{BarChart, HorizontalBarChart};
+
+const WIDTH: f32 = 720.0;
+const HEIGHT: f32 = 320.0;
+
+/// Searches per day with those that found nothing; `None` when there is nothing to draw.
+pub fn searches_per_day(days: &[(String, u32, u32)]) -> Option<String> {
+    if days.iter().all(|(_, searched, _)| *searched == 0) {
+        return None;
+    }
+    let searched: Vec<f32> = days.iter().map(|(_, searched, _)| *searched as f32).collect();
+    let failed: Vec<f32> = days.iter().map(|(_, _, failed)| *failed as f32).collect();
+    let labels: Vec<String> = days.iter().map(|(day, _, _)| day.clone()).collect();
+    let mut chart =
+        BarChart::new(vec![("Searches", searched).into(), ("Found nothing", failed).into()], labels);
+    chart.width = WIDTH;
+    chart.height = HEIGHT;
+    svg(chart.svg())
+}
+
+/// The share of "yes" (percent) per article, least helpful first.
+pub fn helpful_share(articles: &[(String, u32)]) -> Option<String> {
+    if articles.is_empty() {
+        return None;
+    }
+    // The chart draws its first category at the bottom: reversed, the worst is on top.
+    let shares: Vec<f32> = articles.iter().rev().map(|(_, percent)| *percent as f32).collect();
+    let labels: Vec<String> = articles.iter().rev().map(|(title, _)| title.clone()).collect();
+    let mut chart = HorizontalBarChart::new(vec![("Helpful (%)", shares).into()], labels);
+    chart.width = WIDTH;
+    chart.height = 60.0 + 36.0 * articles.len() as f32;
+    svg(chart.svg())
+}
+
+fn svg(drawn: charts_rs::Result<String>) -> Option<String> {
+    drawn.map_err(|error| tracing::warn!("an insights chart could not be drawn: {error}")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_draw_their_bars_and_keep_hostile_labels_as_text() {
+        let svg =
+            helpful_share(&[("<script>alert(1)</script>".into(), 20), ("Refunds & credits".into(), 75)])
+                .unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("<rect"), "{svg}");
+        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"), "{svg}");
+        let days = [("1 Dec".to_owned(), 4, 1), ("2 Dec".to_owned(), 0, 0)];
+        assert!(searches_per_day(&days).unwrap().contains("Found nothing"));
+        assert_eq!(searches_per_day(&[("1 Dec".to_owned(), 0, 0)]), None, "an empty period draws nothing");
+    }
+}

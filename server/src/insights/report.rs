@@ -1,0 +1,237 @@
+//! A period's insights, added up from the daily counts: what editors read on
+//! `/editors/insights` and download as CSV.
+
+use super::rollups::{DailyCounts, SearchCounts};
+use std::collections::HashMap;
+
+/// The `days` days ending with day number `last_day` (since the Unix epoch, UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub last_day: i64,
+    pub days: u32,
+}
+
+impl Period {
+    fn first_day(self) -> i64 {
+        self.last_day - i64::from(self.days) + 1
+    }
+
+    /// The period of the same length just before this one, for trends.
+    fn previous(self) -> Period {
+        Period { last_day: self.first_day() - 1, days: self.days }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchRow {
+    pub query: String,
+    pub counts: SearchCounts,
+    /// Searches in the period before, to compare.
+    pub before: u32,
+}
+
+impl SearchRow {
+    /// Searches whose results were shown but none opened.
+    pub fn not_clicked(&self) -> u32 {
+        self.counts.searched
+            - self.counts.without_results
+            - self.counts.clicked.min(self.counts.searched - self.counts.without_results)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VoteRow {
+    pub slug: String,
+    pub yes: u32,
+    pub no: u32,
+}
+
+impl VoteRow {
+    pub fn helpful_share(&self) -> f64 {
+        f64::from(self.yes) / f64::from((self.yes + self.no).max(1))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldErrorRow {
+    pub task: String,
+    pub field: String,
+    pub errors: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NextQuestionRow {
+    pub from: String,
+    pub shown: u32,
+    pub followed: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixRow {
+    pub query: String,
+    pub slug: String,
+    pub visits: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Per day of the period, oldest first: (day, searches, searches without results).
+    pub searches_by_day: Vec<(i64, u32, u32)>,
+    /// Most searched first.
+    pub searches: Vec<SearchRow>,
+    /// Worst first: the lowest share of "yes", then the most votes.
+    pub votes: Vec<VoteRow>,
+    pub field_errors: Vec<FieldErrorRow>,
+    pub next_questions: Vec<NextQuestionRow>,
+    pub suggested_fixes: Vec<FixRow>,
+}
+
+impl Report {
+    pub fn without_results(&self) -> impl Iterator<Item = &SearchRow> {
+        let mut rows: Vec<&SearchRow> =
+            self.searches.iter().filter(|row| row.counts.without_results > 0).collect();
+        rows.sort_by(|a, b| {
+            b.counts.without_results.cmp(&a.counts.without_results).then_with(|| a.query.cmp(&b.query))
+        });
+        rows.into_iter()
+    }
+
+    pub fn without_clicks(&self) -> impl Iterator<Item = &SearchRow> {
+        let mut rows: Vec<&SearchRow> = self.searches.iter().filter(|row| row.not_clicked() > 0).collect();
+        rows.sort_by(|a, b| b.not_clicked().cmp(&a.not_clicked()).then_with(|| a.query.cmp(&b.query)));
+        rows.into_iter()
+    }
+}
+
+fn sorted_desc<K: Ord + Clone, T>(map: HashMap<K, T>, key: impl Fn(&T) -> u32) -> Vec<(K, T)> {
+    let mut rows: Vec<(K, T)> = map.into_iter().collect();
+    rows.sort_by(|a, b| key(&b.1).cmp(&key(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
+/// Adds up the days of `period`.
+pub fn report(counts: &DailyCounts, period: Period) -> Report {
+    let mut searches: HashMap<String, SearchCounts> = HashMap::new();
+    let mut votes: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut field_errors: HashMap<(String, String), u32> = HashMap::new();
+    let mut next_questions: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut fixes: HashMap<(String, String), u32> = HashMap::new();
+    let mut searches_by_day = Vec::new();
+    for day in period.first_day()..=period.last_day {
+        let Some(counts) = counts.get(&day) else {
+            searches_by_day.push((day, 0, 0));
+            continue;
+        };
+        let (mut searched, mut failed) = (0, 0);
+        for (query, day_counts) in &counts.searches {
+            let total = searches.entry(query.clone()).or_default();
+            total.searched += day_counts.searched;
+            total.without_results += day_counts.without_results;
+            total.clicked += day_counts.clicked;
+            searched += day_counts.searched;
+            failed += day_counts.without_results;
+        }
+        searches_by_day.push((day, searched, failed));
+        for (slug, (yes, no)) in &counts.votes {
+            let total = votes.entry(slug.clone()).or_default();
+            total.0 += yes;
+            total.1 += no;
+        }
+        for (key, errors) in &counts.field_errors {
+            *field_errors.entry(key.clone()).or_default() += errors;
+        }
+        for (from, (shown, followed)) in &counts.next_questions {
+            let total = next_questions.entry(from.clone()).or_default();
+            total.0 += shown;
+            total.1 += followed;
+        }
+        for (key, visits) in &counts.suggested_fixes {
+            *fixes.entry(key.clone()).or_default() += visits;
+        }
+    }
+    let previous = period.previous();
+    let before = |query: &str| -> u32 {
+        counts
+            .range(previous.first_day()..=previous.last_day)
+            .filter_map(|(_, day)| day.searches.get(query))
+            .map(|counts| counts.searched)
+            .sum()
+    };
+    let searches = sorted_desc(searches, |counts| counts.searched)
+        .into_iter()
+        .map(|(query, counts)| SearchRow { before: before(&query), query, counts })
+        .collect();
+    let mut votes: Vec<VoteRow> =
+        votes.into_iter().map(|(slug, (yes, no))| VoteRow { slug, yes, no }).collect();
+    votes.sort_by(|a, b| {
+        a.helpful_share()
+            .total_cmp(&b.helpful_share())
+            .then((b.yes + b.no).cmp(&(a.yes + a.no)))
+            .then(a.slug.cmp(&b.slug))
+    });
+    Report {
+        searches_by_day,
+        searches,
+        votes,
+        field_errors: sorted_desc(field_errors, |errors| *errors)
+            .into_iter()
+            .map(|((task, field), errors)| FieldErrorRow { task, field, errors })
+            .collect(),
+        next_questions: sorted_desc(next_questions, |(shown, _)| *shown)
+            .into_iter()
+            .map(|(from, (shown, followed))| NextQuestionRow { from, shown, followed })
+            .collect(),
+        suggested_fixes: sorted_desc(fixes, |visits| *visits)
+            .into_iter()
+            .map(|((query, slug), visits)| FixRow { query, slug, visits })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::insights::Day;
+
+    fn day(searches: &[(&str, u32, u32, u32)], votes: &[(&str, u32, u32)]) -> Day {
+        Day {
+            searches: searches
+                .iter()
+                .map(|(query, searched, without_results, clicked)| {
+                    (
+                        (*query).to_owned(),
+                        SearchCounts {
+                            searched: *searched,
+                            without_results: *without_results,
+                            clicked: *clicked,
+                        },
+                    )
+                })
+                .collect(),
+            votes: votes.iter().map(|(slug, yes, no)| ((*slug).to_owned(), (*yes, *no))).collect(),
+            ..Day::default()
+        }
+    }
+
+    #[test]
+    fn a_period_adds_up_its_days_with_trends_gaps_and_the_worst_articles_first() {
+        let counts: DailyCounts = [
+            (8, day(&[("refund", 5, 0, 5)], &[])),
+            (9, day(&[("refund", 2, 0, 1), ("vat", 3, 3, 0)], &[("good", 9, 1), ("bad", 1, 3)])),
+            (10, day(&[("refund", 4, 0, 2), ("api key", 2, 0, 0)], &[("bad", 0, 1), ("unsure", 1, 1)])),
+        ]
+        .into_iter()
+        .collect();
+        let report = report(&counts, Period { last_day: 10, days: 2 });
+        assert_eq!(report.searches_by_day, [(9, 5, 3), (10, 6, 0)]);
+        let top: Vec<(&str, u32, u32)> =
+            report.searches.iter().map(|row| (row.query.as_str(), row.counts.searched, row.before)).collect();
+        assert_eq!(top, [("refund", 6, 5), ("vat", 3, 0), ("api key", 2, 0)]);
+        assert_eq!(report.without_results().map(|row| row.query.as_str()).collect::<Vec<_>>(), ["vat"]);
+        let unclicked: Vec<(&str, u32)> =
+            report.without_clicks().map(|row| (row.query.as_str(), row.not_clicked())).collect();
+        assert_eq!(unclicked, [("refund", 3), ("api key", 2)]);
+        let votes: Vec<&str> = report.votes.iter().map(|row| row.slug.as_str()).collect();
+        assert_eq!(votes, ["bad", "unsure", "good"]);
+    }
+}
