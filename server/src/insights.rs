@@ -8,4 +8,4 @@ mod report;
 mod rollups;
 
 pub use report::{FieldErrorRow, FixRow, NextQuestionRow, Period, Report, SearchRow, VoteRow, report};
-pub use rollups::{DailyCounts, Day, Rollups, SearchCounts, VISIT_GAP_MS, normalise_query};
+pub use rollups::{DailyCounts, Day, Outcomes, Rollups, SearchCounts, VISIT_GAP_MS, normalise_query};

@@ -53,7 +53,10 @@ pub fn InsightsPage() -> impl IntoView {
 
         <section aria-labelledby="fixes-heading" data-testid="insights-fixes">
             <h2 id="fixes-heading">"Suggested fixes"</h2>
-            <p>"People who searched for these found nothing, then ended up on an article that helped. Add the line to the article's front matter so search finds it."</p>
+            <p>
+                "People who searched for these found nothing, then ended up on an article that helped. Add the line to the article's front matter so search finds it. "
+                <a href=urls::insights_csv("suggested-fixes", days)>"(CSV)"</a>
+            </p>
             {if insights.suggested_fixes.is_empty() {
                 view! { <p class="muted">"No suggestions in this period yet."</p> }.into_any()
             } else {
@@ -124,6 +127,25 @@ pub fn InsightsPage() -> impl IntoView {
                             <tr>
                                 <td><a href=urls::article(&row.slug)>{row.title}</a></td>
                                 <td>{row.shown}</td><td>{row.followed}</td><td>{format!("{}%", row.click_percent)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+
+        <section aria-labelledby="deflection-heading" data-testid="insights-deflection">
+            <h2 id="deflection-heading">"Self-service by topic"</h2>
+            <p>"Visits that ended with a “yes” or a sent task without asking for a person, against those that asked (opened “Contact support”; live chat will count here once it exists), by the topic they started on."</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Self-service by topic">
+                <table>
+                    <caption>"Visits by how they ended " <a href=urls::insights_csv("deflection", days)>"(CSV)"</a></caption>
+                    <thead><tr><th scope="col">"Started on"</th><th scope="col">"Served themselves"</th><th scope="col">"Asked for a person"</th><th scope="col">"Neither"</th><th scope="col">"Self-served"</th></tr></thead>
+                    <tbody>
+                        {insights.deflection.into_iter().map(|row| view! {
+                            <tr>
+                                <td>{row.topic}</td><td>{row.self_served}</td><td>{row.asked_for_a_person}</td><td>{row.neither}</td>
+                                <td>{format!("{}%", row.self_served_percent)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -23,6 +23,18 @@ pub struct InsightsView {
     pub field_errors: Vec<FieldErrorInsight>,
     pub next_questions: Vec<NextQuestionInsight>,
     pub suggested_fixes: Vec<FixInsight>,
+    /// How visits ended, by the topic (category) they entered on, most visits first.
+    pub deflection: Vec<DeflectionInsight>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeflectionInsight {
+    pub topic: String,
+    pub self_served: u32,
+    pub asked_for_a_person: u32,
+    pub neither: u32,
+    /// Whole percent of the visits that served themselves.
+    pub self_served_percent: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

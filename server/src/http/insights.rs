@@ -68,6 +68,17 @@ pub async fn insights_csv(State(state): State<AppState>, Query(query): Query<Tab
                 .iter()
                 .map(|row| vec![row.query.clone(), row.slug.clone(), number(row.visits)]),
         ),
+        "deflection" => csv::document(
+            &["entry article", "served themselves", "asked for a person", "neither"],
+            report.outcomes.iter().map(|(entry, o)| {
+                vec![
+                    entry.clone().unwrap_or_default(),
+                    number(o.self_served),
+                    number(o.asked_for_a_person),
+                    number(o.neither),
+                ]
+            }),
+        ),
         _ => return (StatusCode::NOT_FOUND, "There is no insights table by that name.").into_response(),
     };
     let file_name = format!("attachment; filename=\"telepath-{}-{days}-days.csv\"", query.table);

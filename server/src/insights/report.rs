@@ -1,7 +1,7 @@
 //! A period's insights, added up from the daily counts: what editors read on
 //! `/editors/insights` and download as CSV.
 
-use super::rollups::{DailyCounts, SearchCounts};
+use super::rollups::{DailyCounts, Outcomes, SearchCounts};
 use std::collections::HashMap;
 
 /// The `days` days ending with day number `last_day` (since the Unix epoch, UTC).
@@ -84,6 +84,8 @@ pub struct Report {
     pub field_errors: Vec<FieldErrorRow>,
     pub next_questions: Vec<NextQuestionRow>,
     pub suggested_fixes: Vec<FixRow>,
+    /// How visits ended, by the article they entered on (`None`: elsewhere).
+    pub outcomes: Vec<(Option<String>, Outcomes)>,
 }
 
 impl Report {
@@ -116,6 +118,7 @@ pub fn report(counts: &DailyCounts, period: Period) -> Report {
     let mut field_errors: HashMap<(String, String), u32> = HashMap::new();
     let mut next_questions: HashMap<String, (u32, u32)> = HashMap::new();
     let mut fixes: HashMap<(String, String), u32> = HashMap::new();
+    let mut outcomes: HashMap<Option<String>, Outcomes> = HashMap::new();
     let mut searches_by_day = Vec::new();
     for day in period.first_day()..=period.last_day {
         let Some(counts) = counts.get(&day) else {
@@ -147,6 +150,12 @@ pub fn report(counts: &DailyCounts, period: Period) -> Report {
         }
         for (key, visits) in &counts.suggested_fixes {
             *fixes.entry(key.clone()).or_default() += visits;
+        }
+        for (entry, day_outcomes) in &counts.outcomes {
+            let total = outcomes.entry(entry.clone()).or_default();
+            total.self_served += day_outcomes.self_served;
+            total.asked_for_a_person += day_outcomes.asked_for_a_person;
+            total.neither += day_outcomes.neither;
         }
     }
     let previous = period.previous();
@@ -185,6 +194,7 @@ pub fn report(counts: &DailyCounts, period: Period) -> Report {
             .into_iter()
             .map(|((query, slug), visits)| FixRow { query, slug, visits })
             .collect(),
+        outcomes: sorted_desc(outcomes, |o| o.self_served + o.asked_for_a_person + o.neither),
     }
 }
 

@@ -9,7 +9,10 @@
 //!   per search, however many results are opened);
 //! - a failed search (no results) followed in the same visit by a "yes" on an
 //!   article, or by an article the visit ends on with no search after it, suggests
-//!   that article answers the query: "people searching 'x' ended up on 'Y'".
+//!   that article answers the query: "people searching 'x' ended up on 'Y'";
+//! - a visit is self-served when it gave a "yes" or sent a task and never asked for
+//!   a person (until live chat exists: never opened the "ask our team" article), and
+//!   counted by the article it entered on (its topic).
 
 use crate::store::StoredEvent;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,6 +21,8 @@ use telepath_domain::{EventKind, PageType};
 const DAY_MS: i64 = 86_400_000;
 /// Silence that ends a visit (the same 30 minutes journeys use).
 pub const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
+/// The page that asks for a person until live chat exists (`urls::ASK_THE_TEAM`).
+const ASK_FOR_A_PERSON: &str = telepath_app::urls::ASK_THE_TEAM;
 /// Queries are kept as typed (trimmed, lower-cased) up to this many characters.
 const MAX_QUERY_CHARS: usize = 100;
 
@@ -33,6 +38,17 @@ pub struct Day {
     pub next_questions: HashMap<String, (u32, u32)>,
     /// Per (failed query, article): visits that searched it and ended up there.
     pub suggested_fixes: HashMap<(String, String), u32>,
+    /// Per entry article (`None`: entered elsewhere), visits by how they ended.
+    pub outcomes: HashMap<Option<String>, Outcomes>,
+}
+
+/// How visits ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcomes {
+    /// A "yes" or a sent task, and no request for a person.
+    pub self_served: u32,
+    pub asked_for_a_person: u32,
+    pub neither: u32,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,6 +69,11 @@ struct Trail {
     failed: Vec<(String, i64)>,
     /// The article read since the last search, if any.
     landed: Option<String>,
+    /// The first page of the visit, when it was an article.
+    entry: Option<Option<String>>,
+    started_day: i64,
+    served: bool,
+    asked_for_a_person: bool,
 }
 
 /// Each day's counts, by day number since the Unix epoch (UTC).
@@ -80,6 +101,16 @@ impl Rollups {
         }
         let trail = self.trails.entry(event.visitor.clone()).or_default();
         trail.last_at_ms = at;
+        if trail.entry.is_none() {
+            let entry = match &event.kind {
+                EventKind::PageViewed { page: PageType::Article, path, .. } => {
+                    path.strip_prefix("/articles/").map(str::to_owned)
+                }
+                _ => None,
+            };
+            trail.entry = Some(entry);
+            trail.started_day = day_index;
+        }
         let day = self.days.entry(day_index).or_default();
         match &event.kind {
             EventKind::Searched { query, results } => {
@@ -106,6 +137,7 @@ impl Rollups {
                 let votes = day.votes.entry(slug.clone()).or_default();
                 if *helpful {
                     votes.0 += 1;
+                    trail.served = true;
                     for (query, failed_on) in trail.failed.drain(..) {
                         let fixes = &mut self.days.entry(failed_on).or_default().suggested_fixes;
                         *fixes.entry((query, slug.clone())).or_default() += 1;
@@ -120,9 +152,13 @@ impl Rollups {
                     *day.field_errors.entry((task.clone(), field.clone())).or_default() += 1;
                 }
             }
-            EventKind::PageViewed { page: PageType::Article, path, .. } if !trail.failed.is_empty() => {
-                trail.landed = path.strip_prefix("/articles/").map(str::to_owned);
+            EventKind::PageViewed { page: PageType::Article, path, .. } => {
+                trail.asked_for_a_person |= path == ASK_FOR_A_PERSON;
+                if !trail.failed.is_empty() {
+                    trail.landed = path.strip_prefix("/articles/").map(str::to_owned);
+                }
             }
+            EventKind::TaskSubmitted { .. } => trail.served = true,
             EventKind::NextQuestionsShown { from, .. } => {
                 day.next_questions.entry(from.clone()).or_default().0 += 1
             }
@@ -134,19 +170,21 @@ impl Rollups {
     }
 
     /// Ends the visits quiet since before `now_ms - VISIT_GAP_MS`, counting what they
-    /// ended on, and forgets them.
-    pub fn close_quiet(&mut self, now_ms: i64) {
+    /// ended on, and forgets them; says how many ended.
+    pub fn close_quiet(&mut self, now_ms: i64) -> usize {
         let quiet: Vec<String> = self
             .trails
             .iter()
             .filter(|(_, trail)| now_ms - trail.last_at_ms > VISIT_GAP_MS)
             .map(|(visitor, _)| visitor.clone())
             .collect();
+        let ended = quiet.len();
         for visitor in quiet {
             if let Some(trail) = self.trails.remove(&visitor) {
                 finish_visit(&mut self.days, trail);
             }
         }
+        ended
     }
 
     /// The counts so far, to publish for reports (the visits still open stay here).
@@ -158,6 +196,13 @@ impl Rollups {
 /// A visit that ended on an article after a failed search, with no search since,
 /// suggests that article for the failed queries.
 fn finish_visit(days: &mut DailyCounts, trail: Trail) {
+    let Some(entry) = trail.entry else { return };
+    let outcomes = days.entry(trail.started_day).or_default().outcomes.entry(entry).or_default();
+    match (trail.asked_for_a_person, trail.served) {
+        (true, _) => outcomes.asked_for_a_person += 1,
+        (false, true) => outcomes.self_served += 1,
+        (false, false) => outcomes.neither += 1,
+    }
     let Some(slug) = trail.landed else { return };
     for (query, failed_on) in trail.failed {
         *days.entry(failed_on).or_default().suggested_fixes.entry((query, slug.clone())).or_default() += 1;
@@ -229,6 +274,33 @@ mod tests {
         assert_eq!(fixes.get(&("chargeback".into(), "disputes".into())), Some(&1));
         assert_eq!(fixes.get(&("chargeback".into(), "refunds".into())), Some(&1), "the reader ended there");
         assert_eq!(fixes.values().sum::<u32>(), 2, "the searcher searched again: no suggestion");
+    }
+
+    #[test]
+    fn visits_are_counted_by_their_entry_article_as_self_served_asking_for_a_person_or_neither() {
+        let mut rollups = Rollups::default();
+        let yes = EventKind::ArticleFeedback { slug: "refunds".into(), helpful: true, looking_for: None };
+        let sent = EventKind::TaskSubmitted { task: "refund".into(), reference: "TP-1".into() };
+        let events = [
+            at(1, "voter", 0, read("refunds")),
+            at(2, "voter", 1, yes),
+            at(3, "sender", 0, read("refunds")),
+            at(4, "sender", 1, sent),
+            at(5, "asker", 0, read("refunds")),
+            at(6, "asker", 1, read("contact-support")),
+            at(7, "browser", 0, read("refunds")),
+            at(8, "searcher", 0, searched("x", 1)),
+        ];
+        for event in &events {
+            rollups.add(event);
+        }
+        rollups.close_quiet(100 * 60_000);
+        let outcomes = &day0(&rollups).outcomes;
+        assert_eq!(
+            outcomes[&Some("refunds".to_owned())],
+            Outcomes { self_served: 2, asked_for_a_person: 1, neither: 1 }
+        );
+        assert_eq!(outcomes[&None], Outcomes { self_served: 0, asked_for_a_person: 0, neither: 1 });
     }
 
     #[test]

@@ -109,22 +109,28 @@ impl Learner {
         loop {
             every.tick().await;
             self.forget_old_events().await;
-            match self.state.catch_up(self.log.as_ref()).await {
-                Ok(true) => self.shown.publish(
+            let learned = match self.state.catch_up(self.log.as_ref()).await {
+                Ok(learned) => learned,
+                // The next round reads from where this one stopped.
+                Err(error) => {
+                    tracing::warn!("the next-question model could not read new events: {error}");
+                    false
+                }
+            };
+            // Visits end by going quiet, which no event announces: the clock does.
+            let ended = self.state.insights.close_quiet(now_ms()) > 0;
+            if learned || ended {
+                self.shown.publish(
                     self.state.model.clone(),
                     self.state.insights.daily_counts().clone(),
                     self.state.through,
-                ),
-                Ok(false) => {}
-                // The next round reads from where this one stopped.
-                Err(error) => tracing::warn!("the next-question model could not read new events: {error}"),
+                );
             }
         }
     }
 
     async fn forget_old_events(&mut self) {
-        let now_ms =
-            SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_millis() as i64;
+        let now_ms = now_ms();
         if now_ms - self.forgot_at_ms < DAY_MS {
             return;
         }
@@ -138,4 +144,8 @@ impl Learner {
             Err(error) => tracing::warn!("removing events past retention failed: {error}"),
         }
     }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_millis() as i64
 }

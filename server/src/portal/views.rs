@@ -8,9 +8,10 @@ use crate::journeys::visits::Step;
 use crate::search;
 use crate::store::StoredSubmission;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, DiagnosticView, FacetCounts, FieldErrorInsight, FixInsight,
-    InsightsView, KitView, LevelWording, NextQuestion, NextQuestionInsight, RequestView, SearchHit,
-    SearchInsight, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView, TocEntry, VoteInsight,
+    ArticleSummary, ArticleView, CategoryView, DeflectionInsight, DiagnosticView, FacetCounts,
+    FieldErrorInsight, FixInsight, InsightsView, KitView, LevelWording, NextQuestion, NextQuestionInsight,
+    RequestView, SearchHit, SearchInsight, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView,
+    TocEntry, VoteInsight,
 };
 use telepath_domain::{FieldKind, Level};
 
@@ -335,7 +336,50 @@ pub fn insights(
                 front_matter_line: format!("tags = [\"{}\"]", row.query.replace(['"', '\\'], "")),
             })
             .collect(),
+        deflection: deflection(snapshot, &report.outcomes, percent),
     }
+}
+
+/// Visits' outcomes added up by the category of the article they entered on.
+fn deflection(
+    snapshot: &ContentSnapshot,
+    outcomes: &[(Option<String>, insights::Outcomes)],
+    percent: impl Fn(u32, u32) -> u32,
+) -> Vec<DeflectionInsight> {
+    let mut by_topic: Vec<(String, insights::Outcomes)> = Vec::new();
+    for (entry, counted) in outcomes {
+        let topic = entry
+            .as_ref()
+            .and_then(|slug| snapshot.articles.get(slug))
+            .and_then(|article| snapshot.categories.iter().find(|category| category.slug == article.category))
+            .map_or_else(
+                || "Entered elsewhere (home, search, a task)".to_owned(),
+                |category| category.title.clone(),
+            );
+        let index = match by_topic.iter().position(|(known, _)| *known == topic) {
+            Some(index) => index,
+            None => {
+                by_topic.push((topic, insights::Outcomes::default()));
+                by_topic.len() - 1
+            }
+        };
+        let total = &mut by_topic[index].1;
+        total.self_served += counted.self_served;
+        total.asked_for_a_person += counted.asked_for_a_person;
+        total.neither += counted.neither;
+    }
+    let visits = |o: &insights::Outcomes| o.self_served + o.asked_for_a_person + o.neither;
+    by_topic.sort_by(|a, b| visits(&b.1).cmp(&visits(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    by_topic
+        .into_iter()
+        .map(|(topic, o)| DeflectionInsight {
+            self_served_percent: percent(o.self_served, visits(&o)),
+            topic,
+            self_served: o.self_served,
+            asked_for_a_person: o.asked_for_a_person,
+            neither: o.neither,
+        })
+        .collect()
 }
 
 /// Rows each insights table shows (the CSV has them all).
