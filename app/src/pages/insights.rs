@@ -31,12 +31,12 @@ pub fn InsightsPage() -> impl IntoView {
             <h2 id="searches-heading">"Searches"</h2>
             <figure class="chart">
                 <div role="img" aria-label="Searches per day, and those that found nothing: the numbers are in the table below" inner_html=insights.searches_chart_svg></div>
-                <figcaption>"Searches per day; in red, those that found nothing."</figcaption>
+                <figcaption>"Searches per day, beside those that found nothing."</figcaption>
             </figure>
             <details>
                 <summary>"Searches per day as a table"</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Searches per day">
-                    <table>
+                    <table class="insights-table">
                         <thead><tr><th scope="col">"Day"</th><th scope="col">"Searches"</th><th scope="col">"Found nothing"</th></tr></thead>
                         <tbody>
                             {insights.searches_by_day.into_iter().map(|(day, searched, failed)| view! {
@@ -81,10 +81,11 @@ pub fn InsightsPage() -> impl IntoView {
                 <figcaption>"Share of “yes” for the least helpful articles."</figcaption>
             </figure>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Article helpfulness">
-                <table>
+                <table class="insights-table">
                     <caption>"Articles, least helpful first " <a href=urls::insights_csv("votes", days)>"(CSV)"</a></caption>
                     <thead><tr><th scope="col">"Article"</th><th scope="col">"Yes"</th><th scope="col">"No"</th><th scope="col">"Helpful"</th></tr></thead>
                     <tbody>
+                        {none_yet(insights.votes.is_empty(), 4)}
                         {insights.votes.into_iter().map(|vote| view! {
                             <tr>
                                 <td><a href=urls::article(&vote.slug)>{vote.title}</a></td>
@@ -100,10 +101,11 @@ pub fn InsightsPage() -> impl IntoView {
         <section aria-labelledby="tasks-heading" data-testid="insights-tasks">
             <h2 id="tasks-heading">"Task errors"</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Task errors by field">
-                <table>
+                <table class="insights-table">
                     <caption>"Forms sent back, by field " <a href=urls::insights_csv("field-errors", days)>"(CSV)"</a></caption>
                     <thead><tr><th scope="col">"Task"</th><th scope="col">"Field"</th><th scope="col">"Errors"</th><th scope="col">"Mistake it matches"</th></tr></thead>
                     <tbody>
+                        {none_yet(insights.field_errors.is_empty(), 4)}
                         {insights.field_errors.into_iter().map(|row| view! {
                             <tr>
                                 <td><a href=urls::task(&row.task)>{row.task_title}</a></td>
@@ -119,10 +121,11 @@ pub fn InsightsPage() -> impl IntoView {
         <section aria-labelledby="next-heading" data-testid="insights-next-questions">
             <h2 id="next-heading">"People usually ask next"</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Next-question click-through">
-                <table>
+                <table class="insights-table">
                     <caption>"Lists shown after each article, and how often a link was followed " <a href=urls::insights_csv("next-questions", days)>"(CSV)"</a></caption>
                     <thead><tr><th scope="col">"After"</th><th scope="col">"Shown"</th><th scope="col">"Followed"</th><th scope="col">"Click-through"</th></tr></thead>
                     <tbody>
+                        {none_yet(insights.next_questions.is_empty(), 4)}
                         {insights.next_questions.into_iter().map(|row| view! {
                             <tr>
                                 <td><a href=urls::article(&row.slug)>{row.title}</a></td>
@@ -138,10 +141,11 @@ pub fn InsightsPage() -> impl IntoView {
             <h2 id="deflection-heading">"Self-service by topic"</h2>
             <p>"Visits that ended with a “yes” or a sent task without asking for a person, against those that asked (opened “Contact support”; live chat will count here once it exists), by the topic they started on."</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Self-service by topic">
-                <table>
+                <table class="insights-table">
                     <caption>"Visits by how they ended " <a href=urls::insights_csv("deflection", days)>"(CSV)"</a></caption>
                     <thead><tr><th scope="col">"Started on"</th><th scope="col">"Served themselves"</th><th scope="col">"Asked for a person"</th><th scope="col">"Neither"</th><th scope="col">"Self-served"</th></tr></thead>
                     <tbody>
+                        {none_yet(insights.deflection.is_empty(), 5)}
                         {insights.deflection.into_iter().map(|row| view! {
                             <tr>
                                 <td>{row.topic}</td><td>{row.self_served}</td><td>{row.asked_for_a_person}</td><td>{row.neither}</td>
@@ -170,7 +174,7 @@ fn SearchTable(
 ) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
-            <table data-testid=format!("insights-{table}")>
+            <table class="insights-table" data-testid=format!("insights-{table}")>
                 <caption>{caption}" "<a href=urls::insights_csv(table, days)>"(CSV)"</a></caption>
                 <thead><tr><th scope="col">"Search"</th><th scope="col">"Times"</th><th scope="col">"Found nothing"</th><th scope="col">"No result opened"</th><th scope="col">"Period before"</th></tr></thead>
                 <tbody>
@@ -188,4 +192,9 @@ fn SearchTable(
             </table>
         </div>
     }
+}
+
+/// The row an empty table shows, so it never looks broken.
+fn none_yet(empty: bool, columns: u8) -> impl IntoView {
+    empty.then(|| view! { <tr><td colspan=columns class="muted">"None in this period."</td></tr> })
 }
