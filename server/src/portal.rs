@@ -172,6 +172,12 @@ impl ContentReader for PortalRequest {
     fn popular_articles(&self) -> Vec<ArticleSummary> {
         popular_articles(&self.snapshot)
     }
+
+    fn next_questions_after_sending(&self, id: &str) -> Vec<NextQuestion> {
+        let Some(task) = self.snapshot.tasks.get(id) else { return Vec::new() };
+        let picks: Vec<Step> = task.related_articles.iter().map(|slug| Step::Article(slug.clone())).collect();
+        self.blended(&Step::TaskSent(id.to_owned()), &picks, &task.category)
+    }
 }
 
 impl PortalRequest {
@@ -179,14 +185,20 @@ impl PortalRequest {
     /// editors' picks; a cold start falls back to the same category in the order
     /// this visitor's level reads it.
     fn next_questions_after(&self, slug: &str) -> Vec<NextQuestion> {
-        let snapshot = &self.snapshot;
-        let Some(article) = snapshot.articles.get(slug) else { return Vec::new() };
+        let Some(article) = self.snapshot.articles.get(slug) else { return Vec::new() };
         let picks: Vec<Step> =
             article.front_matter.next.iter().map(|slug| Step::Article(slug.clone())).collect();
+        self.blended(&Step::Article(slug.to_owned()), &picks, &article.category)
+    }
+
+    /// The blend after `from` of the model, the editors' `picks` and, for a cold
+    /// start, the articles of `category` in the order this visitor's level reads them.
+    fn blended(&self, from: &Step, picks: &[Step], category: &str) -> Vec<NextQuestion> {
+        let snapshot = &self.snapshot;
         let mut same_category: Vec<ArticleSummary> = snapshot
             .categories
             .iter()
-            .find(|category| category.slug == article.category)
+            .find(|candidate| candidate.slug == category)
             .map(|category| views::category(snapshot, category).articles)
             .unwrap_or_default();
         order_articles(self.visitor.level, &mut same_category);
@@ -198,7 +210,7 @@ impl PortalRequest {
             Step::Task(id) => snapshot.tasks.contains_key(id),
             Step::TaskSent(_) => false,
         };
-        blend::next_questions(&model, &Step::Article(slug.to_owned()), &picks, &fallback, exists)
+        blend::next_questions(&model, from, picks, &fallback, exists)
             .into_iter()
             .filter_map(|step| views::next_question(snapshot, &step))
             .collect()

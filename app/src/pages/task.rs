@@ -280,10 +280,12 @@ pub fn TaskSentPage() -> impl IntoView {
     let params = use_params_map().read_untracked();
     let (task_id, reference) =
         (params.get("task").unwrap_or_default(), params.get("reference").unwrap_or_default());
+    let next_questions = use_content().next_questions_after_sending(&task_id);
     view! {
         <Suspense>
             {move || {
                 let (task_id, reference) = (task_id.clone(), reference.clone());
+                let next_questions = next_questions.clone();
                 Suspend::new(async move {
                     match visitors_request(&reference).await.filter(|request| request.task_id == task_id) {
                         None => Either::Left(view! { <RequestNotFound/> }),
@@ -303,6 +305,16 @@ pub fn TaskSentPage() -> impl IntoView {
                                     </p>
                                 </section>
                                 <RequestDetails request/>
+                                {(!next_questions.is_empty()).then(|| view! {
+                                    <section class="next-questions" aria-labelledby="next-heading" data-testid="next-questions">
+                                        <h2 id="next-heading">"People usually ask next"</h2>
+                                        <ul class="article-list compact">
+                                            {next_questions.into_iter().map(|question| view! {
+                                                <li><a href=question.path()>{question.title().to_owned()}</a></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 <p><a href="/">"Back to the Help Centre"</a></p>
                             })
                         }

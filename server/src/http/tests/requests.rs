@@ -44,6 +44,12 @@ async fn the_confirmation_and_the_status_page_show_what_was_sent_to_its_visitor_
         "the confirmation links to the status page: {confirmation}"
     );
     assert!(status.contains(r#"data-testid="request-status""#) && status.contains("Received"), "{status}");
+    let next =
+        &confirmation[confirmation.find(r#"data-testid="next-questions""#).expect("what people ask next")..];
+    assert!(
+        next.contains("<a href=\"/articles/"),
+        "the task's related articles, then the same category: {next}"
+    );
 
     let someone_else = session(&app).await;
     for path in [&status_path, &location] {
