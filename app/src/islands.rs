@@ -11,7 +11,7 @@ mod search_box;
 mod task_form;
 
 #[cfg(feature = "ssr")]
-pub use feedback::ArticleFeedback;
+pub use feedback::{ArticleFeedback, NextAnswer};
 #[cfg(feature = "ssr")]
 pub use kit_checklist::KitChecklist;
 #[cfg(feature = "ssr")]

@@ -10,6 +10,7 @@ mod layout;
 mod meta;
 mod not_found;
 mod notices;
+mod requests;
 mod search;
 mod staff;
 mod task;
@@ -31,6 +32,7 @@ use kit::KitPage;
 use layout::Layout;
 use not_found::NotFound;
 use notices::NoticesPage;
+use requests::RequestStatusPage;
 use search::SearchResultsPage;
 use staff::StaffSignInPage;
 use task::{MistakesPage, TaskPage, TaskSentPage};
@@ -99,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks/:task/sent/:reference") view=TaskSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/mistakes/:task") view=MistakesPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:reference") view=RequestStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/sign-in") view=StaffSignInPage ssr=SsrMode::Async/>
                 </Routes>

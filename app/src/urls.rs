@@ -53,6 +53,11 @@ pub fn task_sent(id: &str, reference: &str) -> String {
     format!("/tasks/{id}/sent/{}", encode_query_value(reference))
 }
 
+/// Where a sent request stands, for the visitor who sent it.
+pub fn request(reference: &str) -> String {
+    format!("/requests/{}", encode_query_value(reference))
+}
+
 /// The search results for `query` alone.
 pub fn search(query: &str) -> String {
     format!("{SEARCH}?q={}", encode_query_value(query))

@@ -1,19 +1,25 @@
 //! What the portal remembers about an anonymous visitor, in cookies: their level (or
-//! that they skipped the question), how far they got through each welcome kit, and
-//! the notices they dismissed. Every value is parsed strictly; anything tampered
-//! with or malformed reads as "nothing remembered", never as an error.
+//! that they skipped the question), how far they got through each welcome kit, the
+//! notices they dismissed, and how they voted on articles. Every value is parsed
+//! strictly; anything tampered with or malformed reads as "nothing remembered",
+//! never as an error.
 
+use serde::{Deserialize, Serialize};
 use telepath_domain::{KIT_THINGS, Level, VISITOR_LEVELS};
 
 pub const LEVEL_COOKIE: &str = "telepath_level";
 pub const KIT_PROGRESS_COOKIE: &str = "telepath_kits";
 pub const DISMISSED_NOTICES_COOKIE: &str = "telepath_dismissed";
+pub const ARTICLE_VOTES_COOKIE: &str = "telepath_votes";
 /// The hidden form field (and server-function argument) carrying the CSRF token.
 pub const CSRF_FIELD: &str = "_csrf";
 /// The `telepath_level` value of a visitor who chose not to answer.
 const SKIPPED: &str = "skipped";
 /// Enough for every notice a visitor could plausibly dismiss; the oldest go first.
 const MAX_DISMISSED: usize = 24;
+/// Votes remembered, the oldest forgotten first: 30 slugs of up to 80 characters
+/// keep the cookie under the 4 KiB browsers allow.
+const MAX_VOTES: usize = 30;
 const ONE_YEAR_SECS: u32 = 365 * 24 * 60 * 60;
 
 /// The visitor's answer to the level question.
@@ -129,7 +135,7 @@ pub struct DismissedNotices(Vec<String>);
 impl DismissedNotices {
     pub fn parse(cookie: &str) -> DismissedNotices {
         DismissedNotices(
-            cookie.split('.').filter(|id| is_notice_id(id)).take(MAX_DISMISSED).map(str::to_owned).collect(),
+            cookie.split('.').filter(|id| is_content_id(id)).take(MAX_DISMISSED).map(str::to_owned).collect(),
         )
     }
 
@@ -140,7 +146,7 @@ impl DismissedNotices {
     /// The same list with `id` added (the oldest dropped beyond the limit).
     pub fn with(&self, id: &str) -> DismissedNotices {
         let mut ids = self.0.clone();
-        if is_notice_id(id) && !self.contains(id) {
+        if is_content_id(id) && !self.contains(id) {
             ids.push(id.to_owned());
         }
         let excess = ids.len().saturating_sub(MAX_DISMISSED);
@@ -153,8 +159,80 @@ impl DismissedNotices {
     }
 }
 
-/// Notice ids are file stems editors choose: lowercase words and dashes.
-fn is_notice_id(id: &str) -> bool {
+/// What a visitor answered to "Was this article helpful?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ArticleVote {
+    Helpful,
+    /// "No", and "What were you looking for?" is still open.
+    NotHelpful,
+    /// "No", and the visitor answered the question (or sent it empty).
+    NotHelpfulAnswered,
+}
+
+impl ArticleVote {
+    fn code(self) -> char {
+        match self {
+            ArticleVote::Helpful => 'y',
+            ArticleVote::NotHelpful => 'n',
+            ArticleVote::NotHelpfulAnswered => 'a',
+        }
+    }
+
+    fn from_code(code: &str) -> Option<ArticleVote> {
+        [ArticleVote::Helpful, ArticleVote::NotHelpful, ArticleVote::NotHelpfulAnswered]
+            .into_iter()
+            .find(|vote| code.len() == 1 && code.starts_with(vote.code()))
+    }
+
+    pub fn is_helpful(self) -> bool {
+        self == ArticleVote::Helpful
+    }
+}
+
+/// The articles a visitor voted on, oldest first: `slug:y.other-slug:n`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArticleVotes(Vec<(String, ArticleVote)>);
+
+impl ArticleVotes {
+    pub fn parse(cookie: &str) -> ArticleVotes {
+        ArticleVotes(
+            cookie
+                .split('.')
+                .filter_map(|entry| {
+                    let (slug, code) = entry.split_once(':')?;
+                    Some((slug.to_owned(), ArticleVote::from_code(code)?)).filter(|_| is_content_id(slug))
+                })
+                .take(MAX_VOTES)
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, slug: &str) -> Option<ArticleVote> {
+        self.0.iter().find(|(voted, _)| voted == slug).map(|(_, vote)| *vote)
+    }
+
+    /// The same votes with this one for `slug` (replacing an earlier one), the
+    /// oldest dropped beyond the limit.
+    pub fn with(&self, slug: &str, vote: ArticleVote) -> ArticleVotes {
+        let mut votes: Vec<_> = self.0.iter().filter(|(voted, _)| voted != slug).cloned().collect();
+        if is_content_id(slug) {
+            votes.push((slug.to_owned(), vote));
+        }
+        let excess = votes.len().saturating_sub(MAX_VOTES);
+        votes.drain(..excess);
+        ArticleVotes(votes)
+    }
+
+    pub fn set_cookie(&self) -> String {
+        let value: Vec<String> =
+            self.0.iter().map(|(slug, vote)| format!("{slug}:{}", vote.code())).collect();
+        set_cookie(ARTICLE_VOTES_COOKIE, &value.join("."))
+    }
+}
+
+/// Ids of content (article slugs, notice ids) are file stems: lowercase words,
+/// digits and dashes.
+fn is_content_id(id: &str) -> bool {
     (1..=80).contains(&id.len())
         && id.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
 }
@@ -165,6 +243,7 @@ pub struct VisitorPrefs {
     pub level: LevelAnswer,
     pub kits: KitProgress,
     pub dismissed: DismissedNotices,
+    pub votes: ArticleVotes,
 }
 
 impl VisitorPrefs {
@@ -176,6 +255,7 @@ impl VisitorPrefs {
             dismissed: cookie(DISMISSED_NOTICES_COOKIE)
                 .map(|value| DismissedNotices::parse(&value))
                 .unwrap_or_default(),
+            votes: cookie(ARTICLE_VOTES_COOKIE).map(|value| ArticleVotes::parse(&value)).unwrap_or_default(),
         }
     }
 }
@@ -285,6 +365,27 @@ mod tests {
         let many = (0..40).fold(DismissedNotices::default(), |acc, n| acc.with(&format!("notice-{n}")));
         assert!(many.contains("notice-39") && !many.contains("notice-0"), "the oldest are dropped");
         assert_eq!(DismissedNotices::parse(&many.0.join(".")), many);
+    }
+
+    #[test]
+    fn article_votes_are_remembered_per_article_replaced_and_bounded() {
+        let votes = ArticleVotes::parse("send-an-invoice:y.void:n.<b>:y.Bad:n.refunds:x.payouts:a");
+        assert_eq!(votes.get("send-an-invoice"), Some(ArticleVote::Helpful));
+        assert_eq!(votes.get("void"), Some(ArticleVote::NotHelpful));
+        assert_eq!(votes.get("payouts"), Some(ArticleVote::NotHelpfulAnswered));
+        assert_eq!(votes.get("refunds"), None, "an unknown answer is no answer");
+        assert_eq!(votes.get("<b>"), None);
+        let answered = votes.with("void", ArticleVote::NotHelpfulAnswered);
+        assert_eq!(answered.get("void"), Some(ArticleVote::NotHelpfulAnswered));
+        assert!(answered.set_cookie().starts_with("telepath_votes=send-an-invoice:y.payouts:a.void:a;"));
+        assert_eq!(votes.with("<script>", ArticleVote::Helpful), votes, "a forged slug is not kept");
+
+        let many =
+            (0..40).fold(ArticleVotes::default(), |acc, n| acc.with(&format!("a-{n}"), ArticleVote::Helpful));
+        assert!(many.get("a-39").is_some() && many.get("a-0").is_none(), "the oldest are forgotten");
+        let cookie = many.set_cookie();
+        let value = cookie.trim_start_matches("telepath_votes=").split(';').next().unwrap();
+        assert_eq!(ArticleVotes::parse(value), many);
     }
 
     #[test]

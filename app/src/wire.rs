@@ -7,6 +7,7 @@ mod articles;
 mod editors;
 mod insights;
 mod kits;
+mod requests;
 mod search;
 mod site;
 mod tasks;
@@ -18,6 +19,7 @@ pub use insights::{
     SearchInsight, VoteInsight,
 };
 pub use kits::KitView;
+pub use requests::{RequestView, SentAnswer};
 pub use search::{FacetCounts, SearchHit, SearchPage, SearchQuery, Suggestions, encode_query_value};
 pub use site::{LevelWording, SiteView};
-pub use tasks::{SubmissionView, TaskFormState, TaskSummary, TaskView};
+pub use tasks::{TaskFormState, TaskSummary, TaskView};

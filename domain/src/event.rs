@@ -22,9 +22,15 @@ pub enum PageType {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum EventKind {
+    /// "Was this article helpful?". After a "No", what the visitor answered to
+    /// "What were you looking for?" comes as the same vote again, carrying it in
+    /// `looking_for`: it explains the vote before it and is not counted as another.
+    /// Payload version 2 added `looking_for`; version 1 payloads read with none.
     ArticleFeedback {
         slug: String,
         helpful: bool,
+        #[serde(default)]
+        looking_for: Option<String>,
     },
     /// A task form came back with errors: a sign the visitor may be stuck.
     TaskValidationFailed {
@@ -109,7 +115,17 @@ impl EventKind {
 
     /// The version this build writes for the kind called `name`, if it knows it.
     pub fn current_payload_version(name: &str) -> Option<u32> {
-        Self::NAMES.contains(&name).then_some(1)
+        match name {
+            "article_feedback" => Some(2),
+            name => Self::NAMES.contains(&name).then_some(1),
+        }
+    }
+
+    /// Whether this build reads payload `version` of the kind called `name`. Every
+    /// version so far only added fields that default when absent, so each older
+    /// payload reads as the current shape; a newer one is another build's to read.
+    pub fn reads_payload_version(name: &str, version: i64) -> bool {
+        Self::current_payload_version(name).is_some_and(|current| (1..=i64::from(current)).contains(&version))
     }
 }
 
@@ -120,7 +136,7 @@ mod tests {
     #[test]
     fn every_kind_serialises_under_its_stored_name_with_its_fields_as_the_payload() {
         let events = [
-            EventKind::ArticleFeedback { slug: "a".into(), helpful: true },
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: true, looking_for: None },
             EventKind::TaskValidationFailed { task: "t".into(), fields: vec!["f".into()] },
             EventKind::TaskSubmitted { task: "t".into(), reference: "TP-1".into() },
             EventKind::SearchWithoutResults { query: "q".into() },
@@ -144,6 +160,24 @@ mod tests {
             assert_eq!(serde_json::from_value::<EventKind>(json).unwrap(), *event);
         }
         let feedback = serde_json::to_value(&events[0]).unwrap();
-        assert_eq!(feedback["payload"], serde_json::json!({ "slug": "a", "helpful": true }));
+        assert_eq!(
+            feedback["payload"],
+            serde_json::json!({ "slug": "a", "helpful": true, "looking_for": null })
+        );
+    }
+
+    #[test]
+    fn a_version_1_vote_reads_without_what_the_visitor_was_looking_for() {
+        assert_eq!(EventKind::current_payload_version("article_feedback"), Some(2));
+        assert!(EventKind::reads_payload_version("article_feedback", 1));
+        assert!(!EventKind::reads_payload_version("article_feedback", 3));
+        assert!(!EventKind::reads_payload_version("article_feedback", 0));
+        assert!(!EventKind::reads_payload_version("page_viewed", 2));
+        let version_1 =
+            serde_json::json!({ "kind": "article_feedback", "payload": { "slug": "a", "helpful": false } });
+        assert_eq!(
+            serde_json::from_value::<EventKind>(version_1).unwrap(),
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: false, looking_for: None }
+        );
     }
 }

@@ -18,4 +18,6 @@ pub use event::{EventKind, PageType};
 pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};
 pub use notice::{Audience, Notice, NoticePlace, NoticeState, Severity};
-pub use task::{FieldError, FieldKind, FieldSpec, Mistake, TASK_MISTAKES, validate_fields};
+pub use task::{
+    FieldError, FieldKind, FieldSpec, Mistake, MistakeCheck, MistakeRule, TASK_MISTAKES, validate_fields,
+};

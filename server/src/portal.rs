@@ -20,7 +20,7 @@ use telepath_app::error::AppError;
 use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{
     ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, InsightsView,
-    KitView, NextQuestion, SearchPage, SearchQuery, SiteView, SubmissionView, Suggestions, TaskSummary,
+    KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary,
     TaskView,
 };
 use telepath_domain::guidance::order_articles;
@@ -140,16 +140,7 @@ impl ContentReader for PortalRequest {
     }
 
     fn tasks(&self) -> Vec<TaskSummary> {
-        let mut tasks: Vec<TaskSummary> = self
-            .snapshot
-            .tasks
-            .values()
-            .map(|task| TaskSummary {
-                id: task.id.clone(),
-                title: task.title.clone(),
-                summary: task.summary.clone(),
-            })
-            .collect();
+        let mut tasks: Vec<TaskSummary> = self.snapshot.tasks.values().map(views::task_summary).collect();
         tasks.sort_by(|a, b| a.title.cmp(&b.title));
         tasks
     }
@@ -181,6 +172,12 @@ impl ContentReader for PortalRequest {
     fn popular_articles(&self) -> Vec<ArticleSummary> {
         popular_articles(&self.snapshot)
     }
+
+    fn next_questions_after_sending(&self, id: &str) -> Vec<NextQuestion> {
+        let Some(task) = self.snapshot.tasks.get(id) else { return Vec::new() };
+        let picks: Vec<Step> = task.related_articles.iter().map(|slug| Step::Article(slug.clone())).collect();
+        self.blended(&Step::TaskSent(id.to_owned()), &picks, &task.category)
+    }
 }
 
 impl PortalRequest {
@@ -188,14 +185,20 @@ impl PortalRequest {
     /// editors' picks; a cold start falls back to the same category in the order
     /// this visitor's level reads it.
     fn next_questions_after(&self, slug: &str) -> Vec<NextQuestion> {
-        let snapshot = &self.snapshot;
-        let Some(article) = snapshot.articles.get(slug) else { return Vec::new() };
+        let Some(article) = self.snapshot.articles.get(slug) else { return Vec::new() };
         let picks: Vec<Step> =
             article.front_matter.next.iter().map(|slug| Step::Article(slug.clone())).collect();
+        self.blended(&Step::Article(slug.to_owned()), &picks, &article.category)
+    }
+
+    /// The blend after `from` of the model, the editors' `picks` and, for a cold
+    /// start, the articles of `category` in the order this visitor's level reads them.
+    fn blended(&self, from: &Step, picks: &[Step], category: &str) -> Vec<NextQuestion> {
+        let snapshot = &self.snapshot;
         let mut same_category: Vec<ArticleSummary> = snapshot
             .categories
             .iter()
-            .find(|category| category.slug == article.category)
+            .find(|candidate| candidate.slug == category)
             .map(|category| views::category(snapshot, category).articles)
             .unwrap_or_default();
         order_articles(self.visitor.level, &mut same_category);
@@ -207,7 +210,7 @@ impl PortalRequest {
             Step::Task(id) => snapshot.tasks.contains_key(id),
             Step::TaskSent(_) => false,
         };
-        blend::next_questions(&model, &Step::Article(slug.to_owned()), &picks, &fallback, exists)
+        blend::next_questions(&model, from, picks, &fallback, exists)
             .into_iter()
             .filter_map(|step| views::next_question(snapshot, &step))
             .collect()
@@ -339,17 +342,22 @@ impl TaskForms for PortalRequest {
         hex::encode(bytes)
     }
 
-    async fn submission(&self, reference: &str) -> Result<Option<SubmissionView>, AppError> {
-        match self.portal.submissions.by_reference(reference).await {
-            Ok(submission) => {
-                Ok(Some(SubmissionView { reference: submission.reference, task_id: submission.task }))
-            }
-            Err(SubmissionsError::NotFound(_)) => Ok(None),
+    async fn visitor_request(
+        &self,
+        visitor: &VisitorId,
+        reference: &str,
+    ) -> Result<Option<RequestView>, AppError> {
+        let submission = match self.portal.submissions.by_reference(reference).await {
+            Ok(submission) if submission.visitor == visitor.0 => submission,
+            Ok(_) | Err(SubmissionsError::NotFound(_)) => return Ok(None),
             Err(error) => {
                 tracing::error!("reading a task submission failed: {error}");
-                Err(AppError::StoreUnavailable)
+                return Err(AppError::StoreUnavailable);
             }
-        }
+        };
+        // A task removed since keeps its requests readable, without a form to label them.
+        let task = self.snapshot.tasks.get(&submission.task);
+        Ok(Some(views::request(&submission, task, &self.snapshot.site.zone())))
     }
 }
 

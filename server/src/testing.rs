@@ -174,3 +174,14 @@ pub async fn staff_session(database: &Path, role: crate::store::staff::StaffRole
     store.close().await;
     (format!("{}={}", crate::auth::SessionCookie::new(false).name(), token.cookie_value()), name)
 }
+
+/// A task file in the invoices category with five mistakes and no fields, whose
+/// "How it works" is the article `how_it_works`.
+pub fn task_file(title: &str, how_it_works: &str) -> String {
+    let mistake =
+        "[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"D\"\nwhy_it_fails = \"F\"\nhow_to_avoid = \"A\"\n";
+    format!(
+        "+++\ntitle = \"{title}\"\nsummary = \"S\"\ncategory = \"invoices\"\nwhat_happens_next = \"N\"\nhow_it_works = \"{how_it_works}\"\n{}+++\n",
+        mistake.repeat(5)
+    )
+}

@@ -203,7 +203,10 @@ async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
     })
     .await;
     let event = server.wait_for_event("article_feedback", WAIT).await;
-    assert_eq!(event.kind, EventKind::ArticleFeedback { slug: FIXTURE_ARTICLE.into(), helpful: true });
+    assert_eq!(
+        event.kind,
+        EventKind::ArticleFeedback { slug: FIXTURE_ARTICLE.into(), helpful: true, looking_for: None }
+    );
     server.stop().await.unwrap();
 }
 
@@ -224,11 +227,14 @@ async fn without_javascript_the_same_journey_reaches_the_article_and_the_vote_st
         assert!(text_of(&client, "[data-testid=feedback-thanks]").await.contains("Thanks for telling us"));
         let url = client.current_url().await.unwrap();
         assert_eq!(url.path(), format!("/articles/{FIXTURE_ARTICLE}"));
-        assert_eq!(url.query(), Some("helpful=false"));
+        assert_eq!(url.fragment(), Some("feedback"));
     })
     .await;
     let event = server.wait_for_event("article_feedback", WAIT).await;
-    assert_eq!(event.kind, EventKind::ArticleFeedback { slug: FIXTURE_ARTICLE.into(), helpful: false });
+    assert_eq!(
+        event.kind,
+        EventKind::ArticleFeedback { slug: FIXTURE_ARTICLE.into(), helpful: false, looking_for: None }
+    );
     server.stop().await.unwrap();
 }
 

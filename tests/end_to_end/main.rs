@@ -10,5 +10,6 @@ mod live_reload;
 mod onboarding;
 mod real_server;
 mod search_box;
+mod self_service;
 mod staff;
 mod support;

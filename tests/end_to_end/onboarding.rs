@@ -20,7 +20,7 @@ async fn first_category(client: &Client) -> String {
 }
 
 /// Waits until the element's text contains `expected`.
-async fn wait_for_text(client: &Client, css: &str, expected: &str) {
+pub(crate) async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     let script = "const [css, expected, done] = arguments; \
         const check = () => { const el = document.querySelector(css); \
           if (el && el.textContent.includes(expected)) { done(true); } else { setTimeout(check, 25); } }; check();";
@@ -130,7 +130,7 @@ async fn without_javascript_each_level_gets_the_same_first_five_minutes_through_
     server.stop().await.unwrap();
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.unwrap_or_else(|error| panic!("{css}: {error}"));
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();

@@ -1,6 +1,6 @@
 use crate::wire::{
-    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, SiteView, TaskSummary,
-    TaskView,
+    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, KitView, NextQuestion,
+    SiteView, TaskSummary, TaskView,
 };
 use telepath_domain::{Level, Notice, NoticePlace};
 
@@ -24,4 +24,7 @@ pub trait ContentReader: Send + Sync + 'static {
     fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace;
     /// The articles people are most often sent to next, in the editors' order.
     fn popular_articles(&self) -> Vec<ArticleSummary>;
+    /// What people read or did after sending task `id`, blended with the task's
+    /// related articles (the editors' picks).
+    fn next_questions_after_sending(&self, id: &str) -> Vec<NextQuestion>;
 }

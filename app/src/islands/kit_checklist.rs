@@ -20,7 +20,7 @@ pub fn KitChecklist(level: Level, things: Vec<KitThing>, read: Vec<bool>, csrf: 
             data-testid="kit-checklist"
             data-hydrated=hydrated
         >
-            <div class="kit-progress" id="kit-progress" aria-live="polite">
+            <div class="kit-progress" id="kit-progress" aria-live="polite" tabindex="-1">
                 <progress max=total value=done_count aria-label="Things read"></progress>
                 <p data-testid="kit-progress">
                     {move || if done_count() == total {
@@ -45,6 +45,13 @@ pub fn KitChecklist(level: Level, things: Vec<KitThing>, read: Vec<bool>, csrf: 
                             event.prevent_default();
                             let now_read = !is_read();
                             read.update(|read| if let Some(done) = read.get_mut(index) { *done = now_read });
+                            if now_read {
+                                move_on_to(&if done_count() == total {
+                                    "kit-progress".to_owned()
+                                } else {
+                                    format!("thing-{}", (index + 2).min(total))
+                                });
+                            }
                             let csrf = call_csrf.clone();
                             leptos::task::spawn_local(async move {
                                 if mark_kit_thing(level.to_string(), index, now_read, csrf).await.is_err() {
@@ -79,12 +86,27 @@ pub fn KitChecklist(level: Level, things: Vec<KitThing>, read: Vec<bool>, csrf: 
     }
 }
 
+/// After a "Got it", on to the next thing, or to the progress once the kit is
+/// finished: where the plain form's redirect lands (`#thing-N`, `#kit-progress`).
+/// Focus moves there too, so keyboard and screen reader users carry on from it.
+fn move_on_to(id: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = document().get_element_by_id(id) {
+        use leptos::wasm_bindgen::JsCast;
+        let element = element.unchecked_into::<web_sys::HtmlElement>();
+        element.scroll_into_view();
+        let _ = element.focus();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 /// One thing to know: text, then its picture or short captioned video (never autoplaying).
 #[component]
 fn KitThing(index: usize, thing: KitThing, children: Children) -> impl IntoView {
     let heading_id = format!("thing-{}", index + 1);
     view! {
-        <li class="kit-thing" id=heading_id.clone() aria-labelledby=format!("{heading_id}-title")>
+        <li class="kit-thing" id=heading_id.clone() aria-labelledby=format!("{heading_id}-title") tabindex="-1">
             <div class="kit-thing-text">
                 <h2 id=format!("{heading_id}-title")>
                     <span class="kit-number" aria-hidden="true">{index + 1}</span>
@@ -111,15 +133,21 @@ fn KitThing(index: usize, thing: KitThing, children: Children) -> impl IntoView 
                             <img src=thing.image.src.clone() alt=thing.image.alt.clone()/>
                         </video>
                     }),
-                    None => Either::Right(view! {
-                        <img
-                            src=thing.image.src
-                            alt=thing.image.alt
-                            width=thing.image.width
-                            height=thing.image.height
-                            loading=if index == 0 { "eager" } else { "lazy" }
-                            decoding="async"
-                        />
+                    // The picture opens full size: a screenshot's small print on a phone.
+                    None => Either::Right({
+                        let full_size = thing.image.src.clone();
+                        view! {
+                        <a class="full-size" href=full_size>
+                            <img
+                                src=thing.image.src
+                                alt=thing.image.alt
+                                width=thing.image.width
+                                height=thing.image.height
+                                loading=if index == 0 { "eager" } else { "lazy" }
+                                decoding="async"
+                            />
+                        </a>
+                        }
                     }),
                 }}
             </figure>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use telepath_domain::Notice;
 
-/// A current notice at the top of the pages it concerns. "Dismiss" hides it for this
+/// A current notice at the top of the pages it concerns, folded to its title. "Dismiss" hides it for this
 /// visitor from then on: a form without JavaScript, in place with it.
 #[island]
 pub fn NoticeBanner(notice: Notice, csrf: String, return_to: String) -> impl IntoView {
@@ -30,17 +30,19 @@ pub fn NoticeBanner(notice: Notice, csrf: String, return_to: String) -> impl Int
             data-notice=id
             hidden=move || dismissed.get()
         >
-            <div class="notice-banner-text">
-                <p class="notice-banner-title">
+            // Folded to one line until opened, so banners never fill a phone's first
+            // screen; the title (and when it happens) is the message, the text its detail.
+            <details class="notice-banner-text" data-testid="notice-details">
+                <summary class="notice-banner-title">
                     <span class="notice-severity">{notice.severity.label()}": "</span>
                     {notice.title}
-                </p>
-                {notice.happens_text.map(|when| view! { <p class="notice-when"><strong>"When: "</strong>{when}</p> })}
-                <div inner_html=notice.body_html></div>
-                {move || failed.get().then(|| view! {
-                    <p class="error" role="alert">"We couldn't hide this notice. Please try again."</p>
-                })}
-            </div>
+                    {notice.happens_text.map(|when| view! { <span class="notice-when">" · When: "{when}</span> })}
+                </summary>
+                <div class="notice-banner-body" inner_html=notice.body_html></div>
+            </details>
+            {move || failed.get().then(|| view! {
+                <p class="error" role="alert">"We couldn't hide this notice. Please try again."</p>
+            })}
             <form method="post" action=DismissNotice::PATH class="notice-dismiss">
                 <input type="hidden" name="_csrf" value=csrf/>
                 <input type="hidden" name="notice" value=form_id/>

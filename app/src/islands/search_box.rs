@@ -58,11 +58,14 @@ fn escape(text: &str) -> String {
 /// opens one (or the full results page), Escape closes the list. Options hold no
 /// links (axe: nested-interactive); choosing one navigates.
 ///
+/// On the home page it stands in the hero instead of the header (`in_hero`), the
+/// first thing on a phone's screen.
+///
 /// Long on purpose: an island's signals, key handling and markup share one scope
 /// (Leptos islands cannot take closures from outside), and the markup reads best in
 /// one `view!`; the pure parts (`Choice`, `choices`) live outside it.
 #[island]
-pub fn SearchBox(query: String) -> impl IntoView {
+pub fn SearchBox(query: String, in_hero: bool) -> impl IntoView {
     // The attribute for the page as sent (and without JavaScript), the property after.
     let initial = query.clone();
     let query = RwSignal::new(query);
@@ -150,7 +153,7 @@ pub fn SearchBox(query: String) -> impl IntoView {
 
     view! {
         <form
-            class="header-search"
+            class=if in_hero { "header-search hero-search" } else { "header-search" }
             action=crate::urls::SEARCH
             method="get"
             role="search"

@@ -10,16 +10,16 @@ use web_sys::{Element, FormData, HtmlElement, HtmlFormElement};
 /// soon as it is fixed. The form itself stays server HTML, so it costs the bundle
 /// nothing and works the same without JavaScript.
 #[island]
-pub fn TaskFormChecks(fields: Vec<FieldSpec>, children: Children) -> impl IntoView {
+pub fn TaskFormChecks(fields: Vec<FieldSpec>, today: String, children: Children) -> impl IntoView {
     let hydrated = super::hydration_marker();
     let on_submit = {
-        let fields = fields.clone();
+        let (fields, today) = (fields.clone(), today.clone());
         move |event: leptos::ev::SubmitEvent| {
             let Some(form) = event.target().and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
             else {
                 return;
             };
-            let errors = validate_fields(&fields, &form_values(&form, &fields));
+            let errors = validate_fields(&fields, &form_values(&form, &fields), &today);
             show_errors(&form, &fields, &errors);
             if !errors.is_empty() {
                 event.prevent_default();
@@ -40,7 +40,7 @@ pub fn TaskFormChecks(fields: Vec<FieldSpec>, children: Children) -> impl IntoVi
         if input.get_attribute("aria-invalid").is_none() {
             return;
         }
-        let errors = validate_fields(&fields, &form_values(&form, &fields));
+        let errors = validate_fields(&fields, &form_values(&form, &fields), &today);
         let name = input.get_attribute("name").unwrap_or_default();
         let still_shown: Vec<FieldError> = errors
             .into_iter()

@@ -1,15 +1,15 @@
 use crate::backend::{
     record_arrival_at_article, record_next_questions_shown, record_page_view, use_content, use_csrf_token,
-    use_visitor_level,
+    use_visitor_prefs,
 };
-use crate::islands::ArticleFeedback;
+use crate::islands::{ArticleFeedback, NextAnswer};
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::urls::ASK_THE_TEAM;
-use crate::wire::{ArticleSummary, NextQuestion, TocEntry};
+use crate::wire::{ArticleSummary, TocEntry};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use telepath_domain::PageType;
 use telepath_domain::guidance::{offers_help_up_front, order_level_sections};
 use telepath_domain::{BodyPart, Level};
@@ -17,16 +17,17 @@ use telepath_domain::{BodyPart, Level};
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
-    // Set when a visitor without JavaScript has just answered "Was this helpful?".
-    let answered =
-        use_query_map().read_untracked().get("helpful").and_then(|value| value.parse::<bool>().ok());
     let backend = use_content();
-    let level = use_visitor_level();
+    let prefs = use_visitor_prefs();
+    let level = prefs.level.level();
+    let vote = prefs.votes.get(&slug);
     let problems = backend.article_diagnostics(&slug);
     match backend.article(&slug) {
         None => Either::Left(view! { <NotFound/> }),
         Some(article) => Either::Right({
             record_page_view(PageType::Article, &article.title);
+            let layout_class =
+                if article.toc.is_empty() { "article-layout" } else { "article-layout has-toc" };
             record_arrival_at_article(&article.slug);
             record_next_questions_shown(&article.slug, &article.next_questions);
             view! {
@@ -52,10 +53,21 @@ pub fn ArticlePage() -> impl IntoView {
                         <span class="badge">{article.kind.label()}</span>
                         <span class="muted">"Updated "<time datetime=article.updated.clone()>{article.updated_text.clone()}</time></span>
                     </p>
+                    // The article says how it works; its task does it, one step away.
+                    {(!article.do_it_now.is_empty()).then(|| view! {
+                        <p class="do-it-now" data-testid="do-it-now">
+                            {article.do_it_now.into_iter().map(|task| view! {
+                                <a class="button primary" href=crate::urls::task(&task.id)>{format!("Do it now: {} →", task.title)}</a>
+                            }).collect_view()}
+                        </p>
+                    })}
                 </header>
-                {(!article.toc.is_empty()).then(|| view! { <TableOfContents entries=article.toc/> })}
-                <div class="article-body">
-                    {article.body.into_iter().map(|part| view! { <BodyPartView part level/> }).collect_view()}
+                // On a wide screen the contents stay beside the text as it scrolls.
+                <div class=layout_class>
+                    {(!article.toc.is_empty()).then(|| view! { <TableOfContents entries=article.toc/> })}
+                    <div class="article-body">
+                        {article.body.into_iter().map(|part| view! { <BodyPartView part level/> }).collect_view()}
+                    </div>
                 </div>
             </article>
             {offers_help_up_front(level).then(|| view! {
@@ -66,28 +78,19 @@ pub fn ArticlePage() -> impl IntoView {
                     </p>
                 </aside>
             })}
-            <ArticleFeedback slug=article.slug answered csrf=use_csrf_token()/>
-            {(!article.next_questions.is_empty()).then(|| view! {
-                <section class="next-questions" aria-labelledby="next-heading">
-                    <h2 id="next-heading">"People usually ask next"</h2>
-                    <NextQuestionList questions=article.next_questions from=slug.clone()/>
-                </section>
-            })}
+            <ArticleFeedback
+                slug=article.slug
+                vote
+                next=article
+                    .next_questions
+                    .iter()
+                    .map(|question| NextAnswer { href: question.href(&slug), title: question.title().to_owned() })
+                    .collect()
+                team_offered=offers_help_up_front(level)
+                csrf=use_csrf_token()
+            />
             }
         }),
-    }
-}
-
-/// What people usually ask next, one link each, marked for tests and insights.
-#[component]
-fn NextQuestionList(questions: Vec<NextQuestion>, from: String) -> impl IntoView {
-    view! {
-        <ul class="article-list compact" data-testid="next-questions">
-            {questions
-                .into_iter()
-                .map(|question| view! { <li><a href=question.href(&from)>{question.title().to_owned()}</a></li> })
-                .collect_view()}
-        </ul>
     }
 }
 

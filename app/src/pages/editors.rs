@@ -69,8 +69,10 @@ fn NoticeStates(mut notices: Vec<Notice>) -> impl IntoView {
     let now = now_unix();
     order_notices_for_editors(&mut notices);
     view! {
-        <h2>"Notices"</h2>
-        <div class="table-scroll">
+        <h2 id="notice-states-heading">"Notices"</h2>
+        // The table is wider than a phone and scrolls in its box, which the keyboard
+        // must be able to reach and scroll (axe: scrollable-region-focusable).
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="notice-states-heading" data-testid="notice-states-scroll">
             <table class="notice-states" data-testid="notice-states">
                 <thead>
                     <tr><th scope="col">"Notice"</th><th scope="col">"State"</th><th scope="col">"Shown"</th><th scope="col">"Where"</th></tr>

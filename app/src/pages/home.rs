@@ -1,5 +1,5 @@
 use crate::backend::{use_content, use_csrf_token, use_visitor_prefs};
-use crate::islands::LevelQuestion;
+use crate::islands::{LevelQuestion, SearchBox};
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
 use crate::visitor::{KitProgress, LevelAnswer};
@@ -10,6 +10,10 @@ use telepath_domain::{KIT_THINGS, Level};
 
 /// How many popular articles the home page lists.
 const POPULAR_ON_HOME: usize = 5;
+/// Links each topic card lists; a phone shows fewer (the stylesheet hides the rest).
+const TOP_LINKS: usize = 5;
+/// Keep in step with `.category-card .article-list li:nth-child(n + 4)` in telepath.css.
+const TOP_LINKS_ON_A_PHONE: usize = 3;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -32,6 +36,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero">
             <h1>{format!("How can we help with {}?", site.product_name)}</h1>
             <p class="lede">{site.tagline}</p>
+            <SearchBox query=String::new() in_hero=true/>
         </section>
         {match prefs.level {
             LevelAnswer::NotAsked => EitherOf3::A(view! {
@@ -63,21 +68,18 @@ pub fn HomePage() -> impl IntoView {
                 .into_iter()
                 .map(|category| {
                     let href = crate::urls::category(&category.slug);
-                    let shown: Vec<_> = category.articles.iter().take(5).cloned().collect();
-                    let more = category.articles.len().saturating_sub(shown.len());
+                    let total = category.articles.len();
+                    let shown: Vec<_> = category.articles.iter().take(TOP_LINKS).cloned().collect();
                     view! {
                         <section class="category-card" data-testid="category" data-category=category.slug.clone()>
                             <h2><a href=href.clone()>{category.title}</a></h2>
                             <p class="muted">{category.description}</p>
                             <ArticleList articles=shown compact=true/>
-                            {(more > 0)
-                                .then(|| {
-                                    view! {
-                                        <a class="more" href=href>
-                                            {format!("All {} articles →", more + 5)}
-                                        </a>
-                                    }
-                                })}
+                            // A phone shows the top three links, so the way to the rest
+                            // is there whenever a phone hides some.
+                            {(total > TOP_LINKS_ON_A_PHONE).then(|| view! {
+                                <a class="more" href=href>{format!("All {total} articles →")}</a>
+                            })}
                         </section>
                     }
                 })

@@ -38,7 +38,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" inner_html=LOGO></span>
                 {site.help_centre_name()}
             </a>
-            <SearchBox query=search_query/>
+            // The home page has the box in its hero, the first thing on a phone's screen.
+            {(page_path != "/").then(|| view! { <SearchBox query=search_query in_hero=false/> })}
             <nav class="site-nav" aria-label="Main">
                 <LevelSwitch answer=prefs.level levels=site.levels.clone() csrf=csrf.clone() return_to=path.clone()/>
                 <a href=crate::urls::NOTICES>"Service notices"</a>

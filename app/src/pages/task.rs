@@ -3,11 +3,12 @@ use crate::islands::TaskFormChecks;
 use crate::pages::article::ArticleList;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
+use crate::pages::requests::{RequestDetails, RequestNotFound, visitors_request};
 use crate::wire::{TaskFormState, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use telepath_domain::{FieldKind, FieldSpec, Mistake, NoticeState};
+use telepath_domain::{FieldKind, FieldSpec, Mistake};
 
 fn use_task() -> Option<TaskView> {
     let id = use_params_map().read_untracked().get("task").unwrap_or_default();
@@ -30,8 +31,13 @@ pub fn TaskPage() -> impl IntoView {
                 </nav>
                 <h1>{task.title.clone()}</h1>
                 <p class="lede">{task.summary.clone()}</p>
+                {task.how_it_works.clone().map(|article| view! {
+                    <p class="how-it-works" data-testid="how-it-works">
+                        "How it works: "<a href=crate::urls::article(&article.slug)>{article.title}</a>
+                    </p>
+                })}
                 <div class="task-intro" inner_html=task.intro_html.clone()></div>
-                {(!mistakes.is_empty()).then(|| view! { <MistakesSummary task_id=task.id.clone() mistakes=mistakes/> })}
+                {(!mistakes.is_empty()).then(|| view! { <MistakesSummary task_id=task.id.clone() mistakes=mistakes caught=caught_mistakes(&task)/> })}
                 <TaskForm task=task.clone()/>
                 <section class="what-next" aria-labelledby="what-next-heading">
                     <h2 id="what-next-heading">"What happens after you send it"</h2>
@@ -50,7 +56,7 @@ pub fn TaskPage() -> impl IntoView {
 
 /// The mistakes, short, before the form; each opens to say why and what to do.
 #[component]
-fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
+fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>, caught: Vec<usize>) -> impl IntoView {
     view! {
         <section class="mistakes-inline" aria-labelledby="mistakes-heading" data-testid="mistakes-inline">
             <h2 id="mistakes-heading">{format!("Before you start: {} mistakes people often make", mistakes.len())}</h2>
@@ -64,6 +70,7 @@ fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
                                 <summary>{mistake.title}</summary>
                                 <p><strong>"Why it fails: "</strong>{mistake.why_it_fails}</p>
                                 <p><strong>"Instead: "</strong>{mistake.how_to_avoid}</p>
+                                {caught.contains(&(index + 1)).then(|| view! { <CaughtByTheForm/> })}
                             </details>
                         </li>
                     })
@@ -72,6 +79,17 @@ fn MistakesSummary(task_id: String, mistakes: Vec<Mistake>) -> impl IntoView {
             <p><a href=crate::urls::mistakes(&task_id)>"Read the full mistakes guide"</a></p>
         </section>
     }
+}
+
+/// The numbers (from 1) of the mistakes the form catches in a value.
+fn caught_mistakes(task: &TaskView) -> Vec<usize> {
+    task.fields.iter().flat_map(|field| field.mistake_checks.iter().map(|check| check.mistake)).collect()
+}
+
+/// Said under a mistake the form catches, so the visitor knows they will be told.
+#[component]
+fn CaughtByTheForm() -> impl IntoView {
+    view! { <p class="mistake-caught" data-testid="mistake-caught">"✓ The form checks for this before you send it."</p> }
 }
 
 /// The form, with what the visitor sent and its errors when it came back.
@@ -83,7 +101,7 @@ fn TaskForm(task: TaskView) -> impl IntoView {
     let labels: Vec<(String, String)> =
         task.fields.iter().map(|field| (field.name.clone(), field.label.clone())).collect();
     view! {
-        <TaskFormChecks fields=task.fields.clone()>
+        <TaskFormChecks fields=task.fields.clone() today=task.today.clone()>
         <form class="task-form" method="post" action=crate::urls::task(&task.id) data-testid="task-form" novalidate>
             {state.form_error.clone().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             // Always present, so the browser-side checks can fill it in.
@@ -216,7 +234,9 @@ fn input_type(kind: FieldKind) -> &'static str {
 pub fn MistakesPage() -> impl IntoView {
     match use_task() {
         None => Either::Left(view! { <NotFound/> }),
-        Some(task) => Either::Right(view! {
+        Some(task) => Either::Right({
+            let caught = caught_mistakes(&task);
+            view! {
             <PageMeta
                 title=format!("Top mistakes: {}", task.title)
                 description=format!("The mistakes that most often send back “{}”, and how to avoid each.", task.title)
@@ -232,7 +252,8 @@ pub fn MistakesPage() -> impl IntoView {
                 {task
                     .mistakes
                     .into_iter()
-                    .map(|mistake| view! {
+                    .enumerate()
+                    .map(|(index, mistake)| view! {
                         <li class="mistake">
                             <h2>{mistake.title}</h2>
                             <dl>
@@ -240,60 +261,63 @@ pub fn MistakesPage() -> impl IntoView {
                                 <dt>"Why it fails"</dt><dd>{mistake.why_it_fails}</dd>
                                 <dt>"How to avoid it"</dt><dd>{mistake.how_to_avoid}</dd>
                             </dl>
+                            {caught.contains(&(index + 1)).then(|| view! { <CaughtByTheForm/> })}
                         </li>
                     })
                     .collect_view()}
             </ol>
             <p><a class="button primary" href=crate::urls::task(&task.id)>{format!("Go to: {} →", task.title)}</a></p>
+            }
         }),
     }
 }
 
-/// After a task is sent: its reference, what happens next and when, and the
-/// notices that concern this task.
+/// After a task is sent: its reference, what happens next and by when, the notices
+/// that concern this task, what was sent, and the address to check on it later.
+/// Only the visitor who sent it sees it.
 #[component]
 pub fn TaskSentPage() -> impl IntoView {
     let params = use_params_map().read_untracked();
     let (task_id, reference) =
         (params.get("task").unwrap_or_default(), params.get("reference").unwrap_or_default());
-    let (forms, content) = (use_task_forms(), use_content());
+    let next_questions = use_content().next_questions_after_sending(&task_id);
     view! {
         <Suspense>
             {move || {
-                let (forms, content, task_id, reference) = (forms.clone(), content.clone(), task_id.clone(), reference.clone());
+                let (task_id, reference) = (task_id.clone(), reference.clone());
+                let next_questions = next_questions.clone();
                 Suspend::new(async move {
-                    let submission = forms.submission(&reference).await.ok().flatten().filter(|s| s.task_id == task_id);
-                    let task = content.task(&task_id);
-                    match (submission, task) {
-                        (Some(submission), Some(task)) => {
-                            let now = crate::pages::notices::now_unix();
-                            let notices: Vec<_> = content
-                                .notices()
-                                .into_iter()
-                                .filter(|notice| notice.state_at(now) == NoticeState::Current)
-                                .filter(|notice| notice.audience.tasks.contains(&task.id))
-                                .collect();
+                    match visitors_request(&reference).await.filter(|request| request.task_id == task_id) {
+                        None => Either::Left(view! { <RequestNotFound/> }),
+                        Some(request) => {
+                            let status_path = crate::urls::request(&request.reference);
                             Either::Right(view! {
-                                <PageMeta title=format!("Sent: {}", task.title) description=task.what_happens_next.clone()/>
+                                <PageMeta title=format!("Sent: {}", request.task_title) description=request.what_happens_next.clone()/>
                                 <section class="confirmation" data-testid="confirmation">
                                     <p class="confirmation-mark" aria-hidden="true">"✓"</p>
                                     <h1>"We have your request"</h1>
-                                    <p class="lede">{format!("{} was sent.", task.title)}</p>
-                                    <p class="reference">"Your reference: "<strong data-testid="reference">{submission.reference}</strong></p>
-                                    <p class="muted">"Quote it if you contact us about this request."</p>
+                                    <p class="lede">{format!("{} was sent.", request.task_title)}</p>
+                                    <p class="reference">"Your reference: "<strong data-testid="reference">{request.reference.clone()}</strong></p>
+                                    <p class="muted">{format!("Sent {}. Quote the reference if you contact us.", request.sent_text)}</p>
+                                    <p>
+                                        <a href=status_path data-testid="request-status-link">"See where your request stands"</a>
+                                        " any time, in this browser."
+                                    </p>
                                 </section>
-                                <section class="what-next" aria-labelledby="what-next-heading" data-testid="what-next">
-                                    <h2 id="what-next-heading">"What happens next"</h2>
-                                    <p>{task.what_happens_next}</p>
-                                </section>
-                                {(!notices.is_empty()).then(|| view! {
-                                    <h2>"Good to know"</h2>
-                                    <crate::pages::notices::NoticeList notices/>
+                                <RequestDetails request/>
+                                {(!next_questions.is_empty()).then(|| view! {
+                                    <section class="next-questions" aria-labelledby="next-heading" data-testid="next-questions">
+                                        <h2 id="next-heading">"People usually ask next"</h2>
+                                        <ul class="article-list compact">
+                                            {next_questions.into_iter().map(|question| view! {
+                                                <li><a href=question.path()>{question.title().to_owned()}</a></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
                                 })}
                                 <p><a href="/">"Back to the Help Centre"</a></p>
                             })
                         }
-                        _ => Either::Left(view! { <NotFound/> }),
                     }
                 })
             }}

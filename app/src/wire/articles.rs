@@ -44,6 +44,9 @@ pub struct ArticleView {
     /// What people go on to after this article: learned from journeys, blended
     /// with the editors' picks (see the server's `journeys::blend`).
     pub next_questions: Vec<NextQuestion>,
+    /// The tasks this article explains, offered as "Do it now": the article says how
+    /// it works, the task does it.
+    pub do_it_now: Vec<super::tasks::TaskSummary>,
 }
 
 /// A heading listed in an article's table of contents.

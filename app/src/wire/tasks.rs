@@ -1,4 +1,4 @@
-//! Task pages: the form, what came back with errors, the confirmation.
+//! Task pages: the form and what came back with errors (the confirmation is `requests.rs`).
 
 use super::articles::ArticleSummary;
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,11 @@ pub struct TaskView {
     pub fields: Vec<FieldSpec>,
     pub mistakes: Vec<Mistake>,
     pub related_articles: Vec<ArticleSummary>,
+    /// The article about this task ("How it works"), when the task names one.
+    pub how_it_works: Option<ArticleSummary>,
+    /// The site's date as the page was made (`2026-12-02`), so the browser counts
+    /// date rules (a 30-day window) from the same day the server does.
+    pub today: String,
 }
 
 /// A task as listed on the home page.
@@ -26,12 +31,6 @@ pub struct TaskSummary {
     pub summary: String,
 }
 
-/// A stored task submission, as its confirmation page shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SubmissionView {
-    pub reference: String,
-    pub task_id: String,
-}
 /// What a visitor sent in a task form that came back with errors: shown again with
 /// the errors beside the fields, nothing they typed lost.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -54,6 +54,39 @@ impl SiteTimeZone {
         };
         format!("{when} ({})", self.label)
     }
+
+    /// The calendar date at a moment, as forms write dates: "2026-12-02". Date
+    /// rules (a refund window of 30 days) count from this, the site's today.
+    pub fn date_at(&self, unix_seconds: i64) -> String {
+        self.at(unix_seconds).strftime("%Y-%m-%d").to_string()
+    }
+
+    /// Today in the site's time zone, as forms write dates.
+    pub fn today(&self) -> String {
+        self.date_at(jiff::Timestamp::now().as_second())
+    }
+
+    /// One moment with its year, since a request can be looked at long after it was
+    /// sent: "Wed 2 Dec 2026, 10:15 (New York time)".
+    pub fn moment(&self, unix_seconds: i64) -> String {
+        format!("{} ({})", self.at(unix_seconds).strftime("%a %-d %b %Y, %H:%M"), self.label)
+    }
+
+    /// The day `business_days` working days (Monday to Friday) after the moment, as
+    /// the site's calendar counts them: "Fri 4 Dec". A request sent on Friday and
+    /// answered within 1 business day is answered by Monday.
+    pub fn business_days_after(&self, unix_seconds: i64, business_days: u32) -> String {
+        use jiff::civil::Weekday;
+        let mut day = self.at(unix_seconds).date();
+        let mut left = business_days;
+        while left > 0 {
+            day = day.tomorrow().unwrap_or(day);
+            if !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
+                left -= 1;
+            }
+        }
+        day.strftime("%a %-d %b").to_string()
+    }
 }
 
 /// A calendar date as people read it: "14 October 2026".
@@ -116,6 +149,22 @@ mod tests {
         );
         assert!(SiteTimeZone::named("America/Gotham").is_none());
         assert!(SiteTimeZone::named("EST5EDT").is_some());
+    }
+
+    #[test]
+    fn a_reply_due_in_business_days_skips_the_weekend_in_the_sites_calendar() {
+        let new_york = SiteTimeZone::named("America/New_York").unwrap();
+        // Wednesday 2 December 2026, 10:15 in New York.
+        let wednesday = at("2026-12-02T15:15:00Z");
+        assert_eq!(new_york.moment(wednesday), "Wed 2 Dec 2026, 10:15 (New York time)");
+        assert_eq!(new_york.date_at(at("2026-12-03T04:00:00Z")), "2026-12-02", "still the 2nd in New York");
+        assert_eq!(new_york.business_days_after(wednesday, 2), "Fri 4 Dec");
+        assert_eq!(new_york.business_days_after(wednesday, 3), "Mon 7 Dec");
+        // Friday 22:00 in New York is already Saturday in UTC: the site's calendar counts.
+        let friday_night = at("2026-12-05T03:00:00Z");
+        assert_eq!(new_york.business_days_after(friday_night, 1), "Mon 7 Dec");
+        assert_eq!(SiteTimeZone::utc().business_days_after(friday_night, 1), "Mon 7 Dec");
+        assert_eq!(new_york.business_days_after(wednesday, 0), "Wed 2 Dec");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::ContentError;
 use super::article::Article;
 use super::category::{Category, article_files, sort_categories};
-use super::diagnostic::Severity;
+use super::diagnostic::{Diagnostic, Position, Severity};
 use super::kits::Kit;
 use super::media::check_media_folder;
 use super::notices::NoticeFile;
@@ -14,7 +14,7 @@ use super::snapshot::ContentSnapshot;
 use super::source::{SourceContext, markdown_files};
 use super::synonyms::load_synonyms;
 use super::tasks::Task;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -168,6 +168,7 @@ impl ContentPass {
         };
         let unmatched = check_references(&self.references, &known);
         snapshot.diagnostics.extend(unmatched);
+        snapshot.diagnostics.extend(shared_titles(snapshot));
         snapshot.diagnostics.sort_by(|a, b| {
             (std::cmp::Reverse(a.severity), &a.path, a.line, a.column).cmp(&(
                 std::cmp::Reverse(b.severity),
@@ -178,6 +179,47 @@ impl ContentPass {
         });
         self.snapshot
     }
+}
+
+/// A task and an article with one title read as one thing in search and on the
+/// home page, and a visitor cannot tell which does the job: each file sharing a
+/// title (ignoring case and punctuation) with another article or task is warned.
+fn shared_titles(snapshot: &ContentSnapshot) -> Vec<Diagnostic> {
+    let key = |title: &str| -> String {
+        title.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).collect::<String>().to_lowercase()
+    };
+    let mut by_title: HashMap<String, Vec<(&str, &Path)>> = HashMap::new();
+    let articles = snapshot
+        .articles
+        .values()
+        .map(|article| (article.front_matter.title.as_str(), article.source.as_path()));
+    let tasks = snapshot.tasks.values().map(|task| (task.title.as_str(), task.source.as_path()));
+    for (title, path) in articles.chain(tasks) {
+        by_title.entry(key(title)).or_default().push((title, path));
+    }
+    let mut warnings = Vec::new();
+    for files in by_title.values().filter(|files| files.len() > 1) {
+        for (title, path) in files {
+            let mut others: Vec<String> = files
+                .iter()
+                .filter(|(_, other)| other != path)
+                .map(|(_, other)| other.display().to_string())
+                .collect();
+            others.sort();
+            warnings.push(
+                Diagnostic::warning(
+                    *path,
+                    Position::START,
+                    "title",
+                    format!("the title “{title}” is also the title of {}", others.join(", ")),
+                )
+                .with_help(
+                    "give each its own: a task says what it does (\"Request a refund\"), the article about it how it works (\"How refunds work\"); link them with the task's `how_it_works`",
+                ),
+            );
+        }
+    }
+    warnings
 }
 
 fn read_content(root: &Path, on_progress: &mut dyn FnMut(LoadProgress)) -> Result<ContentPass, ContentError> {
@@ -243,7 +285,7 @@ fn read_content(root: &Path, on_progress: &mut dyn FnMut(LoadProgress)) -> Resul
 mod tests {
     use super::*;
     use crate::content::source::MAX_FILE_BYTES;
-    use crate::testing::{Fixture, article};
+    use crate::testing::{Fixture, article, task_file};
 
     const SLUG: &str = "send-an-invoice";
     const FILE: &str = "articles/invoices/send-an-invoice.md";
@@ -331,5 +373,51 @@ mod tests {
         #[cfg(unix)]
         expect("articles/account/linked.md:1:1: error[file]: this link points outside the content folder");
         assert!(!snapshot.articles.contains_key("linked"));
+    }
+
+    #[test]
+    fn a_task_and_an_article_with_one_title_are_warned_and_how_it_works_must_name_an_article() {
+        let fixture = Fixture::new();
+        fixture.write("tasks/send.md", &task_file("Send an invoice!", "send-an-invoice"));
+        fixture.write("tasks/void.md", &task_file("Void it", "no-such-article"));
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+        let expect =
+            |needle: &str| assert!(messages.iter().any(|m| m.contains(needle)), "{needle}: {messages:#?}");
+        expect("tasks/send.md:1:1: warning[title]: the title “Send an invoice!” is also the title of ");
+        expect(
+            "articles/invoices/send-an-invoice.md:1:1: warning[title]: the title “Send an invoice” is also the title of ",
+        );
+        expect("tasks/void.md:6:16: warning[reference]: `how_it_works` names `no-such-article`");
+        assert_eq!(messages.iter().filter(|m| m.contains("warning[title]")).count(), 2, "{messages:#?}");
+        assert_eq!(snapshot.tasks["send"].how_it_works.as_deref(), Some("send-an-invoice"));
+    }
+
+    #[test]
+    fn a_mistake_the_form_warns_about_needs_a_rule_that_catches_it_or_a_reason_it_cannot() {
+        let fixture = Fixture::new();
+        let field = "[[field]]\nname = \"code\"\nlabel = \"Code\"\nkind = \"text\"\n";
+        let mistakes = [
+            "field = \"code\"\n",
+            "field = \"code\"\ncannot_catch = \"Any code looks right.\"\n",
+            "field = \"code\"\ncatch = { pattern = \"^INV\", example = \"LG-1\", message = \"Yours.\" }\n",
+            "field = \"code\"\ncatch = { pattern = \"(\", message = \"Broken.\" }\n",
+            "catch = { older_than_days = 30, message = \"Old.\" }\n",
+        ]
+        .map(|extra| format!("[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"D\"\nwhy_it_fails = \"F\"\nhow_to_avoid = \"A\"\n{extra}"))
+        .concat();
+        fixture.write(
+            "tasks/codes.md",
+            &format!("+++\ntitle = \"Codes\"\nsummary = \"S\"\ncategory = \"invoices\"\nwhat_happens_next = \"N\"\n{field}{mistakes}+++\n"),
+        );
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        let messages: Vec<String> = snapshot.diagnostics.iter().map(ToString::to_string).collect();
+        let expect =
+            |needle: &str| assert!(messages.iter().any(|m| m.contains(needle)), "{needle}: {messages:#?}");
+        expect("warning[mistakes]: the form warns about mistake 1 at `code` but no rule catches it");
+        expect("warning[mistakes]: the example \"LG-1\" of mistake 3 is not caught by its rule");
+        expect("error[mistakes]: the rule of mistake 4: the pattern is not a valid regular expression");
+        expect("error[mistakes]: mistake 5 has a rule but no field to check");
+        assert!(!messages.iter().any(|m| m.contains("mistake 2")), "a reason is enough: {messages:#?}");
     }
 }

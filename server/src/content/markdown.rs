@@ -87,6 +87,8 @@ pub struct MarkdownRenderer {
     heading_ids: HeadingIds,
     headings: Vec<Heading>,
     internal_links: Vec<InternalLink>,
+    /// Tables so far in the document, so each scroll box gets its own name.
+    tables: usize,
 }
 
 impl MarkdownRenderer {
@@ -104,6 +106,9 @@ impl MarkdownRenderer {
         let mut open_heading: Option<(usize, HeadingLevel)> = None;
         let mut open_image: Option<(usize, CowStr<'_>, usize)> = None;
         let mut nesting = Nesting::default();
+        // A picture inside a link already leads somewhere, so it is not made a link again.
+        let mut open_links = 0usize;
+        let mut table_names = Vec::new();
 
         for (event, range) in Parser::new_ext(source, markdown_options()).into_offset_iter() {
             if nesting.enter(&event) > MAX_NESTING {
@@ -141,7 +146,20 @@ impl MarkdownRenderer {
                         }
                         None => dest_url,
                     };
+                    open_links += 1;
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+                Event::End(TagEnd::Link) => {
+                    open_links = open_links.saturating_sub(1);
+                    events.push(event);
+                }
+                Event::Start(Tag::Table(_)) => {
+                    self.tables += 1;
+                    table_names.push(match self.headings.last() {
+                        Some(heading) => format!("Table {}: {}", self.tables, heading.text),
+                        None => format!("Table {}", self.tables),
+                    });
+                    events.push(event);
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
                     open_image = Some((events.len(), dest_url, offset + range.start));
@@ -156,7 +174,8 @@ impl MarkdownRenderer {
                             width: None,
                             height: None,
                         });
-                        events.push(Event::InlineHtml(CowStr::from(image_html(&source, &reference.alt))));
+                        let html = image_html(&source, &reference.alt, open_links == 0);
+                        events.push(Event::InlineHtml(CowStr::from(html)));
                     }
                 }
                 other => events.push(other),
@@ -165,7 +184,7 @@ impl MarkdownRenderer {
 
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        Ok(sanitize(&without_inline_styles_or_clashing_ids(html)))
+        Ok(with_keyboard_scroll_boxes(&sanitize(&without_inline_styles_or_clashing_ids(html)), &table_names))
     }
 
     pub fn finish(self, html: String) -> RenderedMarkdown {
@@ -254,14 +273,41 @@ fn without_inline_styles_or_clashing_ids(mut html: String) -> String {
         )
 }
 
-/// Pictures load lazily and carry their size, so text does not jump while they load.
-fn image_html(source: &ImageSource, alt: &str) -> String {
-    let mut html = format!(r#"<img src="{}" alt="{}""#, escape_html(&source.url), escape_html(alt));
+/// Pictures load lazily and carry their size, so text does not jump while they
+/// load. Unless it is inside a link, a picture links to itself, so the small print
+/// of a screenshot can be opened full size on a phone.
+fn image_html(source: &ImageSource, alt: &str, linked: bool) -> String {
+    let url = escape_html(&source.url);
+    let mut html = format!(r#"<img src="{url}" alt="{}""#, escape_html(alt));
     if let (Some(width), Some(height)) = (source.width, source.height) {
         html.push_str(&format!(r#" width="{width}" height="{height}""#));
     }
     html.push_str(r#" loading="lazy" decoding="async">"#);
-    html
+    if linked { format!(r#"<a class="full-size" href="{url}">{html}</a>"#) } else { html }
+}
+
+/// Wide tables and code scroll inside their own box, and a box that scrolls must be
+/// reachable from the keyboard (axe: scrollable-region-focusable): each table is
+/// wrapped in a named, focusable region (`names`, in document order) and each code
+/// block is focusable. Done after sanitising, which would drop these attributes from
+/// authors' HTML, so only the portal's own boxes carry them.
+fn with_keyboard_scroll_boxes(html: &str, names: &[String]) -> String {
+    let mut names = names.iter();
+    let mut wrapped = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<table>") {
+        let name = names.next().map_or_else(|| "Table".to_owned(), |name| escape_html(name));
+        wrapped.push_str(&rest[..at]);
+        wrapped.push_str(&format!(
+            r#"<div class="table-scroll" tabindex="0" role="region" aria-label="{name}">"#
+        ));
+        let end = rest[at..].find("</table>").map_or(rest.len(), |end| at + end + "</table>".len());
+        wrapped.push_str(&rest[at..end]);
+        wrapped.push_str("</div>");
+        rest = &rest[end..];
+    }
+    wrapped.push_str(rest);
+    wrapped.replace("<pre>", r#"<pre tabindex="0">"#)
 }
 
 /// Escapes text for HTML element content and quoted attribute values alike.
@@ -402,6 +448,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             .as_slice(),
         ),
         ("div", &["footnote-definition"]),
+        ("a", &["full-size"]),
         ("th", &["align-left", "align-center", "align-right"]),
         ("td", &["align-left", "align-center", "align-right"]),
         ("sup", &["footnote-reference", "footnote-definition-label"]),

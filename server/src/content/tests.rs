@@ -13,7 +13,7 @@ fn kit(level: &str, things: usize) -> String {
     )
 }
 
-const MISTAKE: &str = "[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"a\"\nwhy_it_fails = \"b\"\nhow_to_avoid = \"c\"\nfield = \"email\"\n";
+const MISTAKE: &str = "[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"a\"\nwhy_it_fails = \"b\"\nhow_to_avoid = \"c\"\nfield = \"email\"\ncannot_catch = \"Any address could be the wrong one.\"\n";
 
 fn task(fields: &str, mistakes: usize) -> String {
     format!(

@@ -16,7 +16,7 @@ use telepath_domain::VISITOR_LEVELS;
 pub async fn robots_txt(request: Request) -> Response {
     let origin = site_origin(&request);
     let body = format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /search\nDisallow: /editors\nDisallow: /staff/\nDisallow: /tasks/*/sent/\n\n\
+        "User-agent: *\nDisallow: /api/\nDisallow: /search\nDisallow: /editors\nDisallow: /staff/\nDisallow: /tasks/*/sent/\nDisallow: /requests/\n\n\
          Sitemap: {origin}/sitemap.xml\n"
     );
     (

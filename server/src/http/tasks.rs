@@ -49,7 +49,7 @@ pub async fn submit_task(
         .collect();
     let visitor = parts.extensions.get::<VisitorId>().cloned().unwrap_or_else(|| VisitorId("unknown".into()));
 
-    let errors = validate_fields(&task.fields, &values);
+    let errors = validate_fields(&task.fields, &values, &snapshot.site.zone().today());
     if !errors.is_empty() {
         let fields = errors.iter().map(|error| error.field.clone()).collect();
         record(&state, &parts, &visitor, EventKind::TaskValidationFailed { task: task_id.clone(), fields })

@@ -195,12 +195,16 @@ fn visit(visitor: &Session, uri: &str, referer: Option<&str>) -> Request<Body> {
 }
 
 mod events;
+mod feedback;
 mod insights;
 mod pages;
+mod requests;
 mod search;
 mod security;
 mod seo;
 mod staff;
 mod staff_abuse;
+mod task_and_article;
+mod task_mistakes;
 mod tasks;
 mod visitors;

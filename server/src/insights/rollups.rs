@@ -131,7 +131,9 @@ impl Rollups {
                     day.searches.entry(query).or_default().clicked += 1;
                 }
             }
-            EventKind::ArticleFeedback { slug, helpful } => {
+            // What a visitor was looking for follows the vote it explains: not a second vote.
+            EventKind::ArticleFeedback { looking_for: Some(_), .. } => {}
+            EventKind::ArticleFeedback { slug, helpful, looking_for: None } => {
                 let votes = day.votes.entry(slug.clone()).or_default();
                 if *helpful {
                     votes.0 += 1;
@@ -252,7 +254,8 @@ mod tests {
     #[test]
     fn a_failed_search_then_a_yes_or_the_last_article_of_the_visit_suggests_a_fix() {
         let mut rollups = Rollups::default();
-        let yes = |slug: &str| EventKind::ArticleFeedback { slug: slug.into(), helpful: true };
+        let yes =
+            |slug: &str| EventKind::ArticleFeedback { slug: slug.into(), helpful: true, looking_for: None };
         let events = [
             at(1, "voter", 0, searched("chargeback", 0)),
             at(2, "voter", 1, read("disputes")),
@@ -276,7 +279,7 @@ mod tests {
     #[test]
     fn visits_are_counted_by_their_entry_article_as_self_served_asking_for_a_person_or_neither() {
         let mut rollups = Rollups::default();
-        let yes = EventKind::ArticleFeedback { slug: "refunds".into(), helpful: true };
+        let yes = EventKind::ArticleFeedback { slug: "refunds".into(), helpful: true, looking_for: None };
         let sent = EventKind::TaskSubmitted { task: "refund".into(), reference: "TP-1".into() };
         let events = [
             at(1, "voter", 0, read("refunds")),
@@ -304,8 +307,13 @@ mod tests {
     fn votes_field_errors_and_next_questions_are_counted_per_day() {
         let mut rollups = Rollups::default();
         let events = [
-            EventKind::ArticleFeedback { slug: "a".into(), helpful: false },
-            EventKind::ArticleFeedback { slug: "a".into(), helpful: true },
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: false, looking_for: None },
+            EventKind::ArticleFeedback {
+                slug: "a".into(),
+                helpful: false,
+                looking_for: Some("how to void it".into()),
+            },
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: true, looking_for: None },
             EventKind::TaskValidationFailed {
                 task: "refund".into(),
                 fields: vec!["invoice".into(), "amount".into()],

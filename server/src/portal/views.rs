@@ -6,12 +6,14 @@ use crate::content::{Article, Category, ContentSnapshot, Diagnostic, Kit, Severi
 use crate::insights;
 use crate::journeys::visits::Step;
 use crate::search;
+use crate::store::StoredSubmission;
 use telepath_app::wire::{
     ArticleSummary, ArticleView, CategoryView, DeflectionInsight, DiagnosticView, FacetCounts,
     FieldErrorInsight, FixInsight, InsightsView, KitView, LevelWording, NextQuestion, NextQuestionInsight,
-    SearchHit, SearchInsight, SiteView, Suggestions, TaskSummary, TaskView, TocEntry, VoteInsight,
+    RequestView, SearchHit, SearchInsight, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView,
+    TocEntry, VoteInsight,
 };
-use telepath_domain::Level;
+use telepath_domain::{FieldKind, Level};
 
 pub fn site(snapshot: &ContentSnapshot) -> SiteView {
     let site = &snapshot.site;
@@ -76,7 +78,17 @@ pub fn task(snapshot: &ContentSnapshot, id: &str) -> Option<TaskView> {
         fields: task.fields.clone(),
         mistakes: task.mistakes.clone(),
         related_articles: summaries(snapshot, &task.related_articles),
+        how_it_works: task
+            .how_it_works
+            .as_ref()
+            .and_then(|slug| snapshot.articles.get(slug))
+            .map(article_summary),
+        today: snapshot.site.zone().today(),
     })
+}
+
+pub fn task_summary(task: &crate::content::Task) -> TaskSummary {
+    TaskSummary { id: task.id.clone(), title: task.title.clone(), summary: task.summary.clone() }
 }
 
 pub fn article(snapshot: &ContentSnapshot, slug: &str) -> Option<ArticleView> {
@@ -105,6 +117,12 @@ pub fn article(snapshot: &ContentSnapshot, slug: &str) -> Option<ArticleView> {
         toc: table_of_contents(article),
         // Filled in by the portal, which blends the editors' picks with journeys.
         next_questions: Vec::new(),
+        do_it_now: front_matter
+            .tasks
+            .iter()
+            .filter_map(|id| snapshot.tasks.get(id))
+            .map(task_summary)
+            .collect(),
     })
 }
 
@@ -182,6 +200,44 @@ pub fn suggestions(suggestions: search::Suggestions) -> Suggestions {
         hits: suggestions.hits.into_iter().map(search_hit).collect(),
         partial: suggestions.partial,
         did_you_mean: suggestions.did_you_mean,
+    }
+}
+
+/// A stored submission as its visitor reads it: labelled answers in the form's
+/// order, and the times in the site's time zone.
+pub fn request(
+    submission: &StoredSubmission,
+    task: Option<&crate::content::Task>,
+    zone: &crate::content::SiteTimeZone,
+) -> RequestView {
+    let sent_at = submission.submitted_at_ms.div_euclid(1000);
+    let value_of =
+        |name: &str| submission.fields.get(name).and_then(|value| value.as_str()).unwrap_or_default();
+    let answers = match task {
+        Some(task) => task
+            .fields
+            .iter()
+            .filter(|field| !value_of(&field.name).is_empty())
+            .map(|field| SentAnswer {
+                label: field.label.clone(),
+                value: match field.kind {
+                    FieldKind::Checkbox => "Yes".to_owned(),
+                    _ => value_of(&field.name).to_owned(),
+                },
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    RequestView {
+        reference: submission.reference.clone(),
+        task_id: submission.task.clone(),
+        task_title: task.map_or_else(|| submission.task.clone(), |task| task.title.clone()),
+        sent_text: zone.moment(sent_at),
+        answers,
+        what_happens_next: task.map(|task| task.what_happens_next.clone()).unwrap_or_default(),
+        reply_by_text: task
+            .and_then(|task| task.reply_within_business_days)
+            .map(|days| zone.business_days_after(sent_at, days)),
     }
 }
 

@@ -72,7 +72,11 @@ async fn events_read_back_typed_newest_first_and_stamped_by_the_clock(
     clock.set(1_000);
     let first = store.append(event("a", page_view("/articles/refunds"))).await.unwrap();
     clock.set(2_000);
-    let feedback = EventKind::ArticleFeedback { slug: "refunds".into(), helpful: false };
+    let feedback = EventKind::ArticleFeedback {
+        slug: "refunds".into(),
+        helpful: false,
+        looking_for: Some("how to refund one line".into()),
+    };
     let second = store.append(event("b", feedback.clone())).await.unwrap();
     clock.set(3_000);
     let third = store.append(event("a", page_view("/articles/invoices"))).await.unwrap();

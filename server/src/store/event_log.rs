@@ -91,7 +91,7 @@ pub(super) fn decode(id: i64, name: String, version: i64, payload: &str) -> Resu
     let Some(expected) = EventKind::current_payload_version(&name) else {
         return Err(EventLogError::UnknownKind { id, kind: name });
     };
-    if version != i64::from(expected) {
+    if !EventKind::reads_payload_version(&name, version) {
         return Err(EventLogError::UnknownVersion { id, kind: name, version, expected });
     }
     let payload: serde_json::Value = match serde_json::from_str(payload) {

@@ -113,7 +113,7 @@ mod tests {
     fn feedback() -> NewEvent {
         NewEvent {
             visitor: "a".into(),
-            kind: EventKind::ArticleFeedback { slug: "refunds".into(), helpful: true },
+            kind: EventKind::ArticleFeedback { slug: "refunds".into(), helpful: true, looking_for: None },
         }
     }
 
@@ -157,9 +157,16 @@ mod tests {
             .fetch_one(&store.pool)
             .await
             .unwrap();
+        let older: i64 = sqlx::query_scalar(insert)
+            .bind("article_feedback")
+            .bind(1)
+            .bind(r#"{"slug":"a","helpful":false}"#)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
         let future: i64 = sqlx::query_scalar(insert)
             .bind("article_feedback")
-            .bind(2)
+            .bind(3)
             .bind(r#"{"slug":"a","helpful":true}"#)
             .fetch_one(&store.pool)
             .await
@@ -177,8 +184,13 @@ mod tests {
         ));
         assert!(matches!(
             store.event(future).await,
-            Err(EventLogError::UnknownVersion { version: 2, expected: 1, .. })
+            Err(EventLogError::UnknownVersion { version: 3, expected: 2, .. })
         ));
+        assert_eq!(
+            store.event(older).await.unwrap().kind,
+            EventKind::ArticleFeedback { slug: "a".into(), helpful: false, looking_for: None },
+            "a version 1 vote reads as the current shape"
+        );
         assert!(matches!(store.event(broken).await, Err(EventLogError::BadPayload { .. })));
         assert!(
             matches!(store.recent(None, 10).await, Err(EventLogError::BadPayload { id, .. }) if id == broken)

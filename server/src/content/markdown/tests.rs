@@ -90,6 +90,53 @@ mod rendering {
     }
 
     #[test]
+    fn a_picture_opens_full_size_unless_it_already_is_a_link() {
+        let mut renderer = MarkdownRenderer::default();
+        let html = renderer
+            .render(
+                "![Billing history](../../media/b.png)
+
+[![Logo](../../media/l.png)](https://example.com)
+",
+                0,
+                &mut |image| {
+                    Some(ImageSource {
+                        url: image.dest.replace("../../media/", "/media/"),
+                        width: None,
+                        height: None,
+                    })
+                },
+            )
+            .unwrap();
+        assert!(
+            html.contains(r#"<a class="full-size" href="/media/b.png" rel="noopener noreferrer"><img src="/media/b.png" alt="Billing history""#),
+            "{html}"
+        );
+        assert!(!html.contains(r#"href="/media/l.png""#), "no link inside a link: {html}");
+        assert_eq!(html.matches("<a ").count(), 2, "{html}");
+    }
+
+    #[test]
+    fn wide_tables_and_code_scroll_in_boxes_the_keyboard_reaches() {
+        let mut renderer = MarkdownRenderer::default();
+        let source = "| a |\n|---|\n| 1 |\n\n## Fees & limits\n\n| b |\n|---|\n| 2 |\n\n```\ncode\n```\n\n<div tabindex=\"0\" role=\"region\">x</div>\n";
+        let html = renderer.render(source, 0, &mut |_| None).unwrap();
+        assert!(
+            html.contains(
+                r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table 1"><table>"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table 2: Fees &amp; limits"><table>"#),
+            "{html}"
+        );
+        assert_eq!(html.matches("</table></div>").count(), 2, "{html}");
+        assert!(html.contains(r#"<pre tabindex="0"><code>"#), "{html}");
+        assert_eq!(html.matches("tabindex").count(), 3, "authors' HTML gets no tabindex of its own: {html}");
+    }
+
+    #[test]
     fn hostile_html_and_urls_never_survive() {
         let hostile = [
             "<script>alert(1)</script>",

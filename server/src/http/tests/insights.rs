@@ -19,9 +19,15 @@ async fn insights_show_gaps_votes_and_fixes_as_text_and_their_csv_cannot_run_for
     let events = [
         ("a", EventKind::Searched { query: hostile.into(), results: 0 }),
         ("a", read("send-an-invoice")),
-        ("a", EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: true }),
+        (
+            "a",
+            EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: true, looking_for: None },
+        ),
         ("b", EventKind::Searched { query: "invoice".into(), results: 2 }),
-        ("b", EventKind::ArticleFeedback { slug: "void-an-invoice".into(), helpful: false }),
+        (
+            "b",
+            EventKind::ArticleFeedback { slug: "void-an-invoice".into(), helpful: false, looking_for: None },
+        ),
     ];
     let mut last = 0;
     for (visitor, kind) in events {

@@ -160,7 +160,7 @@ async fn a_form_sent_to_another_spelling_of_its_address_is_handled_at_the_canoni
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=true#feedback");
+    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice#feedback");
     assert_eq!(store.events.recent(Some("article_feedback"), 10).await.unwrap().len(), 1);
 }
 

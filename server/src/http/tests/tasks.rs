@@ -75,7 +75,7 @@ async fn a_correct_task_form_gets_a_reference_and_what_happens_next_and_a_double
     let their_fields = store.submissions.by_reference(their_reference).await.unwrap().fields;
     assert_eq!(their_fields["order"], "TAP-999999", "another visitor's copied key stores their own answers");
 
-    let page = text(get(&app, &location).await).await;
+    let page = text(app.clone().oneshot(with_cookies(&location, &visitor.cookie)).await.unwrap()).await;
     let reference = location.rsplit('/').next().unwrap();
     assert!(page.contains(reference), "{page}");
     assert!(page.contains("We update the parcel within 1 business day."), "{page}");

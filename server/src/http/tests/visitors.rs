@@ -46,14 +46,19 @@ async fn the_feedback_form_works_without_javascript_and_is_recorded() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice?helpful=false#feedback");
+    assert_eq!(header_value(&response, "location"), "/articles/send-an-invoice#feedback");
+    let vote = set_cookie(&response, "telepath_votes");
 
-    let thanked = text(get(&app, "/articles/send-an-invoice?helpful=false").await).await;
+    let thanked = app.clone().oneshot(with_cookies("/articles/send-an-invoice", &vote)).await.unwrap();
+    let thanked = text(thanked).await;
     assert!(thanked.contains("Thanks for telling us"), "{thanked}");
 
     let events = store.events.recent(Some("article_feedback"), 10).await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].kind, EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: false });
+    assert_eq!(
+        events[0].kind,
+        EventKind::ArticleFeedback { slug: "send-an-invoice".into(), helpful: false, looking_for: None }
+    );
     assert_eq!(events[0].visitor.len(), 32);
 }
 
