@@ -37,16 +37,11 @@ pub fn InsightsPage() -> impl IntoView {
             </figure>
             <details>
                 <summary>"Searches per day as a table"</summary>
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Searches per day">
-                    <table class="insights-table">
-                        <thead><tr><th scope="col">"Day"</th><th scope="col">"Searches"</th><th scope="col">"Found nothing"</th></tr></thead>
-                        <tbody>
-                            {insights.searches_by_day.into_iter().map(|(day, searched, failed)| view! {
-                                <tr><td>{day}</td><td>{searched}</td><td>{failed}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <InsightsTable caption="Searches per day" csv=urls::insights_csv("searches-by-day", days) headers=&["Day", "Searches", "Found nothing"]>
+                    {insights.searches_by_day.into_iter().map(|(day, searched, failed)| view! {
+                        <tr><td>{day}</td><td>{searched}</td><td>{failed}</td></tr>
+                    }).collect_view()}
+                </InsightsTable>
             </details>
             <SearchTable caption="Top searches" table="searches" days rows=insights.top_searches/>
             <SearchTable caption="Searches that found nothing: content to write" table="without-results" days rows=insights.without_results/>
@@ -82,11 +77,7 @@ pub fn InsightsPage() -> impl IntoView {
                 <div role="img" aria-label="Share of yes answers for the least helpful articles: the numbers are in the table below" inner_html=insights.votes_chart_svg></div>
                 <figcaption>"Share of “yes” for the least helpful articles."</figcaption>
             </figure>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Article helpfulness">
-                <table class="insights-table">
-                    <caption>"Articles, least helpful first " <a href=urls::insights_csv("votes", days)>"(CSV)"</a></caption>
-                    <thead><tr><th scope="col">"Article"</th><th scope="col">"Yes"</th><th scope="col">"No"</th><th scope="col">"Helpful"</th></tr></thead>
-                    <tbody>
+            <InsightsTable caption="Articles, least helpful first" csv=urls::insights_csv("votes", days) headers=&["Article", "Yes", "No", "Helpful"]>
                         {none_yet(insights.votes.is_empty(), 4)}
                         {insights.votes.into_iter().map(|vote| view! {
                             <tr>
@@ -95,18 +86,12 @@ pub fn InsightsPage() -> impl IntoView {
                                 <td>{format!("{}% of {}", vote.helpful_percent, vote.yes + vote.no)}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </InsightsTable>
         </section>
 
         <section aria-labelledby="tasks-heading" data-testid="insights-tasks">
             <h2 id="tasks-heading">"Task errors"</h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Task errors by field">
-                <table class="insights-table">
-                    <caption>"Forms sent back, by field " <a href=urls::insights_csv("field-errors", days)>"(CSV)"</a></caption>
-                    <thead><tr><th scope="col">"Task"</th><th scope="col">"Field"</th><th scope="col">"Errors"</th><th scope="col">"Mistake it matches"</th></tr></thead>
-                    <tbody>
+            <InsightsTable caption="Forms sent back, by field" csv=urls::insights_csv("field-errors", days) headers=&["Task", "Field", "Errors", "Mistake it matches"]>
                         {none_yet(insights.field_errors.is_empty(), 4)}
                         {insights.field_errors.into_iter().map(|row| view! {
                             <tr>
@@ -115,18 +100,12 @@ pub fn InsightsPage() -> impl IntoView {
                                 <td>{row.mistake.unwrap_or_else(|| "—".to_owned())}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </InsightsTable>
         </section>
 
         <section aria-labelledby="next-heading" data-testid="insights-next-questions">
             <h2 id="next-heading">"People usually ask next"</h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Next-question click-through">
-                <table class="insights-table">
-                    <caption>"Lists shown after each article, and how often a link was followed " <a href=urls::insights_csv("next-questions", days)>"(CSV)"</a></caption>
-                    <thead><tr><th scope="col">"After"</th><th scope="col">"Shown"</th><th scope="col">"Followed"</th><th scope="col">"Click-through"</th></tr></thead>
-                    <tbody>
+            <InsightsTable caption="Lists shown after each article, and how often a link was followed" csv=urls::insights_csv("next-questions", days) headers=&["After", "Shown", "Followed", "Click-through"]>
                         {none_yet(insights.next_questions.is_empty(), 4)}
                         {insights.next_questions.into_iter().map(|row| view! {
                             <tr>
@@ -134,19 +113,13 @@ pub fn InsightsPage() -> impl IntoView {
                                 <td>{row.shown}</td><td>{row.followed}</td><td>{format!("{}%", row.click_percent)}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </InsightsTable>
         </section>
 
         <section aria-labelledby="deflection-heading" data-testid="insights-deflection">
             <h2 id="deflection-heading">"Self-service by topic"</h2>
             <p>"Visits that ended with a “yes” or a sent task without asking for a person, against those that asked (opened “Contact support”; live chat will count here once it exists), by the topic they started on."</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Self-service by topic">
-                <table class="insights-table">
-                    <caption>"Visits by how they ended " <a href=urls::insights_csv("deflection", days)>"(CSV)"</a></caption>
-                    <thead><tr><th scope="col">"Started on"</th><th scope="col">"Served themselves"</th><th scope="col">"Asked for a person"</th><th scope="col">"Neither"</th><th scope="col">"Self-served"</th></tr></thead>
-                    <tbody>
+            <InsightsTable caption="Visits by how they ended" csv=urls::insights_csv("deflection", days) headers=&["Started on", "Served themselves", "Asked for a person", "Neither", "Self-served"]>
                         {none_yet(insights.deflection.is_empty(), 5)}
                         {insights.deflection.into_iter().map(|row| view! {
                             <tr>
@@ -154,9 +127,7 @@ pub fn InsightsPage() -> impl IntoView {
                                 <td>{format!("{}%", row.self_served_percent)}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </InsightsTable>
         </section>
 
         <section aria-labelledby="effort-heading">
@@ -174,23 +145,35 @@ fn SearchTable(
     days: u32,
     rows: Vec<SearchInsight>,
 ) -> impl IntoView {
+    let empty = rows.is_empty();
+    view! {
+        <InsightsTable caption csv=urls::insights_csv(table, days) headers=&["Search", "Times", "Found nothing", "No result opened", "Period before"]>
+            {none_yet(empty, 5)}
+            {rows.into_iter().map(|row| view! {
+                <tr>
+                    <td><a href=urls::search(&row.query)>{row.query.clone()}</a></td>
+                    <td>{row.searched}</td><td>{row.without_results}</td><td>{row.not_clicked}</td><td>{row.before}</td>
+                </tr>
+            }).collect_view()}
+        </InsightsTable>
+    }
+}
+
+/// A captioned table of numbers in a scroll box the keyboard reaches, with the
+/// download of all its rows as CSV.
+#[component]
+fn InsightsTable(
+    caption: &'static str,
+    csv: String,
+    headers: &'static [&'static str],
+    children: Children,
+) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
-            <table class="insights-table" data-testid=format!("insights-{table}")>
-                <caption>{caption}" "<a href=urls::insights_csv(table, days)>"(CSV)"</a></caption>
-                <thead><tr><th scope="col">"Search"</th><th scope="col">"Times"</th><th scope="col">"Found nothing"</th><th scope="col">"No result opened"</th><th scope="col">"Period before"</th></tr></thead>
-                <tbody>
-                    {if rows.is_empty() {
-                        view! { <tr><td colspan="5" class="muted">"None in this period."</td></tr> }.into_any()
-                    } else {
-                        rows.into_iter().map(|row| view! {
-                            <tr>
-                                <td><a href=urls::search(&row.query)>{row.query.clone()}</a></td>
-                                <td>{row.searched}</td><td>{row.without_results}</td><td>{row.not_clicked}</td><td>{row.before}</td>
-                            </tr>
-                        }).collect_view().into_any()
-                    }}
-                </tbody>
+            <table class="insights-table">
+                <caption>{caption}" "<a href=csv>"(CSV)"</a></caption>
+                <thead><tr>{headers.iter().map(|header| view! { <th scope="col">{*header}</th> }).collect_view()}</tr></thead>
+                <tbody>{children()}</tbody>
             </table>
         </div>
     }
