@@ -78,41 +78,41 @@ pub fn InsightsPage() -> impl IntoView {
                 <figcaption>"Share of “yes” for the least helpful articles."</figcaption>
             </figure>
             <InsightsTable caption="Articles, least helpful first" csv=urls::insights_csv("votes", days) headers=&["Article", "Yes", "No", "Helpful"]>
-                        {none_yet(insights.votes.is_empty(), 4)}
-                        {insights.votes.into_iter().map(|vote| view! {
-                            <tr>
-                                <td><a href=urls::article(&vote.slug)>{vote.title}</a></td>
-                                <td>{vote.yes}</td><td>{vote.no}</td>
-                                <td>{format!("{}% of {}", vote.helpful_percent, vote.yes + vote.no)}</td>
-                            </tr>
-                        }).collect_view()}
+                {none_yet(insights.votes.is_empty(), 4)}
+                {insights.votes.into_iter().map(|vote| view! {
+                    <tr>
+                        <td><a href=urls::article(&vote.slug)>{vote.title}</a></td>
+                        <td>{vote.yes}</td><td>{vote.no}</td>
+                        <td>{format!("{}% of {}", vote.helpful_percent, vote.yes + vote.no)}</td>
+                    </tr>
+                }).collect_view()}
             </InsightsTable>
         </section>
 
         <section aria-labelledby="tasks-heading" data-testid="insights-tasks">
             <h2 id="tasks-heading">"Task errors"</h2>
             <InsightsTable caption="Forms sent back, by field" csv=urls::insights_csv("field-errors", days) headers=&["Task", "Field", "Errors", "Mistake it matches"]>
-                        {none_yet(insights.field_errors.is_empty(), 4)}
-                        {insights.field_errors.into_iter().map(|row| view! {
-                            <tr>
-                                <td><a href=urls::task(&row.task)>{row.task_title}</a></td>
-                                <td>{row.field_label}</td><td>{row.errors}</td>
-                                <td>{row.mistake.unwrap_or_else(|| "—".to_owned())}</td>
-                            </tr>
-                        }).collect_view()}
+                {none_yet(insights.field_errors.is_empty(), 4)}
+                {insights.field_errors.into_iter().map(|row| view! {
+                    <tr>
+                        <td><a href=urls::task(&row.task)>{row.task_title}</a></td>
+                        <td>{row.field_label}</td><td>{row.errors}</td>
+                        <td>{row.mistake.unwrap_or_else(|| "—".to_owned())}</td>
+                    </tr>
+                }).collect_view()}
             </InsightsTable>
         </section>
 
         <section aria-labelledby="next-heading" data-testid="insights-next-questions">
             <h2 id="next-heading">"People usually ask next"</h2>
             <InsightsTable caption="Lists shown after each article, and how often a link was followed" csv=urls::insights_csv("next-questions", days) headers=&["After", "Shown", "Followed", "Click-through"]>
-                        {none_yet(insights.next_questions.is_empty(), 4)}
-                        {insights.next_questions.into_iter().map(|row| view! {
-                            <tr>
-                                <td><a href=urls::article(&row.slug)>{row.title}</a></td>
-                                <td>{row.shown}</td><td>{row.followed}</td><td>{format!("{}%", row.click_percent)}</td>
-                            </tr>
-                        }).collect_view()}
+                {none_yet(insights.next_questions.is_empty(), 4)}
+                {insights.next_questions.into_iter().map(|row| view! {
+                    <tr>
+                        <td><a href=urls::article(&row.slug)>{row.title}</a></td>
+                        <td>{row.shown}</td><td>{row.followed}</td><td>{format!("{}%", row.click_percent)}</td>
+                    </tr>
+                }).collect_view()}
             </InsightsTable>
         </section>
 
@@ -120,13 +120,13 @@ pub fn InsightsPage() -> impl IntoView {
             <h2 id="deflection-heading">"Self-service by topic"</h2>
             <p>"Visits that ended with a “yes” or a sent task without asking for a person, against those that asked (opened “Contact support”; live chat will count here once it exists), by the topic they started on."</p>
             <InsightsTable caption="Visits by how they ended" csv=urls::insights_csv("deflection", days) headers=&["Started on", "Served themselves", "Asked for a person", "Neither", "Self-served"]>
-                        {none_yet(insights.deflection.is_empty(), 5)}
-                        {insights.deflection.into_iter().map(|row| view! {
-                            <tr>
-                                <td>{row.topic}</td><td>{row.self_served}</td><td>{row.asked_for_a_person}</td><td>{row.neither}</td>
-                                <td>{format!("{}%", row.self_served_percent)}</td>
-                            </tr>
-                        }).collect_view()}
+                {none_yet(insights.deflection.is_empty(), 5)}
+                {insights.deflection.into_iter().map(|row| view! {
+                    <tr>
+                        <td>{row.topic}</td><td>{row.self_served}</td><td>{row.asked_for_a_person}</td><td>{row.neither}</td>
+                        <td>{format!("{}%", row.self_served_percent)}</td>
+                    </tr>
+                }).collect_view()}
             </InsightsTable>
         </section>
 
