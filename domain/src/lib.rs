@@ -11,6 +11,7 @@ pub mod guidance;
 pub mod kit;
 pub mod level;
 pub mod notice;
+pub mod staff;
 pub mod task;
 
 pub use article::{BodyPart, LevelSection};
@@ -18,6 +19,7 @@ pub use event::{EventKind, PageType};
 pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};
 pub use notice::{Audience, Notice, NoticePlace, NoticeState, Severity};
+pub use staff::StaffRole;
 pub use task::{
     FieldError, FieldKind, FieldSpec, Mistake, MistakeCheck, MistakeRule, TASK_MISTAKES, validate_fields,
 };

@@ -25,7 +25,8 @@ use sha2::Sha256;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use telepath_app::staff::{SignedInStaff, StaffRole};
+use telepath_app::staff::SignedInStaff;
+use telepath_domain::StaffRole;
 use tokio::sync::Semaphore;
 
 /// RFC 5321's longest forward path.

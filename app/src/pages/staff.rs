@@ -3,12 +3,13 @@
 
 use crate::backend::{request_extension, use_csrf_token};
 use crate::pages::meta::PageMeta;
-use crate::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff, StaffRole};
+use crate::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff};
 use crate::urls::{EDITORS, STAFF_SIGN_IN, STAFF_SIGN_OUT};
 use crate::visitor::{CSRF_FIELD, local_return_path};
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
+use telepath_domain::StaffRole;
 
 /// The staff member making the current request, if signed in.
 pub fn use_signed_in_staff() -> Option<SignedInStaff> {

@@ -2,9 +2,10 @@
 //! `http/routes.rs`) asks [`decide`] for every request to a staff area and answers
 //! with what it says, so the rule is one function for every staff group.
 
-use telepath_app::staff::{RETURN_TO_PARAM, SignedInStaff, StaffRole};
+use telepath_app::staff::{RETURN_TO_PARAM, SignedInStaff};
 use telepath_app::urls::{EDITORS, STAFF_SIGN_IN};
 use telepath_app::visitor::local_return_path;
+use telepath_domain::StaffRole;
 
 /// What the session check found for a request; the HTTP layer puts it in the
 /// request's extensions.

@@ -16,9 +16,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 use std::time::Duration;
-use telepath_app::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff, StaffRole};
+use telepath_app::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff};
 use telepath_app::urls::STAFF_SIGN_IN;
 use telepath_app::visitor::local_return_path;
+use telepath_domain::StaffRole;
 
 /// What the sign-in form shows again of the email typed: enough for any real one.
 const KEPT_EMAIL_CHARS: usize = 254;

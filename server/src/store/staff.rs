@@ -4,7 +4,7 @@
 
 use super::BoxError;
 use std::time::Duration;
-pub use telepath_app::staff::StaffRole;
+pub use telepath_domain::StaffRole;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffStoreError {

@@ -39,7 +39,7 @@ async fn insights_show_gaps_votes_and_fixes_as_text_and_their_csv_cannot_run_for
         .expect("the learner reads new events by itself")
         .unwrap();
 
-    let editor = staff::staff_cookie(&fixture, telepath_app::staff::StaffRole::Editor).await;
+    let editor = staff::staff_cookie(&fixture, telepath_domain::StaffRole::Editor).await;
     let as_editor = |uri: &str| app.clone().oneshot(with_cookies(uri, &editor));
     let page = as_editor("/editors/insights?days=7").await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);

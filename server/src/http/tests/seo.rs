@@ -6,7 +6,7 @@ use super::*;
 async fn every_page_describes_itself_to_search_engines_and_link_previews() {
     let fixture = guidance_fixture();
     let (app, _) = app(&fixture).await;
-    let editor = staff::staff_cookie(&fixture, telepath_app::staff::StaffRole::Editor).await;
+    let editor = staff::staff_cookie(&fixture, telepath_domain::StaffRole::Editor).await;
     for (uri, description) in [
         ("/", "Help for Acme."),
         ("/articles/send-an-invoice", "All about: Send an invoice."),
