@@ -11,6 +11,8 @@ pub const RETURN_TO_PARAM: &str = "return_to";
 /// request's extensions when the session cookie names a live session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedInStaff {
+    /// The staff account: what the agent console records as who answered.
+    pub id: i64,
     pub name: String,
     pub role: StaffRole,
 }

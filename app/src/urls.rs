@@ -16,6 +16,22 @@ pub const EDITORS: &str = "/editors";
 /// Where staff sign in (the page and its form), and where the sign-out form posts.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
+/// The customer's chat: the page that works without JavaScript, and the socket.
+pub const CHAT: &str = "/chat";
+pub const CHAT_SOCKET: &str = "/chat/socket";
+/// The agent console; everything under it needs the agent role.
+pub const CONSOLE: &str = "/console";
+
+/// The customer's socket for `conversation`, resuming after message `after`, with
+/// the visitor's form token (the upgrade is refused without it).
+pub fn chat_socket(conversation: i64, after: i64, token: &str) -> String {
+    format!("{CHAT_SOCKET}?conversation={conversation}&after={after}&token={}", encode_query_value(token))
+}
+
+/// An agent's socket for `conversation`, resuming after message `after`.
+pub fn console_socket(conversation: i64, after: i64) -> String {
+    format!("{CONSOLE}/conversations/{conversation}/socket?after={after}")
+}
 
 pub fn article(slug: &str) -> String {
     format!("/articles/{slug}")

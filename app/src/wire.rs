@@ -4,6 +4,7 @@
 //! one place (`server/src/portal/views.rs`).
 
 mod articles;
+mod chat;
 mod editors;
 mod insights;
 mod kits;
@@ -13,6 +14,7 @@ mod site;
 mod tasks;
 
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
+pub use chat::{ChatBody, ChatMessage, ClientFrame, ConversationStatus, ServerFrame, close_code};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{
     DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod article;
+pub mod chat;
 pub mod event;
 pub mod guidance;
 pub mod kit;
@@ -15,6 +16,7 @@ pub mod staff;
 pub mod task;
 
 pub use article::{BodyPart, LevelSection};
+pub use chat::{ConversationState, MessageProblem, Resolution, Side};
 pub use event::{EventKind, PageType};
 pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};

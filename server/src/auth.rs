@@ -162,7 +162,10 @@ impl StaffAuth {
         let token = SessionToken::generate();
         self.sessions.start_session(account.id, &token.digest(), self.limits).await?;
         tracing::info!(account = account.id, role = %account.role, client = %client_tag, "staff signed in");
-        Ok(SignedIn { token, staff: SignedInStaff { name: account.name, role: account.role } })
+        Ok(SignedIn {
+            token,
+            staff: SignedInStaff { id: account.id, name: account.name, role: account.role },
+        })
     }
 
     /// The live session this token belongs to, if any.

@@ -1,6 +1,7 @@
 //! The HTTP face of the portal: one router, its middleware, and the `serve` seam.
 
 mod assets;
+mod chat;
 mod connections;
 mod csrf;
 mod error;
@@ -54,6 +55,7 @@ pub struct AppState {
     pub public_url: Option<crate::config::PublicUrl>,
     pub connection_limits: ConnectionLimits,
     pub staff: crate::auth::StaffAuth,
+    pub chat: crate::chat::Chat,
 }
 
 impl FromRef<AppState> for LeptosOptions {

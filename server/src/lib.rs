@@ -4,6 +4,7 @@
 //! until a shutdown future completes. Tests bind port 0 and call both.
 
 pub mod auth;
+pub mod chat;
 pub mod config;
 pub mod content;
 pub mod data_dir;
@@ -108,6 +109,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .build();
     let served_over_https = config.public_url.as_ref().is_some_and(config::PublicUrl::is_https);
     let staff = auth::StaffAuth::new(store.clone(), store.clone(), served_over_https)?;
+    let chat = chat::Chat::new(store.clone(), store.clone(), content.clone());
     let portal = Portal {
         content,
         events: store.clone(),
@@ -129,5 +131,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         connection_limits: config.connections,
         public_url: config.public_url.clone(),
         staff,
+        chat,
     })
 }

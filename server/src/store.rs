@@ -1,6 +1,6 @@
 //! Where the portal keeps what happens. One small trait per kind of data:
 //! [`EventLog`] (the append-only log of anonymous visitor events, with a
-//! subscription), [`Submissions`] (completed task forms) and, in `staff`, staff
+//! subscription), [`Submissions`] (completed task forms), [`Conversations`] (live chat) and, in `staff`, staff
 //! accounts and their sessions. Each has its own small
 //! error enum; time comes from an injected [`Clock`]. SQLite (`sqlite/`) is the
 //! embedded default; a PostgreSQL store joins beside it with its own migrations and
@@ -9,12 +9,14 @@
 mod clock;
 #[cfg(test)]
 mod contract;
+pub mod conversations;
 mod event_log;
 mod sqlite;
 pub mod staff;
 mod submissions;
 
 pub use clock::{Clock, SystemClock};
+pub use conversations::{Conversations, ConversationsError};
 pub use event_log::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
 pub use sqlite::{OpenError, SqliteStore};
 pub use submissions::{NewSubmission, StoredSubmission, Submissions, SubmissionsError, new_reference};

@@ -63,7 +63,7 @@ mod tests {
     use super::*;
 
     fn staff(role: StaffRole) -> SessionCheck {
-        SessionCheck::SignedIn(SignedInStaff { name: "Ana".into(), role })
+        SessionCheck::SignedIn(SignedInStaff { id: 1, name: "Ana".into(), role })
     }
 
     #[test]

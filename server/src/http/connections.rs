@@ -29,7 +29,6 @@ use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -42,6 +41,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::{Instant, Sleep};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 #[derive(Debug, thiserror::Error)]
@@ -60,10 +61,15 @@ pub async fn serve(
     let limits = state.connection_limits;
     let shutdown_timeout = state.shutdown_timeout;
     let recorder = state.portal.recorder.clone();
+    let chat_shutdown = state.chat.shutdown.clone();
     let app = service(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let closed = Arc::new(Notify::new());
-    let graceful = GracefulShutdown::new();
+    // hyper-util's GracefulShutdown cannot watch a connection that may be upgraded
+    // (to a chat socket), so the same two parts by hand: a signal every connection
+    // watches, and a tracker to wait for them.
+    let stopping = CancellationToken::new();
+    let open_connections = TaskTracker::new();
     let mut shutdown = pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -80,9 +86,9 @@ pub async fn serve(
                 }
             },
         };
-        let connection = serve_connection(stream, remote, app.clone(), limits, graceful.watcher());
+        let connection = serve_connection(stream, remote, app.clone(), limits, stopping.clone());
         let closed = closed.clone();
-        tokio::spawn(async move {
+        open_connections.spawn(async move {
             connection.await;
             drop(slot);
             closed.notify_waiters();
@@ -90,8 +96,13 @@ pub async fn serve(
     }
     // Releases the port at once; connections already accepted are finished below.
     drop(listener);
+    // Chat sockets live on past their HTTP request: tell each to close (1001) so
+    // clients reconnect to whichever instance answers next.
+    chat_shutdown.cancel();
     tracing::info!("shutting down; waiting up to {shutdown_timeout:?} for open requests");
-    if tokio::time::timeout(shutdown_timeout, graceful.shutdown()).await.is_err() {
+    stopping.cancel();
+    open_connections.close();
+    if tokio::time::timeout(shutdown_timeout, open_connections.wait()).await.is_err() {
         tracing::warn!("open requests did not finish within {shutdown_timeout:?}; stopping anyway");
     }
     // After the requests, so the events they queued are written too.
@@ -119,7 +130,7 @@ async fn serve_connection(
     remote: SocketAddr,
     app: HttpService,
     limits: ConnectionLimits,
-    watcher: Watcher,
+    stopping: CancellationToken,
 ) {
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched { stream, activity: activity.clone() });
@@ -141,16 +152,29 @@ async fn serve_connection(
     };
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
-    let connection = watcher.watch(http.serve_connection(io, answer));
-    tokio::select! {
-        result = connection => {
-            if let Err(error) = result {
-                tracing::debug!(%remote, "connection closed: {error}");
-            }
-        }
+    // With upgrades, so a chat socket can take the connection over.
+    let mut connection = pin!(http.serve_connection(io, answer).with_upgrades());
+    let finished = tokio::select! {
+        result = connection.as_mut() => Some(result),
         () = activity.idle_for(limits.idle_timeout) => {
             tracing::debug!(%remote, "closed an idle connection");
+            return;
         }
+        () = stopping.cancelled() => None,
+    };
+    let result = match finished {
+        Some(result) => result,
+        None => {
+            // Shutting down: the request being answered finishes, then the connection closes.
+            connection.as_mut().graceful_shutdown();
+            tokio::select! {
+                result = connection => result,
+                () = activity.idle_for(limits.idle_timeout) => return,
+            }
+        }
+    };
+    if let Err(error) = result {
+        tracing::debug!(%remote, "connection closed: {error}");
     }
 }
 

@@ -87,6 +87,24 @@ pub const NOT_YOUR_ROLE: PlainWords = PlainWords {
               If you need it for your work, ask an admin to change your role.",
 };
 
+pub const NO_SUCH_CONVERSATION: PlainWords = PlainWords {
+    status: StatusCode::NOT_FOUND,
+    heading: "This conversation was not found",
+    message: "It may have been started in another browser. Start a new one from any page with \"Talk to us\".",
+};
+
+pub const NOT_YOUR_CONVERSATION: PlainWords = PlainWords {
+    status: StatusCode::FORBIDDEN,
+    heading: "This conversation is another agent's",
+    message: "Only the agent answering it can write in it. Open the queue to take a waiting one.",
+};
+
+pub const CHAT_UNAVAILABLE: PlainWords = PlainWords {
+    status: StatusCode::SERVICE_UNAVAILABLE,
+    heading: "Chat is not available just now",
+    message: "Nothing you sent was lost. Please try again in a moment.",
+};
+
 pub const TRY_AGAIN_SOON: PlainWords = PlainWords {
     status: StatusCode::SERVICE_UNAVAILABLE,
     heading: "This could not be done just now",
@@ -141,6 +159,14 @@ pub enum HttpError {
     PageUnavailable(String),
     #[error("a staff page asked for by a role it does not belong to")]
     NotYourRole,
+    /// A conversation that does not exist, or is another visitor's: the same answer.
+    #[error("no conversation of this visitor's has that id")]
+    NoSuchConversation,
+    #[error("an agent asked for a conversation assigned to someone else")]
+    NotYourConversation,
+    /// The conversations store could not answer; where it failed logged the detail.
+    #[error("chat is unavailable")]
+    ChatUnavailable,
     /// A server function's arguments were missing or unreadable.
     #[error("unreadable server-function arguments: {0}")]
     UnreadableForm(AppError),
@@ -172,6 +198,9 @@ impl HttpError {
             HttpError::SearchingTooFast { .. } => &SEARCHING_TOO_FAST,
             HttpError::PageUnavailable(_) => &PAGE_UNAVAILABLE,
             HttpError::NotYourRole => &NOT_YOUR_ROLE,
+            HttpError::NoSuchConversation => &NO_SUCH_CONVERSATION,
+            HttpError::NotYourConversation => &NOT_YOUR_CONVERSATION,
+            HttpError::ChatUnavailable => &CHAT_UNAVAILABLE,
             HttpError::UnreadableForm(_) => &UNREADABLE_FORM,
             HttpError::Unavailable(_) => &TRY_AGAIN_SOON,
             HttpError::ServerFunction(_) => &OUR_FAULT,
@@ -182,7 +211,9 @@ impl HttpError {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             HttpError::SearchingTooFast { retry_after } => Some(*retry_after),
-            HttpError::PageUnavailable(_) | HttpError::Unavailable(_) => Some(Duration::from_secs(5)),
+            HttpError::PageUnavailable(_) | HttpError::Unavailable(_) | HttpError::ChatUnavailable => {
+                Some(Duration::from_secs(5))
+            }
             _ => None,
         }
     }
@@ -195,7 +226,7 @@ impl HttpError {
 
     fn respond(self, html: bool) -> Response {
         let words = self.words();
-        if let HttpError::Unavailable(_) = self {
+        if let HttpError::Unavailable(_) | HttpError::ChatUnavailable = self {
             // Logged with its detail where it failed; once is enough.
         } else if words.status.is_server_error() {
             tracing::error!("{self}");

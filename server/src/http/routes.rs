@@ -10,16 +10,19 @@
 //!   - **api**: the server functions, whose typed errors become plain words.
 //!   - **staff**: the sign-in page and its two forms, where the staff session is
 //!     checked (who is signed in goes into the request), and inside it **editors**
-//!     (`/editors` and everything under it), behind the editor-role guard. The
-//!     agent console joins as its own group with `RoleGuard(StaffRole::Agent)`.
-//! - chat joins as its own group likewise.
+//!     (`/editors` and everything under it), behind the editor-role guard, and
+//!     **console** (`/console`: the agents' conversation sockets), behind the
+//!     agent-role guard.
+//!   - the customer's chat socket, a visitor route: it needs the visitor id, and
+//!     checks the form token itself (an upgrade is a GET, which the token layer passes).
 //!
 //! Around all of them: writes from another site are refused, the site's origin is
 //! noted, bodies are limited in size and time, and responses are compressed.
 
 use super::staff::{RoleGuard, identify_staff, require_role};
 use super::{
-    AppState, assets, connections, csrf, error, insights, rate_limit, security, seo, staff, tasks, visitor,
+    AppState, assets, chat, connections, csrf, error, insights, rate_limit, security, seo, staff, tasks,
+    visitor,
 };
 use crate::portal::VisitorFacts;
 use axum::Router;
@@ -79,15 +82,20 @@ pub fn router(state: AppState) -> Router {
         .route("/editors/insights.csv", get(insights::insights_csv))
         .route(&format!("{}/{{*rest}}", urls::EDITORS), get(render_route))
         .route_layer(axum::middleware::from_fn_with_state(RoleGuard(StaffRole::Editor), require_role));
+    let console = Router::new()
+        .route(&format!("{}/conversations/{{id}}/socket", urls::CONSOLE), get(chat::agent_socket))
+        .route_layer(axum::middleware::from_fn_with_state(RoleGuard(StaffRole::Agent), require_role));
     let staff = Router::new()
         .leptos_routes_with_handler(sign_in_page, render_route)
         .route(urls::STAFF_SIGN_IN, post(staff::sign_in))
         .route(urls::STAFF_SIGN_OUT, post(staff::sign_out))
         .merge(editors)
+        .merge(console)
         .route_layer(axum::middleware::from_fn_with_state(state.staff.clone(), identify_staff));
     let visitor = Router::new()
         .leptos_routes_with_handler(pages, render_route)
         .route("/tasks/{task}", post(tasks::submit_task))
+        .route(urls::CHAT_SOCKET, get(chat::visitor_socket))
         .merge(searching)
         .merge(api)
         .merge(staff)

@@ -36,7 +36,11 @@ pub async fn identify_staff(State(auth): State<StaffAuth>, mut request: Request,
         Some(None) => (SessionCheck::Anonymous, true),
         Some(Some(token)) => match auth.session(&token).await {
             Ok(Some(session)) => {
-                let staff = SignedInStaff { name: session.account.name, role: session.account.role };
+                let staff = SignedInStaff {
+                    id: session.account.id,
+                    name: session.account.name,
+                    role: session.account.role,
+                };
                 (SessionCheck::SignedIn(staff), false)
             }
             Ok(None) => (SessionCheck::Anonymous, true),

@@ -2,12 +2,15 @@
 //! run against every implementation. PostgreSQL joins by implementing
 //! [`ContractStore`] and adding one `#[tokio::test]` per contract that opens it.
 
+mod conversations;
+
 use super::staff::{
     NewStaffAccount, SessionDigest, SessionLimits, StaffAccounts, StaffRole, StaffSessions, StaffStoreError,
     StoredPassword,
 };
 use super::{
-    Clock, EventLog, EventLogError, NewEvent, NewSubmission, SqliteStore, Submissions, SubmissionsError,
+    Clock, Conversations, EventLog, EventLogError, NewEvent, NewSubmission, SqliteStore, Submissions,
+    SubmissionsError,
 };
 use futures_util::StreamExt;
 use serde_json::json;
@@ -34,7 +37,7 @@ impl Clock for TestClock {
 
 /// What the contract needs beyond the traits: a way to take the database away.
 #[async_trait::async_trait]
-trait ContractStore: EventLog + Submissions + StaffAccounts + StaffSessions {
+trait ContractStore: EventLog + Submissions + StaffAccounts + StaffSessions + Conversations + Clone {
     async fn close(&self);
 }
 

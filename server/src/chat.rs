@@ -1,0 +1,130 @@
+//! Live chat: the hub that wakes a conversation's sockets, the socket loop that
+//! delivers each stored message exactly once and in order (docs/chat-protocol.md),
+//! and the views both sides see.
+
+pub mod hub;
+pub mod socket;
+
+use crate::content::ContentLibrary;
+use crate::store::Conversations;
+use crate::store::conversations::{ConversationsError, MessageBody, StoredMessage};
+use crate::store::staff::StaffAccounts;
+use hub::ChatHub;
+use socket::FrameRate;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use telepath_app::urls;
+use telepath_app::wire::{ChatBody, ChatMessage, ConversationStatus};
+use telepath_domain::Side;
+use tokio_util::sync::CancellationToken;
+
+/// Who is at one end of a socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChatParty {
+    pub side: Side,
+    /// The staff account, on the agent's side.
+    pub agent: Option<i64>,
+}
+
+impl ChatParty {
+    pub const VISITOR: ChatParty = ChatParty { side: Side::Visitor, agent: None };
+
+    pub fn agent(id: i64) -> ChatParty {
+        ChatParty { side: Side::Agent, agent: Some(id) }
+    }
+}
+
+/// Everything a chat socket reaches, shared by all of them.
+#[derive(Clone, Debug)]
+pub struct Chat {
+    pub conversations: Arc<dyn Conversations>,
+    pub hub: ChatHub,
+    staff: Arc<dyn StaffAccounts>,
+    content: Arc<ContentLibrary>,
+    /// Agents' names as their messages show them: read once per agent, then kept.
+    agent_names: Arc<Mutex<HashMap<i64, String>>>,
+    pub frame_rate: FrameRate,
+    /// Cancelled when the server shuts down: every socket closes with 1001.
+    pub shutdown: CancellationToken,
+}
+
+impl Chat {
+    pub fn new(
+        conversations: Arc<dyn Conversations>,
+        staff: Arc<dyn StaffAccounts>,
+        content: Arc<ContentLibrary>,
+    ) -> Chat {
+        Chat {
+            conversations,
+            hub: ChatHub::default(),
+            staff,
+            content,
+            agent_names: Arc::default(),
+            frame_rate: FrameRate::default(),
+            shutdown: CancellationToken::new(),
+        }
+    }
+
+    /// The title of article `slug` as the help centre has it now.
+    fn article_title(&self, slug: &str) -> Option<String> {
+        self.content.snapshot().articles.get(slug).map(|article| article.front_matter.title.clone())
+    }
+
+    /// The name customers see on an agent's messages.
+    async fn agent_name(&self, agent: i64) -> Option<String> {
+        if let Some(name) = self.agent_names.lock().unwrap_or_else(PoisonError::into_inner).get(&agent) {
+            return Some(name.clone());
+        }
+        let accounts = match self.staff.accounts().await {
+            Ok(accounts) => accounts,
+            Err(error) => {
+                tracing::warn!("agents' names cannot be read: {error}");
+                return None;
+            }
+        };
+        let mut names = self.agent_names.lock().unwrap_or_else(PoisonError::into_inner);
+        for account in accounts {
+            names.insert(account.id, first_name(&account.name));
+        }
+        names.get(&agent).cloned()
+    }
+
+    pub async fn message_view(&self, message: StoredMessage) -> ChatMessage {
+        let author = match message.agent {
+            Some(agent) => Some(self.agent_name(agent).await.unwrap_or_else(|| "Support".to_owned())),
+            None => None,
+        };
+        ChatMessage {
+            seq: message.seq,
+            client_id: message.client_id,
+            side: message.side,
+            author,
+            body: match message.body {
+                MessageBody::Text(text) => ChatBody::Text { text },
+                MessageBody::Article { slug, title } => {
+                    ChatBody::Article { title, href: urls::article(&slug) }
+                }
+            },
+            sent_at_ms: message.sent_at_ms,
+        }
+    }
+
+    pub async fn status(&self, conversation: i64) -> Result<ConversationStatus, ConversationsError> {
+        let conversation = self.conversations.conversation(conversation).await?;
+        let agent = match conversation.agent {
+            Some(agent) => self.agent_name(agent).await,
+            None => None,
+        };
+        Ok(ConversationStatus {
+            state: conversation.state,
+            agent,
+            visitor_read: conversation.visitor_read_seq,
+            agent_read: conversation.agent_read_seq,
+        })
+    }
+}
+
+/// Customers see an agent's first name only.
+fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or("Support").to_owned()
+}

@@ -1,0 +1,140 @@
+//! The chat sockets over HTTP: who may open one, and the WebSocket plugged into the
+//! chat's socket loop. An upgrade is refused unless it comes from the portal's own
+//! pages (its Origin) and, for a customer, carries the visitor's own form token for
+//! a conversation that is theirs; an agent needs the agent role and the
+//! conversation assigned to them. Refusals are ordinary HTTP answers, before any
+//! socket exists.
+
+use super::AppState;
+use super::error::HttpError;
+use crate::chat::socket::{self, Incoming, Outgoing};
+use crate::chat::{Chat, ChatParty};
+use crate::store::ConversationsError;
+use crate::store::conversations::Conversation;
+use axum::Extension;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use telepath_app::backend::{SiteOrigin, VisitorId};
+use telepath_app::staff::SignedInStaff;
+use telepath_domain::chat::MAX_FRAME_BYTES;
+
+#[derive(Debug, Deserialize)]
+pub struct VisitorSocketQuery {
+    conversation: i64,
+    #[serde(default)]
+    after: i64,
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AgentSocketQuery {
+    #[serde(default)]
+    after: i64,
+}
+
+/// `GET /chat/socket?conversation=…&after=…&token=…`: the customer's end.
+pub async fn visitor_socket(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<VisitorId>,
+    origin: Option<Extension<SiteOrigin>>,
+    Query(query): Query<VisitorSocketQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, HttpError> {
+    require_own_origin(&headers, origin.as_deref())?;
+    if !state.csrf_key.verify(&visitor, &query.token) {
+        return Err(HttpError::FormNotChecked);
+    }
+    let conversation = conversation(&state.chat, query.conversation).await?;
+    // Another visitor's conversation answers exactly as one that does not exist.
+    if conversation.visitor != visitor.0 {
+        return Err(HttpError::NoSuchConversation);
+    }
+    Ok(open(upgrade, state.chat, conversation.id, ChatParty::VISITOR, query.after))
+}
+
+/// `GET /console/conversations/{id}/socket?after=…`: the agent's end, behind the agent role.
+pub async fn agent_socket(
+    State(state): State<AppState>,
+    Extension(staff): Extension<SignedInStaff>,
+    origin: Option<Extension<SiteOrigin>>,
+    Path(id): Path<i64>,
+    Query(query): Query<AgentSocketQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, HttpError> {
+    require_own_origin(&headers, origin.as_deref())?;
+    let conversation = conversation(&state.chat, id).await?;
+    if conversation.agent != Some(staff.id) {
+        return Err(HttpError::NotYourConversation);
+    }
+    Ok(open(upgrade, state.chat, conversation.id, ChatParty::agent(staff.id), query.after))
+}
+
+/// Browsers always send the page's Origin with a WebSocket upgrade, and it is the
+/// only defence a socket has against another site's page opening it with the
+/// visitor's cookies: one that is missing or foreign is refused.
+fn require_own_origin(headers: &HeaderMap, own: Option<&SiteOrigin>) -> Result<(), HttpError> {
+    let sent = headers.get(header::ORIGIN).and_then(|origin| origin.to_str().ok());
+    match (sent, own) {
+        (Some(sent), Some(own)) if sent.eq_ignore_ascii_case(&own.0) => Ok(()),
+        _ => Err(HttpError::FromAnotherSite),
+    }
+}
+
+async fn conversation(chat: &Chat, id: i64) -> Result<Conversation, HttpError> {
+    chat.conversations.conversation(id).await.map_err(|error| match error {
+        ConversationsError::NotFound(_) => HttpError::NoSuchConversation,
+        error => {
+            tracing::error!(conversation = id, "a conversation cannot be read: {error}");
+            HttpError::ChatUnavailable
+        }
+    })
+}
+
+fn open(upgrade: WebSocketUpgrade, chat: Chat, conversation: i64, party: ChatParty, after: i64) -> Response {
+    upgrade
+        .max_frame_size(MAX_FRAME_BYTES)
+        .max_message_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| drive(socket, chat, conversation, party, after))
+}
+
+/// Plugs a WebSocket into the chat's socket loop: text frames in, chat frames out
+/// as JSON text, pings answered by the WebSocket itself.
+async fn drive(socket: WebSocket, chat: Chat, conversation: i64, party: ChatParty, after: i64) {
+    let (sink, stream) = socket.split();
+    let incoming = stream.filter_map(|received| async move {
+        match received {
+            Ok(Message::Text(text)) => Some(Incoming::Text(text.as_str().to_owned())),
+            Ok(Message::Binary(_)) => Some(Incoming::Binary),
+            Ok(Message::Ping(_) | Message::Pong(_)) => None,
+            Ok(Message::Close(_)) => Some(Incoming::Closed),
+            Err(error) if is_too_big(&error) => Some(Incoming::TooBig),
+            Err(_) => Some(Incoming::Closed),
+        }
+    });
+    let outgoing = sink.with(|outgoing: Outgoing| async move {
+        Ok::<_, axum::Error>(match outgoing {
+            Outgoing::Frame(frame) => {
+                Message::Text(serde_json::to_string(&frame).map_err(axum::Error::new)?.into())
+            }
+            Outgoing::Close { code, reason } => {
+                Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+            }
+        })
+    });
+    let ended = socket::run(&chat, conversation, party, after, Box::pin(outgoing), Box::pin(incoming)).await;
+    tracing::debug!(conversation, side = party.side.as_str(), ?ended, "chat socket closed");
+}
+
+/// Whether the WebSocket refused a frame for its size.
+fn is_too_big(error: &axum::Error) -> bool {
+    std::error::Error::source(error)
+        .and_then(|source| source.downcast_ref::<tungstenite::Error>())
+        .is_some_and(|error| matches!(error, tungstenite::Error::Capacity(_)))
+}

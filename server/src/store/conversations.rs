@@ -1,0 +1,175 @@
+//! Live chat's conversations and their messages. Delivery rests on two promises
+//! this trait makes (docs/chat-protocol.md): a message is stored once per sender's
+//! id however often it is sent, and each conversation numbers its messages 1, 2, 3…
+//! in the order they were stored, so a reader that has everything up to `n` asks
+//! for what comes after `n` and gets exactly what it missed.
+
+use super::BoxError;
+use telepath_domain::{ConversationState, Level, Resolution, Side};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConversationsError {
+    #[error("no conversation has the id {0}")]
+    NotFound(i64),
+    /// The conversation ended: nothing more can be said or done in it.
+    #[error("conversation {0} is closed")]
+    Closed(i64),
+    /// The message's sender id was used before in this conversation for another message.
+    #[error("the message conflicts with one already stored")]
+    Conflict,
+    /// A closed pool, a locked or missing database: worth trying again later.
+    #[error("the conversations store is unavailable: {0}")]
+    Unavailable(#[source] BoxError),
+    #[error("conversation {id} has a stored value this version cannot read: {what}")]
+    BadRow { id: i64, what: String },
+    #[error("the conversations store failed: {0}")]
+    Failed(#[source] BoxError),
+}
+
+/// A conversation about to start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewConversation {
+    pub visitor: String,
+    pub level: Option<Level>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conversation {
+    pub id: i64,
+    pub visitor: String,
+    pub state: ConversationState,
+    pub level: Option<Level>,
+    /// The staff account answering it, once claimed.
+    pub agent: Option<i64>,
+    /// The sequence number of its newest message (0: none yet).
+    pub last_seq: i64,
+    /// How far each side has read.
+    pub visitor_read_seq: i64,
+    pub agent_read_seq: i64,
+    pub resolution: Option<Resolution>,
+    pub opened_at_ms: i64,
+    pub claimed_at_ms: Option<i64>,
+    pub closed_at_ms: Option<i64>,
+}
+
+/// What a message says: words, or a link card to an article an agent picked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MessageBody {
+    Text(String),
+    Article { slug: String, title: String },
+}
+
+/// A message about to be stored. `client_id` is the sender's own id for it: the
+/// same id from the same side of the same conversation is the same message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewMessage {
+    pub client_id: String,
+    pub side: Side,
+    /// The agent who wrote it, for agents' messages.
+    pub agent: Option<i64>,
+    pub body: MessageBody,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredMessage {
+    pub conversation: i64,
+    pub seq: i64,
+    pub client_id: String,
+    pub side: Side,
+    pub agent: Option<i64>,
+    pub body: MessageBody,
+    pub sent_at_ms: i64,
+}
+
+/// The answer to an append: the message as stored, and whether this call stored it
+/// or found it stored by an earlier try.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Appended {
+    pub message: StoredMessage,
+    pub was_new: bool,
+}
+
+/// The answer to an agent's claim on a waiting conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// It is this agent's now.
+    Claimed,
+    /// Another agent (or this one, earlier) got it first.
+    AlreadyTaken {
+        by: i64,
+    },
+    /// The agent already answers as many conversations as they may.
+    AtCapacity,
+    Closed,
+}
+
+/// An agent's note on a conversation, for other agents only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredNote {
+    pub agent: i64,
+    pub body: String,
+    pub written_at_ms: i64,
+}
+
+#[async_trait::async_trait]
+pub trait Conversations: Send + Sync + std::fmt::Debug + 'static {
+    /// Starts a waiting conversation.
+    async fn open_conversation(&self, new: NewConversation) -> Result<Conversation, ConversationsError>;
+
+    async fn conversation(&self, id: i64) -> Result<Conversation, ConversationsError>;
+
+    /// This visitor's conversations, newest first (open and closed).
+    async fn conversations_of(
+        &self,
+        visitor: &str,
+        limit: u32,
+    ) -> Result<Vec<Conversation>, ConversationsError>;
+
+    /// Stores a message under the next sequence number, or answers the message
+    /// already stored under the same sender's id. Returns only once it is committed.
+    async fn append_message(
+        &self,
+        conversation: i64,
+        message: NewMessage,
+    ) -> Result<Appended, ConversationsError>;
+
+    /// Up to `limit` messages after sequence number `after`, in order.
+    async fn messages_after(
+        &self,
+        conversation: i64,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredMessage>, ConversationsError>;
+
+    /// Notes that `side` has read up to `seq` (never moves back). Returns how far it has read now.
+    async fn mark_read(&self, conversation: i64, side: Side, seq: i64) -> Result<i64, ConversationsError>;
+
+    /// Conversations in `state`, oldest first: the queue for `Waiting`.
+    async fn in_state(
+        &self,
+        state: ConversationState,
+        limit: u32,
+    ) -> Result<Vec<Conversation>, ConversationsError>;
+
+    /// The conversations `agent` is answering now.
+    async fn active_for(&self, agent: i64) -> Result<Vec<Conversation>, ConversationsError>;
+
+    /// Gives a waiting conversation to `agent` unless another agent was first or
+    /// `agent` already has `capacity` active ones. Two agents claiming at once: one wins.
+    async fn claim(&self, conversation: i64, agent: i64, capacity: u32) -> Result<Claim, ConversationsError>;
+
+    /// Hands an active conversation from `from` to `to`. Answers false when `from`
+    /// was not answering it (anymore).
+    async fn transfer(&self, conversation: i64, from: i64, to: i64) -> Result<bool, ConversationsError>;
+
+    /// Ends a conversation (any state) with how it went. Closing a closed one changes nothing.
+    async fn close_conversation(
+        &self,
+        conversation: i64,
+        resolution: Resolution,
+    ) -> Result<Conversation, ConversationsError>;
+
+    async fn add_note(&self, conversation: i64, agent: i64, body: &str) -> Result<(), ConversationsError>;
+
+    async fn notes(&self, conversation: i64) -> Result<Vec<StoredNote>, ConversationsError>;
+}
