@@ -152,10 +152,26 @@ pub fn article(title: &str, level: &str, kind: &str, next: &[&str], body: &str) 
     )
 }
 
+/// A signed-in staff member made straight in the database (no password, no hashing).
+#[derive(Clone, Debug)]
+pub struct StaffLogin {
+    /// The session cookie as `name=value`.
+    pub cookie: String,
+    pub name: String,
+    /// The staff account's id.
+    pub id: i64,
+}
+
 /// A signed-in staff member with `role` and a new account, made straight in the
 /// database at `database` (no password, no hashing), for tests that only need to
 /// be signed in: the session cookie as `name=value`, and the account's name.
 pub async fn staff_session(database: &Path, role: crate::store::staff::StaffRole) -> (String, String) {
+    let login = staff_login(database, role).await;
+    (login.cookie, login.name)
+}
+
+/// Like [`staff_session`], with the account's id too.
+pub async fn staff_login(database: &Path, role: crate::store::staff::StaffRole) -> StaffLogin {
     use crate::store::staff::{NewStaffAccount, StaffAccounts, StaffSessions, StoredPassword};
     static ACCOUNTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = ACCOUNTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -172,7 +188,8 @@ pub async fn staff_session(database: &Path, role: crate::store::staff::StaffRole
     let token = crate::auth::SessionToken::generate();
     store.start_session(account.id, &token.digest(), crate::auth::SESSION_LIMITS).await.expect("stored");
     store.close().await;
-    (format!("{}={}", crate::auth::SessionCookie::new(false).name(), token.cookie_value()), name)
+    let cookie = format!("{}={}", crate::auth::SessionCookie::new(false).name(), token.cookie_value());
+    StaffLogin { cookie, name, id: account.id }
 }
 
 /// A task file in the invoices category with five mistakes and no fields, whose

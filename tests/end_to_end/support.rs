@@ -23,6 +23,7 @@ pub struct TestServer {
     pub submissions: Arc<dyn Submissions>,
     pub recorder: EventRecorder,
     pub journeys: Arc<JourneyKnowledge>,
+    pub chat: telepath_server::chat::Chat,
     /// The SQLite file, to reopen after the server has stopped.
     pub database: PathBuf,
     pub bundle_hash: Option<String>,
@@ -45,6 +46,7 @@ impl TestServer {
         let (events, submissions) = (state.portal.events.clone(), state.portal.submissions.clone());
         let (recorder, database) = (state.portal.recorder.clone(), config.database_path());
         let journeys = state.portal.journeys.clone();
+        let chat = state.chat.clone();
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
@@ -60,6 +62,7 @@ impl TestServer {
             submissions,
             recorder,
             journeys,
+            chat,
             database,
             bundle_hash,
             reloads,

@@ -17,6 +17,9 @@ use telepath_domain::{ConversationState, MessageProblem, Side};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Duration, Instant};
 
+/// How long a closing socket waits for the client to answer its close frame.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
 /// Messages read from the store at a time while catching up.
 const CATCH_UP_PAGE: u32 = 200;
 
@@ -140,6 +143,17 @@ where
     };
     if let Some((code, reason)) = close {
         let _already_gone = socket.outgoing.send(Outgoing::Close { code, reason }).await;
+        // Closing with frames still unread would make the system reset the
+        // connection, and a reset throws away what the client has not read yet,
+        // this close frame included: read on until the client answers the close.
+        let _slow_to_answer = tokio::time::timeout(CLOSE_GRACE, async {
+            while let Some(frame) = incoming.next().await {
+                if matches!(frame, Incoming::Closed) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
     ended
 }
@@ -354,7 +368,3 @@ impl<Tx: Sink<Outgoing> + Unpin> Socket<'_, Tx> {
         self.outgoing.send(Outgoing::Frame(frame)).await.map_err(|_| Ended::SendFailed)
     }
 }
-
-/// How long a socket may stay silent before the server checks it is still there
-/// (the HTTP layer pings; browsers answer by themselves).
-pub const PING_EVERY: Duration = Duration::from_secs(30);
