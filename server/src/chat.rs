@@ -3,6 +3,7 @@
 //! and the views both sides see.
 
 pub mod hub;
+pub mod presence;
 pub mod socket;
 
 use crate::content::ContentLibrary;
@@ -10,6 +11,7 @@ use crate::store::Conversations;
 use crate::store::conversations::{ConversationsError, MessageBody, StoredMessage};
 use crate::store::staff::StaffAccounts;
 use hub::ChatHub;
+use presence::Presence;
 use socket::FrameRate;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -34,11 +36,22 @@ impl ChatParty {
     }
 }
 
+/// Whether chat can be offered now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Availability {
+    AgentFree,
+    AllBusy,
+    NobodyOnline,
+}
+
 /// Everything a chat socket reaches, shared by all of them.
 #[derive(Clone, Debug)]
 pub struct Chat {
     pub conversations: Arc<dyn Conversations>,
     pub hub: ChatHub,
+    pub presence: Presence,
+    /// How many conversations one agent answers at once.
+    pub agent_capacity: u32,
     staff: Arc<dyn StaffAccounts>,
     content: Arc<ContentLibrary>,
     /// Agents' names as their messages show them: read once per agent, then kept.
@@ -57,12 +70,30 @@ impl Chat {
         Chat {
             conversations,
             hub: ChatHub::default(),
+            presence: Presence::default(),
+            agent_capacity: telepath_domain::chat::DEFAULT_AGENT_CAPACITY,
             staff,
             content,
             agent_names: Arc::default(),
             frame_rate: FrameRate::default(),
             shutdown: CancellationToken::new(),
         }
+    }
+
+    /// Whether a person can answer a chat now: an agent is online with room for one
+    /// more conversation. Otherwise the customer is offered to leave a message.
+    pub async fn who_can_answer(&self) -> Result<Availability, ConversationsError> {
+        let online = self.presence.online();
+        if online.is_empty() {
+            return Ok(Availability::NobodyOnline);
+        }
+        for agent in online {
+            let load = self.conversations.active_for(agent).await?.len();
+            if load < self.agent_capacity as usize {
+                return Ok(Availability::AgentFree);
+            }
+        }
+        Ok(Availability::AllBusy)
     }
 
     /// The title of article `slug` as the help centre has it now.
