@@ -2,12 +2,14 @@
 //! capability, each provided as its own Leptos context by the server (app/ never
 //! depends on server/), plus what the server put in the request's extensions.
 
+mod chat;
 mod content;
 mod events;
 mod insights;
 mod search;
 mod tasks;
 
+pub use chat::CustomerChat;
 pub use content::ContentReader;
 pub use events::VisitorEvents;
 pub use insights::InsightsReader;
@@ -31,6 +33,7 @@ pub struct Backends {
     pub events: Arc<dyn VisitorEvents>,
     pub tasks: Arc<dyn TaskForms>,
     pub insights: Arc<dyn InsightsReader>,
+    pub chat: Arc<dyn CustomerChat>,
 }
 
 impl Backends {
@@ -42,6 +45,7 @@ impl Backends {
         leptos::prelude::provide_context(self.events.clone());
         leptos::prelude::provide_context(self.tasks.clone());
         leptos::prelude::provide_context(self.insights.clone());
+        leptos::prelude::provide_context(self.chat.clone());
     }
 }
 
@@ -69,6 +73,10 @@ pub fn use_task_forms() -> Arc<dyn TaskForms> {
 
 pub fn use_insights() -> Arc<dyn InsightsReader> {
     expect_context("an InsightsReader")
+}
+
+pub fn use_customer_chat() -> Arc<dyn CustomerChat> {
+    expect_context("CustomerChat")
 }
 
 pub(crate) fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {

@@ -2,6 +2,7 @@
 
 mod article;
 mod category;
+mod chat;
 mod editors;
 mod home;
 mod insights;
@@ -25,6 +26,7 @@ use leptos_router::{
 
 use article::ArticlePage;
 use category::CategoryPage;
+use chat::ChatPage;
 use editors::EditorsPage;
 use home::HomePage;
 use insights::InsightsPage;
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/categories/:category") view=CategoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/chat") view=ChatPage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/editors") view=EditorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/editors/insights") view=InsightsPage ssr=SsrMode::Async/>

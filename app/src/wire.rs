@@ -14,7 +14,10 @@ mod site;
 mod tasks;
 
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
-pub use chat::{ChatBody, ChatMessage, ClientFrame, ConversationStatus, ServerFrame, close_code};
+pub use chat::{
+    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ClientFrame, ConversationStatus,
+    CustomerChatView, CustomerConversation, ServerFrame, close_code,
+};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{
     DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,

@@ -2,6 +2,7 @@
 //! delivers each stored message exactly once and in order (docs/chat-protocol.md),
 //! and the views both sides see.
 
+pub mod customer;
 pub mod hub;
 pub mod presence;
 pub mod socket;

@@ -117,6 +117,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         journeys: journeys::JourneyKnowledge::start(store.clone(), config.journeys),
         submissions: store,
         search,
+        chat: chat.clone(),
         development: config.development,
     };
     Ok(AppState {

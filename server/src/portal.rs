@@ -14,7 +14,7 @@ use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
 use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
 use std::sync::Arc;
 use telepath_app::backend::{
-    Backends, ContentReader, InsightsReader, SearchService, TaskForms, VisitorEvents, VisitorId,
+    Backends, ContentReader, CustomerChat, InsightsReader, SearchService, TaskForms, VisitorEvents, VisitorId,
 };
 use telepath_app::error::AppError;
 use telepath_app::visitor::VisitorPrefs;
@@ -36,6 +36,8 @@ pub struct Portal {
     pub search: Arc<crate::search::SearchIndex>,
     /// What visitors go on to after each page, and the editors' insights, learned from journeys.
     pub journeys: Arc<crate::journeys::JourneyKnowledge>,
+    /// Live chat, for the customer's chat page.
+    pub chat: crate::chat::Chat,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
 }
@@ -51,7 +53,8 @@ impl Portal {
             search: request.clone(),
             events: request.clone(),
             tasks: request.clone(),
-            insights: request,
+            insights: request.clone(),
+            chat: request,
         }
     }
 }
@@ -337,9 +340,7 @@ impl SearchService for PortalRequest {
 #[async_trait::async_trait]
 impl TaskForms for PortalRequest {
     fn new_form_token(&self) -> String {
-        let mut bytes = [0u8; 16];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-        hex::encode(bytes)
+        one_time_id()
     }
 
     async fn visitor_request(
@@ -359,6 +360,36 @@ impl TaskForms for PortalRequest {
         let task = self.snapshot.tasks.get(&submission.task);
         Ok(Some(views::request(&submission, task, &self.snapshot.site.zone())))
     }
+}
+
+#[async_trait::async_trait]
+impl CustomerChat for PortalRequest {
+    async fn visitor_chat(
+        &self,
+        visitor: &VisitorId,
+    ) -> Result<telepath_app::wire::CustomerChatView, AppError> {
+        use crate::store::Clock;
+        let support_hours = &self.snapshot.site.support_hours;
+        let now_ms = crate::store::SystemClock.now_ms();
+        crate::chat::customer::customer_view(&self.portal.chat, &visitor.0, support_hours, now_ms)
+            .await
+            .map_err(|error| {
+                tracing::error!("the chat page cannot read the conversation: {error}");
+                AppError::StoreUnavailable
+            })
+    }
+
+    fn new_client_id(&self) -> String {
+        one_time_id()
+    }
+}
+
+/// A random id for one rendered form (32 hex digits), so the same form sent twice is
+/// recognised as one.
+fn one_time_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    hex::encode(bytes)
 }
 
 #[async_trait::async_trait]

@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
     let visitor = Router::new()
         .leptos_routes_with_handler(pages, render_route)
         .route("/tasks/{task}", post(tasks::submit_task))
+        .route(urls::CHAT, post(chat::send_from_form))
         .route(urls::CHAT_SOCKET, get(chat::visitor_socket))
         .merge(searching)
         .merge(api)
