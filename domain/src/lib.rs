@@ -1,7 +1,8 @@
 //! Telepath's vocabulary, in one place both crates import: what content, pages,
 //! the store and the browser all mean by a level, an article's kind, a task field
 //! and its rules, a notice and its audience, a welcome kit, an event, when live
-//! chat is offered. No Leptos, no server: it compiles for the browser as it is.
+//! chat is offered and the hours support answers in. No Leptos, no server: it
+//! compiles for the browser as it is.
 
 #![forbid(unsafe_code)]
 
@@ -14,6 +15,7 @@ pub mod kit;
 pub mod level;
 pub mod notice;
 pub mod staff;
+pub mod support_hours;
 pub mod task;
 
 pub use article::{BodyPart, LevelSection};
@@ -24,6 +26,7 @@ pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};
 pub use notice::{Audience, Notice, NoticePlace, NoticeState, Severity};
 pub use staff::StaffRole;
+pub use support_hours::{HoursError, OpeningHours, SupportHours};
 pub use task::{
     FieldError, FieldKind, FieldSpec, Mistake, MistakeCheck, MistakeRule, TASK_MISTAKES, validate_fields,
 };
