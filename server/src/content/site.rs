@@ -3,7 +3,7 @@
 
 mod chat;
 
-pub use chat::{ChatSettings, DEFAULT_AGENT_CAPACITY};
+pub use chat::ChatSettings;
 
 use super::dates::SiteTimeZone;
 use super::diagnostic::{Diagnostic, Position};

@@ -18,11 +18,9 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::Path;
+use telepath_domain::chat::DEFAULT_AGENT_CAPACITY;
 use telepath_domain::{OpeningHours, SupportHours};
 use toml::Spanned;
-
-/// Conversations one agent takes at once when site.toml does not say.
-pub const DEFAULT_AGENT_CAPACITY: u32 = 3;
 
 /// `[chat]` as written, with where each value is, for diagnostics.
 #[derive(Clone, Debug, Default, Deserialize)]
