@@ -44,7 +44,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 /// Silence that ends a visit: the usual web-analytics session timeout, the one
-/// the server's journeys and insights cut visits by (each keeps its own copy today).
+/// the server's journeys and insights cut visits by (`journeys/visits.rs` and
+/// `insights/rollups.rs` each keep their own copy today).
 pub const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
 /// Two searches that led nowhere within this long of each other are a sign.
 pub const SEARCHES_WINDOW_MS: i64 = 5 * 60 * 1000;
@@ -53,7 +54,7 @@ pub const REWORDING_WINDOW_MS: i64 = 2 * 60 * 1000;
 /// Three different articles within this long, without a "yes", are bouncing.
 pub const BOUNCING_WINDOW_MS: i64 = 2 * 60 * 1000;
 pub const BOUNCING_ARTICLES: u32 = 3;
-/// Times the same task form may come back with errors before a person is offered.
+/// A task form that comes back with errors this many times is a sign.
 pub const TASK_FAILURES: u32 = 2;
 /// Visible time on help content before a person is offered.
 pub const LINGER: Duration = Duration::from_secs(90);
@@ -75,7 +76,7 @@ const MAX_COMPARED_WORDS: usize = 6;
 const QUOTED_CHARS: usize = 60;
 
 /// Why chat was offered (or asked for). Stored: in `chat_offered` events and with
-/// conversations, as `{"reason": "searches_found_nothing", "queries": ["x", "y"]}`,
+/// conversations (their `opened_because` list), as `{"reason": "searches_found_nothing", "queries": ["x", "y"]}`,
 /// so the reason names and field names are a stored format. Rename nothing; a new
 /// field must default when absent, and a changed one bumps the payload version of
 /// `chat_offered` ([`EventKind::current_payload_version`]).
