@@ -45,7 +45,7 @@ fn ChatView(chat: CustomerChatView) -> impl IntoView {
     match conversation {
         None => EitherOf3::A(view! { <StartForm availability support_hours/> }),
         Some(conversation) if conversation.status.state == ConversationState::Closed => EitherOf3::B(view! {
-            <Conversation conversation=conversation.clone() availability/>
+            <Conversation conversation=conversation.clone() availability=availability.clone()/>
             <h2>"Need anything else?"</h2>
             <StartForm availability support_hours/>
         }),
@@ -61,13 +61,13 @@ fn ChatView(chat: CustomerChatView) -> impl IntoView {
 fn status_words(
     status: &ConversationStatus,
     waiting_before: Option<usize>,
-    availability: ChatAvailability,
+    availability: &ChatAvailability,
 ) -> String {
     match (status.state, &status.agent) {
         (ConversationState::Closed, _) => "This conversation has ended.".to_owned(),
         (ConversationState::Active, Some(agent)) => format!("{agent} from our support team is answering."),
         (ConversationState::Active, None) => "Someone from our support team is answering.".to_owned(),
-        (ConversationState::Waiting, _) if availability == ChatAvailability::LeaveMessage => {
+        (ConversationState::Waiting, _) if *availability != ChatAvailability::AgentFree => {
             "We have your message. Nobody is online right now: come back to this page to read the reply. \
              We don't send replies by email."
                 .to_owned()
@@ -84,7 +84,7 @@ fn status_words(
 
 #[component]
 fn Conversation(conversation: CustomerConversation, availability: ChatAvailability) -> impl IntoView {
-    let words = status_words(&conversation.status, conversation.waiting_before, availability);
+    let words = status_words(&conversation.status, conversation.waiting_before, &availability);
     let last_seq = conversation.last_seq();
     view! {
         <p class="chat-status" role="status" data-testid="chat-status">{words}</p>
@@ -121,12 +121,15 @@ fn Message(message: ChatMessage) -> impl IntoView {
 #[component]
 fn StartForm(availability: ChatAvailability, support_hours: String) -> impl IntoView {
     let (intro, button) = match availability {
-        ChatAvailability::AgentFree => {
-            ("Tell us what you need; someone from our support team will answer here.", "Start chat")
-        }
-        ChatAvailability::LeaveMessage => (
-            "Nobody is online just now. Leave a message and come back to this page for the reply \
-             (we don't send it by email).",
+        ChatAvailability::AgentFree => (
+            "Tell us what you need; someone from our support team will answer here.".to_owned(),
+            "Start chat",
+        ),
+        ChatAvailability::LeaveMessage { back } => (
+            format!(
+                "{}Leave a message and come back to this page for the reply (we don't send it by email).",
+                back.map_or_else(|| "Nobody is online just now. ".to_owned(), |back| format!("{back}. "))
+            ),
             "Leave a message",
         ),
     };
@@ -170,20 +173,21 @@ mod tests {
     fn the_status_says_who_answers_or_how_long_the_wait_is() {
         let free = ChatAvailability::AgentFree;
         assert_eq!(
-            status_words(&status(ConversationState::Active, Some("Ana")), None, free),
+            status_words(&status(ConversationState::Active, Some("Ana")), None, &free),
             "Ana from our support team is answering."
         );
         assert!(
-            status_words(&status(ConversationState::Waiting, None), Some(2), free).starts_with("2 people")
+            status_words(&status(ConversationState::Waiting, None), Some(2), &free).starts_with("2 people")
         );
         assert!(
-            status_words(&status(ConversationState::Waiting, None), Some(0), free).starts_with("You're next")
+            status_words(&status(ConversationState::Waiting, None), Some(0), &free)
+                .starts_with("You're next")
         );
         let left =
             status_words(&status(ConversationState::Waiting, None), Some(3), ChatAvailability::LeaveMessage);
         assert!(left.contains("come back to this page") && left.contains("email"), "{left}");
         assert_eq!(
-            status_words(&status(ConversationState::Closed, Some("Ana")), None, free),
+            status_words(&status(ConversationState::Closed, Some("Ana")), None, &free),
             "This conversation has ended."
         );
     }

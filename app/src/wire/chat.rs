@@ -98,10 +98,14 @@ impl CustomerConversation {
 }
 
 /// Whether a person can answer now, or the visitor can leave a message for later.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChatAvailability {
     AgentFree,
-    LeaveMessage,
+    /// Nobody can answer now; outside the support hours `back` says when they
+    /// start again ("We're back Monday at 09:00 (New York time)").
+    LeaveMessage {
+        back: Option<String>,
+    },
 }
 
 /// What the chat form shows again when a message was refused: the words typed, and why.

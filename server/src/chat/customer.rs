@@ -9,7 +9,7 @@ use crate::store::conversations::{
 };
 use telepath_app::wire::{ChatAvailability, CustomerChatView, CustomerConversation};
 use telepath_domain::chat::{clean_message, is_valid_client_id};
-use telepath_domain::{ConversationState, Level, MessageProblem, Side};
+use telepath_domain::{ConversationState, Level, MessageProblem, OfferReason, Side};
 
 /// How long an ended conversation stays on the chat page (with the effort question)
 /// before the page offers a fresh start only.
@@ -36,9 +36,11 @@ pub async fn customer_view(
     support_hours: &str,
     now_ms: i64,
 ) -> Result<CustomerChatView, ConversationsError> {
-    let availability = match chat.who_can_answer().await? {
+    let now = jiff::Timestamp::from_millisecond(now_ms).unwrap_or_else(|_| jiff::Timestamp::now());
+    let availability = match chat.who_can_answer(now).await? {
         Availability::AgentFree => ChatAvailability::AgentFree,
-        Availability::AllBusy | Availability::NobodyOnline => ChatAvailability::LeaveMessage,
+        Availability::AllBusy | Availability::NobodyOnline => ChatAvailability::LeaveMessage { back: None },
+        Availability::OutsideHours { back } => ChatAvailability::LeaveMessage { back },
     };
     let newest = chat.conversations.conversations_of(visitor, 1).await?.into_iter().next();
     let shown = newest.filter(|conversation| {
@@ -97,7 +99,11 @@ pub async fn send_from_form(
     let conversation = match open {
         Some(conversation) => conversation,
         None => {
-            let new = NewConversation { visitor: visitor.to_owned(), level };
+            let new = NewConversation {
+                visitor: visitor.to_owned(),
+                level,
+                opened_because: vec![OfferReason::AskedForPerson],
+            };
             chat.conversations.open_conversation(new).await?
         }
     };
