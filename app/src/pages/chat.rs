@@ -183,8 +183,8 @@ mod tests {
             status_words(&status(ConversationState::Waiting, None), Some(0), &free)
                 .starts_with("You're next")
         );
-        let left =
-            status_words(&status(ConversationState::Waiting, None), Some(3), ChatAvailability::LeaveMessage);
+        let leave = ChatAvailability::LeaveMessage { back: None };
+        let left = status_words(&status(ConversationState::Waiting, None), Some(3), &leave);
         assert!(left.contains("come back to this page") && left.contains("email"), "{left}");
         assert_eq!(
             status_words(&status(ConversationState::Closed, Some("Ana")), None, &free),
