@@ -1,11 +1,12 @@
 //! Telepath's vocabulary, in one place both crates import: what content, pages,
 //! the store and the browser all mean by a level, an article's kind, a task field
-//! and its rules, a notice and its audience, a welcome kit, an event. No Leptos,
-//! no server: it compiles for the browser as it is.
+//! and its rules, a notice and its audience, a welcome kit, an event, an effort
+//! score. No Leptos, no server: it compiles for the browser as it is.
 
 #![forbid(unsafe_code)]
 
 pub mod article;
+pub mod effort;
 pub mod event;
 pub mod guidance;
 pub mod kit;
@@ -15,6 +16,9 @@ pub mod staff;
 pub mod task;
 
 pub use article::{BodyPart, LevelSection};
+pub use effort::{
+    EFFORT_LABELS, EFFORT_QUESTION, EFFORT_SCALE_VERSION, EffortScore, EffortScoreError, Touchpoint,
+};
 pub use event::{EventKind, PageType};
 pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};
