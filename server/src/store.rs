@@ -1,20 +1,26 @@
 //! Where the portal keeps what happens. One small trait per kind of data:
 //! [`EventLog`] (the append-only log of anonymous visitor events, with a
-//! subscription), [`Submissions`] (completed task forms) and, in `staff`, staff
-//! accounts and their sessions. Each has its own small
-//! error enum; time comes from an injected [`Clock`]. SQLite (`sqlite/`) is the
-//! embedded default; a PostgreSQL store joins beside it with its own migrations and
-//! passes the same contract suite (`contract.rs`) by adding one constructor there.
+//! subscription), [`Submissions`] (completed task forms), [`EffortScores`] (the
+//! Customer Effort Score's ratings) and, in `staff`, staff accounts and their
+//! sessions. Each has its own small error enum; time comes from an injected
+//! [`Clock`]. SQLite (`sqlite/`) is the embedded default; a PostgreSQL store joins
+//! beside it with its own migrations and passes the same contract suite
+//! (`contract.rs`) by adding one constructor there.
 
 mod clock;
 #[cfg(test)]
 mod contract;
+mod effort;
 mod event_log;
 mod sqlite;
 pub mod staff;
 mod submissions;
 
 pub use clock::{Clock, SystemClock};
+pub use effort::{
+    EffortKey, EffortScores, EffortScoresError, EffortSummaryRow, NewEffortRating, RecordedEffort,
+    StoredEffortRating,
+};
 pub use event_log::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
 pub use sqlite::{OpenError, SqliteStore};
 pub use submissions::{NewSubmission, StoredSubmission, Submissions, SubmissionsError, new_reference};

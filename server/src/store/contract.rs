@@ -2,6 +2,8 @@
 //! run against every implementation. PostgreSQL joins by implementing
 //! [`ContractStore`] and adding one `#[tokio::test]` per contract that opens it.
 
+mod effort;
+
 use super::staff::{
     NewStaffAccount, SessionDigest, SessionLimits, StaffAccounts, StaffRole, StaffSessions, StaffStoreError,
     StoredPassword,

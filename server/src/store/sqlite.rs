@@ -1,6 +1,7 @@
 //! The embedded store: one SQLite file in WAL mode, migrated at open, implementing
 //! every store trait.
 
+mod effort;
 mod event_log;
 mod staff;
 mod submissions;
