@@ -3,12 +3,14 @@
 //! depends on server/), plus what the server put in the request's extensions.
 
 mod content;
+mod effort;
 mod events;
 mod insights;
 mod search;
 mod tasks;
 
 pub use content::ContentReader;
+pub use effort::{EFFORT_SCORE_FIELD, EffortRated, EffortRatings};
 pub use events::VisitorEvents;
 pub use insights::InsightsReader;
 pub use search::SearchService;
@@ -31,6 +33,7 @@ pub struct Backends {
     pub events: Arc<dyn VisitorEvents>,
     pub tasks: Arc<dyn TaskForms>,
     pub insights: Arc<dyn InsightsReader>,
+    pub effort: Arc<dyn EffortRatings>,
 }
 
 impl Backends {
@@ -42,6 +45,7 @@ impl Backends {
         leptos::prelude::provide_context(self.events.clone());
         leptos::prelude::provide_context(self.tasks.clone());
         leptos::prelude::provide_context(self.insights.clone());
+        leptos::prelude::provide_context(self.effort.clone());
     }
 }
 
@@ -69,6 +73,10 @@ pub fn use_task_forms() -> Arc<dyn TaskForms> {
 
 pub fn use_insights() -> Arc<dyn InsightsReader> {
     expect_context("an InsightsReader")
+}
+
+pub fn use_effort() -> Arc<dyn EffortRatings> {
+    expect_context("EffortRatings")
 }
 
 pub(crate) fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {

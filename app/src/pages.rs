@@ -3,6 +3,7 @@
 mod article;
 mod category;
 mod editors;
+mod effort;
 mod home;
 mod insights;
 mod kit;

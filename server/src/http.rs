@@ -3,6 +3,7 @@
 mod assets;
 mod connections;
 mod csrf;
+mod effort;
 mod error;
 mod insights;
 mod normalise;

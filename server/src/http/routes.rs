@@ -19,7 +19,8 @@
 
 use super::staff::{RoleGuard, identify_staff, require_role};
 use super::{
-    AppState, assets, connections, csrf, error, insights, rate_limit, security, seo, staff, tasks, visitor,
+    AppState, assets, connections, csrf, effort, error, insights, rate_limit, security, seo, staff, tasks,
+    visitor,
 };
 use crate::portal::VisitorFacts;
 use axum::Router;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
     let visitor = Router::new()
         .leptos_routes_with_handler(pages, render_route)
         .route("/tasks/{task}", post(tasks::submit_task))
+        .route("/tasks/{task}/sent/{reference}/effort", post(effort::rate_task_effort))
         .merge(searching)
         .merge(api)
         .merge(staff)
