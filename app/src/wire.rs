@@ -15,8 +15,8 @@ mod tasks;
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{
-    DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,
-    SearchInsight, VoteInsight,
+    DeflectionInsight, EffortInsight, EffortInsights, FieldErrorInsight, FixInsight, INSIGHT_PERIODS,
+    InsightsView, NextQuestionInsight, SearchInsight, VoteInsight,
 };
 pub use kits::KitView;
 pub use requests::{RequestView, SentAnswer};

@@ -22,9 +22,9 @@ use telepath_app::backend::{
 use telepath_app::error::AppError;
 use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, InsightsView,
-    KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary,
-    TaskView,
+    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, EffortInsights, FileWithErrors,
+    InsightsView, KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions,
+    TaskSummary, TaskView,
 };
 use telepath_domain::guidance::order_articles;
 use telepath_domain::{
@@ -393,13 +393,36 @@ impl VisitorEvents for PortalRequest {
     }
 }
 
+#[async_trait::async_trait]
 impl InsightsReader for PortalRequest {
     fn insights(&self, days: u32) -> InsightsView {
-        let today = (crate::store::Clock::now_ms(&crate::store::SystemClock)).div_euclid(DAY_MS);
-        let period = insights::Period { last_day: today, days };
-        let report = insights::report(&self.portal.journeys.insights(), period);
-        views::insights(&self.snapshot, &report, period)
+        let report = insights::report(&self.portal.journeys.insights(), last_days(days));
+        views::insights(&self.snapshot, &report, last_days(days))
     }
+
+    async fn effort(&self, days: u32) -> Result<EffortInsights, AppError> {
+        let report = effort_report(self.portal.effort.as_ref(), last_days(days)).await.map_err(|error| {
+            tracing::error!("reading the effort ratings failed: {error}");
+            AppError::StoreUnavailable
+        })?;
+        Ok(views::effort_insights(&self.snapshot, &report))
+    }
+}
+
+/// The `days` days up to today (UTC).
+pub fn last_days(days: u32) -> insights::Period {
+    let today = crate::store::Clock::now_ms(&crate::store::SystemClock).div_euclid(DAY_MS);
+    insights::Period { last_day: today, days }
+}
+
+/// The effort ratings of `period` on the current scale, for the page and its CSV.
+pub async fn effort_report(
+    effort: &dyn EffortScores,
+    period: insights::Period,
+) -> Result<insights::EffortReport, EffortScoresError> {
+    let (from_ms, to_ms) = period.bounds_ms();
+    let rows = effort.summary(from_ms, to_ms).await?;
+    Ok(insights::effort_report(&rows, EFFORT_SCALE_VERSION))
 }
 
 #[async_trait::async_trait]

@@ -36,6 +36,31 @@ pub fn helpful_share(articles: &[(String, u32)]) -> Option<String> {
     svg(chart.svg())
 }
 
+/// How each task's ratings spread over the five scores, as shares of its ratings:
+/// one bar per task (the first on top), from very low effort to very high.
+pub fn effort_spread(tasks: &[(String, [u32; 5])]) -> Option<String> {
+    if tasks.iter().all(|(_, counts)| counts.iter().all(|count| *count == 0)) {
+        return None;
+    }
+    // The chart draws its first category at the bottom: reversed, the first is on top.
+    let series = telepath_domain::EffortScore::all()
+        .map(|score| {
+            let counts: Vec<f32> =
+                tasks.iter().rev().map(|(_, counts)| counts[score.index()] as f32).collect();
+            let mut series: charts_rs::Series =
+                (format!("{score} {}", score.label()).as_str(), counts).into();
+            series.stack = Some("ratings".to_owned());
+            series
+        })
+        .collect();
+    let labels: Vec<String> = tasks.iter().rev().map(|(title, _)| title.clone()).collect();
+    let mut chart = HorizontalBarChart::new(series, labels);
+    chart.stack_percent = true;
+    chart.width = WIDTH;
+    chart.height = 90.0 + 36.0 * tasks.len() as f32;
+    svg(chart.svg())
+}
+
 fn svg(drawn: charts_rs::Result<String>) -> Option<String> {
     drawn.map_err(|error| tracing::warn!("an insights chart could not be drawn: {error}")).ok()
 }
@@ -54,5 +79,11 @@ mod tests {
         let days = [("1 Dec".to_owned(), 4, 1), ("2 Dec".to_owned(), 0, 0)];
         assert!(searches_per_day(&days).unwrap().contains("Found nothing"));
         assert_eq!(searches_per_day(&[("1 Dec".to_owned(), 0, 0)]), None, "an empty period draws nothing");
+        let spread = effort_spread(&[("Request a <refund>".into(), [2, 1, 0, 0, 1])]).unwrap();
+        assert!(
+            spread.contains("Request a &lt;refund&gt;") && spread.contains("Very high effort"),
+            "{spread}"
+        );
+        assert_eq!(effort_spread(&[]), None);
     }
 }

@@ -1,6 +1,7 @@
 //! The effort question on a task's confirmation, answered without JavaScript: one
 //! rating per visitor and request, changed by answering again, refused for a score
-//! off the scale, someone else's request or a form without its token.
+//! off the scale, someone else's request or a form without its token; and the
+//! editors' insights that count it.
 
 use super::*;
 use crate::portal::Portal;
@@ -171,4 +172,51 @@ async fn a_rating_without_the_visitors_form_token_is_refused() {
         assert!(text(refused).await.contains("This form could not be checked"));
     }
     assert!(ratings(&portal).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rating_shows_up_in_the_editors_effort_table_and_its_csv() {
+    let fixture = guidance_fixture();
+    let (app, portal) = app(&fixture).await;
+    let editor = staff::staff_cookie(&fixture, telepath_domain::StaffRole::Editor).await;
+    let as_editor = |uri: &str| app.clone().oneshot(with_cookies(uri, &editor));
+    let before = text(as_editor("/editors/insights?days=7").await.unwrap()).await;
+    let effort = &before[before.find(r#"data-testid="insights-effort""#).expect("an effort section")..];
+    assert!(effort.contains("None in this period."), "{effort}");
+    assert!(!effort.contains("<svg"), "nothing to draw yet: {effort}");
+
+    for (visitor, score) in [(session(&app).await, "2"), (session(&app).await, "5")] {
+        let effort = format!("{}/effort", send_change_address(&app, &visitor).await);
+        let rated =
+            app.clone().oneshot(form_post(&visitor, &effort, &format!("score={score}"))).await.unwrap();
+        assert_eq!(rated.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(ratings(&portal).await, counted([0, 1, 0, 0, 1]));
+
+    // Without Leptos' hydration markers, which sit between a row's cells.
+    let page = text(as_editor("/editors/insights?days=7").await.unwrap()).await.replace("<!>", "");
+    let effort = &page[page.find(r#"data-testid="insights-effort""#).unwrap()..];
+    assert!(
+        effort.contains("Only answers to the current wording (scale version 1) are counted."),
+        "the scale is kept apart: {effort}"
+    );
+    assert!(
+        effort.contains(
+            r#"<tr><td><a href="/tasks/change-address">Change your address</a></td><td>2</td><td>3.5</td><td>50%</td><td>0</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>"#
+        ),
+        "n, mean, share of low effort and how the ratings spread: {effort}"
+    );
+    assert!(effort.contains("<svg"), "the spread is drawn: {effort}");
+    assert!(
+        effort.contains("Appears when live chat lands"),
+        "agents and offer reasons wait for chat: {effort}"
+    );
+
+    let csv = as_editor("/editors/insights.csv?table=effort&days=7").await.unwrap();
+    assert_eq!(header_value(&csv, "content-type"), "text/csv; charset=utf-8");
+    assert_eq!(
+        text(csv).await,
+        "touchpoint,name,ratings,mean,low effort (1-2) %,1 very low,2 low,3 moderate,4 high,5 very high,scale version\r\n\
+         task,change-address,2,3.50,50,0,1,0,0,1,1\r\n"
+    );
 }
