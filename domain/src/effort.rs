@@ -17,10 +17,10 @@ pub const EFFORT_SCALE_VERSION: u32 = 1;
 
 /// What each score means, from 1 to 5, in scale version [`EFFORT_SCALE_VERSION`].
 pub const EFFORT_LABELS: [&str; 5] =
-    ["Very low effort", "Low effort", "Moderate effort", "High effort", "Very high effort"];
+    ["Very low effort", "Low effort", "Medium effort", "High effort", "Very high effort"];
 
 /// The same five, as a sentence names them: "you rated the effort 2 of 5 (low)".
-const EFFORT_WORDS: [&str; 5] = ["very low", "low", "moderate", "high", "very high"];
+const EFFORT_WORDS: [&str; 5] = ["very low", "low", "medium", "high", "very high"];
 
 /// One answer to the effort question: a whole number from 1 to 5, and nothing else
 /// (so a stored or posted score is checked once, where it is made).
@@ -202,7 +202,7 @@ mod tests {
             [
                 (1, "Very low effort", "very low", true),
                 (2, "Low effort", "low", true),
-                (3, "Moderate effort", "moderate", false),
+                (3, "Medium effort", "medium", false),
                 (4, "High effort", "high", false),
                 (5, "Very high effort", "very high", false),
             ]

@@ -170,7 +170,7 @@ fn EffortTables(days: u32, effort: EffortInsights) -> impl IntoView {
         "Low effort (1–2)",
         "1 very low",
         "2 low",
-        "3 moderate",
+        "3 medium",
         "4 high",
         "5 very high",
     ];

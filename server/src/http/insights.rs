@@ -144,7 +144,7 @@ fn effort_csv(report: &insights::EffortReport) -> String {
             "low effort (1-2) %",
             "1 very low",
             "2 low",
-            "3 moderate",
+            "3 medium",
             "4 high",
             "5 very high",
             "scale version",

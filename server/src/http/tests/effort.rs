@@ -61,7 +61,7 @@ async fn one_click_without_javascript_rates_the_request_once_and_another_click_c
     for (score, words) in [
         (1, "Very low effort"),
         (2, "Low effort"),
-        (3, "Moderate effort"),
+        (3, "Medium effort"),
         (4, "High effort"),
         (5, "Very high effort"),
     ] {
@@ -216,7 +216,7 @@ async fn a_rating_shows_up_in_the_editors_effort_table_and_its_csv() {
     assert_eq!(header_value(&csv, "content-type"), "text/csv; charset=utf-8");
     assert_eq!(
         text(csv).await,
-        "touchpoint,name,ratings,mean,low effort (1-2) %,1 very low,2 low,3 moderate,4 high,5 very high,scale version\r\n\
+        "touchpoint,name,ratings,mean,low effort (1-2) %,1 very low,2 low,3 medium,4 high,5 very high,scale version\r\n\
          task,change-address,2,3.50,50,0,1,0,0,1,1\r\n"
     );
 }
