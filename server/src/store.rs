@@ -24,7 +24,7 @@ pub use effort::{
 pub use event_log::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
 pub use sqlite::{OpenError, SqliteStore};
 pub use submissions::{NewSubmission, StoredSubmission, Submissions, SubmissionsError, new_reference};
-pub use telepath_domain::{EventKind, PageType};
+pub use telepath_domain::{EffortScore, EventKind, PageType, Touchpoint};
 
 /// The cause of an unavailable store or a failed query, whatever the database.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
