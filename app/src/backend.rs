@@ -4,6 +4,7 @@
 
 mod chat;
 mod content;
+mod effort;
 mod events;
 mod insights;
 mod search;
@@ -11,6 +12,7 @@ mod tasks;
 
 pub use chat::CustomerChat;
 pub use content::ContentReader;
+pub use effort::{EFFORT_SCORE_FIELD, EffortRated, EffortRatings};
 pub use events::VisitorEvents;
 pub use insights::InsightsReader;
 pub use search::SearchService;
@@ -34,6 +36,7 @@ pub struct Backends {
     pub tasks: Arc<dyn TaskForms>,
     pub insights: Arc<dyn InsightsReader>,
     pub chat: Arc<dyn CustomerChat>,
+    pub effort: Arc<dyn EffortRatings>,
 }
 
 impl Backends {
@@ -46,6 +49,7 @@ impl Backends {
         leptos::prelude::provide_context(self.tasks.clone());
         leptos::prelude::provide_context(self.insights.clone());
         leptos::prelude::provide_context(self.chat.clone());
+        leptos::prelude::provide_context(self.effort.clone());
     }
 }
 
@@ -77,6 +81,10 @@ pub fn use_insights() -> Arc<dyn InsightsReader> {
 
 pub fn use_customer_chat() -> Arc<dyn CustomerChat> {
     expect_context("CustomerChat")
+}
+
+pub fn use_effort() -> Arc<dyn EffortRatings> {
+    expect_context("EffortRatings")
 }
 
 pub(crate) fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {

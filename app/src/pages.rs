@@ -4,6 +4,7 @@ mod article;
 mod category;
 mod chat;
 mod editors;
+mod effort;
 mod home;
 mod insights;
 mod kit;

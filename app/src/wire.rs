@@ -20,8 +20,8 @@ pub use chat::{
 };
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{
-    DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,
-    SearchInsight, VoteInsight,
+    DeflectionInsight, EffortInsight, EffortInsights, FieldErrorInsight, FixInsight, INSIGHT_PERIODS,
+    InsightsView, NextQuestionInsight, SearchInsight, VoteInsight,
 };
 pub use kits::KitView;
 pub use requests::{RequestView, SentAnswer};

@@ -1,14 +1,15 @@
 //! Telepath's vocabulary, in one place both crates import: what content, pages,
 //! the store and the browser all mean by a level, an article's kind, a task field
 //! and its rules, a notice and its audience, a welcome kit, an event, when live
-//! chat is offered and the hours support answers in. No Leptos, no server: it
-//! compiles for the browser as it is.
+//! chat is offered and the hours support answers in, an effort score. No Leptos,
+//! no server: it compiles for the browser as it is.
 
 #![forbid(unsafe_code)]
 
 pub mod article;
 pub mod chat;
 pub mod chat_offer;
+pub mod effort;
 pub mod event;
 pub mod guidance;
 pub mod kit;
@@ -21,6 +22,9 @@ pub mod task;
 pub use article::{BodyPart, LevelSection};
 pub use chat::{ConversationState, MessageProblem, Resolution, Side};
 pub use chat_offer::{OfferReason, offer_reasons};
+pub use effort::{
+    EFFORT_LABELS, EFFORT_QUESTION, EFFORT_SCALE_VERSION, EffortScore, EffortScoreError, Touchpoint,
+};
 pub use event::{EventKind, PageType};
 pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};

@@ -4,6 +4,7 @@ mod assets;
 mod chat;
 mod connections;
 mod csrf;
+mod effort;
 mod error;
 mod insights;
 mod normalise;
