@@ -504,6 +504,76 @@ impl EffortRatings for PortalRequest {
         })?;
         Ok(Some(EffortRated { score: recorded.rating.score, replaced: recorded.replaced }))
     }
+
+    async fn chat_rating(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+    ) -> Result<Option<EffortScore>, AppError> {
+        let Some(touchpoint) = self.ended_conversation(visitor, conversation).await? else { return Ok(None) };
+        match self.portal.effort.rating_for(&visitor.0, &touchpoint).await {
+            Ok(rating) => Ok(Some(rating.score)),
+            Err(EffortScoresError::NotFound(_)) => Ok(None),
+            Err(error) => {
+                tracing::error!("reading an effort rating failed: {error}");
+                Err(AppError::StoreUnavailable)
+            }
+        }
+    }
+
+    async fn rate_chat(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+        score: EffortScore,
+    ) -> Result<Option<EffortRated>, AppError> {
+        let Some(touchpoint) = self.ended_conversation(visitor, conversation).await? else { return Ok(None) };
+        let rating = NewEffortRating {
+            visitor: visitor.0.clone(),
+            touchpoint,
+            score,
+            scale_version: EFFORT_SCALE_VERSION,
+        };
+        let recorded = self.portal.effort.record(rating).await.map_err(|error| {
+            tracing::error!("recording an effort rating failed: {error}");
+            AppError::StoreUnavailable
+        })?;
+        Ok(Some(EffortRated { score: recorded.rating.score, replaced: recorded.replaced }))
+    }
+}
+
+impl PortalRequest {
+    /// What the effort question about `conversation` rates: the conversation, the
+    /// agent who answered and why chat was offered; `None` unless it is this
+    /// visitor's and has ended (another visitor's is not told apart from none).
+    async fn ended_conversation(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+    ) -> Result<Option<Touchpoint>, AppError> {
+        use crate::store::ConversationsError;
+        match self.portal.chat.conversations.conversation(conversation).await {
+            Ok(found)
+                if found.visitor == visitor.0
+                    && found.state == telepath_domain::ConversationState::Closed =>
+            {
+                Ok(Some(Touchpoint::Chat {
+                    conversation,
+                    agent: found.agent,
+                    offer_reasons: found
+                        .opened_because
+                        .iter()
+                        .map(|reason| reason.name().to_owned())
+                        .collect(),
+                }))
+            }
+            Ok(_) | Err(ConversationsError::NotFound(_)) => Ok(None),
+            Err(error) => {
+                tracing::error!("reading a conversation failed: {error}");
+                Err(AppError::StoreUnavailable)
+            }
+        }
+    }
 }
 
 const DAY_MS: i64 = 86_400_000;

@@ -107,5 +107,39 @@ async fn without_javascript_a_customer_leaves_a_message_and_reads_the_reply_on_t
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.unwrap();
     assert!(html.contains("up to 4000 characters") && html.contains(&too_long), "the text typed is kept");
+
+    let rate = |visitor: &Visitor, score: &str| {
+        client()
+            .post(server.url(&format!("/chat/{conversation}/effort")))
+            .header("cookie", &visitor.cookie)
+            .header("origin", &server.base_url)
+            .form(&[("_csrf", visitor.token.clone()), ("score", score.to_owned())])
+            .send()
+    };
+    assert_eq!(rate(&customer, "2").await.unwrap().status(), 404, "not before the conversation has ended");
+    server
+        .chat
+        .conversations
+        .close_conversation(conversation, telepath_domain::Resolution::Solved)
+        .await
+        .unwrap();
+    let page = chat_page(&server, &customer).await;
+    assert!(
+        page.contains("This conversation has ended.") && page.contains("data-testid=\"effort\""),
+        "{page}"
+    );
+    let rated = rate(&customer, "2").await.unwrap();
+    assert_eq!(rated.status(), 303);
+    assert_eq!(rated.headers()["location"], "/chat#effort");
+    assert!(chat_page(&server, &customer).await.contains("Thanks — you rated the effort 2 of 5 (low)."));
+    let changed = rate(&customer, "4").await.unwrap();
+    assert_eq!(changed.headers()["location"], "/chat?effort=changed#effort");
+    assert_eq!(
+        rate(&stranger, "1").await.unwrap().status(),
+        404,
+        "only the customer rates their conversation"
+    );
+    assert_eq!(rate(&customer, "6").await.unwrap().status(), 400);
+    assert!(page.contains("Need anything else?"), "a new conversation can start from the same page");
     server.stop().await.unwrap();
 }

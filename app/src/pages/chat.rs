@@ -1,9 +1,11 @@
 //! `/chat`: talking to a person, as plain HTML. A form posts each message and the
 //! page shows the conversation, with a link to check for new replies; it works the
 //! same with JavaScript off. With nobody online, the same form leaves a message that
-//! is answered here later.
+//! is answered here later. Once the agent has closed it, the page asks the effort
+//! question about it.
 
-use crate::backend::{use_csrf_token, use_customer_chat, use_visitor};
+use crate::backend::{use_csrf_token, use_customer_chat, use_effort, use_visitor};
+use crate::pages::effort::EffortQuestion;
 use crate::pages::meta::PageMeta;
 use crate::visitor::CSRF_FIELD;
 use crate::wire::{
@@ -12,19 +14,34 @@ use crate::wire::{
 };
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use telepath_domain::chat::MAX_MESSAGE_CHARS;
-use telepath_domain::{ConversationState, Side};
+use telepath_domain::{ConversationState, EffortScore, Side};
 
 #[component]
 pub fn ChatPage() -> impl IntoView {
+    let effort_changed = use_query_map().read_untracked().get(crate::urls::EFFORT_QUERY).as_deref()
+        == Some(crate::urls::EFFORT_CHANGED);
     view! {
         <PageMeta title="Talk to us" description="Ask a person on our support team, or leave a message for them."/>
         <h1>"Talk to us"</h1>
         <Suspense>
             {move || Suspend::new(async move {
-                let chat = match use_visitor() {
-                    Some(visitor) => use_customer_chat().visitor_chat(&visitor).await.ok(),
+                let visitor = use_visitor();
+                let chat = match &visitor {
+                    Some(visitor) => use_customer_chat().visitor_chat(visitor).await.ok(),
                     None => None,
+                };
+                let ended = chat
+                    .as_ref()
+                    .and_then(|chat| chat.conversation.as_ref())
+                    .filter(|conversation| conversation.status.state == ConversationState::Closed)
+                    .map(|conversation| conversation.id);
+                let effort = match (ended, &visitor) {
+                    (Some(conversation), Some(visitor)) => {
+                        use_effort().chat_rating(visitor, conversation).await.ok().flatten()
+                    }
+                    _ => None,
                 };
                 match chat {
                     None => Either::Left(view! {
@@ -32,20 +49,23 @@ pub fn ChatPage() -> impl IntoView {
                             "Chat is not available just now. Nothing you sent was lost; please try again in a moment."
                         </p>
                     }),
-                    Some(chat) => Either::Right(view! { <ChatView chat/> }),
+                    Some(chat) => Either::Right(view! { <ChatView chat effort changed=effort_changed/> }),
                 }
             })}
         </Suspense>
     }
 }
 
+/// `effort` is the visitor's answer to the effort question about an ended
+/// conversation; `changed` says it just replaced an earlier one.
 #[component]
-fn ChatView(chat: CustomerChatView) -> impl IntoView {
+fn ChatView(chat: CustomerChatView, effort: Option<EffortScore>, changed: bool) -> impl IntoView {
     let CustomerChatView { conversation, availability, support_hours } = chat;
     match conversation {
         None => EitherOf3::A(view! { <StartForm availability support_hours/> }),
         Some(conversation) if conversation.status.state == ConversationState::Closed => EitherOf3::B(view! {
             <Conversation conversation=conversation.clone() availability=availability.clone()/>
+            <EffortQuestion action=crate::urls::chat_effort(conversation.id) answer=effort changed/>
             <h2>"Need anything else?"</h2>
             <StartForm availability support_hours/>
         }),
