@@ -4,6 +4,7 @@
 
 mod conversations;
 mod effort;
+mod visitor_events;
 
 use super::staff::{
     NewStaffAccount, SessionDigest, SessionLimits, StaffAccounts, StaffRole, StaffSessions, StaffStoreError,
