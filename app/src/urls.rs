@@ -19,6 +19,8 @@ pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
 /// The customer's chat: the page that works without JavaScript, and the socket.
 pub const CHAT: &str = "/chat";
 pub const CHAT_SOCKET: &str = "/chat/socket";
+/// Where "No thanks" on a chat offer posts: no offer for the rest of the visit.
+pub const CHAT_OFFER_DISMISS: &str = "/chat/offer/dismiss";
 /// Where the effort question after an ended conversation posts its answer.
 pub fn chat_effort(conversation: i64) -> String {
     format!("{CHAT}/{conversation}/effort")

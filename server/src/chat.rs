@@ -4,6 +4,7 @@
 
 pub mod customer;
 pub mod hub;
+pub mod offer;
 pub mod presence;
 pub mod socket;
 
@@ -47,6 +48,20 @@ pub enum Availability {
     OutsideHours {
         back: Option<String>,
     },
+}
+
+impl Availability {
+    /// What the customer is told: chat now, or leave a message (and when the team is back).
+    pub fn view(&self) -> telepath_app::wire::ChatAvailability {
+        use telepath_app::wire::ChatAvailability;
+        match self {
+            Availability::AgentFree => ChatAvailability::AgentFree,
+            Availability::AllBusy | Availability::NobodyOnline => {
+                ChatAvailability::LeaveMessage { back: None }
+            }
+            Availability::OutsideHours { back } => ChatAvailability::LeaveMessage { back: back.clone() },
+        }
+    }
 }
 
 /// Everything a chat socket reaches, shared by all of them.

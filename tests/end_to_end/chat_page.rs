@@ -143,3 +143,56 @@ async fn without_javascript_a_customer_leaves_a_message_and_reads_the_reply_on_t
     assert!(page.contains("Need anything else?"), "a new conversation can start from the same page");
     server.stop().await.unwrap();
 }
+
+async fn page(server: &TestServer, visitor: &Visitor, path: &str) -> String {
+    let page = client().get(server.url(path)).header("cookie", &visitor.cookie).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{path}");
+    page.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_reason_until_they_say_no_thanks() {
+    let server = TestServer::start(Fixture::new()).await;
+    let stuck = visitor(&server).await;
+    let first = page(&server, &stuck, "/search?q=qzxv+refund").await;
+    assert!(!first.contains("data-testid=\"chat-offer\""), "one failed search is not yet a sign");
+    let second = page(&server, &stuck, "/search?q=wvxq+vat").await;
+    assert!(second.contains("data-testid=\"chat-offer\""), "two failed searches: offered at once, in the page");
+    assert!(second.contains("found nothing"), "it says why");
+    assert!(second.contains("qzxv refund") && second.contains("wvxq vat"), "in the visitor's own words");
+    assert!(second.contains("Leave a message"), "nobody is online: the offer says so");
+
+    let article = page(&server, &stuck, "/articles/send-an-invoice").await;
+    assert!(article.contains("data-testid=\"chat-offer\""), "the offer stays on the next pages");
+    let offered = server.wait_for_event("chat_offered", std::time::Duration::from_secs(10)).await;
+    assert_eq!(server.events.recent(Some("chat_offered"), 10).await.unwrap().len(), 1, "recorded once per visit");
+    assert_eq!(offered.visitor, stuck.id);
+
+    let dismissed = client()
+        .post(server.url("/chat/offer/dismiss"))
+        .header("cookie", &stuck.cookie)
+        .header("origin", &server.base_url)
+        .form(&[("_csrf", stuck.token.as_str()), ("return_to", "/articles/send-an-invoice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dismissed.status(), 303);
+    assert_eq!(dismissed.headers()["location"], "/articles/send-an-invoice");
+    let after = page(&server, &stuck, "/articles/send-an-invoice").await;
+    assert!(!after.contains("data-testid=\"chat-offer\""), "not repeated in the visit after \"No thanks\"");
+
+    let calm = visitor(&server).await;
+    assert!(!page(&server, &calm, "/articles/send-an-invoice").await.contains("data-testid=\"chat-offer\""));
+
+    let other = visitor(&server).await;
+    page(&server, &other, "/search?q=qzxv").await;
+    page(&server, &other, "/search?q=wvxq").await;
+    let chat = chat_page(&server, &other).await;
+    let started = post_message(&server, &other, &client_id(&chat), "I can't find how to change VAT").await;
+    assert_eq!(started.status(), 303);
+    let conversation = server.chat.conversations.conversations_of(&other.id, 1).await.unwrap().remove(0);
+    let reasons: Vec<&str> = conversation.opened_because.iter().map(|reason| reason.name()).collect();
+    assert_eq!(reasons, ["searches_found_nothing", "asked_for_person"], "the agent will see why");
+    assert!(page(&server, &other, "/").await.contains("You have a conversation with our support team."));
+    server.stop().await.unwrap();
+}

@@ -9,8 +9,8 @@ use crate::pages::effort::EffortQuestion;
 use crate::pages::meta::PageMeta;
 use crate::visitor::CSRF_FIELD;
 use crate::wire::{
-    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ConversationStatus, CustomerChatView,
-    CustomerConversation,
+    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ChatOfferView, ConversationStatus,
+    CustomerChatView, CustomerConversation,
 };
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -53,6 +53,55 @@ pub fn ChatPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The offer of a person beside a page's content, when the visitor's visit says
+/// they may be stuck: why, in their words, a way to chat (or leave a message), and
+/// a "No thanks" that silences it for the rest of the visit. Plain HTML and forms.
+/// `path` is the page's path and query, where "No thanks" comes back to.
+#[component]
+pub fn ChatOfferSlot(path: String) -> impl IntoView {
+    view! {
+        <Suspense>
+            {move || {
+                let path = path.clone();
+                Suspend::new(async move {
+                    let visitor = use_visitor()?;
+                    let offer = use_customer_chat().chat_offer(&visitor, &path).await.ok()??;
+                    Some(view! { <ChatOffer offer return_to=path/> })
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChatOffer(offer: ChatOfferView, return_to: String) -> impl IntoView {
+    match offer {
+        ChatOfferView::ConversationOpen => Either::Left(view! {
+            <aside class="chat-offer" aria-label="Your conversation" data-testid="chat-offer">
+                <p>"You have a conversation with our support team."</p>
+                <a class="button" href=crate::urls::CHAT>"Open it"</a>
+            </aside>
+        }),
+        ChatOfferView::Person { words, availability } => {
+            let action = match availability {
+                ChatAvailability::AgentFree => "Chat with us",
+                ChatAvailability::LeaveMessage { .. } => "Leave a message",
+            };
+            Either::Right(view! {
+                <aside class="chat-offer" aria-label="Help from a person" data-testid="chat-offer">
+                    <p dir="auto" data-testid="chat-offer-reason">{words}</p>
+                    <a class="button" href=crate::urls::CHAT data-testid="chat-offer-start">{action}</a>
+                    <form method="post" action=crate::urls::CHAT_OFFER_DISMISS class="chat-offer-dismiss">
+                        <input type="hidden" name=CSRF_FIELD value=use_csrf_token()/>
+                        <input type="hidden" name="return_to" value=return_to/>
+                        <button type="submit" class="link-button" data-testid="chat-offer-dismiss">"No thanks"</button>
+                    </form>
+                </aside>
+            })
+        }
     }
 }
 

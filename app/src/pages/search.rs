@@ -173,7 +173,8 @@ fn Results(page: SearchPage) -> impl IntoView {
                             <h2>{format!("No articles match “{}”", page.query)}</h2>
                             <p>"Try fewer or simpler words, or one of the articles people read most:"</p>
                             <ArticleList articles=page.popular compact=false/>
-                            <p><a href=crate::urls::ASK_THE_TEAM>"Or ask our team"</a></p>
+                            <p><a href=crate::urls::CHAT>"Or ask our team"</a></p>
+                            <crate::pages::chat::ChatOfferSlot path=crate::backend::use_current_path()/>
                         </div>
                     }
                     .into_any()
