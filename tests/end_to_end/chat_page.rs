@@ -151,13 +151,17 @@ async fn page(server: &TestServer, visitor: &Visitor, path: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_reason_until_they_say_no_thanks() {
+async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_reason_until_they_say_no_thanks()
+{
     let server = TestServer::start(Fixture::new()).await;
     let stuck = visitor(&server).await;
     let first = page(&server, &stuck, "/search?q=qzxv+refund").await;
     assert!(!first.contains("data-testid=\"chat-offer\""), "one failed search is not yet a sign");
     let second = page(&server, &stuck, "/search?q=wvxq+vat").await;
-    assert!(second.contains("data-testid=\"chat-offer\""), "two failed searches: offered at once, in the page");
+    assert!(
+        second.contains("data-testid=\"chat-offer\""),
+        "two failed searches: offered at once, in the page"
+    );
     assert!(second.contains("found nothing"), "it says why");
     assert!(second.contains("qzxv refund") && second.contains("wvxq vat"), "in the visitor's own words");
     assert!(second.contains("Leave a message"), "nobody is online: the offer says so");
@@ -165,7 +169,11 @@ async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_rea
     let article = page(&server, &stuck, "/articles/send-an-invoice").await;
     assert!(article.contains("data-testid=\"chat-offer\""), "the offer stays on the next pages");
     let offered = server.wait_for_event("chat_offered", std::time::Duration::from_secs(10)).await;
-    assert_eq!(server.events.recent(Some("chat_offered"), 10).await.unwrap().len(), 1, "recorded once per visit");
+    assert_eq!(
+        server.events.recent(Some("chat_offered"), 10).await.unwrap().len(),
+        1,
+        "recorded once per visit"
+    );
     assert_eq!(offered.visitor, stuck.id);
 
     let dismissed = client()
