@@ -201,6 +201,12 @@ async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_rea
     let conversation = server.chat.conversations.conversations_of(&other.id, 1).await.unwrap().remove(0);
     let reasons: Vec<&str> = conversation.opened_because.iter().map(|reason| reason.name()).collect();
     assert_eq!(reasons, ["searches_found_nothing", "asked_for_person"], "the agent will see why");
+    let requested = server.wait_for_event("chat_requested", std::time::Duration::from_secs(10)).await;
+    assert_eq!(
+        requested.kind,
+        telepath_domain::EventKind::ChatRequested { conversation: conversation.id },
+        "insights count it as asking for a person"
+    );
     assert!(page(&server, &other, "/").await.contains("You have a conversation with our support team."));
     server.stop().await.unwrap();
 }

@@ -73,9 +73,16 @@ async fn customer_conversation(
     Ok(CustomerConversation { id: conversation.id, status, messages, waiting_before })
 }
 
+/// Where a message from the chat page's form went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub conversation: i64,
+    /// The message started this conversation.
+    pub started: bool,
+}
+
 /// Sends a message from the chat page's form: into the visitor's open conversation,
-/// or as the first message of a new one, opened `opened_because`. Returns the
-/// conversation's id.
+/// or as the first message of a new one, opened `opened_because`.
 pub async fn send_from_form(
     chat: &Chat,
     visitor: &str,
@@ -83,7 +90,7 @@ pub async fn send_from_form(
     client_id: &str,
     text: &str,
     opened_because: Vec<OfferReason>,
-) -> Result<i64, SendError> {
+) -> Result<Sent, SendError> {
     if !is_valid_client_id(client_id) {
         return Err(SendError::Refused(MessageProblem::BadClientId));
     }
@@ -94,6 +101,7 @@ pub async fn send_from_form(
         .await?
         .into_iter()
         .find(|conversation| conversation.state != ConversationState::Closed);
+    let started = open.is_none();
     let conversation = match open {
         Some(conversation) => conversation,
         None => {
@@ -111,5 +119,5 @@ pub async fn send_from_form(
     if appended.was_new {
         chat.hub.publish(conversation.id, RoomEvent::Stored { seq: appended.message.seq });
     }
-    Ok(conversation.id)
+    Ok(Sent { conversation: conversation.id, started })
 }
