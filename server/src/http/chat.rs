@@ -67,7 +67,15 @@ pub async fn send_from_form(State(state): State<AppState>, request: Request) -> 
     let sent =
         customer::send_from_form(&state.chat, &visitor.0, level, client_id, &text, opened_because).await;
     let (status, error) = match sent {
-        Ok(_) => return (StatusCode::SEE_OTHER, [(header::LOCATION, "/chat#latest")]).into_response(),
+        Ok(sent) => {
+            if sent.started {
+                let facts = VisitorFacts::of(&parts.headers, &parts.extensions);
+                let event = EventKind::ChatRequested { conversation: sent.conversation };
+                // Logged where it failed; the conversation is started either way.
+                let _ = state.portal.for_request(facts).events.record(&visitor, event).await;
+            }
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/chat#latest")]).into_response();
+        }
         Err(SendError::Refused(problem)) => (StatusCode::UNPROCESSABLE_ENTITY, problem.words()),
         Err(SendError::Store(error)) => {
             tracing::error!("a chat message from the page was not stored: {error}");
