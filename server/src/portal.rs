@@ -500,14 +500,7 @@ impl EffortRatings for PortalRequest {
         reference: &str,
     ) -> Result<Option<EffortScore>, AppError> {
         let touchpoint = Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() };
-        match self.portal.effort.rating_for(&visitor.0, &touchpoint).await {
-            Ok(rating) => Ok(Some(rating.score)),
-            Err(EffortScoresError::NotFound(_)) => Ok(None),
-            Err(error) => {
-                tracing::error!("reading an effort rating failed: {error}");
-                Err(AppError::StoreUnavailable)
-            }
-        }
+        self.rating_of(visitor, &touchpoint).await
     }
 
     async fn rate_task(
@@ -526,18 +519,8 @@ impl EffortRatings for PortalRequest {
                 return Err(AppError::StoreUnavailable);
             }
         }
-        // An answer, not tracking: kept also for a browser that asks not to be tracked.
-        let rating = NewEffortRating {
-            visitor: visitor.0.clone(),
-            touchpoint: Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() },
-            score,
-            scale_version: EFFORT_SCALE_VERSION,
-        };
-        let recorded = self.portal.effort.record(rating).await.map_err(|error| {
-            tracing::error!("recording an effort rating failed: {error}");
-            AppError::StoreUnavailable
-        })?;
-        Ok(Some(EffortRated { score: recorded.rating.score, replaced: recorded.replaced }))
+        let touchpoint = Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() };
+        self.record_rating(visitor, touchpoint, score).await.map(Some)
     }
 
     async fn chat_rating(
@@ -546,14 +529,7 @@ impl EffortRatings for PortalRequest {
         conversation: i64,
     ) -> Result<Option<EffortScore>, AppError> {
         let Some(touchpoint) = self.ended_conversation(visitor, conversation).await? else { return Ok(None) };
-        match self.portal.effort.rating_for(&visitor.0, &touchpoint).await {
-            Ok(rating) => Ok(Some(rating.score)),
-            Err(EffortScoresError::NotFound(_)) => Ok(None),
-            Err(error) => {
-                tracing::error!("reading an effort rating failed: {error}");
-                Err(AppError::StoreUnavailable)
-            }
-        }
+        self.rating_of(visitor, &touchpoint).await
     }
 
     async fn rate_chat(
@@ -563,6 +539,35 @@ impl EffortRatings for PortalRequest {
         score: EffortScore,
     ) -> Result<Option<EffortRated>, AppError> {
         let Some(touchpoint) = self.ended_conversation(visitor, conversation).await? else { return Ok(None) };
+        self.record_rating(visitor, touchpoint, score).await.map(Some)
+    }
+}
+
+impl PortalRequest {
+    /// The visitor's answer about `touchpoint`, if they gave one.
+    async fn rating_of(
+        &self,
+        visitor: &VisitorId,
+        touchpoint: &Touchpoint,
+    ) -> Result<Option<EffortScore>, AppError> {
+        match self.portal.effort.rating_for(&visitor.0, touchpoint).await {
+            Ok(rating) => Ok(Some(rating.score)),
+            Err(EffortScoresError::NotFound(_)) => Ok(None),
+            Err(error) => {
+                tracing::error!("reading an effort rating failed: {error}");
+                Err(AppError::StoreUnavailable)
+            }
+        }
+    }
+
+    /// Stores the visitor's answer about `touchpoint`, replacing an earlier one. An
+    /// answer, not tracking: kept also for a browser that asks not to be tracked.
+    async fn record_rating(
+        &self,
+        visitor: &VisitorId,
+        touchpoint: Touchpoint,
+        score: EffortScore,
+    ) -> Result<EffortRated, AppError> {
         let rating = NewEffortRating {
             visitor: visitor.0.clone(),
             touchpoint,
@@ -573,11 +578,9 @@ impl EffortRatings for PortalRequest {
             tracing::error!("recording an effort rating failed: {error}");
             AppError::StoreUnavailable
         })?;
-        Ok(Some(EffortRated { score: recorded.rating.score, replaced: recorded.replaced }))
+        Ok(EffortRated { score: recorded.rating.score, replaced: recorded.replaced })
     }
-}
 
-impl PortalRequest {
     fn remember(&self, event: &EventKind) {
         self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(event.clone());
     }

@@ -20,16 +20,9 @@ pub async fn rate_task_effort(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match super::read_form_body(body).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused.for_client(&parts.headers),
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let sent =
-        pairs.iter().find(|(name, _)| name == EFFORT_SCORE_FIELD).map_or("", |(_, value)| value.as_str());
-    let score = match sent.parse::<EffortScore>() {
+    let score = match read_score(body).await {
         Ok(score) => score,
-        Err(error) => return HttpError::BadEffortScore(error).for_client(&parts.headers),
+        Err(refused) => return refused.for_client(&parts.headers),
     };
     let visitor = parts.extensions.get::<VisitorId>().cloned().unwrap_or_else(|| VisitorId("unknown".into()));
     let effort = state.portal.for_request(VisitorFacts::of(&parts.headers, &parts.extensions)).effort;
@@ -60,16 +53,9 @@ pub async fn rate_chat_effort(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match super::read_form_body(body).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused.for_client(&parts.headers),
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let sent =
-        pairs.iter().find(|(name, _)| name == EFFORT_SCORE_FIELD).map_or("", |(_, value)| value.as_str());
-    let score = match sent.parse::<EffortScore>() {
+    let score = match read_score(body).await {
         Ok(score) => score,
-        Err(error) => return HttpError::BadEffortScore(error).for_client(&parts.headers),
+        Err(refused) => return refused.for_client(&parts.headers),
     };
     let visitor = parts.extensions.get::<VisitorId>().cloned().unwrap_or_else(|| VisitorId("unknown".into()));
     let effort = state.portal.for_request(VisitorFacts::of(&parts.headers, &parts.extensions)).effort;
@@ -84,6 +70,15 @@ pub async fn rate_chat_effort(
         Ok(None) => HttpError::NoSuchConversation.for_client(&parts.headers),
         Err(error) => HttpError::from(error).for_client(&parts.headers),
     }
+}
+
+/// The score a button of the effort question sent.
+async fn read_score(body: Body) -> Result<EffortScore, HttpError> {
+    let bytes = super::read_form_body(body).await?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let sent =
+        pairs.iter().find(|(name, _)| name == EFFORT_SCORE_FIELD).map_or("", |(_, value)| value.as_str());
+    sent.parse::<EffortScore>().map_err(HttpError::BadEffortScore)
 }
 
 /// Back to the confirmation, at the answer, saying whether it replaced an earlier one.
