@@ -89,10 +89,10 @@ pub fn attach() -> Result<(), JsValue> {
     error.set_attribute("hidden", "")?;
     textarea.insert_adjacent_element("beforebegin", &error)?;
     // The page follows the conversation by itself now.
-    if let Some(check) = document.query_selector("[data-testid=chat-check-replies]")? {
-        if let Some(paragraph) = check.parent_element() {
-            paragraph.set_attribute("hidden", "")?;
-        }
+    if let Some(check) = document.query_selector("[data-testid=chat-check-replies]")?
+        && let Some(paragraph) = check.parent_element()
+    {
+        paragraph.set_attribute("hidden", "")?;
     }
 
     let mut panel = Panel {
@@ -415,10 +415,10 @@ impl Panel {
         if let Some(item) = self.item_sent_as(client_id) {
             item.remove();
         }
-        if let Some(refused) = refused {
-            if self.textarea.value().trim().is_empty() {
-                self.textarea.set_value(&refused.text);
-            }
+        if let Some(refused) = refused
+            && self.textarea.value().trim().is_empty()
+        {
+            self.textarea.set_value(&refused.text);
         }
         self.show_error(Some(words))
     }
