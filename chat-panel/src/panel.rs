@@ -259,6 +259,7 @@ fn submit(shared: &Shared) -> Result<(), JsValue> {
     panel.outbox.push(pending.clone());
     panel.save_outbox();
     panel.show_pending(&pending)?;
+    panel.mark_delivery()?;
     panel.send(&Outgoing::Send { client_id: &pending.client_id, text: &pending.text });
     Ok(())
 }
@@ -373,15 +374,14 @@ impl Panel {
             Side::Agent => None,
         };
         match own {
-            Some(item) => item.set_attribute("data-seq", &message.seq.to_string())?,
+            Some(item) => self.place(&item, message.seq)?,
             None => {
                 let author = match message.side {
                     Side::Visitor => "You".to_owned(),
                     Side::Agent => message.author.clone().unwrap_or_else(|| "Support".to_owned()),
                 };
                 let item = self.message_item(message.side, &author, &message.body)?;
-                item.set_attribute("data-seq", &message.seq.to_string())?;
-                self.list.append_child(&item)?;
+                self.place(&item, message.seq)?;
             }
         }
         if message.side == Side::Agent {
@@ -400,7 +400,7 @@ impl Panel {
                 // Stored before a reload, so the page already shows it.
                 item.remove();
             } else {
-                item.set_attribute("data-seq", &seq.to_string())?;
+                self.place(&item, seq)?;
             }
         }
         self.mark_delivery()
@@ -489,6 +489,22 @@ impl Panel {
                 state.set_text_content(Some(words));
             }
         }
+        Ok(())
+    }
+
+    /// Numbers `item` as message `seq` and puts it in sequence order: before any
+    /// later message and before the messages still being sent, which stay last.
+    fn place(&self, item: &Element, seq: i64) -> Result<(), JsValue> {
+        item.set_attribute("data-seq", &seq.to_string())?;
+        let items = self.list.children();
+        let next = (0..items.length()).filter_map(|index| items.item(index)).find(|other| {
+            other != item
+                && other
+                    .get_attribute("data-seq")
+                    .and_then(|other| other.parse::<i64>().ok())
+                    .is_none_or(|other| other > seq)
+        });
+        self.list.insert_before(item, next.as_ref().map(|next| next.as_ref()))?;
         Ok(())
     }
 

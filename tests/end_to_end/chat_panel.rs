@@ -2,7 +2,7 @@
 //! with JavaScript, against the real server; the agent's side is a real WebSocket.
 //! The protocol itself (resume after a reconnect included) is chat_protocol.rs's.
 
-use crate::browser::{Browser, WAIT, click, element};
+use crate::browser::{Browser, WAIT, click, element, text_of};
 use crate::chat_protocol::{Socket, agent_socket, frame_of, next_frame, send};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
@@ -43,12 +43,12 @@ async fn frames_through(console: &mut Socket, seq: i64) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_javascript_the_chat_page_follows_the_conversation_live_without_reloading() {
     let running = TestServer::start(Fixture::new()).await;
-    let server = &running;
     let agent = staff_login(&running.database, StaffRole::Agent).await;
     let first_name = agent.name.split_whitespace().next().unwrap().to_owned();
-    let article = server.url("/articles/send-an-invoice");
     let (agent, first_name) = (&agent, &first_name);
+    let article = running.url("/articles/send-an-invoice");
     Browser::run(true, |client| async move {
+        let server = &running;
         client.goto(&article).await.unwrap();
         assert!(!client.source().await.unwrap().contains("chat_panel"), "other pages never load the panel");
         client.goto(&server.url("/chat")).await.unwrap();
@@ -132,11 +132,41 @@ async fn with_javascript_the_chat_page_follows_the_conversation_live_without_rel
             "the page follows by itself"
         );
 
+        // The server restarts: the page says so, keeps what is typed in its outbox,
+        // and comes back by itself with what it missed, each message once.
+        let address = server.address().to_owned();
+        let (stopped, fixture) = running.stop_keeping_data().await;
+        stopped.unwrap();
+        until(&client, "//p[@data-testid='chat-connection' and .='Reconnecting…']").await;
+        element(&client, "#chat-text").await.send_keys("Yes, sent while you were away").await.unwrap();
+        click(&client, "[data-testid=chat-send]").await;
+        until(&client, "//li[not(@data-seq)]//p[@data-testid='chat-delivery' and .='Sending…']").await;
+        assert_eq!(script(&client, "return sessionStorage.length").await, json!(1), "kept in the outbox");
+        let restarted = TestServer::start_at(fixture, &address, |_| {}).await;
+        let mut console = agent_socket(&restarted, agent, conversation, 4).await;
+        send(&mut console, json!({"type": "send", "client_id": "agent-3", "text": "Back again."})).await;
+        until(&client, "//li[@data-seq='6']//p[@data-testid='chat-delivery' and .='Delivered']").await;
+        until(&client, "//li[@data-seq='5' or @data-seq='6'][contains(@class, 'from-agent')]").await;
+        assert_eq!(text_of(&client, "[data-testid=chat-connection]").await, "", "connected again");
+        let frames = frames_through(&mut console, 6).await;
+        let resent: Vec<&Value> =
+            frames.iter().filter(|frame| frame["type"] == "message" && frame["side"] == "visitor").collect();
+        assert_eq!(resent.len(), 1, "the outbox reached the agent once: {frames:?}");
+        assert_eq!(resent[0]["body"]["text"], "Yes, sent while you were away");
+        let shown = script(
+            &client,
+            "return [...document.querySelectorAll('[data-testid=chat-message]')].map(li => li.dataset.seq)",
+        )
+        .await;
+        assert_eq!(shown, json!(["1", "2", "3", "4", "5", "6"]), "resumed without loss or duplicates");
+        assert_eq!(restarted.chat.conversations.messages_after(conversation, 0, 50).await.unwrap().len(), 6);
+        assert_eq!(script(&client, "return window.samePage === true").await, json!(true), "no reload");
+
         // Ended by the agent: the page loads again to ask the effort question.
-        server.chat.conversations.close_conversation(conversation, Resolution::Solved).await.unwrap();
-        server.chat.hub.publish(conversation, RoomEvent::StatusChanged);
+        restarted.chat.conversations.close_conversation(conversation, Resolution::Solved).await.unwrap();
+        restarted.chat.hub.publish(conversation, RoomEvent::StatusChanged);
         element(&client, "[data-testid=effort]").await;
+        restarted.stop().await.unwrap();
     })
     .await;
-    running.stop().await.unwrap();
 }
