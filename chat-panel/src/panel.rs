@@ -249,7 +249,8 @@ fn reconnect_later(shared: &Shared) {
 fn submit(shared: &Shared) -> Result<(), JsValue> {
     let mut panel = shared.borrow_mut();
     let text = panel.textarea.value();
-    if text.trim().is_empty() {
+    // Blank but not empty goes to the server, whose refusal says what is wrong.
+    if text.is_empty() {
         return Ok(());
     }
     let pending = Pending { client_id: panel.new_client_id()?, text };

@@ -106,6 +106,14 @@ async fn with_javascript_the_chat_page_follows_the_conversation_live_without_rel
             (Some("visitor"), Some("Invoice 42"))
         );
 
+        // Refused for good: the reason beside the form, and the text kept in it.
+        element(&client, "#chat-text").await.send_keys("   ").await.unwrap();
+        click(&client, "[data-testid=chat-send]").await;
+        until(&client, "//p[@data-testid='chat-error' and .='Write something before sending.']").await;
+        assert_eq!(script(&client, "return document.querySelector('#chat-text').value").await, json!("   "));
+        assert_eq!(script(&client, "return sessionStorage.length").await, json!(0), "not kept to resend");
+        script(&client, "document.querySelector('#chat-text').value = ''; return null").await;
+
         send(&mut console, json!({"type": "read", "seq": 3})).await;
         until(&client, "//li[@data-seq='3']//p[@data-testid='chat-delivery' and .='Read']").await;
         send(&mut console, json!({"type": "send", "client_id": "agent-2", "text": "Fixed."})).await;
