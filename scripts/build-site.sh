@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the browser bundle into target/site/pkg: the islands compiled to wasm,
-# wasm-bindgen's JS glue, the stylesheet, and brotli/gzip copies of each.
+# wasm-bindgen's JS glue, the stylesheet, the chat panel (its own small wasm module,
+# loaded by /chat only), and brotli/gzip copies of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,12 @@ mkdir -p "$site"
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   cargo build --quiet -p telepath-app --lib --target wasm32-unknown-unknown \
     --no-default-features --features hydrate --profile wasm-release
-  wasm=target/wasm32-unknown-unknown/wasm-release/telepath_app.wasm
+  # A cargo invocation of its own: built together, the two would unify web-sys
+  # features and the shared bundle would change because of the panel.
+  cargo build --quiet -p telepath-chat-panel --lib --target wasm32-unknown-unknown --profile wasm-release
+  target_dir=${CARGO_TARGET_DIR:-target}
+  wasm=$target_dir/wasm32-unknown-unknown/wasm-release/telepath_app.wasm
+  panel=$target_dir/wasm32-unknown-unknown/wasm-release/telepath_chat_panel.wasm
 else
   # Path B: Debian's compiler builds std from source (see scripts/setup.sh).
   RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
@@ -18,13 +24,20 @@ else
     /usr/bin/cargo build --quiet -Z build-std=std,panic_abort -p telepath-app --lib \
     --target wasm32-unknown-unknown --no-default-features --features hydrate \
     --profile wasm-release --target-dir target/debian
+  RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-16 \
+    /usr/bin/cargo build --quiet -Z build-std=std,panic_abort -p telepath-chat-panel --lib \
+    --target wasm32-unknown-unknown --profile wasm-release --target-dir target/debian
   wasm=target/debian/wasm32-unknown-unknown/wasm-release/telepath_app.wasm
+  panel=target/debian/wasm32-unknown-unknown/wasm-release/telepath_chat_panel.wasm
 fi
 
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
 wasm-bindgen --target web --no-typescript --remove-name-section --out-name app \
   --out-dir "$staging" "$wasm"
+wasm-bindgen --target web --no-typescript --remove-name-section --out-name chat_panel \
+  --out-dir "$staging" "$panel"
 cp style/telepath.css "$staging/"
 
 # Replace the bundle in one step so a running server never sees half of it.

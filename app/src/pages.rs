@@ -40,6 +40,11 @@ use search::SearchResultsPage;
 use staff::StaffSignInPage;
 use task::{MistakesPage, TaskPage, TaskSentPage};
 
+/// Where this build's browser files are served, e.g. `/pkg/1c245c0c6fc0f949`: for
+/// the page-specific modules (the chat panel) that the shared bundle does not carry.
+#[derive(Clone, Debug)]
+pub(crate) struct BundleDir(pub String);
+
 /// The HTML document around every page. The nonce the server chose for this response
 /// (if any) is handed to Leptos so its one inline module script passes the CSP.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         provide_context(nonce);
     }
+    provide_context(BundleDir(format!("/{}", options.site_pkg_dir)));
     let stylesheet = format!("/{}/telepath.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>

@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const PATIENCE: Duration = Duration::from_secs(10);
 
@@ -87,17 +87,17 @@ async fn customer_socket(server: &TestServer, visitor: &Visitor, conversation: i
         .expect("the customer's socket opens")
 }
 
-async fn agent_socket(server: &TestServer, agent: &StaffLogin, conversation: i64, after: i64) -> Socket {
+pub async fn agent_socket(server: &TestServer, agent: &StaffLogin, conversation: i64, after: i64) -> Socket {
     let path = format!("/console/conversations/{conversation}/socket?after={after}");
     connect(server, &path, &agent.cookie, Some(&server.base_url)).await.expect("the agent's socket opens")
 }
 
-async fn send(socket: &mut Socket, frame: Value) {
+pub async fn send(socket: &mut Socket, frame: Value) {
     socket.send(Message::text(frame.to_string())).await.unwrap();
 }
 
 /// The next chat frame (pings and pongs skipped), or `None` when the socket closed.
-async fn next_frame(socket: &mut Socket) -> Option<Value> {
+pub async fn next_frame(socket: &mut Socket) -> Option<Value> {
     loop {
         let received =
             tokio::time::timeout(PATIENCE, socket.next()).await.expect("a frame within the patience");
@@ -111,7 +111,7 @@ async fn next_frame(socket: &mut Socket) -> Option<Value> {
 }
 
 /// Reads frames until one of `kind`, returning it and the ones before it.
-async fn frame_of(socket: &mut Socket, kind: &str) -> (Value, Vec<Value>) {
+pub async fn frame_of(socket: &mut Socket, kind: &str) -> (Value, Vec<Value>) {
     let mut before = Vec::new();
     loop {
         let frame =

@@ -4,6 +4,7 @@
 mod browser;
 mod chat_crash;
 mod chat_page;
+mod chat_panel;
 mod chat_protocol;
 mod connections;
 mod every_page;

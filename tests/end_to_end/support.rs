@@ -41,6 +41,11 @@ impl TestServer {
 
     /// The real server with some settings changed first, e.g. short connection timeouts.
     pub async fn start_with(fixture: Fixture, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        TestServer::start_at(fixture, "127.0.0.1:0", adjust).await
+    }
+
+    /// The real server on `address`: a restart on the address a browser already has.
+    pub async fn start_at(fixture: Fixture, address: &str, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let mut config = fixture.config(&site_dir());
         adjust(&mut config);
         let state = telepath_server::prepare(&config).await.expect("the server prepares");
@@ -52,7 +57,7 @@ impl TestServer {
         let bundle_hash = state.assets.hash.clone();
         let reloads = state.content_watcher.as_ref().map(|watcher| watcher.reloads());
         // Bound before serving starts, so requests queue instead of racing the start.
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0 can be bound");
+        let listener = TcpListener::bind(address).await.expect("the address can be bound");
         let base_url = format!("http://{}", listener.local_addr().expect("a bound address"));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(telepath_server::serve(listener, state, async move {

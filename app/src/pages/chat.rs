@@ -122,8 +122,20 @@ fn ChatView(chat: CustomerChatView, effort: Option<EffortScore>, changed: bool) 
             <Conversation conversation availability/>
             <MessageForm label="Your message" button="Send"/>
             <p><a href=crate::urls::CHAT data-testid="chat-check-replies">"Check for new replies"</a></p>
+            <ChatPanelScript/>
         }),
     }
+}
+
+/// Loads the live chat panel (chat-panel/, a small wasm module of its own) on this
+/// page only: the shared bundle every page loads stays as it is. Inline, so it needs
+/// the response's nonce; the module and its wasm come from 'self'. Without
+/// JavaScript none of this runs and the form above is the whole chat.
+#[component]
+fn ChatPanelScript() -> impl IntoView {
+    let dir = use_context::<crate::pages::BundleDir>()?.0;
+    let boot = format!("import init from \"{dir}/chat_panel.js\";init();");
+    Some(view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=boot></script> })
 }
 
 /// Where the conversation stands, in the customer's words.
