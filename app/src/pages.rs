@@ -2,6 +2,7 @@
 
 mod article;
 mod category;
+mod console;
 mod editors;
 mod home;
 mod insights;
@@ -25,6 +26,7 @@ use leptos_router::{
 
 use article::ArticlePage;
 use category::CategoryPage;
+use console::{ConsoleConversationPage, ConsoleQueuePage};
 use editors::EditorsPage;
 use home::HomePage;
 use insights::InsightsPage;
@@ -94,6 +96,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/categories/:category") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console") view=ConsoleQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/conversations/:id") view=ConsoleConversationPage ssr=SsrMode::Async/>
                     <Route path=path!("/editors") view=EditorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/editors/insights") view=InsightsPage ssr=SsrMode::Async/>
                     <Route path=path!("/kits/:level") view=KitPage ssr=SsrMode::Async/>

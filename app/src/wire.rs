@@ -5,6 +5,7 @@
 
 mod articles;
 mod chat;
+mod console;
 mod editors;
 mod insights;
 mod kits;
@@ -15,6 +16,11 @@ mod tasks;
 
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use chat::{ChatBody, ChatMessage, ClientFrame, ConversationStatus, ServerFrame, close_code};
+pub use console::{
+    AgentChoice, AgentPresence, CannedReplyView, ConsoleConversation, ConsoleMessage, ConsoleNotice,
+    EarlierConversation, MyConversation, NoteView, QueueView, ReplyDraft, SuggestedArticle, TrailEntry,
+    TrailLink, TrailStep, TrailView, WaitingConversation, duration_words, time_spent_words,
+};
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{
     DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,

@@ -1,0 +1,212 @@
+//! The agent console's model, made into the views its pages show
+//! (`telepath_app::wire::console`): the queue, and one conversation with what the
+//! agent can do in it. Reads the conversations store, presence and staff accounts;
+//! the customer's trail comes from `trail.rs`, suggested answers from the search
+//! index and the editors' saved replies.
+
+use super::Chat;
+use super::presence::AgentStatus;
+use crate::content::ContentSnapshot;
+use crate::store::conversations::{Conversation, ConversationsError, MessageBody, StoredMessage};
+use std::collections::HashMap;
+use telepath_app::wire::{
+    AgentChoice, AgentPresence, ConsoleConversation, ConsoleMessage, ConsoleNotice, MyConversation, NoteView,
+    QueueView, ReplyDraft, TrailView, WaitingConversation,
+};
+use telepath_domain::{ConversationState, Side, StaffRole};
+
+/// The most conversations the queue lists; more than this waiting is a staffing
+/// problem no list solves.
+const QUEUE_SHOWN: u32 = 50;
+
+/// Messages read for one conversation's page, in pages of this many.
+const MESSAGES_PAGE: u32 = 500;
+
+/// How much of a message a list shows.
+const PREVIEW_CHARS: usize = 140;
+
+/// What the console's pages read, for one request.
+pub struct Console<'a> {
+    pub chat: &'a Chat,
+    pub snapshot: &'a ContentSnapshot,
+    pub now_ms: i64,
+}
+
+impl Console<'_> {
+    /// The queue as `agent` sees it.
+    pub async fn queue(
+        &self,
+        agent: i64,
+        notice: Option<ConsoleNotice>,
+    ) -> Result<QueueView, ConversationsError> {
+        let conversations = &self.chat.conversations;
+        let mut waiting = Vec::new();
+        for conversation in conversations.in_state(ConversationState::Waiting, QUEUE_SHOWN).await? {
+            let first = conversations.messages_after(conversation.id, 0, 20).await?;
+            let preview = first.into_iter().find(|message| message.side == Side::Visitor).and_then(preview);
+            waiting.push(WaitingConversation {
+                id: conversation.id,
+                opened_at_ms: conversation.opened_at_ms,
+                level: conversation.level,
+                preview,
+                reasons: Vec::new(),
+            });
+        }
+        let mut mine = Vec::new();
+        for conversation in conversations.active_for(agent).await? {
+            let unread = conversations
+                .messages_after(conversation.id, conversation.agent_read_seq, MESSAGES_PAGE)
+                .await?
+                .iter()
+                .filter(|message| message.side == Side::Visitor)
+                .count();
+            let latest = conversations.messages_after(conversation.id, conversation.last_seq - 1, 1).await?;
+            mine.push(MyConversation {
+                id: conversation.id,
+                level: conversation.level,
+                unread: i64::try_from(unread).unwrap_or(i64::MAX),
+                preview: latest.into_iter().next().and_then(preview),
+                opened_at_ms: conversation.opened_at_ms,
+            });
+        }
+        Ok(QueueView {
+            presence: presence_view(self.chat.presence.status(agent)),
+            capacity: self.chat.agent_capacity,
+            waiting,
+            mine,
+            notice,
+            now_ms: self.now_ms,
+        })
+    }
+
+    /// One conversation as `agent` sees it. `reply` is the reply form's state: a
+    /// fresh message id, or what was sent back with a problem.
+    pub async fn conversation(
+        &self,
+        agent: i64,
+        conversation: &Conversation,
+        reply: ReplyDraft,
+        notice: Option<ConsoleNotice>,
+    ) -> Result<ConsoleConversation, ConversationsError> {
+        let chat = self.chat;
+        let is_mine = conversation.agent == Some(agent);
+        let zone = self.snapshot.site.zone();
+        let mut messages = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = chat.conversations.messages_after(conversation.id, after, MESSAGES_PAGE).await?;
+            let full = page.len() == MESSAGES_PAGE as usize;
+            for message in page {
+                after = message.seq;
+                let time_text = zone.clock_time(message.sent_at_ms, self.now_ms);
+                messages.push(ConsoleMessage { message: chat.message_view(message).await, time_text });
+            }
+            if !full {
+                break;
+            }
+        }
+        let names = self.staff_names().await;
+        let notes = chat
+            .conversations
+            .notes(conversation.id)
+            .await?
+            .into_iter()
+            .map(|note| NoteView {
+                author: names
+                    .get(&note.agent)
+                    .map_or_else(|| "An agent".to_owned(), |(name, _)| name.clone()),
+                text: note.body,
+                time_text: zone.clock_time(note.written_at_ms, self.now_ms),
+            })
+            .collect();
+        let answered_by = match conversation.agent {
+            Some(other) if other != agent => chat.agent_name(other).await,
+            _ => None,
+        };
+        let transfer_to = if is_mine { self.agents_to_hand_to(agent, &names).await? } else { Vec::new() };
+        Ok(ConsoleConversation {
+            id: conversation.id,
+            state: conversation.state,
+            level: conversation.level,
+            opened_at_ms: conversation.opened_at_ms,
+            now_ms: self.now_ms,
+            is_mine,
+            answered_by,
+            resolution: conversation.resolution,
+            messages,
+            last_seq: conversation.last_seq,
+            notes,
+            reply,
+            transfer_to,
+            suggestions: Vec::new(),
+            canned_replies: Vec::new(),
+            trail: TrailView { level: conversation.level, ..TrailView::default() },
+            notice,
+        })
+    }
+
+    /// Other agents online with room for one more conversation, least busy first.
+    async fn agents_to_hand_to(
+        &self,
+        agent: i64,
+        names: &HashMap<i64, (String, StaffRole)>,
+    ) -> Result<Vec<AgentChoice>, ConversationsError> {
+        let mut choices = Vec::new();
+        for other in self.chat.presence.online() {
+            let Some((name, role)) = names.get(&other) else { continue };
+            if other == agent || !role.grants(StaffRole::Agent) {
+                continue;
+            }
+            let load =
+                u32::try_from(self.chat.conversations.active_for(other).await?.len()).unwrap_or(u32::MAX);
+            if load < self.chat.agent_capacity {
+                choices.push(AgentChoice { id: other, name: name.clone(), load });
+            }
+        }
+        choices.sort_by(|a, b| a.load.cmp(&b.load).then_with(|| a.name.cmp(&b.name)));
+        Ok(choices)
+    }
+
+    /// Every enabled staff account's full name and role, as agents see each other.
+    async fn staff_names(&self) -> HashMap<i64, (String, StaffRole)> {
+        match self.chat.staff.accounts().await {
+            Ok(accounts) => accounts
+                .into_iter()
+                .filter(|account| !account.is_disabled())
+                .map(|account| (account.id, (account.name, account.role)))
+                .collect(),
+            Err(error) => {
+                tracing::warn!("staff names cannot be read for the console: {error}");
+                HashMap::new()
+            }
+        }
+    }
+}
+
+fn presence_view(status: AgentStatus) -> AgentPresence {
+    match status {
+        AgentStatus::Online => AgentPresence::Online,
+        AgentStatus::Away => AgentPresence::Away,
+    }
+}
+
+/// A message cut to a line for a list: an article card says it is one.
+fn preview(message: StoredMessage) -> Option<String> {
+    match message.body {
+        MessageBody::Text(text) => {
+            let mut cut: String = text.chars().take(PREVIEW_CHARS).collect();
+            if cut.len() < text.len() {
+                cut.push('…');
+            }
+            Some(cut)
+        }
+        MessageBody::Article { title, .. } => Some(format!("Article: {title}")),
+    }
+}
+
+/// A message id for a form rendered now, so sending the form twice stores one message.
+pub fn new_client_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    format!("console-{}", hex::encode(bytes))
+}
