@@ -3,6 +3,7 @@
 //! [`ContractStore`] and adding one `#[tokio::test]` per contract that opens it.
 
 mod conversations;
+mod visitor_events;
 
 use super::staff::{
     NewStaffAccount, SessionDigest, SessionLimits, StaffAccounts, StaffRole, StaffSessions, StaffStoreError,

@@ -69,6 +69,16 @@ pub trait EventLog: Send + Sync + std::fmt::Debug + 'static {
     /// order: how the next-question model reads what it has not learned yet.
     async fn since(&self, after: i64, limit: u32) -> Result<Vec<StoredEvent>, EventLogError>;
 
+    /// One visitor's events that occurred at or after `since_ms`, oldest first: the
+    /// newest `limit` of them when there are more. What the agent console shows as
+    /// the customer's trail.
+    async fn visitor_events(
+        &self,
+        visitor: &str,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, EventLogError>;
+
     /// Removes every event that occurred before `before_ms` (the retention limit) and
     /// says how many went.
     async fn forget_before(&self, before_ms: i64) -> Result<u64, EventLogError>;
