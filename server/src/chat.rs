@@ -6,6 +6,7 @@ pub mod console;
 pub mod hub;
 pub mod presence;
 pub mod socket;
+pub mod trail;
 
 use crate::content::ContentLibrary;
 use crate::store::Conversations;

@@ -6,12 +6,14 @@
 
 use super::Chat;
 use super::presence::AgentStatus;
+use super::trail::{TRAIL_EVENTS, TRAIL_WINDOW_MS, trail};
 use crate::content::ContentSnapshot;
+use crate::store::EventLog;
 use crate::store::conversations::{Conversation, ConversationsError, MessageBody, StoredMessage};
 use std::collections::HashMap;
 use telepath_app::wire::{
     AgentChoice, AgentPresence, ConsoleConversation, ConsoleMessage, ConsoleNotice, MyConversation, NoteView,
-    QueueView, ReplyDraft, TrailView, WaitingConversation,
+    QueueView, ReplyDraft, WaitingConversation,
 };
 use telepath_domain::{ConversationState, Side, StaffRole};
 
@@ -22,12 +24,16 @@ const QUEUE_SHOWN: u32 = 50;
 /// Messages read for one conversation's page, in pages of this many.
 const MESSAGES_PAGE: u32 = 500;
 
+/// How many of the customer's earlier conversations the trail lists.
+const EARLIER_SHOWN: u32 = 10;
+
 /// How much of a message a list shows.
 const PREVIEW_CHARS: usize = 140;
 
 /// What the console's pages read, for one request.
 pub struct Console<'a> {
     pub chat: &'a Chat,
+    pub events: &'a dyn EventLog,
     pub snapshot: &'a ContentSnapshot,
     pub now_ms: i64,
 }
@@ -124,6 +130,19 @@ impl Console<'_> {
             _ => None,
         };
         let transfer_to = if is_mine { self.agents_to_hand_to(agent, &names).await? } else { Vec::new() };
+        let since = conversation.opened_at_ms.saturating_sub(TRAIL_WINDOW_MS);
+        // The trail helps; a conversation shows without it.
+        let events =
+            self.events.visitor_events(&conversation.visitor, since, TRAIL_EVENTS).await.unwrap_or_else(
+                |error| {
+                    tracing::error!(
+                        conversation = conversation.id,
+                        "the customer's trail cannot be read: {error}"
+                    );
+                    Vec::new()
+                },
+            );
+        let earlier = chat.conversations.conversations_of(&conversation.visitor, EARLIER_SHOWN).await?;
         Ok(ConsoleConversation {
             id: conversation.id,
             state: conversation.state,
@@ -140,7 +159,7 @@ impl Console<'_> {
             transfer_to,
             suggestions: Vec::new(),
             canned_replies: Vec::new(),
-            trail: TrailView { level: conversation.level, ..TrailView::default() },
+            trail: trail(conversation, &events, &earlier, self.snapshot, self.now_ms),
             notice,
         })
     }

@@ -71,7 +71,12 @@ async fn queue(
     status: StatusCode,
 ) -> Result<Response, HttpError> {
     let snapshot = state.portal.content.snapshot();
-    let console = Console { chat: &state.chat, snapshot: &snapshot, now_ms: SystemClock.now_ms() };
+    let console = Console {
+        chat: &state.chat,
+        events: state.portal.events.as_ref(),
+        snapshot: &snapshot,
+        now_ms: SystemClock.now_ms(),
+    };
     let view = console.queue(staff.id, notice).await.map_err(unavailable)?;
     Ok(render(state, parts, urls::CONSOLE, view, status).await)
 }
@@ -111,7 +116,12 @@ async fn conversation_view(
     status: StatusCode,
 ) -> Result<Response, HttpError> {
     let snapshot = state.portal.content.snapshot();
-    let console = Console { chat: &state.chat, snapshot: &snapshot, now_ms: SystemClock.now_ms() };
+    let console = Console {
+        chat: &state.chat,
+        events: state.portal.events.as_ref(),
+        snapshot: &snapshot,
+        now_ms: SystemClock.now_ms(),
+    };
     let view = console.conversation(staff.id, conversation, draft, notice).await.map_err(unavailable)?;
     let path = urls::console_conversation(conversation.id);
     Ok(render(state, parts, &path, view, status).await)

@@ -16,13 +16,14 @@ use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::path::{Path, PathBuf};
 use telepath_app::wire::ServerFrame;
-use telepath_domain::{ConversationState, Level, Resolution, Side};
+use telepath_domain::{ConversationState, EventKind, Level, PageType, Resolution, Side};
 use tower::ServiceExt;
 
 /// The portal with its chat, whose store and hub tests reach directly.
 struct Console {
     app: HttpService,
     chat: Chat,
+    events: std::sync::Arc<dyn crate::store::EventLog>,
     database: PathBuf,
     _fixture: Fixture,
 }
@@ -31,8 +32,8 @@ async fn console() -> Console {
     let fixture = Fixture::new();
     let config = fixture.config(Path::new("/nonexistent-site"));
     let state = crate::prepare(&config).await.unwrap();
-    let chat = state.chat.clone();
-    Console { app: service(state), chat, database: config.database_path(), _fixture: fixture }
+    let (chat, events) = (state.chat.clone(), state.portal.events.clone());
+    Console { app: service(state), chat, events, database: config.database_path(), _fixture: fixture }
 }
 
 /// A signed-in agent's browser on the console: its cookies and form token.
@@ -91,6 +92,11 @@ impl Console {
             body: MessageBody::Text(text.into()),
         };
         self.chat.conversations.append_message(conversation, message).await.unwrap();
+    }
+
+    /// Something the customer of [`Console::waiting`] did on the portal.
+    async fn customer_did(&self, kind: EventKind) {
+        self.events.append(crate::store::NewEvent { visitor: "visitor-1".into(), kind }).await.unwrap();
     }
 
     /// A conversation `agent` has taken.
@@ -275,6 +281,14 @@ async fn hostile_text_in_messages_and_names_is_shown_inert() {
     let eve = console.agent(hostile_name).await;
     let hostile = "<script>alert(1)</script> <b onmouseover=alert(2)>hi</b> javascript:alert(3) \
                    [x](javascript:alert(4)) \u{202e}gnp.exe https://example.com/ok";
+    console.customer_did(EventKind::Searched { query: hostile.into(), results: 0 }).await;
+    let page = EventKind::PageViewed {
+        page: PageType::Article,
+        path: "/articles/send-an-invoice".into(),
+        title: hostile.into(),
+        referrer: None,
+    };
+    console.customer_did(page).await;
     let id = console.taken_by(&eve, hostile).await;
     console.post(&eve, &format!("/console/conversations/{id}/notes"), &[("text", hostile)]).await;
     for uri in ["/console".to_owned(), format!("/console/conversations/{id}")] {
@@ -385,4 +399,38 @@ async fn closing_and_handing_over_are_published_to_the_customer() {
         .await;
     assert_eq!(late.status(), StatusCode::CONFLICT);
     assert!(text(late).await.contains("This conversation has ended"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trail_beside_the_conversation_shows_what_the_customer_did() {
+    let console = console().await;
+    let ana = console.agent("Ana Lima").await;
+    let earlier = console.taken_by(&ana, "Last week's question").await;
+    console.post(&ana, &format!("/console/conversations/{earlier}/close"), &[("resolution", "solved")]).await;
+    console.customer_did(EventKind::Searched { query: "vat rate".into(), results: 0 }).await;
+    console.customer_did(EventKind::SearchWithoutResults { query: "vat rate".into() }).await;
+    let read = EventKind::PageViewed {
+        page: PageType::Article,
+        path: "/articles/void-an-invoice".into(),
+        title: "Void an invoice".into(),
+        referrer: None,
+    };
+    console.customer_did(read).await;
+    let id = console.taken_by(&ana, "Where do I set the VAT rate?").await;
+    let html = text(console.get(&ana, &format!("/console/conversations/{id}")).await).await;
+    let trail = html.split(r#"data-testid="trail""#).nth(1).expect("the trail is on the page");
+    assert!(trail.contains("Newcomer"), "{trail}");
+    let now_on = trail.split(r#"data-testid="now-on""#).nth(1).unwrap();
+    assert!(now_on.starts_with(r#"><a href="/articles/void-an-invoice""#), "{now_on}");
+    assert_eq!(
+        trail.matches(r#"data-kind="search-failed""#).count(),
+        1,
+        "one search, marked failed: {trail}"
+    );
+    assert!(trail.contains("vat rate") && trail.contains("found nothing"), "{trail}");
+    let earlier_item = trail.split(r#"data-testid="earlier-conversation""#).nth(1).expect("the earlier chat");
+    assert!(
+        earlier_item.contains(&format!("#{earlier}")) && earlier_item.contains("Solved"),
+        "{earlier_item}"
+    );
 }
