@@ -8,14 +8,16 @@ use super::Chat;
 use super::presence::AgentStatus;
 use super::trail::{TRAIL_EVENTS, TRAIL_WINDOW_MS, trail};
 use crate::content::ContentSnapshot;
-use crate::store::EventLog;
+use crate::search::{MAX_QUERY_CHARS, SearchIndex, SearchRequest};
 use crate::store::conversations::{Conversation, ConversationsError, MessageBody, StoredMessage};
+use crate::store::{EventLog, StoredEvent};
 use std::collections::HashMap;
+use telepath_app::urls;
 use telepath_app::wire::{
-    AgentChoice, AgentPresence, ConsoleConversation, ConsoleMessage, ConsoleNotice, MyConversation, NoteView,
-    QueueView, ReplyDraft, WaitingConversation,
+    AgentChoice, AgentPresence, CannedReplyView, ChatBody, ConsoleConversation, ConsoleMessage,
+    ConsoleNotice, MyConversation, NoteView, QueueView, ReplyDraft, SuggestedArticle, WaitingConversation,
 };
-use telepath_domain::{ConversationState, Side, StaffRole};
+use telepath_domain::{ConversationState, EventKind, Side, StaffRole};
 
 /// The most conversations the queue lists; more than this waiting is a staffing
 /// problem no list solves.
@@ -27,6 +29,14 @@ const MESSAGES_PAGE: u32 = 500;
 /// How many of the customer's earlier conversations the trail lists.
 const EARLIER_SHOWN: u32 = 10;
 
+/// Articles suggested at most, and how many each search may add.
+const SUGGESTIONS: usize = 5;
+const SUGGESTIONS_PER_SEARCH: usize = 3;
+
+/// How many of the customer's latest messages, and failed searches, are searched.
+const MESSAGES_SEARCHED: usize = 2;
+const FAILED_SEARCHES_SEARCHED: usize = 3;
+
 /// How much of a message a list shows.
 const PREVIEW_CHARS: usize = 140;
 
@@ -34,6 +44,7 @@ const PREVIEW_CHARS: usize = 140;
 pub struct Console<'a> {
     pub chat: &'a Chat,
     pub events: &'a dyn EventLog,
+    pub search: &'a SearchIndex,
     pub snapshot: &'a ContentSnapshot,
     pub now_ms: i64,
 }
@@ -143,6 +154,8 @@ impl Console<'_> {
                 },
             );
         let earlier = chat.conversations.conversations_of(&conversation.visitor, EARLIER_SHOWN).await?;
+        let suggestions =
+            if is_mine { self.suggestions(conversation, &messages, &events) } else { Vec::new() };
         Ok(ConsoleConversation {
             id: conversation.id,
             state: conversation.state,
@@ -157,11 +170,89 @@ impl Console<'_> {
             notes,
             reply,
             transfer_to,
-            suggestions: Vec::new(),
-            canned_replies: Vec::new(),
+            suggestions,
+            canned_replies: if is_mine { self.canned_replies() } else { Vec::new() },
             trail: trail(conversation, &events, &earlier, self.snapshot, self.now_ms),
             notice,
         })
+    }
+
+    /// Articles that may answer the customer: what the search box finds for their
+    /// latest messages, then for the searches that found them nothing (the index
+    /// matches some of the words too, so a sentence finds articles). Each once, the
+    /// message's finds first.
+    fn suggestions(
+        &self,
+        conversation: &Conversation,
+        messages: &[ConsoleMessage],
+        events: &[StoredEvent],
+    ) -> Vec<SuggestedArticle> {
+        let said = messages.iter().rev().filter(|message| message.message.side == Side::Visitor).filter_map(
+            |message| match &message.message.body {
+                ChatBody::Text { text } => Some((text.clone(), format!("their message “{}”", short(text)))),
+                ChatBody::Article { .. } => None,
+            },
+        );
+        let mut failed: Vec<String> = Vec::new();
+        for event in events.iter().rev() {
+            let query = match &event.kind {
+                EventKind::Searched { query, results: 0 } | EventKind::SearchWithoutResults { query } => {
+                    query
+                }
+                _ => continue,
+            };
+            if !failed.contains(query) {
+                failed.push(query.clone());
+            }
+        }
+        let searched = failed.into_iter().take(FAILED_SEARCHES_SEARCHED).map(|query| {
+            let because = format!("their search “{}”, which found nothing", short(&query));
+            (query, because)
+        });
+        let mut suggestions: Vec<SuggestedArticle> = Vec::new();
+        for (query, because) in said.take(MESSAGES_SEARCHED).chain(searched) {
+            let request = SearchRequest {
+                query: query.chars().take(MAX_QUERY_CHARS).collect(),
+                visitor_level: conversation.level,
+                limit: SUGGESTIONS_PER_SEARCH,
+                ..SearchRequest::default()
+            };
+            let hits = match self.search.search(&request) {
+                Ok(results) => results.hits,
+                Err(error) => {
+                    tracing::error!("suggested articles cannot be searched: {error}");
+                    return suggestions;
+                }
+            };
+            for hit in hits {
+                let Some(article) = self.snapshot.articles.get(&hit.slug) else { continue };
+                if suggestions.len() < SUGGESTIONS && !suggestions.iter().any(|known| known.slug == hit.slug)
+                {
+                    suggestions.push(SuggestedArticle {
+                        href: urls::article(&hit.slug),
+                        title: article.front_matter.title.clone(),
+                        slug: hit.slug,
+                        because: because.clone(),
+                        client_id: new_client_id(),
+                    });
+                }
+            }
+        }
+        suggestions
+    }
+
+    /// The editors' saved replies, each with its own message id.
+    fn canned_replies(&self) -> Vec<CannedReplyView> {
+        self.snapshot
+            .replies
+            .iter()
+            .map(|reply| CannedReplyView {
+                id: reply.id.clone(),
+                title: reply.title.clone(),
+                text: reply.text.clone(),
+                client_id: new_client_id(),
+            })
+            .collect()
     }
 
     /// Other agents online with room for one more conversation, least busy first.
@@ -221,6 +312,15 @@ fn preview(message: StoredMessage) -> Option<String> {
         }
         MessageBody::Article { title, .. } => Some(format!("Article: {title}")),
     }
+}
+
+/// Words quoted in a line: the first 60 characters.
+fn short(text: &str) -> String {
+    let mut cut: String = text.chars().take(60).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    cut
 }
 
 /// A message id for a form rendered now, so sending the form twice stores one message.

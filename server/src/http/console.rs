@@ -74,6 +74,7 @@ async fn queue(
     let console = Console {
         chat: &state.chat,
         events: state.portal.events.as_ref(),
+        search: &state.portal.search,
         snapshot: &snapshot,
         now_ms: SystemClock.now_ms(),
     };
@@ -119,6 +120,7 @@ async fn conversation_view(
     let console = Console {
         chat: &state.chat,
         events: state.portal.events.as_ref(),
+        search: &state.portal.search,
         snapshot: &snapshot,
         now_ms: SystemClock.now_ms(),
     };
@@ -224,6 +226,37 @@ pub async fn send_article(
         }
         None => {
             let notice = ConsoleNotice::problem("That article is not in the help centre any more.");
+            let draft = ReplyDraft { client_id: new_client_id(), ..ReplyDraft::default() };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            conversation_view(&state, &staff, parts, &conversation, draft, Some(notice), status).await
+        }
+    }
+}
+
+/// `POST /console/conversations/{id}/replies`: one of the editors' saved replies, as text.
+pub async fn send_canned_reply(
+    State(state): State<AppState>,
+    Extension(staff): Extension<SignedInStaff>,
+    ConversationId(id): ConversationId,
+    request: Request,
+) -> Result<Response, HttpError> {
+    let (parts, body) = request.into_parts();
+    let form = FormFields::from_body(body).await?;
+    let conversation = owned(&state, &staff, id).await?;
+    let client_id = form.client_id()?;
+    let wanted = form.get("reply").unwrap_or_default();
+    let text = state
+        .portal
+        .content
+        .snapshot()
+        .replies
+        .iter()
+        .find(|reply| reply.id == wanted)
+        .map(|reply| reply.text.clone());
+    match text {
+        Some(text) => send(&state, &staff, parts, &conversation, client_id, MessageBody::Text(text)).await,
+        None => {
+            let notice = ConsoleNotice::problem("That saved reply is not in the help centre any more.");
             let draft = ReplyDraft { client_id: new_client_id(), ..ReplyDraft::default() };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             conversation_view(&state, &staff, parts, &conversation, draft, Some(notice), status).await

@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route(&form(urls::ConsoleForm::Claim), post(console::claim))
         .route(&form(urls::ConsoleForm::Reply), post(console::reply))
         .route(&form(urls::ConsoleForm::SendArticle), post(console::send_article))
+        .route(&form(urls::ConsoleForm::SendCannedReply), post(console::send_canned_reply))
         .route(&form(urls::ConsoleForm::Note), post(console::add_note))
         .route(&form(urls::ConsoleForm::Transfer), post(console::transfer))
         .route(&form(urls::ConsoleForm::Close), post(console::close))

@@ -30,6 +30,10 @@ struct Console {
 
 async fn console() -> Console {
     let fixture = Fixture::new();
+    fixture.write(
+        "replies/anything-else.md",
+        "+++\ntitle = \"Anything else?\"\n+++\nIs there **anything else** I can help with?\n",
+    );
     let config = fixture.config(Path::new("/nonexistent-site"));
     let state = crate::prepare(&config).await.unwrap();
     let (chat, events) = (state.chat.clone(), state.portal.events.clone());
@@ -433,4 +437,59 @@ async fn the_trail_beside_the_conversation_shows_what_the_customer_did() {
         earlier_item.contains(&format!("#{earlier}")) && earlier_item.contains("Solved"),
         "{earlier_item}"
     );
+}
+
+/// The hidden `name` field of the form inside the element marked `marker`.
+fn form_field(html: &str, marker: &str, name: &str) -> String {
+    let element = html.split(marker).nth(1).unwrap_or_else(|| panic!("no {marker} in {html}"));
+    element.split(&format!(r#"name="{name}" value=""#)).nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suggested_articles_and_saved_replies_go_out_in_one_click_and_once() {
+    let console = console().await;
+    let ana = console.agent("Ana Lima").await;
+    console.customer_did(EventKind::Searched { query: "reset password".into(), results: 0 }).await;
+    let id = console.taken_by(&ana, "How do I void an invoice?").await;
+    let page = format!("/console/conversations/{id}");
+    let html = text(console.get(&ana, &page).await).await;
+    let void = r#"data-slug="void-an-invoice""#;
+    assert!(html.contains(void), "{html}");
+    let suggestion = html.split(void).nth(1).unwrap().split("</li>").next().unwrap();
+    assert!(suggestion.contains("Found by their message “How do I void an invoice?”"), "{suggestion}");
+    let reset = html.split(r#"data-slug="reset-your-password""#).nth(1).expect("the failed search's find");
+    assert!(reset.contains("their search “reset password”, which found nothing"), "{reset}");
+
+    let client_id = form_field(&html, void, "client_id");
+    let mut room = console.chat.hub.join(id);
+    let uri = format!("/console/conversations/{id}/articles");
+    for _ in 0..2 {
+        let sent = console.post(&ana, &uri, &[("client_id", &client_id), ("slug", "void-an-invoice")]).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(room.next().await.unwrap(), RoomEvent::Stored { seq: 2 });
+    let messages = console.chat.conversations.messages_after(id, 1, 10).await.unwrap();
+    assert_eq!(messages.len(), 1, "sent once: {messages:?}");
+    assert_eq!(
+        messages[0].body,
+        MessageBody::Article { slug: "void-an-invoice".into(), title: "Void an invoice".into() }
+    );
+    let gone = console.post(&ana, &uri, &[("client_id", "x-1"), ("slug", "no-such-article")]).await;
+    assert_eq!(gone.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(gone).await.contains("That article is not in the help centre any more."));
+
+    let html = text(console.get(&ana, &page).await).await;
+    assert!(html.contains("Article: <a href=\"/articles/void-an-invoice\""), "the card is a link: {html}");
+    let marker = r#"data-reply="anything-else""#;
+    let client_id = form_field(&html, marker, "client_id");
+    let uri = format!("/console/conversations/{id}/replies");
+    for _ in 0..2 {
+        let sent = console.post(&ana, &uri, &[("client_id", &client_id), ("reply", "anything-else")]).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    let messages = console.chat.conversations.messages_after(id, 2, 10).await.unwrap();
+    assert_eq!(messages.len(), 1, "sent once: {messages:?}");
+    assert_eq!(messages[0].body, MessageBody::Text("Is there anything else I can help with?".into()));
+    let unknown = console.post(&ana, &uri, &[("client_id", "x-2"), ("reply", "../site")]).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
