@@ -17,6 +17,8 @@ if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown;
   cargo clippy --quiet -p telepath-app --lib --target wasm32-unknown-unknown \
     --no-default-features --features hydrate -- -D warnings
 fi
+# The crash test kills and restarts the real binary, so it must exist first.
+step "server binary";         cargo build --quiet -p telepath-server --bin telepath
 step "tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

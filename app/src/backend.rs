@@ -2,13 +2,17 @@
 //! capability, each provided as its own Leptos context by the server (app/ never
 //! depends on server/), plus what the server put in the request's extensions.
 
+mod chat;
 mod content;
+mod effort;
 mod events;
 mod insights;
 mod search;
 mod tasks;
 
+pub use chat::CustomerChat;
 pub use content::ContentReader;
+pub use effort::{EFFORT_SCORE_FIELD, EffortRated, EffortRatings};
 pub use events::VisitorEvents;
 pub use insights::InsightsReader;
 pub use search::SearchService;
@@ -31,6 +35,8 @@ pub struct Backends {
     pub events: Arc<dyn VisitorEvents>,
     pub tasks: Arc<dyn TaskForms>,
     pub insights: Arc<dyn InsightsReader>,
+    pub chat: Arc<dyn CustomerChat>,
+    pub effort: Arc<dyn EffortRatings>,
 }
 
 impl Backends {
@@ -42,6 +48,8 @@ impl Backends {
         leptos::prelude::provide_context(self.events.clone());
         leptos::prelude::provide_context(self.tasks.clone());
         leptos::prelude::provide_context(self.insights.clone());
+        leptos::prelude::provide_context(self.chat.clone());
+        leptos::prelude::provide_context(self.effort.clone());
     }
 }
 
@@ -69,6 +77,14 @@ pub fn use_task_forms() -> Arc<dyn TaskForms> {
 
 pub fn use_insights() -> Arc<dyn InsightsReader> {
     expect_context("an InsightsReader")
+}
+
+pub fn use_customer_chat() -> Arc<dyn CustomerChat> {
+    expect_context("CustomerChat")
+}
+
+pub fn use_effort() -> Arc<dyn EffortRatings> {
+    expect_context("EffortRatings")
 }
 
 pub(crate) fn request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {

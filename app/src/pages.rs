@@ -2,8 +2,10 @@
 
 mod article;
 mod category;
+mod chat;
 mod console;
 mod editors;
+mod effort;
 mod home;
 mod insights;
 mod kit;
@@ -26,6 +28,7 @@ use leptos_router::{
 
 use article::ArticlePage;
 use category::CategoryPage;
+use chat::ChatPage;
 use console::{ConsoleConversationPage, ConsoleQueuePage};
 use editors::EditorsPage;
 use home::HomePage;
@@ -95,6 +98,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/categories/:category") view=CategoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/chat") view=ChatPage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/console") view=ConsoleQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/conversations/:id") view=ConsoleConversationPage ssr=SsrMode::Async/>

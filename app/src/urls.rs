@@ -120,6 +120,23 @@ pub fn task_sent(id: &str, reference: &str) -> String {
     format!("/tasks/{id}/sent/{}", encode_query_value(reference))
 }
 
+/// Where the effort question on a task's confirmation posts its answer.
+pub fn task_effort(id: &str, reference: &str) -> String {
+    format!("{}/effort", task_sent(id, reference))
+}
+
+/// The confirmation again after the effort question was answered, at the answer;
+/// `replaced` when the answer took the place of an earlier one, so the page says so.
+pub fn task_sent_effort_answered(id: &str, reference: &str, replaced: bool) -> String {
+    let query = if replaced { format!("?{EFFORT_QUERY}={EFFORT_CHANGED}") } else { String::new() };
+    format!("{}{query}#effort", task_sent(id, reference))
+}
+
+/// The query a confirmation is shown with after an effort answer replaced an
+/// earlier one: `?effort=changed`.
+pub const EFFORT_QUERY: &str = "effort";
+pub const EFFORT_CHANGED: &str = "changed";
+
 /// Where a sent request stands, for the visitor who sent it.
 pub fn request(reference: &str) -> String {
     format!("/requests/{}", encode_query_value(reference))

@@ -15,7 +15,10 @@ mod site;
 mod tasks;
 
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
-pub use chat::{ChatBody, ChatMessage, ClientFrame, ConversationStatus, ServerFrame, close_code};
+pub use chat::{
+    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ClientFrame, ConversationStatus,
+    CustomerChatView, CustomerConversation, ServerFrame, close_code,
+};
 pub use console::{
     AgentChoice, AgentPresence, CannedReplyView, ConsoleConversation, ConsoleMessage, ConsoleNotice,
     EarlierConversation, MyConversation, NoteView, QueueView, ReplyDraft, SuggestedArticle, TrailEntry,
@@ -23,8 +26,8 @@ pub use console::{
 };
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{
-    DeflectionInsight, FieldErrorInsight, FixInsight, INSIGHT_PERIODS, InsightsView, NextQuestionInsight,
-    SearchInsight, VoteInsight,
+    DeflectionInsight, EffortInsight, EffortInsights, FieldErrorInsight, FixInsight, INSIGHT_PERIODS,
+    InsightsView, NextQuestionInsight, SearchInsight, VoteInsight,
 };
 pub use kits::KitView;
 pub use requests::{RequestView, SentAnswer};

@@ -2,6 +2,7 @@
 //! variant, its payload the variant's fields. Stored without personal data: page
 //! paths, titles, slugs and queries, never another site's address.
 
+use crate::chat_offer::OfferReason;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of page whose views the next-question learning reads.
@@ -76,11 +77,23 @@ pub enum EventKind {
         from: String,
         shown: Vec<String>,
     },
+    /// Live chat was offered on the page at `path`, for these reasons (the most
+    /// recent sign first; see `chat_offer`). Recorded with each page that shows the
+    /// offer; the reasons are a stored format of their own ([`OfferReason`]).
+    ChatOffered {
+        reasons: Vec<OfferReason>,
+        path: String,
+    },
+    /// The visitor dismissed the chat offer on the page at `path`: it is not
+    /// offered again in this visit ("Talk to us" stays).
+    ChatOfferDismissed {
+        path: String,
+    },
 }
 
 impl EventKind {
     /// Every stored name, so a reader can tell an unknown kind from a bad payload.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 11] = [
         "article_feedback",
         "task_validation_failed",
         "task_submitted",
@@ -90,6 +103,8 @@ impl EventKind {
         "next_question_clicked",
         "next_questions_shown",
         "searched",
+        "chat_offered",
+        "chat_offer_dismissed",
     ];
 
     /// The stable name stored in the `kind` column.
@@ -104,6 +119,8 @@ impl EventKind {
             EventKind::NextQuestionClicked { .. } => "next_question_clicked",
             EventKind::NextQuestionsShown { .. } => "next_questions_shown",
             EventKind::Searched { .. } => "searched",
+            EventKind::ChatOffered { .. } => "chat_offered",
+            EventKind::ChatOfferDismissed { .. } => "chat_offer_dismissed",
         }
     }
 
@@ -150,6 +167,11 @@ mod tests {
             EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },
             EventKind::NextQuestionsShown { from: "a".into(), shown: vec!["/articles/b".into()] },
             EventKind::Searched { query: "q".into(), results: 3 },
+            EventKind::ChatOffered {
+                reasons: vec![OfferReason::SaidNo { slug: "a".into() }],
+                path: "/articles/a".into(),
+            },
+            EventKind::ChatOfferDismissed { path: "/articles/a".into() },
         ];
         assert_eq!(events.len(), EventKind::NAMES.len(), "one example per kind");
         for (event, name) in events.iter().zip(EventKind::NAMES) {
@@ -163,6 +185,10 @@ mod tests {
         assert_eq!(
             feedback["payload"],
             serde_json::json!({ "slug": "a", "helpful": true, "looking_for": null })
+        );
+        assert_eq!(
+            serde_json::to_value(&events[9]).unwrap()["payload"],
+            serde_json::json!({ "reasons": [{ "reason": "said_no", "slug": "a" }], "path": "/articles/a" })
         );
     }
 

@@ -3,6 +3,7 @@
 //! and the views both sides see.
 
 pub mod console;
+pub mod customer;
 pub mod hub;
 pub mod presence;
 pub mod socket;
@@ -39,11 +40,15 @@ impl ChatParty {
 }
 
 /// Whether chat can be offered now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Availability {
     AgentFree,
     AllBusy,
     NobodyOnline,
+    /// Outside the support hours; `back` says when they start again, in words.
+    OutsideHours {
+        back: Option<String>,
+    },
 }
 
 /// Everything a chat socket reaches, shared by all of them.
@@ -52,8 +57,6 @@ pub struct Chat {
     pub conversations: Arc<dyn Conversations>,
     pub hub: ChatHub,
     pub presence: Presence,
-    /// How many conversations one agent answers at once.
-    pub agent_capacity: u32,
     staff: Arc<dyn StaffAccounts>,
     content: Arc<ContentLibrary>,
     /// Agents' names as their messages show them: read once per agent, then kept.
@@ -73,7 +76,6 @@ impl Chat {
             conversations,
             hub: ChatHub::default(),
             presence: Presence::default(),
-            agent_capacity: telepath_domain::chat::DEFAULT_AGENT_CAPACITY,
             staff,
             content,
             agent_names: Arc::default(),
@@ -82,16 +84,28 @@ impl Chat {
         }
     }
 
-    /// Whether a person can answer a chat now: an agent is online with room for one
-    /// more conversation. Otherwise the customer is offered to leave a message.
-    pub async fn who_can_answer(&self) -> Result<Availability, ConversationsError> {
+    /// How many conversations one agent answers at once (`[chat] agent_capacity`, as
+    /// site.toml reads now).
+    pub fn agent_capacity(&self) -> u32 {
+        self.content.snapshot().site.chat.agent_capacity
+    }
+
+    /// Whether a person can answer a chat at `now`: within the support hours, an
+    /// agent is online with room for one more conversation. Otherwise the customer
+    /// is offered to leave a message.
+    pub async fn who_can_answer(&self, now: jiff::Timestamp) -> Result<Availability, ConversationsError> {
+        let settings = self.content.snapshot().site.chat.clone();
+        if !settings.within_hours(now) {
+            return Ok(Availability::OutsideHours { back: settings.reopening_words(now) });
+        }
+        let capacity = settings.agent_capacity as usize;
         let online = self.presence.online();
         if online.is_empty() {
             return Ok(Availability::NobodyOnline);
         }
         for agent in online {
             let load = self.conversations.active_for(agent).await?.len();
-            if load < self.agent_capacity as usize {
+            if load < capacity {
                 return Ok(Availability::AgentFree);
             }
         }

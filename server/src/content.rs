@@ -36,7 +36,7 @@ pub use markdown::{RenderedMarkdown, render_markdown, sanitize};
 pub use media::{MediaRefusal, servable_media_file};
 pub use notices::{NoticeFile, unix_seconds};
 pub use replies::CannedReply;
-pub use site::SiteSettings;
+pub use site::{ChatSettings, SiteSettings};
 pub use snapshot::ContentSnapshot;
 pub use tasks::Task;
 pub use watcher::ContentWatcher;

@@ -5,6 +5,7 @@ mod chat;
 mod connections;
 mod console;
 mod csrf;
+mod effort;
 mod error;
 mod insights;
 mod normalise;

@@ -115,8 +115,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         events: store.clone(),
         recorder: journeys::EventRecorder::start(store.clone(), journeys::EVENT_QUEUE_CAPACITY),
         journeys: journeys::JourneyKnowledge::start(store.clone(), config.journeys),
-        submissions: store,
+        submissions: store.clone(),
+        effort: store,
         search,
+        chat: chat.clone(),
         development: config.development,
     };
     Ok(AppState {

@@ -1,8 +1,8 @@
 //! The server's side of the app's capability traits (`ContentReader`,
-//! `SearchService`, `VisitorEvents`, `TaskForms`). `Portal` holds what lives as long
-//! as the server; each request gets a `PortalRequest` over one content snapshot,
-//! provided as every capability, so a page rendered during a reload reads one
-//! version throughout.
+//! `SearchService`, `VisitorEvents`, `TaskForms`, `InsightsReader`,
+//! `EffortRatings`). `Portal` holds what lives as long as the server; each request
+//! gets a `PortalRequest` over one content snapshot, provided as every capability,
+//! so a page rendered during a reload reads one version throughout.
 
 pub mod views;
 
@@ -11,20 +11,25 @@ use crate::insights;
 use crate::journeys::blend;
 use crate::journeys::visits::Step;
 use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
-use crate::store::{EventLog, NewEvent, Submissions, SubmissionsError};
+use crate::store::{
+    EffortScores, EffortScoresError, EventLog, NewEffortRating, NewEvent, Submissions, SubmissionsError,
+};
 use std::sync::Arc;
 use telepath_app::backend::{
-    Backends, ContentReader, InsightsReader, SearchService, TaskForms, VisitorEvents, VisitorId,
+    Backends, ContentReader, CustomerChat, EffortRated, EffortRatings, InsightsReader, SearchService,
+    TaskForms, VisitorEvents, VisitorId,
 };
 use telepath_app::error::AppError;
 use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, FileWithErrors, InsightsView,
-    KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions, TaskSummary,
-    TaskView,
+    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, EffortInsights, FileWithErrors,
+    InsightsView, KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions,
+    TaskSummary, TaskView,
 };
 use telepath_domain::guidance::order_articles;
-use telepath_domain::{ArticleKind, EventKind, Level, Notice, NoticePlace};
+use telepath_domain::{
+    ArticleKind, EFFORT_SCALE_VERSION, EffortScore, EventKind, Level, Notice, NoticePlace, Touchpoint,
+};
 
 #[derive(Clone, Debug)]
 pub struct Portal {
@@ -33,9 +38,13 @@ pub struct Portal {
     /// Events recorded without making the page wait (page views, clicks, searches).
     pub recorder: crate::journeys::EventRecorder,
     pub submissions: Arc<dyn Submissions>,
+    /// Answers to the effort question.
+    pub effort: Arc<dyn EffortScores>,
     pub search: Arc<crate::search::SearchIndex>,
     /// What visitors go on to after each page, and the editors' insights, learned from journeys.
     pub journeys: Arc<crate::journeys::JourneyKnowledge>,
+    /// Live chat, for the customer's chat page.
+    pub chat: crate::chat::Chat,
     /// Pages show their content problems to the editor previewing them.
     pub development: bool,
 }
@@ -51,7 +60,9 @@ impl Portal {
             search: request.clone(),
             events: request.clone(),
             tasks: request.clone(),
-            insights: request,
+            insights: request.clone(),
+            chat: request.clone(),
+            effort: request,
         }
     }
 }
@@ -337,9 +348,7 @@ impl SearchService for PortalRequest {
 #[async_trait::async_trait]
 impl TaskForms for PortalRequest {
     fn new_form_token(&self) -> String {
-        let mut bytes = [0u8; 16];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-        hex::encode(bytes)
+        one_time_id()
     }
 
     async fn visitor_request(
@@ -359,6 +368,36 @@ impl TaskForms for PortalRequest {
         let task = self.snapshot.tasks.get(&submission.task);
         Ok(Some(views::request(&submission, task, &self.snapshot.site.zone())))
     }
+}
+
+#[async_trait::async_trait]
+impl CustomerChat for PortalRequest {
+    async fn visitor_chat(
+        &self,
+        visitor: &VisitorId,
+    ) -> Result<telepath_app::wire::CustomerChatView, AppError> {
+        use crate::store::Clock;
+        let support_hours = &self.snapshot.site.support_hours;
+        let now_ms = crate::store::SystemClock.now_ms();
+        crate::chat::customer::customer_view(&self.portal.chat, &visitor.0, support_hours, now_ms)
+            .await
+            .map_err(|error| {
+                tracing::error!("the chat page cannot read the conversation: {error}");
+                AppError::StoreUnavailable
+            })
+    }
+
+    fn new_client_id(&self) -> String {
+        one_time_id()
+    }
+}
+
+/// A random id for one rendered form (32 hex digits), so the same form sent twice is
+/// recognised as one.
+fn one_time_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    hex::encode(bytes)
 }
 
 #[async_trait::async_trait]
@@ -385,12 +424,85 @@ impl VisitorEvents for PortalRequest {
     }
 }
 
+#[async_trait::async_trait]
 impl InsightsReader for PortalRequest {
     fn insights(&self, days: u32) -> InsightsView {
-        let today = (crate::store::Clock::now_ms(&crate::store::SystemClock)).div_euclid(DAY_MS);
-        let period = insights::Period { last_day: today, days };
-        let report = insights::report(&self.portal.journeys.insights(), period);
-        views::insights(&self.snapshot, &report, period)
+        let report = insights::report(&self.portal.journeys.insights(), last_days(days));
+        views::insights(&self.snapshot, &report, last_days(days))
+    }
+
+    async fn effort(&self, days: u32) -> Result<EffortInsights, AppError> {
+        let report = effort_report(self.portal.effort.as_ref(), last_days(days)).await.map_err(|error| {
+            tracing::error!("reading the effort ratings failed: {error}");
+            AppError::StoreUnavailable
+        })?;
+        Ok(views::effort_insights(&self.snapshot, &report))
+    }
+}
+
+/// The `days` days up to today (UTC).
+pub fn last_days(days: u32) -> insights::Period {
+    let today = crate::store::Clock::now_ms(&crate::store::SystemClock).div_euclid(DAY_MS);
+    insights::Period { last_day: today, days }
+}
+
+/// The effort ratings of `period` on the current scale, for the page and its CSV.
+pub async fn effort_report(
+    effort: &dyn EffortScores,
+    period: insights::Period,
+) -> Result<insights::EffortReport, EffortScoresError> {
+    let (from_ms, to_ms) = period.bounds_ms();
+    let rows = effort.summary(from_ms, to_ms).await?;
+    Ok(insights::effort_report(&rows, EFFORT_SCALE_VERSION))
+}
+
+#[async_trait::async_trait]
+impl EffortRatings for PortalRequest {
+    async fn task_rating(
+        &self,
+        visitor: &VisitorId,
+        task: &str,
+        reference: &str,
+    ) -> Result<Option<EffortScore>, AppError> {
+        let touchpoint = Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() };
+        match self.portal.effort.rating_for(&visitor.0, &touchpoint).await {
+            Ok(rating) => Ok(Some(rating.score)),
+            Err(EffortScoresError::NotFound(_)) => Ok(None),
+            Err(error) => {
+                tracing::error!("reading an effort rating failed: {error}");
+                Err(AppError::StoreUnavailable)
+            }
+        }
+    }
+
+    async fn rate_task(
+        &self,
+        visitor: &VisitorId,
+        task: &str,
+        reference: &str,
+        score: EffortScore,
+    ) -> Result<Option<EffortRated>, AppError> {
+        // The same rule as reading a request back: only the visitor who sent it.
+        match self.portal.submissions.by_reference(reference).await {
+            Ok(submission) if submission.visitor == visitor.0 && submission.task == task => {}
+            Ok(_) | Err(SubmissionsError::NotFound(_)) => return Ok(None),
+            Err(error) => {
+                tracing::error!("reading a task submission failed: {error}");
+                return Err(AppError::StoreUnavailable);
+            }
+        }
+        // An answer, not tracking: kept also for a browser that asks not to be tracked.
+        let rating = NewEffortRating {
+            visitor: visitor.0.clone(),
+            touchpoint: Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() },
+            score,
+            scale_version: EFFORT_SCALE_VERSION,
+        };
+        let recorded = self.portal.effort.record(rating).await.map_err(|error| {
+            tracing::error!("recording an effort rating failed: {error}");
+            AppError::StoreUnavailable
+        })?;
+        Ok(Some(EffortRated { score: recorded.rating.score, replaced: recorded.replaced }))
     }
 }
 

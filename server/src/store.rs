@@ -1,15 +1,17 @@
 //! Where the portal keeps what happens. One small trait per kind of data:
 //! [`EventLog`] (the append-only log of anonymous visitor events, with a
-//! subscription), [`Submissions`] (completed task forms), [`Conversations`] (live chat) and, in `staff`, staff
-//! accounts and their sessions. Each has its own small
-//! error enum; time comes from an injected [`Clock`]. SQLite (`sqlite/`) is the
-//! embedded default; a PostgreSQL store joins beside it with its own migrations and
-//! passes the same contract suite (`contract.rs`) by adding one constructor there.
+//! subscription), [`Submissions`] (completed task forms), [`Conversations`] (live
+//! chat), [`EffortScores`] (the Customer Effort Score's ratings) and, in `staff`,
+//! staff accounts and their sessions. Each has its own small error enum; time comes
+//! from an injected [`Clock`]. SQLite (`sqlite/`) is the embedded default; a
+//! PostgreSQL store joins beside it with its own migrations and passes the same
+//! contract suite (`contract.rs`) by adding one constructor there.
 
 mod clock;
 #[cfg(test)]
 mod contract;
 pub mod conversations;
+mod effort;
 mod event_log;
 mod sqlite;
 pub mod staff;
@@ -17,10 +19,14 @@ mod submissions;
 
 pub use clock::{Clock, SystemClock};
 pub use conversations::{Conversations, ConversationsError};
+pub use effort::{
+    EffortKey, EffortScores, EffortScoresError, EffortSummaryRow, NewEffortRating, RecordedEffort,
+    StoredEffortRating,
+};
 pub use event_log::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
 pub use sqlite::{OpenError, SqliteStore};
 pub use submissions::{NewSubmission, StoredSubmission, Submissions, SubmissionsError, new_reference};
-pub use telepath_domain::{EventKind, PageType};
+pub use telepath_domain::{EffortScore, EventKind, PageType, Touchpoint};
 
 /// The cause of an unavailable store or a failed query, whatever the database.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -51,7 +51,11 @@ async fn conversation_with_agent(server: &TestServer, visitor: &Visitor) -> (i64
     let agent = staff_login(&server.database, StaffRole::Agent).await;
     let conversations = &server.chat.conversations;
     let conversation = conversations
-        .open_conversation(NewConversation { visitor: visitor.id.clone(), level: None })
+        .open_conversation(NewConversation {
+            visitor: visitor.id.clone(),
+            level: None,
+            opened_because: vec![],
+        })
         .await
         .unwrap();
     assert_eq!(conversations.claim(conversation.id, agent.id, 3).await.unwrap(), Claim::Claimed);

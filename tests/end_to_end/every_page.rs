@@ -36,6 +36,7 @@ async fn every_page_type_answers_every_request_without_a_crash() {
         "/search?q=invoice".into(),
         "/search?q=xyzzy".into(),
         "/editors".into(),
+        "/editors/insights".into(),
         "/no/such/page".into(),
     ];
     let editor = crate::staff::editor_cookie(&server).await;

@@ -5,9 +5,10 @@
 use crate::browser::{Browser, element, screenshots};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
+use telepath_server::store::{EffortScore, NewEffortRating, Touchpoint};
 use telepath_server::testing::Fixture;
 
-const PAGES: [(&str, &str); 12] = [
+const PAGES: [(&str, &str); 13] = [
     ("home", "/"),
     ("category", "/categories/getting-paid"),
     ("article", "/articles/set-up-ledgerly-tap"),
@@ -19,6 +20,7 @@ const PAGES: [(&str, &str); 12] = [
     ("search-nothing", "/search?q=xqzvw+blorp"),
     ("staff-sign-in", "/staff/sign-in"),
     ("editors", "/editors"),
+    ("insights", "/editors/insights"),
     ("not-found", "/articles/no-such-article"),
 ];
 
@@ -53,6 +55,19 @@ async fn tour(client: &Client, server: &TestServer, javascript: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_a_phone_and_a_desktop_with_and_without_javascript() {
     let server = TestServer::start(Fixture::bundled()).await;
+    // Effort answers for two tasks, so the insights page draws its chart and fills its table.
+    let answers = [("request-a-refund", [1, 2, 2, 4]), ("reset-two-factor", [3, 5, 1, 4])];
+    for (task, scores) in answers {
+        for (n, score) in scores.into_iter().enumerate() {
+            let rating = NewEffortRating {
+                visitor: format!("{task}-{n}"),
+                touchpoint: Touchpoint::Task { task: task.into(), reference: format!("TP-{task}-{n}") },
+                score: EffortScore::new(score).unwrap(),
+                scale_version: 1,
+            };
+            server.effort.record(rating).await.unwrap();
+        }
+    }
     for javascript in [false, true] {
         let server = &server;
         Browser::run(javascript, |client| async move { tour(&client, server, javascript).await }).await;

@@ -2,6 +2,8 @@
 //! database, driven by a real HTTP client and by headless chromium.
 
 mod browser;
+mod chat_crash;
+mod chat_page;
 mod chat_protocol;
 mod connections;
 mod every_page;

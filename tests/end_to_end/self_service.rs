@@ -1,7 +1,7 @@
 //! The self-service half in chromium, with and without JavaScript: help on a phone's
-//! first screen, a sent request shown back to its visitor only, the question after a
-//! "No", a welcome kit that moves on after "Got it", and scroll boxes the keyboard
-//! reaches. Screenshots land in target/tmp/screenshots.
+//! first screen, a sent request shown back to its visitor only and its effort
+//! question answered in one click, the question after a "No", a welcome kit that
+//! moves on after "Got it", and scroll boxes the keyboard reaches. Screenshots land in target/tmp/screenshots.
 
 use crate::browser::{Browser, WAIT, click, element, screenshots, text_of};
 use crate::onboarding::{fill, wait_for_text};
@@ -94,9 +94,9 @@ async fn send_reset_two_factor(client: &Client, task_page: &str, javascript: boo
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sent_request_shows_what_was_sent_and_its_status_page_is_for_its_visitor_only() {
+async fn a_sent_request_shows_what_was_sent_asks_about_effort_and_its_status_page_is_for_its_visitor_only() {
     let server = TestServer::start(Fixture::bundled()).await;
-    for javascript in [true, false] {
+    for (round, javascript) in [true, false].into_iter().enumerate() {
         let task_page = server.url("/tasks/reset-two-factor");
         let (sent, received) = tokio::sync::oneshot::channel();
         Browser::run(javascript, |client| async move {
@@ -116,6 +116,21 @@ async fn a_sent_request_shows_what_was_sent_and_its_status_page_is_for_its_visit
             assert_eq!(centred, json!(true), "the subtitle sits in the middle of its box");
             screenshots(&client, &format!("self-task-sent-{}", if javascript { "js" } else { "nojs" })).await;
 
+            // One click answers the effort question, a plain form either way; on a
+            // phone the five answers sit in one row inside the screen.
+            client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+            let scale = run_script(
+                &client,
+                "const buttons = [...document.querySelectorAll('.effort-choice')].map(b => b.getBoundingClientRect()); \
+                 return { rows: new Set(buttons.map(b => Math.round(b.top))).size, count: buttons.length, \
+                          inside: buttons.every(b => b.left >= 0 && b.right <= document.documentElement.clientWidth) };",
+            )
+            .await;
+            assert_eq!(scale, json!({ "rows": 1, "count": 5, "inside": true }), "{scale}");
+            click(&client, "[data-testid=effort-2]").await;
+            wait_for_text(&client, "[data-testid=effort-thanks]", "Thanks — you rated the effort 2 of 5 (low).").await;
+            screenshots(&client, &format!("self-effort-{}", if javascript { "js" } else { "nojs" })).await;
+
             click(&client, "[data-testid=request-status-link]").await;
             element(&client, "[data-testid=request-status]").await;
             assert!(text_of(&client, "h1").await.contains(&reference));
@@ -124,6 +139,9 @@ async fn a_sent_request_shows_what_was_sent_and_its_status_page_is_for_its_visit
             sent.send(reference).unwrap();
         })
         .await;
+        let rated: u32 =
+            server.effort.summary(0, i64::MAX).await.unwrap().iter().map(|row| row.counts[1]).sum();
+        assert_eq!(rated as usize, round + 1, "each visitor's click is stored once");
         let status_page = server.url(&format!("/requests/{}", received.await.unwrap()));
         Browser::run(javascript, |client| async move {
             client.goto(&status_page).await.unwrap();

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use telepath_server::Config;
 use telepath_server::journeys::{EventRecorder, JourneyKnowledge};
-use telepath_server::store::{EventLog, StoredEvent, Submissions};
+use telepath_server::store::{EffortScores, EventLog, StoredEvent, Submissions};
 use telepath_server::testing::Fixture;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -21,6 +21,7 @@ pub struct TestServer {
     pub base_url: String,
     pub events: Arc<dyn EventLog>,
     pub submissions: Arc<dyn Submissions>,
+    pub effort: Arc<dyn EffortScores>,
     pub recorder: EventRecorder,
     pub journeys: Arc<JourneyKnowledge>,
     pub chat: telepath_server::chat::Chat,
@@ -44,6 +45,7 @@ impl TestServer {
         adjust(&mut config);
         let state = telepath_server::prepare(&config).await.expect("the server prepares");
         let (events, submissions) = (state.portal.events.clone(), state.portal.submissions.clone());
+        let effort = state.portal.effort.clone();
         let (recorder, database) = (state.portal.recorder.clone(), config.database_path());
         let journeys = state.portal.journeys.clone();
         let chat = state.chat.clone();
@@ -60,6 +62,7 @@ impl TestServer {
             base_url,
             events,
             submissions,
+            effort,
             recorder,
             journeys,
             chat,

@@ -2,9 +2,11 @@ use crate::backend::use_insights;
 use crate::pages::meta::PageMeta;
 use crate::pages::staff::{StaffBar, use_signed_in_staff};
 use crate::urls;
-use crate::wire::{INSIGHT_PERIODS, SearchInsight};
+use crate::wire::{EffortInsight, EffortInsights, INSIGHT_PERIODS, SearchInsight};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use telepath_domain::EFFORT_QUESTION;
 
 /// Where self-service fails, in pictures and numbers: every chart has its table
 /// (read by screen readers and people who prefer numbers) and a CSV download.
@@ -130,10 +132,103 @@ pub fn InsightsPage() -> impl IntoView {
             </InsightsTable>
         </section>
 
-        <section aria-labelledby="effort-heading">
+        <EffortSection days/>
+    }
+}
+
+/// Customer effort, read from the store while the rest of the page is ready: by
+/// touchpoint, by agent and by why chat was offered, on the current scale only.
+#[component]
+fn EffortSection(days: u32) -> impl IntoView {
+    view! {
+        <section aria-labelledby="effort-heading" data-testid="insights-effort">
             <h2 id="effort-heading">"Customer effort"</h2>
-            <p class="muted">"Effort scores by task, chat and agent appear here once live chat and the effort question are in place."</p>
+            <p>
+                "Asked after every sent task and when a chat closes: “"{EFFORT_QUESTION}"” "
+                "From 1 (very low effort) to 5 (very high effort); low effort is 1 or 2."
+            </p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match use_insights().effort(days).await {
+                        Ok(effort) => Either::Left(view! { <EffortTables days effort/> }),
+                        Err(_) => Either::Right(view! {
+                            <p class="muted" data-testid="effort-unavailable">"Effort scores could not be read just now. Reload the page in a minute."</p>
+                        }),
+                    }
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+#[component]
+fn EffortTables(days: u32, effort: EffortInsights) -> impl IntoView {
+    const HEADERS: &[&str] = &[
+        "Touchpoint",
+        "Ratings",
+        "Mean (1–5)",
+        "Low effort (1–2)",
+        "1 very low",
+        "2 low",
+        "3 medium",
+        "4 high",
+        "5 very high",
+    ];
+    let touchpoints: Vec<EffortInsight> = effort.tasks.into_iter().chain(effort.chat).collect();
+    view! {
+        <p class="muted" data-testid="effort-scale">
+            {format!("Only answers to the current wording (scale version {}) are counted.", effort.scale_version)}
+            {(effort.other_scale_ratings > 0).then(|| format!(
+                " {} answers to an earlier wording in this period are left out, so the two are never mixed.",
+                effort.other_scale_ratings
+            ))}
+        </p>
+        {(!effort.tasks_chart_svg.is_empty()).then(|| view! {
+            <figure class="chart">
+                <div role="img" aria-label="How each task's effort ratings spread from very low to very high effort: the numbers are in the table below" inner_html=effort.tasks_chart_svg></div>
+                <figcaption>"How each task's ratings spread, from 1 (very low effort) to 5 (very high effort)."</figcaption>
+            </figure>
+        })}
+        <InsightsTable caption="Effort by touchpoint: each task, and chat" csv=urls::insights_csv("effort", days) headers=HEADERS>
+            {none_yet(touchpoints.is_empty(), 9)}
+            {touchpoints.into_iter().map(|row| view! { <EffortRow row/> }).collect_view()}
+        </InsightsTable>
+        <h3>"By agent"</h3>
+        {if effort.agents.is_empty() {
+            Either::Left(view! { <p class="muted">"Appears when live chat lands: each agent's chats, rated when they close."</p> })
+        } else {
+            Either::Right(view! {
+                <InsightsTable caption="Effort by the agent who answered" csv=urls::insights_csv("effort", days) headers=HEADERS>
+                    {effort.agents.into_iter().map(|row| view! { <EffortRow row/> }).collect_view()}
+                </InsightsTable>
+            })
+        }}
+        <h3>"By why chat was offered"</h3>
+        {if effort.offer_reasons.is_empty() {
+            Either::Left(view! { <p class="muted">"Appears when live chat lands: chats by the reason they were offered."</p> })
+        } else {
+            Either::Right(view! {
+                <InsightsTable caption="Effort by why chat was offered" csv=urls::insights_csv("effort", days) headers=HEADERS>
+                    {effort.offer_reasons.into_iter().map(|row| view! { <EffortRow row/> }).collect_view()}
+                </InsightsTable>
+            })
+        }}
+    }
+}
+
+#[component]
+fn EffortRow(row: EffortInsight) -> impl IntoView {
+    view! {
+        <tr>
+            <td>{match row.href {
+                Some(href) => Either::Left(view! { <a href=href>{row.name}</a> }),
+                None => Either::Right(row.name),
+            }}</td>
+            <td>{row.ratings}</td>
+            <td>{row.mean_text}</td>
+            <td>{format!("{}%", row.low_effort_percent)}</td>
+            {row.counts.into_iter().map(|count| view! { <td>{count}</td> }).collect_view()}
+        </tr>
     }
 }
 

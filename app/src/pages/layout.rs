@@ -43,6 +43,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label="Main">
                 <LevelSwitch answer=prefs.level levels=site.levels.clone() csrf=csrf.clone() return_to=path.clone()/>
                 <a href=crate::urls::NOTICES>"Service notices"</a>
+                <a href=crate::urls::CHAT class="talk-to-us" data-testid="talk-to-us">"Talk to us"</a>
             </nav>
         </header>
         {(!banners.is_empty()).then(|| view! {

@@ -1,13 +1,14 @@
-use crate::backend::{use_content, use_csrf_token, use_task_forms};
+use crate::backend::{use_content, use_csrf_token, use_effort, use_task_forms, use_visitor};
 use crate::islands::TaskFormChecks;
 use crate::pages::article::ArticleList;
+use crate::pages::effort::EffortQuestion;
 use crate::pages::meta::PageMeta;
 use crate::pages::not_found::NotFound;
 use crate::pages::requests::{RequestDetails, RequestNotFound, visitors_request};
 use crate::wire::{TaskFormState, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use telepath_domain::{FieldKind, FieldSpec, Mistake};
 
 fn use_task() -> Option<TaskView> {
@@ -272,14 +273,17 @@ pub fn MistakesPage() -> impl IntoView {
     }
 }
 
-/// After a task is sent: its reference, what happens next and by when, the notices
-/// that concern this task, what was sent, and the address to check on it later.
-/// Only the visitor who sent it sees it.
+/// After a task is sent: its reference, how much effort it took (the one-click
+/// question), what happens next and by when, the notices that concern this task,
+/// what was sent, and the address to check on it later. Only the visitor who sent
+/// it sees it.
 #[component]
 pub fn TaskSentPage() -> impl IntoView {
     let params = use_params_map().read_untracked();
     let (task_id, reference) =
         (params.get("task").unwrap_or_default(), params.get("reference").unwrap_or_default());
+    let effort_changed = use_query_map().read_untracked().get(crate::urls::EFFORT_QUERY).as_deref()
+        == Some(crate::urls::EFFORT_CHANGED);
     let next_questions = use_content().next_questions_after_sending(&task_id);
     view! {
         <Suspense>
@@ -291,6 +295,8 @@ pub fn TaskSentPage() -> impl IntoView {
                         None => Either::Left(view! { <RequestNotFound/> }),
                         Some(request) => {
                             let status_path = crate::urls::request(&request.reference);
+                            let effort_answer = effort_answer(&request.task_id, &request.reference).await;
+                            let effort_action = crate::urls::task_effort(&request.task_id, &request.reference);
                             Either::Right(view! {
                                 <PageMeta title=format!("Sent: {}", request.task_title) description=request.what_happens_next.clone()/>
                                 <section class="confirmation" data-testid="confirmation">
@@ -304,6 +310,7 @@ pub fn TaskSentPage() -> impl IntoView {
                                         " any time, in this browser."
                                     </p>
                                 </section>
+                                <EffortQuestion action=effort_action answer=effort_answer changed=effort_changed/>
                                 <RequestDetails request/>
                                 {(!next_questions.is_empty()).then(|| view! {
                                     <section class="next-questions" aria-labelledby="next-heading" data-testid="next-questions">
@@ -323,4 +330,11 @@ pub fn TaskSentPage() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// The visitor's answer to the effort question about their request, if any. A store
+/// that cannot answer just asks again (the server logged why).
+async fn effort_answer(task: &str, reference: &str) -> Option<telepath_domain::EffortScore> {
+    let visitor = use_visitor()?;
+    use_effort().task_rating(&visitor, task, reference).await.ok().flatten()
 }

@@ -71,6 +71,57 @@ pub struct ConversationStatus {
     pub agent_read: i64,
 }
 
+/// The customer's chat page: their conversation, or how to start one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerChatView {
+    /// The visitor's open conversation, or the one that ended last (for a while).
+    pub conversation: Option<CustomerConversation>,
+    pub availability: ChatAvailability,
+    /// The site's own words for when people answer.
+    pub support_hours: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerConversation {
+    pub id: i64,
+    pub status: ConversationStatus,
+    pub messages: Vec<ChatMessage>,
+    /// Waiting conversations opened before this one, while it waits.
+    pub waiting_before: Option<usize>,
+}
+
+impl CustomerConversation {
+    /// The newest message's number: where a live view resumes.
+    pub fn last_seq(&self) -> i64 {
+        self.messages.last().map_or(0, |message| message.seq)
+    }
+}
+
+/// Whether a person can answer now, or the visitor can leave a message for later.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChatAvailability {
+    AgentFree,
+    /// Nobody can answer now; outside the support hours `back` says when they
+    /// start again ("We're back Monday at 09:00 (New York time)").
+    LeaveMessage {
+        back: Option<String>,
+    },
+}
+
+/// What the chat form shows again when a message was refused: the words typed, and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatFormState {
+    pub text: String,
+    pub error: Option<String>,
+}
+
+impl ChatFormState {
+    /// The hidden field carrying the rendered form's own id for the message it sends.
+    pub const CLIENT_ID_FIELD: &str = "client_id";
+    /// The message's text field.
+    pub const TEXT_FIELD: &str = "text";
+}
+
 /// The close codes the server ends a chat socket with, beyond a normal close.
 pub mod close_code {
     /// A frame that is not a chat frame (not JSON, or not one of [`super::ClientFrame`]).

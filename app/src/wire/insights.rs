@@ -86,3 +86,38 @@ pub struct FixInsight {
     /// The line to add to the article's front matter so search finds it.
     pub front_matter_line: String,
 }
+
+/// Customer effort over a period, on one scale version: each touchpoint's ratings
+/// beside the chart of how they spread.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EffortInsights {
+    /// The scale summarised: the current one (`telepath_domain::EFFORT_SCALE_VERSION`).
+    pub scale_version: u32,
+    /// Ratings in the period given on other versions of the scale, left out.
+    pub other_scale_ratings: u32,
+    /// Server-rendered SVG: how each task's ratings spread over the five scores.
+    pub tasks_chart_svg: String,
+    /// Each task rated in the period, most ratings first.
+    pub tasks: Vec<EffortInsight>,
+    /// Every chat together; `None` until a chat is rated.
+    pub chat: Option<EffortInsight>,
+    /// Chats by the agent who answered, most ratings first.
+    pub agents: Vec<EffortInsight>,
+    /// Chats by why chat was offered, most ratings first.
+    pub offer_reasons: Vec<EffortInsight>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EffortInsight {
+    /// A task's title, an agent's name, an offer reason.
+    pub name: String,
+    /// Where the name links to (a task's page), if anywhere.
+    pub href: Option<String>,
+    pub ratings: u32,
+    /// The mean score, one decimal: "2.4".
+    pub mean_text: String,
+    /// Whole percent of ratings of 1 or 2.
+    pub low_effort_percent: u32,
+    /// Ratings of 1 to 5: `counts[0]` is the number of 1s.
+    pub counts: [u32; 5],
+}

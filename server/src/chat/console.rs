@@ -17,7 +17,7 @@ use telepath_app::wire::{
     AgentChoice, AgentPresence, CannedReplyView, ChatBody, ConsoleConversation, ConsoleMessage,
     ConsoleNotice, MyConversation, NoteView, QueueView, ReplyDraft, SuggestedArticle, WaitingConversation,
 };
-use telepath_domain::{ConversationState, EventKind, Side, StaffRole};
+use telepath_domain::{ConversationState, EventKind, OfferReason, Side, StaffRole};
 
 /// The most conversations the queue lists; more than this waiting is a staffing
 /// problem no list solves.
@@ -66,7 +66,7 @@ impl Console<'_> {
                 opened_at_ms: conversation.opened_at_ms,
                 level: conversation.level,
                 preview,
-                reasons: Vec::new(),
+                reasons: conversation.opened_because.iter().map(OfferReason::agent_words).collect(),
             });
         }
         let mut mine = Vec::new();
@@ -88,7 +88,7 @@ impl Console<'_> {
         }
         Ok(QueueView {
             presence: presence_view(self.chat.presence.status(agent)),
-            capacity: self.chat.agent_capacity,
+            capacity: self.chat.agent_capacity(),
             waiting,
             mine,
             notice,
@@ -269,7 +269,7 @@ impl Console<'_> {
             }
             let load =
                 u32::try_from(self.chat.conversations.active_for(other).await?.len()).unwrap_or(u32::MAX);
-            if load < self.chat.agent_capacity {
+            if load < self.chat.agent_capacity() {
                 choices.push(AgentChoice { id: other, name: name.clone(), load });
             }
         }

@@ -13,7 +13,7 @@ use telepath_app::visitor::local_return_path;
 use telepath_app::wire::{
     EarlierConversation, TrailEntry, TrailLink, TrailStep, TrailView, time_spent_words,
 };
-use telepath_domain::{EventKind, PageType};
+use telepath_domain::{EventKind, OfferReason, PageType};
 
 /// How far back before the chat the trail starts.
 pub const TRAIL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
@@ -117,15 +117,18 @@ pub fn trail(
                     reference: reference.clone(),
                 }));
             }
-            // Which next questions were shown and followed say little the page
-            // views do not.
-            EventKind::NextQuestionsShown { .. } | EventKind::NextQuestionClicked { .. } => {}
+            // Which next questions were shown and followed say little the page views
+            // do not; why chat was offered is the conversation's own (above the steps).
+            EventKind::NextQuestionsShown { .. }
+            | EventKind::NextQuestionClicked { .. }
+            | EventKind::ChatOffered { .. }
+            | EventKind::ChatOfferDismissed { .. } => {}
         }
     }
     TrailView {
         level: conversation.level,
         now_on,
-        offer_reasons: Vec::new(),
+        offer_reasons: conversation.opened_because.iter().map(OfferReason::agent_words).collect(),
         steps,
         earlier_steps_left_out: events.len() >= TRAIL_EVENTS as usize,
         earlier: earlier
@@ -193,6 +196,7 @@ mod tests {
             visitor: "v".into(),
             state: ConversationState::Active,
             level: Some(Level::Newcomer),
+            opened_because: vec![OfferReason::SearchesFoundNothing { queries: vec!["vat rate".into()] }],
             agent: Some(1),
             last_seq: 0,
             visitor_read_seq: 0,
@@ -268,6 +272,7 @@ mod tests {
         let trail = trail(&this, &events, &[this.clone(), earlier], &snapshot, 72 * MINUTE);
 
         assert_eq!(trail.level, Some(Level::Newcomer));
+        assert_eq!(trail.offer_reasons, ["1 search found nothing: 'vat rate'"]);
         assert_eq!(
             trail.now_on,
             Some(TrailLink { title: "Invoices".into(), href: "/categories/invoices".into() }),

@@ -27,6 +27,15 @@ impl SiteTimeZone {
         SiteTimeZone { zone: TimeZone::UTC, label: "UTC".to_owned() }
     }
 
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// How visitors are told the zone: "New York time", "UTC".
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
     fn at(&self, unix_seconds: i64) -> ZonedDateTime {
         Timestamp::from_second(unix_seconds)
             .unwrap_or(Timestamp::UNIX_EPOCH)

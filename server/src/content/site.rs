@@ -1,4 +1,9 @@
-//! Site settings: `content/site.toml`, the product's name and words.
+//! Site settings: `content/site.toml`, the product's name and words, and when
+//! live chat is offered (`[chat]`, in `site/chat.rs`).
+
+mod chat;
+
+pub use chat::ChatSettings;
 
 use super::dates::SiteTimeZone;
 use super::diagnostic::{Diagnostic, Position};
@@ -11,12 +16,15 @@ use serde::Deserialize;
 pub struct SiteSettings {
     pub product_name: String,
     pub tagline: String,
+    /// Support hours in the site's words, as pages show them. What a program reads
+    /// is `[chat] hours`.
     pub support_hours: String,
     /// IANA name, e.g. `America/New_York`: the zone every date on the site is read
     /// in (notices, "Updated" lines).
     #[serde(default = "SiteSettings::default_time_zone")]
     pub time_zone: String,
-    /// IANA name, e.g. `America/New_York`: the zone support hours are given in.
+    /// IANA name, e.g. `America/New_York`: the zone support hours are given in
+    /// (checked when `[chat] hours` are set, which are read in it).
     #[serde(default = "SiteSettings::default_time_zone")]
     pub support_time_zone: String,
     /// The one-line question that asks a first-time visitor their level.
@@ -24,6 +32,12 @@ pub struct SiteSettings {
     pub level_question: String,
     #[serde(default)]
     pub levels: LevelsWording,
+    /// `[chat]` as written; what it means, checked, is `chat`.
+    #[serde(default, rename = "chat")]
+    chat_file: chat::ChatFile,
+    /// When live chat is offered and how many conversations an agent takes.
+    #[serde(skip)]
+    pub chat: ChatSettings,
 }
 
 /// How each level is offered to visitors, in the site's own words.
@@ -74,11 +88,13 @@ impl SiteSettings {
     }
 }
 
-/// The byte offset of the `time_zone = …` line in site.toml, or 0.
-fn time_zone_line(text: &str) -> usize {
+const ZONE_HELP: &str = "use an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\"";
+
+/// The byte offset of the `key = …` line in site.toml, or 0.
+fn key_line(text: &str, key: &str) -> usize {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        if line.strip_prefix("time_zone").is_some_and(|rest| rest.trim_start().starts_with('=')) {
+        if line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')) {
             return offset;
         }
         offset += line.len();
@@ -96,6 +112,8 @@ impl Default for SiteSettings {
             support_time_zone: Self::default_time_zone(),
             level_question: Self::default_level_question(),
             levels: LevelsWording::default(),
+            chat_file: chat::ChatFile::default(),
+            chat: ChatSettings::default(),
         }
     }
 }
@@ -109,32 +127,41 @@ impl SiteSettings {
             return None;
         }
         let text = source.read_text(&path)?;
-        match toml::from_str::<SiteSettings>(&text) {
-            Ok(site) if SiteTimeZone::named(&site.time_zone).is_none() => {
-                let offset = time_zone_line(&text);
-                let shown = source.display_path(&path);
-                source.report(
-                    Diagnostic::error(
-                        shown,
-                        Position::of_offset(&text, offset),
-                        "site",
-                        format!("`time_zone` = {:?} is not a time zone name", site.time_zone),
-                    )
-                    .with_help("use an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\"")
-                    .with_source_line(&text),
-                );
-                None
-            }
-            Ok(site) => Some(site),
+        let shown = source.display_path(&path);
+        let mut site = match toml::from_str::<SiteSettings>(&text) {
+            Ok(site) => site,
             Err(error) => {
                 let position = Position::of_offset(&text, error.span().map_or(0, |span| span.start));
-                let shown = source.display_path(&path);
                 source.report(
                     Diagnostic::error(shown, position, "site", error.message().trim().replace('\n', " "))
                         .with_source_line(&text),
                 );
-                None
+                return None;
             }
+        };
+        let mut problems = Vec::new();
+        if SiteTimeZone::named(&site.time_zone).is_none() {
+            problems.push(
+                Diagnostic::error(
+                    &shown,
+                    Position::of_offset(&text, key_line(&text, "time_zone")),
+                    "site",
+                    format!("`time_zone` = {:?} is not a time zone name", site.time_zone),
+                )
+                .with_help(ZONE_HELP)
+                .with_source_line(&text),
+            );
         }
+        match site.chat_file.check(&text, &shown, &site.support_time_zone) {
+            Ok(chat) => site.chat = chat,
+            Err(chat_problems) => problems.extend(chat_problems),
+        }
+        if problems.is_empty() {
+            return Some(site);
+        }
+        for problem in problems {
+            source.report(problem);
+        }
+        None
     }
 }

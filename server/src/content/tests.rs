@@ -442,4 +442,96 @@ fn the_sites_time_zone_must_be_an_iana_name() {
     );
 }
 
+const SITE: &str = "product_name = \"Acme\"\ntagline = \"T\"\nsupport_hours = \"Weekdays 9 to 5, Saturday 10 to 2\"\nsupport_time_zone = \"America/New_York\"\n";
+
+#[test]
+fn chat_hours_are_read_in_the_support_time_zone_and_default_to_whenever_an_agent_is_online() {
+    let fixture = Fixture::new();
+    let unset = load_snapshot(&fixture.content_dir()).unwrap();
+    assert!(unset.site.chat.hours.is_none());
+    assert_eq!(unset.site.chat.agent_capacity, 3);
+    let saturday_night: jiff::Timestamp = "2026-03-07T23:00:00Z".parse().unwrap();
+    assert!(unset.site.chat.within_hours(saturday_night), "no hours set: whenever an agent is online");
+    assert_eq!(unset.site.chat.reopening_words(saturday_night), None);
+
+    fixture.write(
+        "site.toml",
+        &format!(
+            "{SITE}\n[chat]\nhours = [\"mon-fri 09:00-17:00\", 'sat 10:00-14:00']\nagent_capacity = 2\n"
+        ),
+    );
+    let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+    assert_eq!(snapshot.diagnostics, []);
+    let chat = &snapshot.site.chat;
+    assert_eq!(chat.agent_capacity, 2);
+    assert!(chat.hours.is_some());
+    // Saturday 7 March 2026, 18:00 in New York: closed until Monday, which is summer time.
+    assert!(!chat.within_hours(saturday_night));
+    assert_eq!(
+        chat.reopening_words(saturday_night).as_deref(),
+        Some("We're back Monday at 09:00 (New York time)")
+    );
+    assert!(chat.within_hours("2026-03-07T15:00:00Z".parse().unwrap()), "Saturday 10:00");
+    assert!(chat.within_hours("2026-03-09T13:00:00Z".parse().unwrap()), "Monday 09:00, summer time");
+}
+
+#[test]
+fn bad_chat_settings_are_located_like_compiler_errors() {
+    let chat = |table: &str| diagnostics(&[("site.toml", format!("{SITE}[chat]\n{table}"))]);
+    let days =
+        "use mon, tue, wed, thu, fri, sat or sun, a range such as mon-fri, or a list such as mon,wed,fri";
+    assert_eq!(
+        chat("hours = [\n  \"mon-fri 09:00-17:00\",\n  \"mun 10:00-14:00\",\n  \"fri 22:00-02:00\",\n]\nagent_capacity = 0\n"),
+        [
+            format!("site.toml:8:4: error[site]: `mun` is not a day (help: {days})"),
+            "site.toml:9:8: error[site]: `22:00-02:00` passes midnight (help: split it at midnight into two lines: \"fri 22:00-24:00\" and \"sat 00:00-02:00\")".to_owned(),
+            "site.toml:11:18: error[site]: `agent_capacity` = 0 is not a number of conversations (help: give how many conversations one agent takes at once, at least 1; leave it out for 3)".to_owned(),
+        ]
+    );
+    assert_eq!(
+        chat("hours = []\n"),
+        [
+            "site.toml:6:9: error[site]: `hours` is empty, so chat would never be offered (help: list when your team answers, e.g. [\"mon-fri 09:00-17:00\"], or leave `hours` out to offer chat whenever an agent is online)"
+        ]
+    );
+    assert_eq!(
+        chat("hours = [\"mon-fri\\t09:00-17:00 x\"]\n"),
+        [
+            "site.toml:6:10: error[site]: unexpected `x` after the hours (help: write one range a line, the days, a space and the hours, without spaces inside: \"mon-fri 09:00-17:00\")"
+        ],
+        "a line with escapes is pointed at as a whole"
+    );
+    assert_eq!(
+        chat("hour = [\"mon-fri 09:00-17:00\"]\n"),
+        ["site.toml:6:1: error[site]: unknown field `hour`, expected `hours` or `agent_capacity`"]
+    );
+    assert_eq!(chat("agent_capacity = 3\n"), Vec::<String>::new(), "hours are optional");
+    let zone = diagnostics(&[(
+        "site.toml",
+        SITE.replace("America/New_York", "Eastern") + "[chat]\nhours = [\"sat 10:00-14:00\"]\n",
+    )]);
+    assert_eq!(
+        zone,
+        [
+            "site.toml:4:1: error[site]: `support_time_zone` = \"Eastern\" is not a time zone name, and chat `hours` are read in it (help: use an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\")"
+        ]
+    );
+    let without_hours = diagnostics(&[("site.toml", SITE.replace("America/New_York", "Eastern"))]);
+    assert_eq!(without_hours, Vec::<String>::new(), "the zone is only read for chat hours");
+}
+
+#[test]
+fn the_bundled_help_centre_sets_chat_hours_matching_its_words() {
+    let bundled = crate::testing::Fixture::bundled();
+    let snapshot = load_snapshot(&bundled.content_dir()).unwrap();
+    let site = &snapshot.site;
+    assert_eq!(site.support_hours, "Monday to Friday, 8:00 to 18:00 Eastern Time");
+    let chat = &site.chat;
+    let open = |moment: &str| chat.within_hours(moment.parse().unwrap());
+    assert!(open("2026-03-06T13:00:00Z"), "Friday 08:00 in New York");
+    assert!(!open("2026-03-06T23:00:00Z"), "Friday 18:00");
+    assert!(!open("2026-03-07T15:00:00Z"), "Saturday");
+    assert_eq!(chat.agent_capacity, 3);
+}
+
 mod hostile;

@@ -1,4 +1,4 @@
-//! The chat sockets over HTTP: who may open one, and the WebSocket plugged into the
+//! Chat over HTTP: the chat page's form, and the sockets: who may open one, and the WebSocket plugged into the
 //! chat's socket loop. An upgrade is refused unless it comes from the portal's own
 //! pages (its Origin) and, for a customer, carries the visitor's own form token for
 //! a conversation that is theirs; an agent needs the agent role and the
@@ -7,19 +7,24 @@
 
 use super::AppState;
 use super::error::HttpError;
+use crate::chat::customer::{self, SendError};
 use crate::chat::socket::{self, Incoming, Outgoing};
 use crate::chat::{Chat, ChatParty};
+use crate::portal::VisitorFacts;
 use crate::store::ConversationsError;
 use crate::store::conversations::Conversation;
 use axum::Extension;
+use axum::body::Body;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::Response;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
+use leptos::prelude::provide_context;
 use serde::Deserialize;
 use telepath_app::backend::{SiteOrigin, VisitorId};
 use telepath_app::staff::SignedInStaff;
+use telepath_app::wire::ChatFormState;
 use telepath_domain::chat::MAX_FRAME_BYTES;
 
 #[derive(Debug, Deserialize)]
@@ -35,6 +40,43 @@ pub struct VisitorSocketQuery {
 pub struct AgentSocketQuery {
     #[serde(default)]
     after: i64,
+}
+
+/// `POST /chat`: a message from the chat page's form, without JavaScript. Stored
+/// (once, whatever the retries), then the page again; a refused message comes back
+/// in the form with the reason.
+pub async fn send_from_form(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = match super::read_form_body(body).await {
+        Ok(bytes) => bytes,
+        Err(refused) => return refused.for_client(&parts.headers),
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let field = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    let text = field(ChatFormState::TEXT_FIELD).unwrap_or_default().to_owned();
+    let client_id = field(ChatFormState::CLIENT_ID_FIELD).unwrap_or_default();
+    let Some(visitor) = parts.extensions.get::<VisitorId>().cloned() else {
+        return HttpError::FormNotChecked.for_client(&parts.headers);
+    };
+    let level = VisitorFacts::of(&parts.headers, &parts.extensions).level;
+    let (status, error) =
+        match customer::send_from_form(&state.chat, &visitor.0, level, client_id, &text).await {
+            Ok(_) => return (StatusCode::SEE_OTHER, [(header::LOCATION, "/chat#latest")]).into_response(),
+            Err(SendError::Refused(problem)) => (StatusCode::UNPROCESSABLE_ENTITY, problem.words()),
+            Err(SendError::Store(error)) => {
+                tracing::error!("a chat message from the page was not stored: {error}");
+                (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Your message could not be sent just now. It is still here; please send it again in a minute."
+                    .to_owned(),
+            )
+            }
+        };
+    let form = ChatFormState { text, error: Some(error) };
+    let page = Request::from_parts(parts, Body::empty());
+    let mut response = state.pages.render(page, move || provide_context(form.clone())).await;
+    *response.status_mut() = status;
+    response
 }
 
 /// `GET /chat/socket?conversation=…&after=…&token=…`: the customer's end.

@@ -155,7 +155,7 @@ pub async fn claim(
 ) -> Result<Response, HttpError> {
     let (parts, _) = request.into_parts();
     let chat = &state.chat;
-    let claim = chat.conversations.claim(id, staff.id, chat.agent_capacity).await.map_err(unavailable)?;
+    let claim = chat.conversations.claim(id, staff.id, chat.agent_capacity()).await.map_err(unavailable)?;
     let refusal = match claim {
         Claim::Claimed => {
             chat.hub.publish(id, RoomEvent::StatusChanged);
@@ -170,7 +170,7 @@ pub async fn claim(
         },
         Claim::AtCapacity => format!(
             "You are answering {} conversations, as many as you can at once. Close or hand over one first.",
-            chat.agent_capacity
+            chat.agent_capacity()
         ),
         Claim::Closed => "This conversation ended before anyone took it.".to_owned(),
     };
@@ -341,7 +341,7 @@ pub async fn transfer(
         Some("The conversation is already yours; choose another agent.")
     } else if !chat.presence.online().contains(&to) {
         Some("That agent is not online any more; choose another.")
-    } else if load >= chat.agent_capacity as usize {
+    } else if load >= chat.agent_capacity() as usize {
         Some("That agent is answering as many conversations as they can; choose another.")
     } else {
         None

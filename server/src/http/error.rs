@@ -37,6 +37,13 @@ pub const UNREADABLE_FORM: PlainWords = PlainWords {
               Go back, reload the page and try again.",
 };
 
+pub const BAD_EFFORT_SCORE: PlainWords = PlainWords {
+    status: StatusCode::BAD_REQUEST,
+    heading: "This answer could not be read",
+    message: "Nothing was saved. Go back and choose one of the five buttons, \
+              from 1 (very low effort) to 5 (very high effort).",
+};
+
 pub const BAD_ADDRESS: PlainWords = PlainWords {
     status: StatusCode::BAD_REQUEST,
     heading: "This address is not valid",
@@ -159,6 +166,8 @@ pub enum HttpError {
     TooSlow,
     #[error("the address is not valid")]
     BadAddress,
+    #[error("an effort answer that is not a score: {0}")]
+    BadEffortScore(telepath_domain::EffortScoreError),
     #[error("too many searches from one client")]
     SearchingTooFast { retry_after: Duration },
     #[error("a page could not be rendered: {0}")]
@@ -204,6 +213,7 @@ impl HttpError {
             HttpError::TooLarge => &TOO_LARGE,
             HttpError::TooSlow => &TOO_SLOW,
             HttpError::BadAddress => &BAD_ADDRESS,
+            HttpError::BadEffortScore(_) => &BAD_EFFORT_SCORE,
             HttpError::SearchingTooFast { .. } => &SEARCHING_TOO_FAST,
             HttpError::PageUnavailable(_) => &PAGE_UNAVAILABLE,
             HttpError::NotYourRole => &NOT_YOUR_ROLE,

@@ -2,11 +2,14 @@
 //! spreadsheet.
 
 use super::AppState;
-use crate::insights::{self, Period, csv};
+use super::error::HttpError;
+use crate::insights::{self, csv};
+use crate::portal::last_days;
 use crate::portal::views::day_text;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use telepath_app::error::AppError;
 use telepath_app::wire::INSIGHT_PERIODS;
 
 #[derive(serde::Deserialize)]
@@ -15,10 +18,13 @@ pub struct TableQuery {
     days: Option<u32>,
 }
 
-pub async fn insights_csv(State(state): State<AppState>, Query(query): Query<TableQuery>) -> Response {
+pub async fn insights_csv(
+    State(state): State<AppState>,
+    Query(query): Query<TableQuery>,
+    headers: HeaderMap,
+) -> Response {
     let days = query.days.filter(|days| INSIGHT_PERIODS.contains(days)).unwrap_or(30);
-    let today = crate::store::Clock::now_ms(&crate::store::SystemClock).div_euclid(86_400_000);
-    let report = insights::report(&state.portal.journeys.insights(), Period { last_day: today, days });
+    let report = insights::report(&state.portal.journeys.insights(), last_days(days));
     let number = |n: u32| n.to_string();
     let searches = |rows: Vec<&insights::SearchRow>| {
         let rows = rows.into_iter().map(|row| {
@@ -79,6 +85,13 @@ pub async fn insights_csv(State(state): State<AppState>, Query(query): Query<Tab
                 ]
             }),
         ),
+        "effort" => match crate::portal::effort_report(state.portal.effort.as_ref(), last_days(days)).await {
+            Ok(report) => effort_csv(&report),
+            Err(error) => {
+                tracing::error!("reading the effort ratings failed: {error}");
+                return HttpError::from(AppError::StoreUnavailable).for_client(&headers);
+            }
+        },
         _ => return (StatusCode::NOT_FOUND, "There is no insights table by that name.").into_response(),
     };
     let file_name = format!("attachment; filename=\"telepath-{}-{days}-days.csv\"", query.table);
@@ -91,4 +104,51 @@ pub async fn insights_csv(State(state): State<AppState>, Query(query): Query<Tab
         document,
     )
         .into_response()
+}
+
+/// Every effort row of the current scale: tasks by id, all chats, agents by staff
+/// account id, offer reasons by name.
+fn effort_csv(report: &insights::EffortReport) -> String {
+    let row = |touchpoint: &str, name: String, tally: &insights::EffortTally| {
+        let mut cells = vec![
+            touchpoint.to_owned(),
+            name,
+            tally.ratings().to_string(),
+            tally.mean().map(|mean| format!("{mean:.2}")).unwrap_or_default(),
+            format!("{:.0}", tally.low_effort_share() * 100.0),
+        ];
+        cells.extend(tally.counts.iter().map(u32::to_string));
+        cells.push(report.scale_version.to_string());
+        cells
+    };
+    let rows = report
+        .tasks
+        .iter()
+        .map(|(task, tally)| row("task", task.clone(), tally))
+        .chain(report.chat.iter().map(|tally| row("chat", "all chats".to_owned(), tally)))
+        .chain(report.agents.iter().map(|(agent, tally)| {
+            row("chat by agent", agent.map_or_else(|| "none".to_owned(), |id| id.to_string()), tally)
+        }))
+        .chain(
+            report
+                .offer_reasons
+                .iter()
+                .map(|(reason, tally)| row("chat by offer reason", reason.clone(), tally)),
+        );
+    csv::document(
+        &[
+            "touchpoint",
+            "name",
+            "ratings",
+            "mean",
+            "low effort (1-2) %",
+            "1 very low",
+            "2 low",
+            "3 medium",
+            "4 high",
+            "5 very high",
+            "scale version",
+        ],
+        rows,
+    )
 }

@@ -22,8 +22,8 @@
 
 use super::staff::{RoleGuard, identify_staff, require_role};
 use super::{
-    AppState, assets, chat, connections, console, csrf, error, insights, rate_limit, security, seo, staff,
-    tasks, visitor,
+    AppState, assets, chat, connections, console, csrf, effort, error, insights, rate_limit, security, seo,
+    staff, tasks, visitor,
 };
 use crate::portal::VisitorFacts;
 use axum::Router;
@@ -112,7 +112,9 @@ pub fn router(state: AppState) -> Router {
     let visitor = Router::new()
         .leptos_routes_with_handler(pages, render_route)
         .route("/tasks/{task}", post(tasks::submit_task))
+        .route(urls::CHAT, post(chat::send_from_form))
         .route(urls::CHAT_SOCKET, get(chat::visitor_socket))
+        .route("/tasks/{task}/sent/{reference}/effort", post(effort::rate_task_effort))
         .merge(searching)
         .merge(api)
         .merge(staff)

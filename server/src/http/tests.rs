@@ -195,6 +195,7 @@ fn visit(visitor: &Session, uri: &str, referer: Option<&str>) -> Request<Body> {
 }
 
 mod console;
+mod effort;
 mod events;
 mod feedback;
 mod insights;

@@ -16,6 +16,13 @@ impl Period {
         self.last_day - i64::from(self.days) + 1
     }
 
+    /// The period in milliseconds since the Unix epoch: from the start of its first
+    /// day (inclusive) to the start of the day after its last (exclusive).
+    pub fn bounds_ms(self) -> (i64, i64) {
+        const DAY_MS: i64 = 86_400_000;
+        (self.first_day() * DAY_MS, (self.last_day + 1) * DAY_MS)
+    }
+
     /// The period of the same length just before this one, for trends.
     fn previous(self) -> Period {
         Period { last_day: self.first_day() - 1, days: self.days }

@@ -8,10 +8,10 @@ use crate::journeys::visits::Step;
 use crate::search;
 use crate::store::StoredSubmission;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, DeflectionInsight, DiagnosticView, FacetCounts,
-    FieldErrorInsight, FixInsight, InsightsView, KitView, LevelWording, NextQuestion, NextQuestionInsight,
-    RequestView, SearchHit, SearchInsight, SentAnswer, SiteView, Suggestions, TaskSummary, TaskView,
-    TocEntry, VoteInsight,
+    ArticleSummary, ArticleView, CategoryView, DeflectionInsight, DiagnosticView, EffortInsight,
+    EffortInsights, FacetCounts, FieldErrorInsight, FixInsight, InsightsView, KitView, LevelWording,
+    NextQuestion, NextQuestionInsight, RequestView, SearchHit, SearchInsight, SentAnswer, SiteView,
+    Suggestions, TaskSummary, TaskView, TocEntry, VoteInsight,
 };
 use telepath_domain::{FieldKind, Level};
 
@@ -382,10 +382,61 @@ fn deflection(
         .collect()
 }
 
+/// Customer effort for the insights page: names in place of ids, and the chart of
+/// how the most rated tasks' ratings spread.
+pub fn effort_insights(snapshot: &ContentSnapshot, report: &insights::EffortReport) -> EffortInsights {
+    let insight = |name: String, href: Option<String>, tally: &insights::EffortTally| EffortInsight {
+        name,
+        href,
+        ratings: tally.ratings(),
+        mean_text: tally.mean().map_or_else(|| "—".to_owned(), |mean| format!("{mean:.1}")),
+        low_effort_percent: (tally.low_effort_share() * 100.0).round() as u32,
+        counts: tally.counts,
+    };
+    let tasks: Vec<EffortInsight> = report
+        .tasks
+        .iter()
+        .take(TABLE_ROWS)
+        .map(|(id, tally)| match snapshot.tasks.get(id) {
+            Some(task) => insight(task.title.clone(), Some(telepath_app::urls::task(id)), tally),
+            // A task removed since keeps its ratings, under its id.
+            None => insight(id.clone(), None, tally),
+        })
+        .collect();
+    let charted: Vec<(String, [u32; 5])> =
+        tasks.iter().take(CHARTED_TASKS).map(|task| (task.name.clone(), task.counts)).collect();
+    EffortInsights {
+        scale_version: report.scale_version,
+        other_scale_ratings: report.other_scale_ratings,
+        tasks_chart_svg: insights::charts::effort_spread(&charted).unwrap_or_default(),
+        tasks,
+        chat: report.chat.as_ref().map(|tally| insight("All chats".to_owned(), None, tally)),
+        agents: report
+            .agents
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|(agent, tally)| insight(agent_name(*agent), None, tally))
+            .collect(),
+        offer_reasons: report
+            .offer_reasons
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|(reason, tally)| insight(reason.clone(), None, tally))
+            .collect(),
+    }
+}
+
+/// An agent as the effort tables name them, by staff account until chat brings names.
+pub fn agent_name(agent: Option<i64>) -> String {
+    agent.map_or_else(|| "No agent answered".to_owned(), |id| format!("Agent #{id}"))
+}
+
 /// Rows each insights table shows (the CSV has them all).
 const TABLE_ROWS: usize = 20;
 /// Articles the helpfulness chart draws.
 const CHARTED_ARTICLES: usize = 8;
+/// Tasks the effort chart draws, the most rated.
+const CHARTED_TASKS: usize = 8;
 
 /// "1 Dec 2026" for a day number since the Unix epoch (UTC).
 pub fn day_text(day: i64) -> String {

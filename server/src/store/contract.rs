@@ -3,6 +3,7 @@
 //! [`ContractStore`] and adding one `#[tokio::test]` per contract that opens it.
 
 mod conversations;
+mod effort;
 mod visitor_events;
 
 use super::staff::{

@@ -5,7 +5,7 @@
 //! for what comes after `n` and gets exactly what it missed.
 
 use super::BoxError;
-use telepath_domain::{ConversationState, Level, Resolution, Side};
+use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConversationsError {
@@ -31,6 +31,8 @@ pub enum ConversationsError {
 pub struct NewConversation {
     pub visitor: String,
     pub level: Option<Level>,
+    /// Why chat was offered (at least that the visitor asked for a person).
+    pub opened_because: Vec<OfferReason>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +41,7 @@ pub struct Conversation {
     pub visitor: String,
     pub state: ConversationState,
     pub level: Option<Level>,
+    pub opened_because: Vec<OfferReason>,
     /// The staff account answering it, once claimed.
     pub agent: Option<i64>,
     /// The sequence number of its newest message (0: none yet).

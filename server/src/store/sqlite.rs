@@ -2,6 +2,7 @@
 //! every store trait.
 
 mod conversations;
+mod effort;
 mod event_log;
 mod staff;
 mod submissions;

@@ -16,7 +16,7 @@ use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::path::{Path, PathBuf};
 use telepath_app::wire::ServerFrame;
-use telepath_domain::{ConversationState, EventKind, Level, PageType, Resolution, Side};
+use telepath_domain::{ConversationState, EventKind, Level, OfferReason, PageType, Resolution, Side};
 use tower::ServiceExt;
 
 /// The portal with its chat, whose store and hub tests reach directly.
@@ -82,7 +82,11 @@ impl Console {
 
     /// A customer's conversation waiting in the queue, with their first message.
     async fn waiting(&self, first_message: &str) -> i64 {
-        let new = NewConversation { visitor: "visitor-1".into(), level: Some(Level::Newcomer) };
+        let new = NewConversation {
+            visitor: "visitor-1".into(),
+            level: Some(Level::Newcomer),
+            opened_because: vec![OfferReason::AskedForPerson],
+        };
         let conversation = self.chat.conversations.open_conversation(new).await.unwrap();
         self.customer_says(conversation.id, "c-1", first_message).await;
         conversation.id

@@ -6,7 +6,7 @@ use super::{ContractStore, TestClock, sqlite, staff_account};
 use crate::store::conversations::{Claim, ConversationsError, MessageBody, NewConversation, NewMessage};
 use crate::store::staff::StaffRole;
 use std::sync::Arc;
-use telepath_domain::{ConversationState, Level, Resolution, Side};
+use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
 
 fn from_visitor(client_id: &str, text: &str) -> NewMessage {
     NewMessage {
@@ -27,7 +27,14 @@ fn from_agent(agent: i64, client_id: &str, text: &str) -> NewMessage {
 }
 
 fn visitor_conversation(visitor: &str) -> NewConversation {
-    NewConversation { visitor: visitor.into(), level: Some(Level::Newcomer) }
+    NewConversation {
+        visitor: visitor.into(),
+        level: Some(Level::Newcomer),
+        opened_because: vec![
+            OfferReason::SearchesFoundNothing { queries: vec!["vat".into(), "tax".into()] },
+            OfferReason::AskedForPerson,
+        ],
+    }
 }
 
 async fn messages_are_stored_once_per_sender_id_and_numbered_in_order(
@@ -40,6 +47,12 @@ async fn messages_are_stored_once_per_sender_id_and_numbered_in_order(
         (conversation.state, conversation.level, conversation.last_seq, conversation.opened_at_ms),
         (ConversationState::Waiting, Some(Level::Newcomer), 0, 5_000)
     );
+    assert_eq!(
+        conversation.opened_because,
+        visitor_conversation("v1").opened_because,
+        "why chat was offered"
+    );
+    assert_eq!(store.conversation(conversation.id).await.unwrap(), conversation, "reads back as stored");
     let first = store.append_message(conversation.id, from_visitor("c-1", "Hello")).await.unwrap();
     assert!(first.was_new);
     assert_eq!((first.message.seq, first.message.sent_at_ms), (1, 5_000));

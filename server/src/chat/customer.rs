@@ -1,0 +1,121 @@
+//! The customer's side of chat without a socket: the page's view of their
+//! conversation, and a message sent by a plain form. The same store promises hold:
+//! a form sent twice carries the same client id and is stored once.
+
+use super::hub::RoomEvent;
+use super::{Availability, Chat};
+use crate::store::conversations::{
+    Conversation, ConversationsError, MessageBody, NewConversation, NewMessage,
+};
+use telepath_app::wire::{ChatAvailability, CustomerChatView, CustomerConversation};
+use telepath_domain::chat::{clean_message, is_valid_client_id};
+use telepath_domain::{ConversationState, Level, MessageProblem, OfferReason, Side};
+
+/// How long an ended conversation stays on the chat page (with the effort question)
+/// before the page offers a fresh start only.
+const ENDED_SHOWN_FOR_MS: i64 = 12 * 60 * 60 * 1000;
+
+/// The most messages the page shows (the newest); a conversation longer than this is rare.
+const MESSAGES_SHOWN: u32 = 500;
+
+/// The queue read to tell a waiting customer how many are ahead.
+const QUEUE_READ: u32 = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("{}", .0.words())]
+    Refused(MessageProblem),
+    #[error(transparent)]
+    Store(#[from] ConversationsError),
+}
+
+/// The visitor's chat page: their open conversation, or the one that ended lately.
+pub async fn customer_view(
+    chat: &Chat,
+    visitor: &str,
+    support_hours: &str,
+    now_ms: i64,
+) -> Result<CustomerChatView, ConversationsError> {
+    let now = jiff::Timestamp::from_millisecond(now_ms).unwrap_or_else(|_| jiff::Timestamp::now());
+    let availability = match chat.who_can_answer(now).await? {
+        Availability::AgentFree => ChatAvailability::AgentFree,
+        Availability::AllBusy | Availability::NobodyOnline => ChatAvailability::LeaveMessage { back: None },
+        Availability::OutsideHours { back } => ChatAvailability::LeaveMessage { back },
+    };
+    let newest = chat.conversations.conversations_of(visitor, 1).await?.into_iter().next();
+    let shown = newest.filter(|conversation| {
+        conversation.closed_at_ms.is_none_or(|closed| now_ms - closed < ENDED_SHOWN_FOR_MS)
+    });
+    let conversation = match shown {
+        Some(conversation) => Some(customer_conversation(chat, conversation).await?),
+        None => None,
+    };
+    Ok(CustomerChatView { conversation, availability, support_hours: support_hours.to_owned() })
+}
+
+async fn customer_conversation(
+    chat: &Chat,
+    conversation: Conversation,
+) -> Result<CustomerConversation, ConversationsError> {
+    let after = (conversation.last_seq - i64::from(MESSAGES_SHOWN)).max(0);
+    let stored = chat.conversations.messages_after(conversation.id, after, MESSAGES_SHOWN).await?;
+    let mut messages = Vec::with_capacity(stored.len());
+    for message in stored {
+        messages.push(chat.message_view(message).await);
+    }
+    if let Some(last) = messages.last() {
+        let read = chat.conversations.mark_read(conversation.id, Side::Visitor, last.seq).await?;
+        chat.hub.publish(conversation.id, RoomEvent::Read { side: Side::Visitor, seq: read });
+    }
+    let waiting_before = if conversation.state == ConversationState::Waiting {
+        let queue = chat.conversations.in_state(ConversationState::Waiting, QUEUE_READ).await?;
+        queue.iter().position(|waiting| waiting.id == conversation.id)
+    } else {
+        None
+    };
+    let status = chat.status(conversation.id).await?;
+    Ok(CustomerConversation { id: conversation.id, status, messages, waiting_before })
+}
+
+/// Sends a message from the chat page's form: into the visitor's open conversation,
+/// or as the first message of a new one. Returns the conversation's id.
+pub async fn send_from_form(
+    chat: &Chat,
+    visitor: &str,
+    level: Option<Level>,
+    client_id: &str,
+    text: &str,
+) -> Result<i64, SendError> {
+    if !is_valid_client_id(client_id) {
+        return Err(SendError::Refused(MessageProblem::BadClientId));
+    }
+    let text = clean_message(text).map_err(SendError::Refused)?;
+    let open = chat
+        .conversations
+        .conversations_of(visitor, 1)
+        .await?
+        .into_iter()
+        .find(|conversation| conversation.state != ConversationState::Closed);
+    let conversation = match open {
+        Some(conversation) => conversation,
+        None => {
+            let new = NewConversation {
+                visitor: visitor.to_owned(),
+                level,
+                opened_because: vec![OfferReason::AskedForPerson],
+            };
+            chat.conversations.open_conversation(new).await?
+        }
+    };
+    let message = NewMessage {
+        client_id: client_id.to_owned(),
+        side: Side::Visitor,
+        agent: None,
+        body: MessageBody::Text(text),
+    };
+    let appended = chat.conversations.append_message(conversation.id, message).await?;
+    if appended.was_new {
+        chat.hub.publish(conversation.id, RoomEvent::Stored { seq: appended.message.seq });
+    }
+    Ok(conversation.id)
+}
