@@ -237,6 +237,8 @@ pub struct EarlierConversation {
     pub opened_text: String,
     pub state: ConversationState,
     pub resolution: Option<Resolution>,
+    /// How much effort the customer said it took: "2 · Low effort".
+    pub effort: Option<String>,
 }
 
 /// How long something has lasted, as an agent reads it at a glance: "just now",

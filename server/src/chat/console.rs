@@ -10,6 +10,7 @@ use super::trail::{TRAIL_EVENTS, TRAIL_WINDOW_MS, trail};
 use crate::content::ContentSnapshot;
 use crate::search::{MAX_QUERY_CHARS, SearchIndex, SearchRequest};
 use crate::store::conversations::{Conversation, ConversationsError, MessageBody, StoredMessage};
+use crate::store::{EffortScores, EffortScoresError};
 use crate::store::{EventLog, StoredEvent};
 use std::collections::HashMap;
 use telepath_app::urls;
@@ -17,7 +18,7 @@ use telepath_app::wire::{
     AgentChoice, AgentPresence, CannedReplyView, ChatBody, ConsoleConversation, ConsoleMessage,
     ConsoleNotice, MyConversation, NoteView, QueueView, ReplyDraft, SuggestedArticle, WaitingConversation,
 };
-use telepath_domain::{ConversationState, EventKind, OfferReason, Side, StaffRole};
+use telepath_domain::{ConversationState, EffortScore, EventKind, OfferReason, Side, StaffRole, Touchpoint};
 
 /// The most conversations the queue lists; more than this waiting is a staffing
 /// problem no list solves.
@@ -45,6 +46,7 @@ pub struct Console<'a> {
     pub chat: &'a Chat,
     pub events: &'a dyn EventLog,
     pub search: &'a SearchIndex,
+    pub effort: &'a dyn EffortScores,
     pub snapshot: &'a ContentSnapshot,
     pub now_ms: i64,
 }
@@ -154,6 +156,7 @@ impl Console<'_> {
                 },
             );
         let earlier = chat.conversations.conversations_of(&conversation.visitor, EARLIER_SHOWN).await?;
+        let efforts = self.efforts(&conversation.visitor, &earlier).await;
         let suggestions =
             if is_mine { self.suggestions(conversation, &messages, &events) } else { Vec::new() };
         Ok(ConsoleConversation {
@@ -172,7 +175,7 @@ impl Console<'_> {
             transfer_to,
             suggestions,
             canned_replies: if is_mine { self.canned_replies() } else { Vec::new() },
-            trail: trail(conversation, &events, &earlier, self.snapshot, self.now_ms),
+            trail: trail(conversation, &events, &earlier, &efforts, self.snapshot, self.now_ms),
             notice,
         })
     }
@@ -239,6 +242,30 @@ impl Console<'_> {
             }
         }
         suggestions
+    }
+
+    /// How much effort the customer said each of their `conversations` took, where
+    /// they answered the question.
+    async fn efforts(&self, visitor: &str, conversations: &[Conversation]) -> HashMap<i64, EffortScore> {
+        let mut efforts = HashMap::new();
+        for conversation in conversations {
+            let chat =
+                Touchpoint::Chat { conversation: conversation.id, agent: None, offer_reasons: Vec::new() };
+            match self.effort.rating_for(visitor, &chat).await {
+                Ok(rating) => {
+                    efforts.insert(conversation.id, rating.score);
+                }
+                Err(EffortScoresError::NotFound(_)) => {}
+                Err(error) => {
+                    tracing::warn!(
+                        conversation = conversation.id,
+                        "an effort rating cannot be read: {error}"
+                    );
+                    break;
+                }
+            }
+        }
+        efforts
     }
 
     /// The editors' saved replies, each with its own message id.

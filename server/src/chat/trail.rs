@@ -8,12 +8,13 @@ use crate::content::{ContentSnapshot, SiteTimeZone};
 use crate::journeys::visits::VISIT_GAP_MS;
 use crate::store::StoredEvent;
 use crate::store::conversations::Conversation;
+use std::collections::HashMap;
 use telepath_app::urls;
 use telepath_app::visitor::local_return_path;
 use telepath_app::wire::{
     EarlierConversation, TrailEntry, TrailLink, TrailStep, TrailView, time_spent_words,
 };
-use telepath_domain::{EventKind, OfferReason, PageType};
+use telepath_domain::{EffortScore, EventKind, OfferReason, PageType};
 
 /// How far back before the chat the trail starts.
 pub const TRAIL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
@@ -22,11 +23,13 @@ pub const TRAIL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 pub const TRAIL_EVENTS: u32 = 300;
 
 /// The trail of the customer in `conversation`, from their `events` (oldest first,
-/// as `EventLog::visitor_events` reads them) and their `earlier` conversations.
+/// as `EventLog::visitor_events` reads them) and their `earlier` conversations with
+/// the effort they said each took (`efforts`, by conversation).
 pub fn trail(
     conversation: &Conversation,
     events: &[StoredEvent],
     earlier: &[Conversation],
+    efforts: &HashMap<i64, EffortScore>,
     snapshot: &ContentSnapshot,
     now_ms: i64,
 ) -> TrailView {
@@ -134,7 +137,7 @@ pub fn trail(
         earlier: earlier
             .iter()
             .filter(|other| other.id != conversation.id)
-            .map(|other| earlier_view(other, &zone, now_ms))
+            .map(|other| earlier_view(other, efforts.get(&other.id).copied(), &zone, now_ms))
             .collect(),
     }
 }
@@ -172,12 +175,18 @@ fn task_link(snapshot: &ContentSnapshot, id: &str) -> TrailLink {
     TrailLink { title, href: urls::task(id) }
 }
 
-fn earlier_view(conversation: &Conversation, zone: &SiteTimeZone, now_ms: i64) -> EarlierConversation {
+fn earlier_view(
+    conversation: &Conversation,
+    effort: Option<EffortScore>,
+    zone: &SiteTimeZone,
+    now_ms: i64,
+) -> EarlierConversation {
     EarlierConversation {
         id: conversation.id,
         opened_text: zone.clock_time(conversation.opened_at_ms, now_ms),
         state: conversation.state,
         resolution: conversation.resolution,
+        effort: effort.map(|score| format!("{} · {}", score.get(), score.label())),
     }
 }
 
@@ -269,7 +278,8 @@ mod tests {
         earlier.state = ConversationState::Closed;
         earlier.resolution = Some(Resolution::Solved);
         let this = conversation(2, 70 * MINUTE);
-        let trail = trail(&this, &events, &[this.clone(), earlier], &snapshot, 72 * MINUTE);
+        let efforts = HashMap::from([(1, EffortScore::new(2).unwrap())]);
+        let trail = trail(&this, &events, &[this.clone(), earlier], &efforts, &snapshot, 72 * MINUTE);
 
         assert_eq!(trail.level, Some(Level::Newcomer));
         assert_eq!(trail.offer_reasons, ["1 search found nothing: 'vat rate'"]);
@@ -313,6 +323,7 @@ mod tests {
         assert!(!trail.earlier_steps_left_out);
         assert_eq!(trail.earlier.len(), 1, "this conversation is not an earlier one");
         assert_eq!((trail.earlier[0].id, trail.earlier[0].resolution), (1, Some(Resolution::Solved)));
+        assert_eq!(trail.earlier[0].effort.as_deref(), Some("2 · Low effort"));
     }
 
     #[test]
@@ -324,7 +335,7 @@ mod tests {
             (1, viewed(PageType::Article, "/articles/void-an-invoice", "Void an invoice")),
             (45, viewed(PageType::Article, "/articles/send-an-invoice", "Send an invoice")),
         ]);
-        let trail = trail(&conversation(1, 0), &events, &[], &snapshot, 50 * MINUTE);
+        let trail = trail(&conversation(1, 0), &events, &[], &HashMap::new(), &snapshot, 50 * MINUTE);
         assert!(matches!(&trail.steps[0].what, TrailEntry::Searched { results: 0, .. }));
         assert!(
             matches!(&trail.steps[1].what, TrailEntry::Read { spent: None, .. }),

@@ -75,6 +75,7 @@ async fn queue(
         chat: &state.chat,
         events: state.portal.events.as_ref(),
         search: &state.portal.search,
+        effort: state.portal.effort.as_ref(),
         snapshot: &snapshot,
         now_ms: SystemClock.now_ms(),
     };
@@ -121,6 +122,7 @@ async fn conversation_view(
         chat: &state.chat,
         events: state.portal.events.as_ref(),
         search: &state.portal.search,
+        effort: state.portal.effort.as_ref(),
         snapshot: &snapshot,
         now_ms: SystemClock.now_ms(),
     };

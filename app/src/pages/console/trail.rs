@@ -138,6 +138,7 @@ fn Earlier(earlier: EarlierConversation) -> impl IntoView {
         <li data-testid="earlier-conversation">
             <a href=urls::console_conversation(earlier.id)>{format!("#{} ", earlier.id)}</a>
             {earlier.opened_text}" · "{how}
+            {earlier.effort.map(|effort| view! { " · "<span data-testid="earlier-effort">{format!("Effort {effort}")}</span> })}
         </li>
     }
 }

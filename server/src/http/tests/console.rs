@@ -24,6 +24,7 @@ struct Console {
     app: HttpService,
     chat: Chat,
     events: std::sync::Arc<dyn crate::store::EventLog>,
+    effort: std::sync::Arc<dyn crate::store::EffortScores>,
     database: PathBuf,
     _fixture: Fixture,
 }
@@ -36,8 +37,9 @@ async fn console() -> Console {
     );
     let config = fixture.config(Path::new("/nonexistent-site"));
     let state = crate::prepare(&config).await.unwrap();
-    let (chat, events) = (state.chat.clone(), state.portal.events.clone());
-    Console { app: service(state), chat, events, database: config.database_path(), _fixture: fixture }
+    let (chat, events, effort) =
+        (state.chat.clone(), state.portal.events.clone(), state.portal.effort.clone());
+    Console { app: service(state), chat, events, effort, database: config.database_path(), _fixture: fixture }
 }
 
 /// A signed-in agent's browser on the console: its cookies and form token.
@@ -415,6 +417,17 @@ async fn the_trail_beside_the_conversation_shows_what_the_customer_did() {
     let ana = console.agent("Ana Lima").await;
     let earlier = console.taken_by(&ana, "Last week's question").await;
     console.post(&ana, &format!("/console/conversations/{earlier}/close"), &[("resolution", "solved")]).await;
+    let rating = crate::store::NewEffortRating {
+        visitor: "visitor-1".into(),
+        touchpoint: crate::store::Touchpoint::Chat {
+            conversation: earlier,
+            agent: Some(ana.id),
+            offer_reasons: vec!["asked_for_person".into()],
+        },
+        score: crate::store::EffortScore::new(2).unwrap(),
+        scale_version: telepath_domain::EFFORT_SCALE_VERSION,
+    };
+    console.effort.record(rating).await.unwrap();
     console.customer_did(EventKind::Searched { query: "vat rate".into(), results: 0 }).await;
     console.customer_did(EventKind::SearchWithoutResults { query: "vat rate".into() }).await;
     let read = EventKind::PageViewed {
