@@ -6,6 +6,7 @@ mod chat_crash;
 mod chat_page;
 mod chat_protocol;
 mod connections;
+mod console;
 mod every_page;
 mod gallery;
 mod journeys;

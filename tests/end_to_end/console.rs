@@ -1,0 +1,123 @@
+//! The agent console in the real server and headless chromium, with JavaScript off
+//! and on: an agent goes online, takes the waiting customer, reads the trail,
+//! answers, sends a suggested article, leaves a note and closes the conversation;
+//! the customer's side of the store gets exactly what they should.
+
+use crate::browser::{Browser, click, element, screenshots, text_of};
+use crate::support::TestServer;
+use fantoccini::Client;
+use std::sync::Arc;
+use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
+use telepath_server::auth::{Password, StaffAuth};
+use telepath_server::chat::presence::AgentStatus;
+use telepath_server::store::conversations::{MessageBody, NewConversation, NewMessage};
+use telepath_server::store::staff::StaffRole;
+use telepath_server::store::{EventKind, NewEvent, SqliteStore, SystemClock};
+use telepath_server::testing::Fixture;
+
+/// A customer waiting with a question, after a search that found nothing.
+async fn waiting_customer(server: &TestServer) -> i64 {
+    let searched = EventKind::Searched { query: "undo a void".into(), results: 0 };
+    server.events.append(NewEvent { visitor: "customer-1".into(), kind: searched }).await.unwrap();
+    let new = NewConversation {
+        visitor: "customer-1".into(),
+        level: Some(Level::Technical),
+        opened_because: vec![OfferReason::AskedForPerson],
+    };
+    let conversation = server.chat.conversations.open_conversation(new).await.unwrap();
+    let question = NewMessage {
+        client_id: "c-1".into(),
+        side: Side::Visitor,
+        agent: None,
+        body: MessageBody::Text("How do I void an invoice? <b>urgent</b>".into()),
+    };
+    server.chat.conversations.append_message(conversation.id, question).await.unwrap();
+    conversation.id
+}
+
+/// Signs chromium in through the sign-in form as a new agent called `name`; an agent
+/// lands on the console.
+async fn sign_in_agent(client: &Client, server: &TestServer, name: &str) -> i64 {
+    let store = Arc::new(SqliteStore::open(&server.database, Arc::new(SystemClock)).await.unwrap());
+    let staff = StaffAuth::new(store.clone(), store, false).expect("the staff door opens");
+    let account = staff.add_account(EMAIL, name, StaffRole::Agent, Password::new(PASSWORD)).await.unwrap();
+    client.goto(&server.url("/staff/sign-in")).await.unwrap();
+    element(client, "[data-testid=sign-in-email]").await.send_keys(EMAIL).await.unwrap();
+    element(client, "[data-testid=sign-in-password]").await.send_keys(PASSWORD).await.unwrap();
+    click(client, "[data-testid=sign-in]").await;
+    element(client, "[data-testid=console-queue]").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/console", "an agent's landing page");
+    account.id
+}
+
+const EMAIL: &str = "ana@example.com";
+const PASSWORD: &str = "copper kettle morning";
+
+async fn answer_a_customer(client: Client, server: &TestServer, javascript: bool) {
+    let suffix = if javascript { "js" } else { "nojs" };
+    let id = waiting_customer(server).await;
+    let agent = sign_in_agent(&client, server, "Ana Lima").await;
+    assert_eq!(text_of(&client, "[data-testid=presence-status]").await, "away");
+    assert!(client.title().await.unwrap().starts_with("(1) Agent console"), "the tab says one waits");
+    click(&client, "[data-testid=presence-online]").await;
+    assert_eq!(text_of(&client, "[data-testid=presence-status]").await, "online");
+    assert_eq!(server.chat.presence.status(agent), AgentStatus::Online);
+    let waiting = text_of(&client, "[data-testid=waiting-conversation]").await;
+    assert!(waiting.contains("How do I void an invoice? <b>urgent</b>"), "shown as text: {waiting}");
+    assert!(waiting.contains("Asked for a person") && waiting.contains("Technical"), "{waiting}");
+    screenshots(&client, &format!("console-queue-{suffix}")).await;
+
+    click(&client, "[data-testid=take]").await;
+    element(&client, "[data-testid=reply-form]").await;
+    assert_eq!(client.current_url().await.unwrap().path(), format!("/console/conversations/{id}"));
+    assert_eq!(text_of(&client, "[data-testid=conversation-status]").await, "You are answering.");
+    let trail = text_of(&client, "[data-testid=trail]").await;
+    assert!(trail.contains("undo a void") && trail.contains("found nothing"), "{trail}");
+
+    element(&client, "[data-testid=reply-text]")
+        .await
+        .send_keys("Open the invoice, then More > Void.")
+        .await
+        .unwrap();
+    click(&client, "[data-testid=send-reply]").await;
+    client
+        .wait()
+        .at_most(crate::browser::WAIT)
+        .for_element(fantoccini::Locator::Css("[data-testid=message][data-seq='2']"))
+        .await
+        .unwrap();
+    let suggestion = "[data-testid=suggestion][data-slug=void-an-invoice] [data-testid=send-article]";
+    click(&client, suggestion).await;
+    element(&client, "[data-testid=message][data-seq='3']").await;
+    element(&client, "[data-testid=note-text]").await.send_keys("Asked twice about voiding").await.unwrap();
+    click(&client, "[data-testid=add-note]").await;
+    assert!(text_of(&client, "[data-testid=notes]").await.contains("Asked twice about voiding"));
+    screenshots(&client, &format!("console-conversation-{suffix}")).await;
+
+    let sent = server.chat.conversations.messages_after(id, 1, 10).await.unwrap();
+    assert_eq!(sent.len(), 2, "the reply and the card, once each: {sent:?}");
+    assert_eq!(sent[0].body, MessageBody::Text("Open the invoice, then More > Void.".into()));
+    assert!(matches!(&sent[1].body, MessageBody::Article { slug, .. } if slug == "void-an-invoice"));
+
+    click(&client, "[data-testid=close-solved]").await;
+    assert_eq!(
+        text_of(&client, "[data-testid=console-notice]").await,
+        format!("Conversation #{id} is closed: Solved.")
+    );
+    let closed = server.chat.conversations.conversation(id).await.unwrap();
+    assert_eq!((closed.state, closed.resolution), (ConversationState::Closed, Some(Resolution::Solved)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_an_agent_answers_a_customer_with_plain_forms() {
+    let server = TestServer::start(Fixture::new()).await;
+    Browser::run(false, |client| answer_a_customer(client, &server, false)).await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_an_agent_answers_a_customer() {
+    let server = TestServer::start(Fixture::new()).await;
+    Browser::run(true, |client| answer_a_customer(client, &server, true)).await;
+    server.stop().await.unwrap();
+}
