@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+mod console_live;
 mod feedback;
 mod kit_checklist;
 mod level_question;
@@ -10,6 +11,8 @@ mod notice_banner;
 mod search_box;
 mod task_form;
 
+#[cfg(feature = "ssr")]
+pub use console_live::{ConsoleLive, MessageItem, REPLY_FORM_ID, REPLY_TEXT_ID};
 #[cfg(feature = "ssr")]
 pub use feedback::{ArticleFeedback, NextAnswer};
 #[cfg(feature = "ssr")]

@@ -9,8 +9,9 @@ use fantoccini::Client;
 use std::sync::Arc;
 use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
 use telepath_server::auth::{Password, StaffAuth};
+use telepath_server::chat::hub::RoomEvent;
 use telepath_server::chat::presence::AgentStatus;
-use telepath_server::store::conversations::{MessageBody, NewConversation, NewMessage};
+use telepath_server::store::conversations::{Claim, MessageBody, NewConversation, NewMessage};
 use telepath_server::store::staff::StaffRole;
 use telepath_server::store::{EventKind, NewEvent, SqliteStore, SystemClock};
 use telepath_server::testing::Fixture;
@@ -120,4 +121,58 @@ async fn with_javascript_an_agent_answers_a_customer() {
     let server = TestServer::start(Fixture::new()).await;
     Browser::run(true, |client| answer_a_customer(client, &server, true)).await;
     server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_the_conversation_updates_live_and_replies_go_over_the_socket() {
+    let started = TestServer::start(Fixture::new()).await;
+    let server = &started;
+    Browser::run(true, |client| async move {
+        let id = waiting_customer(server).await;
+        let agent = sign_in_agent(&client, server, "Ana Lima").await;
+        let claim = server.chat.conversations.claim(id, agent, 3).await.unwrap();
+        assert_eq!(claim, Claim::Claimed);
+        client.goto(&server.url(&format!("/console/conversations/{id}"))).await.unwrap();
+        element(&client, "[data-testid=console-live][data-hydrated=yes]").await;
+        // Set on this page only: still there later means nothing reloaded it.
+        client.execute("window.stillThisPage = true;", vec![]).await.unwrap();
+
+        server.chat.hub.publish(id, RoomEvent::Typing { side: Side::Visitor, active: true });
+        assert_eq!(text_of(&client, "[data-testid=customer-typing]").await, "The customer is typing…");
+        let more = NewMessage {
+            client_id: "c-2".into(),
+            side: Side::Visitor,
+            agent: None,
+            body: MessageBody::Text("Also, see https://example.com/receipt please".into()),
+        };
+        let seq = server.chat.conversations.append_message(id, more).await.unwrap().message.seq;
+        server.chat.hub.publish(id, RoomEvent::Stored { seq });
+        let arrived = text_of(&client, &format!("[data-testid=live-messages] [data-seq='{seq}']")).await;
+        assert!(arrived.contains("Also, see https://example.com/receipt please"), "{arrived}");
+        let link =
+            element(&client, "[data-testid=live-messages] a[href='https://example.com/receipt']").await;
+        assert_eq!(link.attr("rel").await.unwrap().as_deref(), Some("noopener noreferrer nofollow"));
+        assert_eq!(text_of(&client, "[data-testid=customer-typing]").await, "", "a message ends the typing");
+
+        element(&client, "[data-testid=reply-text]").await.send_keys("Thanks, on it.").await.unwrap();
+        click(&client, "[data-testid=send-reply]").await;
+        let mine = text_of(&client, &format!("[data-testid=live-messages] [data-seq='{}']", seq + 1)).await;
+        assert!(mine.contains("Thanks, on it.") && mine.contains("Ana"), "{mine}");
+        let reply_box = element(&client, "[data-testid=reply-text]").await.prop("value").await.unwrap();
+        assert_eq!(reply_box.as_deref(), Some(""), "emptied for the next reply");
+        let still = client.execute("return window.stillThisPage === true;", vec![]).await.unwrap();
+        assert_eq!(still, serde_json::Value::Bool(true), "no page load");
+        let stored = server.chat.conversations.messages_after(id, seq, 10).await.unwrap();
+        assert_eq!(stored.len(), 1, "{stored:?}");
+        assert_eq!(stored[0].body, MessageBody::Text("Thanks, on it.".into()));
+        assert_eq!(server.chat.conversations.conversation(id).await.unwrap().agent_read_seq, seq);
+
+        server.chat.conversations.close_conversation(id, Resolution::VisitorLeft).await.unwrap();
+        server.chat.hub.publish(id, RoomEvent::StatusChanged);
+        element(&client, "[data-testid=conversation-ended]").await;
+        let form_hidden = element(&client, "[data-testid=reply-form]").await.attr("hidden").await.unwrap();
+        assert!(form_hidden.is_some(), "no more replies once it has ended");
+    })
+    .await;
+    started.stop().await.unwrap();
 }

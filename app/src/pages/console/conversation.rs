@@ -5,20 +5,20 @@
 use super::trail::Trail;
 use super::{LevelBadge, Notice};
 use crate::backend::use_csrf_token;
-use crate::chat_text::{LINK_REL, MessageText};
+use crate::chat_text::MessageText;
+use crate::islands::{ConsoleLive, MessageItem, REPLY_FORM_ID, REPLY_TEXT_ID};
 use crate::pages::escape_text;
 use crate::pages::meta::PageMeta;
 use crate::pages::staff::{StaffBar, use_signed_in_staff};
 use crate::urls::{self, CONSOLE, ConsoleForm};
 use crate::visitor::CSRF_FIELD;
 use crate::wire::{
-    AgentChoice, CannedReplyView, ChatBody, ConsoleConversation, ConsoleMessage, NoteView, ReplyDraft,
-    SuggestedArticle,
+    AgentChoice, CannedReplyView, ConsoleConversation, ConsoleMessage, NoteView, ReplyDraft, SuggestedArticle,
 };
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use telepath_domain::chat::MAX_MESSAGE_CHARS;
-use telepath_domain::{ConversationState, Resolution, Side};
+use telepath_domain::{ConversationState, Resolution};
 
 /// `/console/conversations/<id>`.
 #[component]
@@ -67,7 +67,7 @@ pub fn ConsoleConversationPage() -> impl IntoView {
             <h1>{title.clone()}" "<LevelBadge level=conversation.level/></h1>
             <p class="conversation-status" data-testid="conversation-status">{status}</p>
             <Notice notice=conversation.notice/>
-            <Messages id messages=conversation.messages/>
+            <Messages id messages=conversation.messages last_seq=conversation.last_seq/>
             {take}
             {answers}
             <Notes id notes=conversation.notes writable=conversation.is_mine csrf=csrf.clone()/>
@@ -106,7 +106,7 @@ fn status_words(conversation: &ConsoleConversation) -> String {
 /// The messages, oldest first, in a box that opens scrolled to the newest (the
 /// stylesheet reverses the box's direction, not the order read out).
 #[component]
-fn Messages(id: i64, messages: Vec<ConsoleMessage>) -> impl IntoView {
+fn Messages(id: i64, messages: Vec<ConsoleMessage>, last_seq: i64) -> impl IntoView {
     let empty = messages.is_empty();
     view! {
         <section class="messages" aria-labelledby="messages-heading">
@@ -117,6 +117,7 @@ fn Messages(id: i64, messages: Vec<ConsoleMessage>) -> impl IntoView {
                     <ol class="message-list" data-testid="messages">
                         {messages.into_iter().map(|message| view! { <MessageItem message/> }).collect_view()}
                     </ol>
+                    <ConsoleLive conversation=id last_seq/>
                 </div>
             </div>
             <p class="muted"><a href=urls::console_conversation(id) data-testid="check-for-messages">"Check for new messages"</a></p>
@@ -126,48 +127,16 @@ fn Messages(id: i64, messages: Vec<ConsoleMessage>) -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn MessageItem(message: ConsoleMessage) -> impl IntoView {
-    let ConsoleMessage { message, time_text } = message;
-    let side = message.side;
-    let author = match (side, message.author) {
-        (Side::Visitor, _) => "Customer".to_owned(),
-        (Side::Agent, Some(author)) => author,
-        (Side::Agent, None) => "Support".to_owned(),
-    };
-    let body = match message.body {
-        ChatBody::Text { text } => view! { <MessageText text/> }.into_any(),
-        ChatBody::Article { title, href } => view! {
-            <p class="message-card" dir="auto">
-                "Article: "<a href=href target="_blank" rel=LINK_REL>{title}</a>
-            </p>
-        }
-        .into_any(),
-    };
-    view! {
-        <li
-            class=format!("message from-{}", side.as_str())
-            id=format!("message-{}", message.seq)
-            data-seq=message.seq
-            data-testid="message"
-        >
-            <p class="message-meta"><span class="message-author">{author}</span>" "<span class="muted">{time_text}</span></p>
-            {body}
-        </li>
-    }
-    .into_any()
-}
-
-#[component]
 fn ReplyForm(id: i64, draft: ReplyDraft, csrf: String) -> impl IntoView {
     let invalid = draft.error.is_some().then_some("true");
     view! {
-        <form class="reply-form" method="post" action=urls::console_form(id, ConsoleForm::Reply) data-testid="reply-form">
+        <form id=REPLY_FORM_ID class="reply-form" method="post" action=urls::console_form(id, ConsoleForm::Reply) data-testid="reply-form">
             <input type="hidden" name=CSRF_FIELD value=csrf/>
             <input type="hidden" name="client_id" value=draft.client_id/>
-            <label for="reply-text">"Your reply"</label>
+            <label for=REPLY_TEXT_ID>"Your reply"</label>
             {draft.error.map(|error| view! { <p class="field-error" id="reply-error" role="alert" data-testid="reply-error">{error}</p> })}
             <textarea
-                id="reply-text"
+                id=REPLY_TEXT_ID
                 name="text"
                 rows="3"
                 required
