@@ -33,6 +33,9 @@ pub fn console_socket(conversation: i64, after: i64) -> String {
     format!("{CONSOLE}/conversations/{conversation}/socket?after={after}")
 }
 
+/// The console queue's live feed (a WebSocket).
+pub const CONSOLE_QUEUE_SOCKET: &str = "/console/queue/socket";
+
 /// Where an agent says they are online or away (a form post).
 pub const CONSOLE_PRESENCE: &str = "/console/presence";
 

@@ -6,6 +6,7 @@ pub mod console;
 pub mod customer;
 pub mod hub;
 pub mod presence;
+pub mod queue_feed;
 pub mod socket;
 pub mod trail;
 

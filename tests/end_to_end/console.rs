@@ -61,6 +61,9 @@ async fn answer_a_customer(client: Client, server: &TestServer, javascript: bool
     assert_eq!(text_of(&client, "[data-testid=presence-status]").await, "away");
     assert!(client.title().await.unwrap().starts_with("(1) Agent console"), "the tab says one waits");
     click(&client, "[data-testid=presence-online]").await;
+    // Only the page after the form has the button pressed: reading sooner could
+    // catch the page being left.
+    element(&client, "[data-testid=presence-online][aria-pressed=true]").await;
     assert_eq!(text_of(&client, "[data-testid=presence-status]").await, "online");
     assert_eq!(server.chat.presence.status(agent), AgentStatus::Online);
     let waiting = text_of(&client, "[data-testid=waiting-conversation]").await;
@@ -92,7 +95,7 @@ async fn answer_a_customer(client: Client, server: &TestServer, javascript: bool
     element(&client, "[data-testid=message][data-seq='3']").await;
     element(&client, "[data-testid=note-text]").await.send_keys("Asked twice about voiding").await.unwrap();
     click(&client, "[data-testid=add-note]").await;
-    assert!(text_of(&client, "[data-testid=notes]").await.contains("Asked twice about voiding"));
+    assert!(text_of(&client, "[data-testid=note]").await.contains("Asked twice about voiding"));
     screenshots(&client, &format!("console-conversation-{suffix}")).await;
 
     let sent = server.chat.conversations.messages_after(id, 1, 10).await.unwrap();
@@ -172,6 +175,27 @@ async fn with_javascript_the_conversation_updates_live_and_replies_go_over_the_s
         element(&client, "[data-testid=conversation-ended]").await;
         let form_hidden = element(&client, "[data-testid=reply-form]").await.attr("hidden").await.unwrap();
         assert!(form_hidden.is_some(), "no more replies once it has ended");
+    })
+    .await;
+    started.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_the_queue_brings_itself_up_to_date() {
+    let started = TestServer::start(Fixture::new()).await;
+    let server = &started;
+    Browser::run(true, |client| async move {
+        sign_in_agent(&client, server, "Ana Lima").await;
+        assert_eq!(
+            text_of(&client, "[data-testid=queue-live][data-hydrated=yes]").await,
+            "Updates by itself"
+        );
+        assert!(element(&client, "[data-testid=queue-empty]").await.is_displayed().await.unwrap());
+        let id = waiting_customer(server).await;
+        let arrived =
+            element(&client, &format!("[data-testid=waiting-conversation][data-conversation='{id}']")).await;
+        assert!(arrived.text().await.unwrap().contains("How do I void an invoice?"));
+        assert!(client.title().await.unwrap().starts_with("(1) Agent console"));
     })
     .await;
     started.stop().await.unwrap();

@@ -10,6 +10,7 @@ pub use conversation::ConsoleConversationPage;
 
 use crate::backend::use_csrf_token;
 use crate::chat_text::MessageText;
+use crate::islands::QueueWatch;
 use crate::pages::meta::PageMeta;
 use crate::pages::staff::{StaffBar, use_signed_in_staff};
 use crate::urls::{self, CONSOLE, CONSOLE_PRESENCE, ConsoleForm};
@@ -56,7 +57,10 @@ pub fn ConsoleQueuePage() -> impl IntoView {
             <section class="console-section" aria-labelledby="waiting-heading" data-testid="queue">
                 <div class="console-section-head">
                     <h2 id="waiting-heading">{format!("Waiting ({waiting})")}</h2>
-                    <a href=CONSOLE data-testid="check-for-new">"Check for new"</a>
+                    <span>
+                        <QueueWatch digest=queue.digest/>" "
+                        <a href=CONSOLE data-testid="check-for-new">"Check for new"</a>
+                    </span>
                 </div>
                 {if waiting == 0 {
                     view! { <p class="muted" data-testid="queue-empty">"Nobody is waiting."</p> }.into_any()

@@ -40,6 +40,22 @@ pub struct QueueView {
     pub mine: Vec<MyConversation>,
     pub notice: Option<ConsoleNotice>,
     pub now_ms: i64,
+    /// What the queue looked like when the page was made: the live queue compares.
+    pub digest: QueueDigest,
+}
+
+/// What changes the queue page: who waits, and the agent's own conversations and
+/// how far they have read them. Sent over the console's queue feed whenever it
+/// changes; a page showing another one is out of date.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QueueDigest {
+    pub waiting: u32,
+    /// The newest waiting conversation's id (0: none).
+    pub newest_waiting: i64,
+    pub mine: u32,
+    /// The sums of the agent's conversations' last message numbers and read marks.
+    pub messages: i64,
+    pub read: i64,
 }
 
 /// How the agent's last action turned out, in plain words: done ("Conversation #4

@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use telepath_app::urls;
 use telepath_app::wire::{
     AgentChoice, AgentPresence, CannedReplyView, ChatBody, ConsoleConversation, ConsoleMessage,
-    ConsoleNotice, MyConversation, NoteView, QueueView, ReplyDraft, SuggestedArticle, WaitingConversation,
+    ConsoleNotice, MyConversation, NoteView, QueueDigest, QueueView, ReplyDraft, SuggestedArticle,
+    WaitingConversation,
 };
 use telepath_domain::{ConversationState, EffortScore, EventKind, OfferReason, Side, StaffRole, Touchpoint};
 
@@ -59,8 +60,13 @@ impl Console<'_> {
         notice: Option<ConsoleNotice>,
     ) -> Result<QueueView, ConversationsError> {
         let conversations = &self.chat.conversations;
+        let (queue, answering) = (
+            conversations.in_state(ConversationState::Waiting, QUEUE_SHOWN).await?,
+            conversations.active_for(agent).await?,
+        );
+        let digest = digest(&queue, &answering);
         let mut waiting = Vec::new();
-        for conversation in conversations.in_state(ConversationState::Waiting, QUEUE_SHOWN).await? {
+        for conversation in queue {
             let first = conversations.messages_after(conversation.id, 0, 20).await?;
             let preview = first.into_iter().find(|message| message.side == Side::Visitor).and_then(preview);
             waiting.push(WaitingConversation {
@@ -72,7 +78,7 @@ impl Console<'_> {
             });
         }
         let mut mine = Vec::new();
-        for conversation in conversations.active_for(agent).await? {
+        for conversation in answering {
             let unread = conversations
                 .messages_after(conversation.id, conversation.agent_read_seq, MESSAGES_PAGE)
                 .await?
@@ -95,6 +101,7 @@ impl Console<'_> {
             mine,
             notice,
             now_ms: self.now_ms,
+            digest,
         })
     }
 
@@ -317,6 +324,23 @@ impl Console<'_> {
                 HashMap::new()
             }
         }
+    }
+}
+
+/// What the queue page of `agent` shows now, in brief: what the queue feed watches.
+pub async fn queue_digest(chat: &Chat, agent: i64) -> Result<QueueDigest, ConversationsError> {
+    let waiting = chat.conversations.in_state(ConversationState::Waiting, QUEUE_SHOWN).await?;
+    Ok(digest(&waiting, &chat.conversations.active_for(agent).await?))
+}
+
+fn digest(waiting: &[Conversation], mine: &[Conversation]) -> QueueDigest {
+    let count = |conversations: &[Conversation]| u32::try_from(conversations.len()).unwrap_or(u32::MAX);
+    QueueDigest {
+        waiting: count(waiting),
+        newest_waiting: waiting.iter().map(|conversation| conversation.id).max().unwrap_or(0),
+        mine: count(mine),
+        messages: mine.iter().map(|conversation| conversation.last_seq).sum(),
+        read: mine.iter().map(|conversation| conversation.agent_read_seq).sum(),
     }
 }
 

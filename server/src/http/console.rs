@@ -10,16 +10,20 @@ use super::error::HttpError;
 use super::{AppState, read_form_body};
 use crate::chat::console::{Console, new_client_id};
 use crate::chat::hub::RoomEvent;
+use crate::chat::queue_feed::{self, FeedIn, FeedOut, FeedTiming};
 use crate::store::conversations::{Claim, Conversation, ConversationsError, MessageBody, NewMessage};
 use crate::store::{Clock, SystemClock};
 use axum::Extension;
 use axum::body::Body;
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
 use leptos::prelude::provide_context;
+use telepath_app::backend::SiteOrigin;
 use telepath_app::staff::SignedInStaff;
 use telepath_app::urls;
 use telepath_app::wire::{AgentPresence, ConsoleNotice, ReplyDraft};
@@ -81,6 +85,40 @@ async fn queue(
     };
     let view = console.queue(staff.id, notice).await.map_err(unavailable)?;
     Ok(render(state, parts, urls::CONSOLE, view, status).await)
+}
+
+/// `GET /console/queue/socket`: the queue page's live feed (`chat::queue_feed`),
+/// from the portal's own pages only, like every socket.
+pub async fn queue_socket(
+    State(state): State<AppState>,
+    Extension(staff): Extension<SignedInStaff>,
+    origin: Option<Extension<SiteOrigin>>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, HttpError> {
+    super::chat::require_own_origin(&headers, origin.as_deref())?;
+    // The browser only answers pings; anything bigger than a small frame is not it.
+    let upgrade = upgrade.max_message_size(1024).max_frame_size(1024);
+    Ok(upgrade.on_upgrade(move |socket| async move {
+        let (sink, stream) = socket.split();
+        let incoming = stream.map(|received| match received {
+            Ok(Message::Close(_)) | Err(_) => FeedIn::Closed,
+            Ok(_) => FeedIn::Alive,
+        });
+        let outgoing = sink.with(|out: FeedOut| async move {
+            Ok::<_, axum::Error>(match out {
+                FeedOut::Digest(digest) => {
+                    Message::Text(serde_json::to_string(&digest).map_err(axum::Error::new)?.into())
+                }
+                FeedOut::Ping => Message::Ping(Default::default()),
+                FeedOut::Close { code, reason } => {
+                    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                }
+            })
+        });
+        queue_feed::run(&state.chat, staff.id, FeedTiming::default(), Box::pin(outgoing), Box::pin(incoming))
+            .await;
+    }))
 }
 
 /// `GET /console/conversations/{id}`: open to the agent answering it, and to every

@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
     let console = Router::new()
         .route(urls::CONSOLE, get(console::queue_page))
         .route(urls::CONSOLE_PRESENCE, post(console::set_presence))
+        .route(urls::CONSOLE_QUEUE_SOCKET, get(console::queue_socket))
         .route(&conversation, get(console::conversation_page))
         .route(&form(urls::ConsoleForm::Claim), post(console::claim))
         .route(&form(urls::ConsoleForm::Reply), post(console::reply))
