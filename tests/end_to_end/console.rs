@@ -3,9 +3,10 @@
 //! answers, sends a suggested article, leaves a note and closes the conversation;
 //! the customer's side of the store gets exactly what they should.
 
-use crate::browser::{Browser, click, element, screenshots, text_of};
+use crate::browser::{Browser, WAIT, click, element, screenshots, text_of};
 use crate::support::TestServer;
 use fantoccini::Client;
+use futures_util::StreamExt;
 use std::sync::Arc;
 use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
 use telepath_server::auth::{Password, StaffAuth};
@@ -14,7 +15,10 @@ use telepath_server::chat::presence::AgentStatus;
 use telepath_server::store::conversations::{Claim, MessageBody, NewConversation, NewMessage};
 use telepath_server::store::staff::StaffRole;
 use telepath_server::store::{EventKind, NewEvent, SqliteStore, SystemClock};
-use telepath_server::testing::Fixture;
+use telepath_server::testing::{Fixture, staff_login_named};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message as WsMessage};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// A customer waiting with a question, after a search that found nothing.
 async fn waiting_customer(server: &TestServer) -> i64 {
@@ -86,7 +90,7 @@ async fn answer_a_customer(client: Client, server: &TestServer, javascript: bool
     click(&client, "[data-testid=send-reply]").await;
     client
         .wait()
-        .at_most(crate::browser::WAIT)
+        .at_most(WAIT)
         .for_element(fantoccini::Locator::Css("[data-testid=message][data-seq='2']"))
         .await
         .unwrap();
@@ -199,4 +203,50 @@ async fn with_javascript_the_queue_brings_itself_up_to_date() {
     })
     .await;
     started.stop().await.unwrap();
+}
+
+/// Opens the console queue's feed as `cookie` from `origin`: the socket, or the
+/// HTTP status it was refused with.
+async fn queue_feed(
+    server: &TestServer,
+    cookie: &str,
+    origin: &str,
+) -> Result<WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>, u16> {
+    let url = format!("ws://{}/console/queue/socket", server.address());
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert("cookie", cookie.parse().unwrap());
+    request.headers_mut().insert("origin", origin.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(WsError::Http(response)) => Err(response.status().as_u16()),
+        Err(other) => panic!("{other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_feed_is_for_agents_on_the_portals_own_pages() {
+    let server = TestServer::start(Fixture::new()).await;
+    let agent = staff_login_named(&server.database, StaffRole::Agent, None).await;
+    let editor = staff_login_named(&server.database, StaffRole::Editor, None).await;
+    assert_eq!(queue_feed(&server, "", &server.base_url).await.err(), Some(303), "to sign in");
+    assert_eq!(queue_feed(&server, &editor.cookie, &server.base_url).await.err(), Some(403));
+    assert_eq!(queue_feed(&server, &agent.cookie, "http://evil.example").await.err(), Some(403));
+    let mut feed =
+        queue_feed(&server, &agent.cookie, &server.base_url).await.expect("the agent's feed opens");
+    let first = tokio::time::timeout(WAIT, feed.next()).await.expect("a digest in time");
+    let Some(Ok(WsMessage::Text(text))) = first else { panic!("{first:?}") };
+    let digest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(digest["waiting"], 0, "{digest}");
+    let id = waiting_customer(&server).await;
+    let next = loop {
+        match tokio::time::timeout(WAIT, feed.next()).await.expect("the change in time") {
+            Some(Ok(WsMessage::Text(text))) => {
+                break serde_json::from_str::<serde_json::Value>(&text).unwrap();
+            }
+            Some(Ok(_)) => continue,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!((next["waiting"].as_i64(), next["newest_waiting"].as_i64()), (Some(1), Some(id)), "{next}");
+    server.stop().await.unwrap();
 }
