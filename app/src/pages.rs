@@ -2,7 +2,7 @@
 
 mod article;
 mod category;
-mod chat;
+pub(crate) mod chat;
 mod console;
 mod editors;
 mod effort;

@@ -19,6 +19,19 @@ pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
 /// The customer's chat: the page that works without JavaScript, and the socket.
 pub const CHAT: &str = "/chat";
 pub const CHAT_SOCKET: &str = "/chat/socket";
+/// Where "No thanks" on a chat offer posts: no offer for the rest of the visit.
+pub const CHAT_OFFER_DISMISS: &str = "/chat/offer/dismiss";
+/// Where the effort question after an ended conversation posts its answer.
+pub fn chat_effort(conversation: i64) -> String {
+    format!("{CHAT}/{conversation}/effort")
+}
+
+/// The chat page again after the effort question was answered, at the answer.
+pub fn chat_effort_answered(replaced: bool) -> String {
+    let query = if replaced { format!("?{EFFORT_QUERY}={EFFORT_CHANGED}") } else { String::new() };
+    format!("{CHAT}{query}#effort")
+}
+
 /// The agent console; everything under it needs the agent role.
 pub const CONSOLE: &str = "/console";
 

@@ -16,7 +16,7 @@ mod tasks;
 
 pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocEntry};
 pub use chat::{
-    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ClientFrame, ConversationStatus,
+    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ChatOfferView, ClientFrame, ConversationStatus,
     CustomerChatView, CustomerConversation, ServerFrame, close_code,
 };
 pub use console::{

@@ -102,6 +102,20 @@ pub enum OfferReason {
 }
 
 impl OfferReason {
+    /// The reason's stored name (its serde tag), what insights group effort answers by.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OfferReason::Lingered { .. } => "lingered",
+            OfferReason::SearchesFoundNothing { .. } => "searches_found_nothing",
+            OfferReason::SearchesWithoutClick { .. } => "searches_without_click",
+            OfferReason::ReformulatedSearch { .. } => "reformulated_search",
+            OfferReason::SaidNo { .. } => "said_no",
+            OfferReason::Bouncing { .. } => "bouncing",
+            OfferReason::TaskErrors { .. } => "task_errors",
+            OfferReason::AskedForPerson => "asked_for_person",
+        }
+    }
+
     /// The polite sentence shown to the visitor, quoting what they typed. Plain
     /// text: the caller escapes it for HTML.
     pub fn visitor_words(&self) -> String {

@@ -89,11 +89,17 @@ pub enum EventKind {
     ChatOfferDismissed {
         path: String,
     },
+    /// The visitor started conversation `conversation` with the support team (a
+    /// chat, or a message left for later): what editors' insights count as asking
+    /// for a person.
+    ChatRequested {
+        conversation: i64,
+    },
 }
 
 impl EventKind {
     /// Every stored name, so a reader can tell an unknown kind from a bad payload.
-    pub const NAMES: [&'static str; 11] = [
+    pub const NAMES: [&'static str; 12] = [
         "article_feedback",
         "task_validation_failed",
         "task_submitted",
@@ -105,6 +111,7 @@ impl EventKind {
         "searched",
         "chat_offered",
         "chat_offer_dismissed",
+        "chat_requested",
     ];
 
     /// The stable name stored in the `kind` column.
@@ -121,6 +128,7 @@ impl EventKind {
             EventKind::Searched { .. } => "searched",
             EventKind::ChatOffered { .. } => "chat_offered",
             EventKind::ChatOfferDismissed { .. } => "chat_offer_dismissed",
+            EventKind::ChatRequested { .. } => "chat_requested",
         }
     }
 
@@ -172,6 +180,7 @@ mod tests {
                 path: "/articles/a".into(),
             },
             EventKind::ChatOfferDismissed { path: "/articles/a".into() },
+            EventKind::ChatRequested { conversation: 7 },
         ];
         assert_eq!(events.len(), EventKind::NAMES.len(), "one example per kind");
         for (event, name) in events.iter().zip(EventKind::NAMES) {

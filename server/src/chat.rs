@@ -5,6 +5,7 @@
 pub mod console;
 pub mod customer;
 pub mod hub;
+pub mod offer;
 pub mod presence;
 pub mod queue_feed;
 pub mod socket;
@@ -50,6 +51,20 @@ pub enum Availability {
     OutsideHours {
         back: Option<String>,
     },
+}
+
+impl Availability {
+    /// What the customer is told: chat now, or leave a message (and when the team is back).
+    pub fn view(&self) -> telepath_app::wire::ChatAvailability {
+        use telepath_app::wire::ChatAvailability;
+        match self {
+            Availability::AgentFree => ChatAvailability::AgentFree,
+            Availability::AllBusy | Availability::NobodyOnline => {
+                ChatAvailability::LeaveMessage { back: None }
+            }
+            Availability::OutsideHours { back } => ChatAvailability::LeaveMessage { back: back.clone() },
+        }
+    }
 }
 
 /// Everything a chat socket reaches, shared by all of them.

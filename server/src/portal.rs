@@ -14,7 +14,7 @@ use crate::search::{MAX_QUERY_CHARS, SearchRequest, query_words};
 use crate::store::{
     EffortScores, EffortScoresError, EventLog, NewEffortRating, NewEvent, Submissions, SubmissionsError,
 };
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use telepath_app::backend::{
     Backends, ContentReader, CustomerChat, EffortRated, EffortRatings, InsightsReader, SearchService,
     TaskForms, VisitorEvents, VisitorId,
@@ -22,9 +22,9 @@ use telepath_app::backend::{
 use telepath_app::error::AppError;
 use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{
-    ArticleSummary, ArticleView, CategoryView, ContentReport, DiagnosticView, EffortInsights, FileWithErrors,
-    InsightsView, KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView, Suggestions,
-    TaskSummary, TaskView,
+    ArticleSummary, ArticleView, CategoryView, ChatOfferView, ContentReport, DiagnosticView, EffortInsights,
+    FileWithErrors, InsightsView, KitView, NextQuestion, RequestView, SearchPage, SearchQuery, SiteView,
+    Suggestions, TaskSummary, TaskView,
 };
 use telepath_domain::guidance::order_articles;
 use telepath_domain::{
@@ -53,8 +53,12 @@ impl Portal {
     /// The capabilities for one request, over the content as it is now, for the
     /// visitor the request describes.
     pub fn for_request(&self, visitor: VisitorFacts) -> Backends {
-        let request =
-            Arc::new(PortalRequest { portal: self.clone(), snapshot: self.content.snapshot(), visitor });
+        let request = Arc::new(PortalRequest {
+            portal: self.clone(),
+            snapshot: self.content.snapshot(),
+            visitor,
+            recorded: Mutex::default(),
+        });
         Backends {
             content: request.clone(),
             search: request.clone(),
@@ -72,6 +76,9 @@ pub struct PortalRequest {
     portal: Portal,
     snapshot: Arc<ContentSnapshot>,
     visitor: VisitorFacts,
+    /// What this request recorded: the chat offer reads it with the log, which may
+    /// not have it yet.
+    recorded: Mutex<Vec<EventKind>>,
 }
 
 /// What a request says about its visitor that changes what the portal does.
@@ -301,10 +308,14 @@ impl SearchService for PortalRequest {
         if let Some(visitor) = visitor.filter(|_| self.visitor.may_record && !words.is_empty() && page == 1) {
             let results_found = u32::try_from(results.total).unwrap_or(u32::MAX);
             let recorder = &self.portal.recorder;
-            recorder
-                .record(&visitor.0, EventKind::Searched { query: searched.clone(), results: results_found });
+            let mut searched_events =
+                vec![EventKind::Searched { query: searched.clone(), results: results_found }];
             if results.hits.is_empty() {
-                recorder.record(&visitor.0, EventKind::SearchWithoutResults { query: searched.clone() });
+                searched_events.push(EventKind::SearchWithoutResults { query: searched.clone() });
+            }
+            for event in searched_events {
+                self.remember(&event);
+                recorder.record(&visitor.0, event);
             }
         }
         let did_you_mean = (results.hits.is_empty() || results.relaxed)
@@ -387,6 +398,28 @@ impl CustomerChat for PortalRequest {
             })
     }
 
+    async fn chat_offer(&self, visitor: &VisitorId, path: &str) -> Result<Option<ChatOfferView>, AppError> {
+        use crate::chat::offer::{Offer, offer_for};
+        use crate::store::Clock;
+        let just_now = self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let now_ms = crate::store::SystemClock.now_ms();
+        let offer =
+            offer_for(&self.portal.chat, self.portal.events.as_ref(), &visitor.0, path, &just_now, now_ms)
+                .await
+                .map_err(|error| {
+                    tracing::error!("the chat offer cannot be worked out: {error}");
+                    AppError::StoreUnavailable
+                })?;
+        Ok(match offer {
+            Offer::Nothing => None,
+            Offer::ConversationOpen => Some(ChatOfferView::ConversationOpen),
+            Offer::Person { reasons, availability } => Some(ChatOfferView::Person {
+                words: reasons.first().map(telepath_domain::OfferReason::visitor_words).unwrap_or_default(),
+                availability: availability.view(),
+            }),
+        })
+    }
+
     fn new_client_id(&self) -> String {
         one_time_id()
     }
@@ -404,6 +437,7 @@ fn one_time_id() -> String {
 impl VisitorEvents for PortalRequest {
     fn record_soon(&self, visitor: &VisitorId, event: EventKind) {
         if self.visitor.may_record {
+            self.remember(&event);
             self.portal.recorder.record(&visitor.0, event);
         }
     }
@@ -412,6 +446,7 @@ impl VisitorEvents for PortalRequest {
         if !self.visitor.may_record {
             return Ok(());
         }
+        self.remember(&event);
         self.portal
             .events
             .append(NewEvent { visitor: visitor.0.clone(), kind: event })
@@ -465,14 +500,7 @@ impl EffortRatings for PortalRequest {
         reference: &str,
     ) -> Result<Option<EffortScore>, AppError> {
         let touchpoint = Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() };
-        match self.portal.effort.rating_for(&visitor.0, &touchpoint).await {
-            Ok(rating) => Ok(Some(rating.score)),
-            Err(EffortScoresError::NotFound(_)) => Ok(None),
-            Err(error) => {
-                tracing::error!("reading an effort rating failed: {error}");
-                Err(AppError::StoreUnavailable)
-            }
-        }
+        self.rating_of(visitor, &touchpoint).await
     }
 
     async fn rate_task(
@@ -491,10 +519,58 @@ impl EffortRatings for PortalRequest {
                 return Err(AppError::StoreUnavailable);
             }
         }
-        // An answer, not tracking: kept also for a browser that asks not to be tracked.
+        let touchpoint = Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() };
+        self.record_rating(visitor, touchpoint, score).await.map(Some)
+    }
+
+    async fn chat_rating(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+    ) -> Result<Option<EffortScore>, AppError> {
+        let Some(touchpoint) = self.ended_conversation(visitor, conversation).await? else { return Ok(None) };
+        self.rating_of(visitor, &touchpoint).await
+    }
+
+    async fn rate_chat(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+        score: EffortScore,
+    ) -> Result<Option<EffortRated>, AppError> {
+        let Some(touchpoint) = self.ended_conversation(visitor, conversation).await? else { return Ok(None) };
+        self.record_rating(visitor, touchpoint, score).await.map(Some)
+    }
+}
+
+impl PortalRequest {
+    /// The visitor's answer about `touchpoint`, if they gave one.
+    async fn rating_of(
+        &self,
+        visitor: &VisitorId,
+        touchpoint: &Touchpoint,
+    ) -> Result<Option<EffortScore>, AppError> {
+        match self.portal.effort.rating_for(&visitor.0, touchpoint).await {
+            Ok(rating) => Ok(Some(rating.score)),
+            Err(EffortScoresError::NotFound(_)) => Ok(None),
+            Err(error) => {
+                tracing::error!("reading an effort rating failed: {error}");
+                Err(AppError::StoreUnavailable)
+            }
+        }
+    }
+
+    /// Stores the visitor's answer about `touchpoint`, replacing an earlier one. An
+    /// answer, not tracking: kept also for a browser that asks not to be tracked.
+    async fn record_rating(
+        &self,
+        visitor: &VisitorId,
+        touchpoint: Touchpoint,
+        score: EffortScore,
+    ) -> Result<EffortRated, AppError> {
         let rating = NewEffortRating {
             visitor: visitor.0.clone(),
-            touchpoint: Touchpoint::Task { task: task.to_owned(), reference: reference.to_owned() },
+            touchpoint,
             score,
             scale_version: EFFORT_SCALE_VERSION,
         };
@@ -502,7 +578,43 @@ impl EffortRatings for PortalRequest {
             tracing::error!("recording an effort rating failed: {error}");
             AppError::StoreUnavailable
         })?;
-        Ok(Some(EffortRated { score: recorded.rating.score, replaced: recorded.replaced }))
+        Ok(EffortRated { score: recorded.rating.score, replaced: recorded.replaced })
+    }
+
+    fn remember(&self, event: &EventKind) {
+        self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(event.clone());
+    }
+
+    /// What the effort question about `conversation` rates: the conversation, the
+    /// agent who answered and why chat was offered; `None` unless it is this
+    /// visitor's and has ended (another visitor's is not told apart from none).
+    async fn ended_conversation(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+    ) -> Result<Option<Touchpoint>, AppError> {
+        use crate::store::ConversationsError;
+        match self.portal.chat.conversations.conversation(conversation).await {
+            Ok(found)
+                if found.visitor == visitor.0
+                    && found.state == telepath_domain::ConversationState::Closed =>
+            {
+                Ok(Some(Touchpoint::Chat {
+                    conversation,
+                    agent: found.agent,
+                    offer_reasons: found
+                        .opened_because
+                        .iter()
+                        .map(|reason| reason.name().to_owned())
+                        .collect(),
+                }))
+            }
+            Ok(_) | Err(ConversationsError::NotFound(_)) => Ok(None),
+            Err(error) => {
+                tracing::error!("reading a conversation failed: {error}");
+                Err(AppError::StoreUnavailable)
+            }
+        }
     }
 }
 

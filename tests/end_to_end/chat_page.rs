@@ -107,5 +107,106 @@ async fn without_javascript_a_customer_leaves_a_message_and_reads_the_reply_on_t
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.unwrap();
     assert!(html.contains("up to 4000 characters") && html.contains(&too_long), "the text typed is kept");
+
+    let rate = |visitor: &Visitor, score: &str| {
+        client()
+            .post(server.url(&format!("/chat/{conversation}/effort")))
+            .header("cookie", &visitor.cookie)
+            .header("origin", &server.base_url)
+            .form(&[("_csrf", visitor.token.clone()), ("score", score.to_owned())])
+            .send()
+    };
+    assert_eq!(rate(&customer, "2").await.unwrap().status(), 404, "not before the conversation has ended");
+    server
+        .chat
+        .conversations
+        .close_conversation(conversation, telepath_domain::Resolution::Solved)
+        .await
+        .unwrap();
+    let page = chat_page(&server, &customer).await;
+    assert!(
+        page.contains("This conversation has ended.") && page.contains("data-testid=\"effort\""),
+        "{page}"
+    );
+    let rated = rate(&customer, "2").await.unwrap();
+    assert_eq!(rated.status(), 303);
+    assert_eq!(rated.headers()["location"], "/chat#effort");
+    assert!(chat_page(&server, &customer).await.contains("Thanks — you rated the effort 2 of 5 (low)."));
+    let changed = rate(&customer, "4").await.unwrap();
+    assert_eq!(changed.headers()["location"], "/chat?effort=changed#effort");
+    assert_eq!(
+        rate(&stranger, "1").await.unwrap().status(),
+        404,
+        "only the customer rates their conversation"
+    );
+    assert_eq!(rate(&customer, "6").await.unwrap().status(), 400);
+    assert!(page.contains("Need anything else?"), "a new conversation can start from the same page");
+    server.stop().await.unwrap();
+}
+
+async fn page(server: &TestServer, visitor: &Visitor, path: &str) -> String {
+    let page = client().get(server.url(path)).header("cookie", &visitor.cookie).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{path}");
+    page.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_reason_until_they_say_no_thanks()
+{
+    let server = TestServer::start(Fixture::new()).await;
+    let stuck = visitor(&server).await;
+    let first = page(&server, &stuck, "/search?q=qzxv+refund").await;
+    assert!(!first.contains("data-testid=\"chat-offer\""), "one failed search is not yet a sign");
+    let second = page(&server, &stuck, "/search?q=wvxq+vat").await;
+    assert!(
+        second.contains("data-testid=\"chat-offer\""),
+        "two failed searches: offered at once, in the page"
+    );
+    assert!(second.contains("found nothing"), "it says why");
+    assert!(second.contains("qzxv refund") && second.contains("wvxq vat"), "in the visitor's own words");
+    assert!(second.contains("Leave a message"), "nobody is online: the offer says so");
+
+    let article = page(&server, &stuck, "/articles/send-an-invoice").await;
+    assert!(article.contains("data-testid=\"chat-offer\""), "the offer stays on the next pages");
+    let offered = server.wait_for_event("chat_offered", std::time::Duration::from_secs(10)).await;
+    assert_eq!(
+        server.events.recent(Some("chat_offered"), 10).await.unwrap().len(),
+        1,
+        "recorded once per visit"
+    );
+    assert_eq!(offered.visitor, stuck.id);
+
+    let dismissed = client()
+        .post(server.url("/chat/offer/dismiss"))
+        .header("cookie", &stuck.cookie)
+        .header("origin", &server.base_url)
+        .form(&[("_csrf", stuck.token.as_str()), ("return_to", "/articles/send-an-invoice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dismissed.status(), 303);
+    assert_eq!(dismissed.headers()["location"], "/articles/send-an-invoice");
+    let after = page(&server, &stuck, "/articles/send-an-invoice").await;
+    assert!(!after.contains("data-testid=\"chat-offer\""), "not repeated in the visit after \"No thanks\"");
+
+    let calm = visitor(&server).await;
+    assert!(!page(&server, &calm, "/articles/send-an-invoice").await.contains("data-testid=\"chat-offer\""));
+
+    let other = visitor(&server).await;
+    page(&server, &other, "/search?q=qzxv").await;
+    page(&server, &other, "/search?q=wvxq").await;
+    let chat = chat_page(&server, &other).await;
+    let started = post_message(&server, &other, &client_id(&chat), "I can't find how to change VAT").await;
+    assert_eq!(started.status(), 303);
+    let conversation = server.chat.conversations.conversations_of(&other.id, 1).await.unwrap().remove(0);
+    let reasons: Vec<&str> = conversation.opened_because.iter().map(|reason| reason.name()).collect();
+    assert_eq!(reasons, ["searches_found_nothing", "asked_for_person"], "the agent will see why");
+    let requested = server.wait_for_event("chat_requested", std::time::Duration::from_secs(10)).await;
+    assert_eq!(
+        requested.kind,
+        telepath_domain::EventKind::ChatRequested { conversation: conversation.id },
+        "insights count it as asking for a person"
+    );
+    assert!(page(&server, &other, "/").await.contains("You have a conversation with our support team."));
     server.stop().await.unwrap();
 }

@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use telepath_server::store::{EffortScore, NewEffortRating, Touchpoint};
 use telepath_server::testing::Fixture;
 
-const PAGES: [(&str, &str); 13] = [
+const PAGES: [(&str, &str); 15] = [
     ("home", "/"),
     ("category", "/categories/getting-paid"),
     ("article", "/articles/set-up-ledgerly-tap"),
@@ -18,6 +18,9 @@ const PAGES: [(&str, &str); 13] = [
     ("notices", "/notices"),
     ("search", "/search?q=invoice+reminders"),
     ("search-nothing", "/search?q=xqzvw+blorp"),
+    // A second search that finds nothing: from here on every page offers a person.
+    ("search-nothing-again", "/search?q=wvxqz+plorb"),
+    ("chat", "/chat"),
     ("staff-sign-in", "/staff/sign-in"),
     ("editors", "/editors"),
     ("insights", "/editors/insights"),

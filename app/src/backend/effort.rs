@@ -36,4 +36,20 @@ pub trait EffortRatings: Send + Sync + 'static {
         reference: &str,
         score: EffortScore,
     ) -> Result<Option<EffortRated>, AppError>;
+
+    /// How much effort the visitor said their conversation `conversation` took.
+    async fn chat_rating(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+    ) -> Result<Option<EffortScore>, AppError>;
+
+    /// Records the visitor's answer for their ended conversation, replacing an
+    /// earlier one. `None` when it is not theirs or has not ended.
+    async fn rate_chat(
+        &self,
+        visitor: &VisitorId,
+        conversation: i64,
+        score: EffortScore,
+    ) -> Result<Option<EffortRated>, AppError>;
 }

@@ -1,31 +1,48 @@
 //! `/chat`: talking to a person, as plain HTML. A form posts each message and the
 //! page shows the conversation, with a link to check for new replies; it works the
 //! same with JavaScript off. With nobody online, the same form leaves a message that
-//! is answered here later.
+//! is answered here later. Once the agent has closed it, the page asks the effort
+//! question about it.
 
-use crate::backend::{use_csrf_token, use_customer_chat, use_visitor};
+use crate::backend::{use_csrf_token, use_customer_chat, use_effort, use_visitor};
 use crate::chat_text::MessageText;
+use crate::pages::effort::EffortQuestion;
 use crate::pages::meta::PageMeta;
 use crate::visitor::CSRF_FIELD;
 use crate::wire::{
-    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ConversationStatus, CustomerChatView,
-    CustomerConversation,
+    ChatAvailability, ChatBody, ChatFormState, ChatMessage, ChatOfferView, ConversationStatus,
+    CustomerChatView, CustomerConversation,
 };
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use telepath_domain::chat::MAX_MESSAGE_CHARS;
-use telepath_domain::{ConversationState, Side};
+use telepath_domain::{ConversationState, EffortScore, Side};
 
 #[component]
 pub fn ChatPage() -> impl IntoView {
+    let effort_changed = use_query_map().read_untracked().get(crate::urls::EFFORT_QUERY).as_deref()
+        == Some(crate::urls::EFFORT_CHANGED);
     view! {
         <PageMeta title="Talk to us" description="Ask a person on our support team, or leave a message for them."/>
         <h1>"Talk to us"</h1>
         <Suspense>
             {move || Suspend::new(async move {
-                let chat = match use_visitor() {
-                    Some(visitor) => use_customer_chat().visitor_chat(&visitor).await.ok(),
+                let visitor = use_visitor();
+                let chat = match &visitor {
+                    Some(visitor) => use_customer_chat().visitor_chat(visitor).await.ok(),
                     None => None,
+                };
+                let ended = chat
+                    .as_ref()
+                    .and_then(|chat| chat.conversation.as_ref())
+                    .filter(|conversation| conversation.status.state == ConversationState::Closed)
+                    .map(|conversation| conversation.id);
+                let effort = match (ended, &visitor) {
+                    (Some(conversation), Some(visitor)) => {
+                        use_effort().chat_rating(visitor, conversation).await.ok().flatten()
+                    }
+                    _ => None,
                 };
                 match chat {
                     None => Either::Left(view! {
@@ -33,20 +50,72 @@ pub fn ChatPage() -> impl IntoView {
                             "Chat is not available just now. Nothing you sent was lost; please try again in a moment."
                         </p>
                     }),
-                    Some(chat) => Either::Right(view! { <ChatView chat/> }),
+                    Some(chat) => Either::Right(view! { <ChatView chat effort changed=effort_changed/> }),
                 }
             })}
         </Suspense>
     }
 }
 
+/// The offer of a person beside a page's content, when the visitor's visit says
+/// they may be stuck: why, in their words, a way to chat (or leave a message), and
+/// a "No thanks" that silences it for the rest of the visit. Plain HTML and forms.
+/// `path` is the page's path and query, where "No thanks" comes back to.
 #[component]
-fn ChatView(chat: CustomerChatView) -> impl IntoView {
+pub fn ChatOfferSlot(path: String) -> impl IntoView {
+    view! {
+        <Suspense>
+            {move || {
+                let path = path.clone();
+                Suspend::new(async move {
+                    let visitor = use_visitor()?;
+                    let offer = use_customer_chat().chat_offer(&visitor, &path).await.ok()??;
+                    Some(view! { <ChatOffer offer return_to=path/> })
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChatOffer(offer: ChatOfferView, return_to: String) -> impl IntoView {
+    match offer {
+        ChatOfferView::ConversationOpen => Either::Left(view! {
+            <aside class="chat-offer" aria-label="Your conversation" data-testid="chat-offer">
+                <p>"You have a conversation with our support team."</p>
+                <a class="button" href=crate::urls::CHAT>"Open it"</a>
+            </aside>
+        }),
+        ChatOfferView::Person { words, availability } => {
+            let action = match availability {
+                ChatAvailability::AgentFree => "Chat with us",
+                ChatAvailability::LeaveMessage { .. } => "Leave a message",
+            };
+            Either::Right(view! {
+                <aside class="chat-offer" aria-label="Help from a person" data-testid="chat-offer">
+                    <p dir="auto" data-testid="chat-offer-reason">{words}</p>
+                    <a class="button" href=crate::urls::CHAT data-testid="chat-offer-start">{action}</a>
+                    <form method="post" action=crate::urls::CHAT_OFFER_DISMISS class="chat-offer-dismiss">
+                        <input type="hidden" name=CSRF_FIELD value=use_csrf_token()/>
+                        <input type="hidden" name="return_to" value=return_to/>
+                        <button type="submit" class="link-button" data-testid="chat-offer-dismiss">"No thanks"</button>
+                    </form>
+                </aside>
+            })
+        }
+    }
+}
+
+/// `effort` is the visitor's answer to the effort question about an ended
+/// conversation; `changed` says it just replaced an earlier one.
+#[component]
+fn ChatView(chat: CustomerChatView, effort: Option<EffortScore>, changed: bool) -> impl IntoView {
     let CustomerChatView { conversation, availability, support_hours } = chat;
     match conversation {
         None => EitherOf3::A(view! { <StartForm availability support_hours/> }),
         Some(conversation) if conversation.status.state == ConversationState::Closed => EitherOf3::B(view! {
             <Conversation conversation=conversation.clone() availability=availability.clone()/>
+            <EffortQuestion action=crate::urls::chat_effort(conversation.id) answer=effort changed/>
             <h2>"Need anything else?"</h2>
             <StartForm availability support_hours/>
         }),

@@ -120,7 +120,7 @@ pub fn InsightsPage() -> impl IntoView {
 
         <section aria-labelledby="deflection-heading" data-testid="insights-deflection">
             <h2 id="deflection-heading">"Self-service by topic"</h2>
-            <p>"Visits that ended with a “yes” or a sent task without asking for a person, against those that asked (opened “Contact support”; live chat will count here once it exists), by the topic they started on."</p>
+            <p>"Visits that ended with a “yes” or a sent task without asking for a person, against those that asked (started a chat, left a message or opened “Contact support”), by the topic they started on."</p>
             <InsightsTable caption="Visits by how they ended" csv=urls::insights_csv("deflection", days) headers=&["Started on", "Served themselves", "Asked for a person", "Neither", "Self-served"]>
                 {none_yet(insights.deflection.is_empty(), 5)}
                 {insights.deflection.into_iter().map(|row| view! {

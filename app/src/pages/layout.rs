@@ -54,6 +54,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     .collect_view()}
             </section>
         })}
+        // The search page offers a person in its own "nothing found" answer, and the
+        // chat page is where the offer leads.
+        {(page_path != crate::urls::SEARCH && page_path != crate::urls::CHAT)
+            .then(|| view! { <crate::pages::chat::ChatOfferSlot path=path.clone()/> })}
         <main id="main" class="page">{children()}</main>
         <footer class="site-footer">
             <nav aria-label="Help and status">

@@ -171,9 +171,10 @@ fn Results(page: SearchPage) -> impl IntoView {
                     view! {
                         <div data-testid="no-results">
                             <h2>{format!("No articles match “{}”", page.query)}</h2>
+                            <crate::pages::chat::ChatOfferSlot path=crate::backend::use_current_path()/>
                             <p>"Try fewer or simpler words, or one of the articles people read most:"</p>
                             <ArticleList articles=page.popular compact=false/>
-                            <p><a href=crate::urls::ASK_THE_TEAM>"Or ask our team"</a></p>
+                            <p><a href=crate::urls::CHAT>"Or ask our team"</a></p>
                         </div>
                     }
                     .into_any()

@@ -122,6 +122,15 @@ impl ChatFormState {
     pub const TEXT_FIELD: &str = "text";
 }
 
+/// What a page offers beside its content when the portal thinks a person could help.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChatOfferView {
+    /// The visitor already has a conversation open: the page points back to it.
+    ConversationOpen,
+    /// Why a person could help, in the visitor's words, and whether one can answer now.
+    Person { words: String, availability: ChatAvailability },
+}
+
 /// The close codes the server ends a chat socket with, beyond a normal close.
 pub mod close_code {
     /// A frame that is not a chat frame (not JSON, or not one of [`super::ClientFrame`]).

@@ -590,3 +590,20 @@ fn rewordings_share_a_word_or_spell_one_differently() {
     assert_eq!(edit_distance("", "abc"), 3);
     assert_eq!(edit_distance("kitten", "sitting"), 3);
 }
+
+#[test]
+fn each_reason_is_named_as_it_is_stored() {
+    let reasons = [
+        Lingered { seconds: 90 },
+        SearchesFoundNothing { queries: vec!["x".into()] },
+        SearchesWithoutClick { queries: vec!["x".into()] },
+        ReformulatedSearch { first: "a".into(), second: "b".into() },
+        SaidNo { slug: "refunds".into() },
+        Bouncing { articles: 3 },
+        TaskErrors { task: "t".into(), failures: 2 },
+        AskedForPerson,
+    ];
+    for reason in reasons {
+        assert_eq!(serde_json::to_value(&reason).unwrap()["reason"], reason.name(), "{reason:?}");
+    }
+}

@@ -2,12 +2,12 @@
 //! conversation, and a message sent by a plain form. The same store promises hold:
 //! a form sent twice carries the same client id and is stored once.
 
+use super::Chat;
 use super::hub::RoomEvent;
-use super::{Availability, Chat};
 use crate::store::conversations::{
     Conversation, ConversationsError, MessageBody, NewConversation, NewMessage,
 };
-use telepath_app::wire::{ChatAvailability, CustomerChatView, CustomerConversation};
+use telepath_app::wire::{CustomerChatView, CustomerConversation};
 use telepath_domain::chat::{clean_message, is_valid_client_id};
 use telepath_domain::{ConversationState, Level, MessageProblem, OfferReason, Side};
 
@@ -37,11 +37,7 @@ pub async fn customer_view(
     now_ms: i64,
 ) -> Result<CustomerChatView, ConversationsError> {
     let now = jiff::Timestamp::from_millisecond(now_ms).unwrap_or_else(|_| jiff::Timestamp::now());
-    let availability = match chat.who_can_answer(now).await? {
-        Availability::AgentFree => ChatAvailability::AgentFree,
-        Availability::AllBusy | Availability::NobodyOnline => ChatAvailability::LeaveMessage { back: None },
-        Availability::OutsideHours { back } => ChatAvailability::LeaveMessage { back },
-    };
+    let availability = chat.who_can_answer(now).await?.view();
     let newest = chat.conversations.conversations_of(visitor, 1).await?.into_iter().next();
     let shown = newest.filter(|conversation| {
         conversation.closed_at_ms.is_none_or(|closed| now_ms - closed < ENDED_SHOWN_FOR_MS)
@@ -77,15 +73,24 @@ async fn customer_conversation(
     Ok(CustomerConversation { id: conversation.id, status, messages, waiting_before })
 }
 
+/// Where a message from the chat page's form went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub conversation: i64,
+    /// The message started this conversation.
+    pub started: bool,
+}
+
 /// Sends a message from the chat page's form: into the visitor's open conversation,
-/// or as the first message of a new one. Returns the conversation's id.
+/// or as the first message of a new one, opened `opened_because`.
 pub async fn send_from_form(
     chat: &Chat,
     visitor: &str,
     level: Option<Level>,
     client_id: &str,
     text: &str,
-) -> Result<i64, SendError> {
+    opened_because: Vec<OfferReason>,
+) -> Result<Sent, SendError> {
     if !is_valid_client_id(client_id) {
         return Err(SendError::Refused(MessageProblem::BadClientId));
     }
@@ -96,14 +101,11 @@ pub async fn send_from_form(
         .await?
         .into_iter()
         .find(|conversation| conversation.state != ConversationState::Closed);
+    let started = open.is_none();
     let conversation = match open {
         Some(conversation) => conversation,
         None => {
-            let new = NewConversation {
-                visitor: visitor.to_owned(),
-                level,
-                opened_because: vec![OfferReason::AskedForPerson],
-            };
+            let new = NewConversation { visitor: visitor.to_owned(), level, opened_because };
             chat.conversations.open_conversation(new).await?
         }
     };
@@ -117,5 +119,5 @@ pub async fn send_from_form(
     if appended.was_new {
         chat.hub.publish(conversation.id, RoomEvent::Stored { seq: appended.message.seq });
     }
-    Ok(conversation.id)
+    Ok(Sent { conversation: conversation.id, started })
 }

@@ -121,11 +121,13 @@ pub fn trail(
                 }));
             }
             // Which next questions were shown and followed say little the page views
-            // do not; why chat was offered is the conversation's own (above the steps).
+            // do not; why chat was offered, and that they asked, is the conversation's
+            // own (above the steps, and the earlier conversations).
             EventKind::NextQuestionsShown { .. }
             | EventKind::NextQuestionClicked { .. }
             | EventKind::ChatOffered { .. }
-            | EventKind::ChatOfferDismissed { .. } => {}
+            | EventKind::ChatOfferDismissed { .. }
+            | EventKind::ChatRequested { .. } => {}
         }
     }
     TrailView {

@@ -8,6 +8,7 @@
 use super::AppState;
 use super::error::HttpError;
 use crate::chat::customer::{self, SendError};
+use crate::chat::offer;
 use crate::chat::socket::{self, Incoming, Outgoing};
 use crate::chat::{Chat, ChatParty};
 use crate::portal::VisitorFacts;
@@ -17,14 +18,16 @@ use axum::Extension;
 use axum::body::Body;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
 use telepath_app::backend::{SiteOrigin, VisitorId};
 use telepath_app::staff::SignedInStaff;
+use telepath_app::visitor::local_return_path;
 use telepath_app::wire::ChatFormState;
+use telepath_domain::EventKind;
 use telepath_domain::chat::MAX_FRAME_BYTES;
 
 #[derive(Debug, Deserialize)]
@@ -59,24 +62,60 @@ pub async fn send_from_form(State(state): State<AppState>, request: Request) -> 
         return HttpError::FormNotChecked.for_client(&parts.headers);
     };
     let level = VisitorFacts::of(&parts.headers, &parts.extensions).level;
-    let (status, error) =
-        match customer::send_from_form(&state.chat, &visitor.0, level, client_id, &text).await {
-            Ok(_) => return (StatusCode::SEE_OTHER, [(header::LOCATION, "/chat#latest")]).into_response(),
-            Err(SendError::Refused(problem)) => (StatusCode::UNPROCESSABLE_ENTITY, problem.words()),
-            Err(SendError::Store(error)) => {
-                tracing::error!("a chat message from the page was not stored: {error}");
-                (
+    let now_ms = crate::store::Clock::now_ms(&crate::store::SystemClock);
+    let opened_because = offer::reasons_to_open(state.portal.events.as_ref(), &visitor.0, now_ms).await;
+    let sent =
+        customer::send_from_form(&state.chat, &visitor.0, level, client_id, &text, opened_because).await;
+    let (status, error) = match sent {
+        Ok(sent) => {
+            if sent.started {
+                let facts = VisitorFacts::of(&parts.headers, &parts.extensions);
+                let event = EventKind::ChatRequested { conversation: sent.conversation };
+                // Logged where it failed; the conversation is started either way.
+                let _ = state.portal.for_request(facts).events.record(&visitor, event).await;
+            }
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/chat#latest")]).into_response();
+        }
+        Err(SendError::Refused(problem)) => (StatusCode::UNPROCESSABLE_ENTITY, problem.words()),
+        Err(SendError::Store(error)) => {
+            tracing::error!("a chat message from the page was not stored: {error}");
+            (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Your message could not be sent just now. It is still here; please send it again in a minute."
                     .to_owned(),
             )
-            }
-        };
+        }
+    };
     let form = ChatFormState { text, error: Some(error) };
     let page = Request::from_parts(parts, Body::empty());
     let mut response = state.pages.render(page, move || provide_context(form.clone())).await;
     *response.status_mut() = status;
     response
+}
+
+/// `POST /chat/offer/dismiss`: "No thanks" on a chat offer. Recorded, so the offer
+/// is not made again in this visit, then back to the page it was on.
+pub async fn dismiss_offer(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = match super::read_form_body(body).await {
+        Ok(bytes) => bytes,
+        Err(refused) => return refused.for_client(&parts.headers),
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let sent = pairs.iter().find(|(name, _)| name == "return_to").map_or("/", |(_, value)| value.as_str());
+    let return_to = local_return_path(sent).unwrap_or("/");
+    if let Some(visitor) = parts.extensions.get::<VisitorId>() {
+        let page = return_to.split(['?', '#']).next().unwrap_or("/").to_owned();
+        let events = state.portal.for_request(VisitorFacts::of(&parts.headers, &parts.extensions)).events;
+        // Logged where it failed; the visitor goes back to their page either way.
+        let _ = events.record(visitor, EventKind::ChatOfferDismissed { path: page }).await;
+    }
+    match HeaderValue::from_str(return_to) {
+        Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+        Err(_) => {
+            (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response()
+        }
+    }
 }
 
 /// `GET /chat/socket?conversation=…&after=…&token=…`: the customer's end.

@@ -20,16 +20,9 @@ pub async fn rate_task_effort(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match super::read_form_body(body).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused.for_client(&parts.headers),
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let sent =
-        pairs.iter().find(|(name, _)| name == EFFORT_SCORE_FIELD).map_or("", |(_, value)| value.as_str());
-    let score = match sent.parse::<EffortScore>() {
+    let score = match read_score(body).await {
         Ok(score) => score,
-        Err(error) => return HttpError::BadEffortScore(error).for_client(&parts.headers),
+        Err(refused) => return refused.for_client(&parts.headers),
     };
     let visitor = parts.extensions.get::<VisitorId>().cloned().unwrap_or_else(|| VisitorId("unknown".into()));
     let effort = state.portal.for_request(VisitorFacts::of(&parts.headers, &parts.extensions)).effort;
@@ -50,6 +43,42 @@ pub async fn rate_task_effort(
         }
         Err(error) => HttpError::from(error).for_client(&parts.headers),
     }
+}
+
+/// `POST /chat/{conversation}/effort`: the effort question after an ended
+/// conversation, answered from the chat page.
+pub async fn rate_chat_effort(
+    State(state): State<AppState>,
+    Path(conversation): Path<i64>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let score = match read_score(body).await {
+        Ok(score) => score,
+        Err(refused) => return refused.for_client(&parts.headers),
+    };
+    let visitor = parts.extensions.get::<VisitorId>().cloned().unwrap_or_else(|| VisitorId("unknown".into()));
+    let effort = state.portal.for_request(VisitorFacts::of(&parts.headers, &parts.extensions)).effort;
+    match effort.rate_chat(&visitor, conversation, score).await {
+        Ok(Some(rated)) => {
+            let location = telepath_app::urls::chat_effort_answered(rated.replaced.is_some());
+            match HeaderValue::from_str(&location) {
+                Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+                Err(_) => OUR_FAULT.page(),
+            }
+        }
+        Ok(None) => HttpError::NoSuchConversation.for_client(&parts.headers),
+        Err(error) => HttpError::from(error).for_client(&parts.headers),
+    }
+}
+
+/// The score a button of the effort question sent.
+async fn read_score(body: Body) -> Result<EffortScore, HttpError> {
+    let bytes = super::read_form_body(body).await?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let sent =
+        pairs.iter().find(|(name, _)| name == EFFORT_SCORE_FIELD).map_or("", |(_, value)| value.as_str());
+    sent.parse::<EffortScore>().map_err(HttpError::BadEffortScore)
 }
 
 /// Back to the confirmation, at the answer, saying whether it replaced an earlier one.

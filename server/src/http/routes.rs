@@ -115,6 +115,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{task}", post(tasks::submit_task))
         .route(urls::CHAT, post(chat::send_from_form))
         .route(urls::CHAT_SOCKET, get(chat::visitor_socket))
+        .route(urls::CHAT_OFFER_DISMISS, post(chat::dismiss_offer))
+        .route("/chat/{conversation}/effort", post(effort::rate_chat_effort))
         .route("/tasks/{task}/sent/{reference}/effort", post(effort::rate_task_effort))
         .merge(searching)
         .merge(api)

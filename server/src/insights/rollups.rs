@@ -11,8 +11,8 @@
 //!   article, or by an article the visit ends on with no search after it, suggests
 //!   that article answers the query: "people searching 'x' ended up on 'Y'";
 //! - a visit is self-served when it gave a "yes" or sent a task and never asked for
-//!   a person (until live chat exists: never opened the "ask our team" article), and
-//!   counted by the article it entered on (its topic).
+//!   a person (started a chat or left a message, or opened the "ask our team"
+//!   article), and counted by the article it entered on (its topic).
 
 use crate::store::StoredEvent;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -21,7 +21,7 @@ use telepath_domain::{EventKind, PageType};
 const DAY_MS: i64 = 86_400_000;
 /// Silence that ends a visit (the same 30 minutes journeys use).
 pub const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
-/// The page that asks for a person until live chat exists (`urls::ASK_THE_TEAM`).
+/// The article that asks for a person (`urls::ASK_THE_TEAM`), beside live chat.
 const ASK_FOR_A_PERSON: &str = telepath_app::urls::ASK_THE_TEAM;
 /// Queries are kept as typed (trimmed, lower-cased) up to this many characters.
 const MAX_QUERY_CHARS: usize = 100;
@@ -159,6 +159,7 @@ impl Rollups {
                 }
             }
             EventKind::TaskSubmitted { .. } => trail.served = true,
+            EventKind::ChatRequested { .. } => trail.asked_for_a_person = true,
             EventKind::NextQuestionsShown { from, .. } => {
                 day.next_questions.entry(from.clone()).or_default().0 += 1
             }
@@ -290,6 +291,14 @@ mod tests {
             at(6, "asker", 1, read("contact-support")),
             at(7, "browser", 0, read("refunds")),
             at(8, "searcher", 0, searched("x", 1)),
+            at(9, "chatter", 0, read("refunds")),
+            at(
+                10,
+                "chatter",
+                1,
+                EventKind::ArticleFeedback { slug: "refunds".into(), helpful: true, looking_for: None },
+            ),
+            at(11, "chatter", 2, EventKind::ChatRequested { conversation: 1 }),
         ];
         for event in &events {
             rollups.add(event);
@@ -298,7 +307,8 @@ mod tests {
         let outcomes = &day0(&rollups).outcomes;
         assert_eq!(
             outcomes[&Some("refunds".to_owned())],
-            Outcomes { self_served: 2, asked_for_a_person: 1, neither: 1 }
+            Outcomes { self_served: 2, asked_for_a_person: 2, neither: 1 },
+            "a chat asks for a person, whatever the visit said before"
         );
         assert_eq!(outcomes[&None], Outcomes { self_served: 0, asked_for_a_person: 0, neither: 1 });
     }
