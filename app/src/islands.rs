@@ -3,13 +3,17 @@
 
 use leptos::prelude::*;
 
+mod console_live;
 mod feedback;
 mod kit_checklist;
 mod level_question;
 mod notice_banner;
+mod queue_watch;
 mod search_box;
 mod task_form;
 
+#[cfg(feature = "ssr")]
+pub use console_live::{ConsoleLive, MessageItem, REPLY_FORM_ID, REPLY_TEXT_ID};
 #[cfg(feature = "ssr")]
 pub use feedback::{ArticleFeedback, NextAnswer};
 #[cfg(feature = "ssr")]
@@ -18,6 +22,8 @@ pub use kit_checklist::KitChecklist;
 pub use level_question::{ChooseLevel, LevelQuestion};
 #[cfg(feature = "ssr")]
 pub use notice_banner::NoticeBanner;
+#[cfg(feature = "ssr")]
+pub use queue_watch::QueueWatch;
 #[cfg(feature = "ssr")]
 pub use search_box::SearchBox;
 #[cfg(feature = "ssr")]

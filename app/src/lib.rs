@@ -5,6 +5,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod chat_text;
 pub mod error;
 mod islands;
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 mod article;
 mod category;
 pub(crate) mod chat;
+mod console;
 mod editors;
 mod effort;
 mod home;
@@ -28,6 +29,7 @@ use leptos_router::{
 use article::ArticlePage;
 use category::CategoryPage;
 use chat::ChatPage;
+use console::{ConsoleConversationPage, ConsoleQueuePage};
 use editors::EditorsPage;
 use home::HomePage;
 use insights::InsightsPage;
@@ -104,6 +106,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories/:category") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/chat") view=ChatPage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console") view=ConsoleQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/conversations/:id") view=ConsoleConversationPage ssr=SsrMode::Async/>
                     <Route path=path!("/editors") view=EditorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/editors/insights") view=InsightsPage ssr=SsrMode::Async/>
                     <Route path=path!("/kits/:level") view=KitPage ssr=SsrMode::Async/>

@@ -46,6 +46,60 @@ pub fn console_socket(conversation: i64, after: i64) -> String {
     format!("{CONSOLE}/conversations/{conversation}/socket?after={after}")
 }
 
+/// The console queue's live feed (a WebSocket).
+pub const CONSOLE_QUEUE_SOCKET: &str = "/console/queue/socket";
+
+/// Where an agent says they are online or away (a form post).
+pub const CONSOLE_PRESENCE: &str = "/console/presence";
+
+/// One conversation's page in the agent console.
+pub fn console_conversation(conversation: i64) -> String {
+    format!("{CONSOLE}/conversations/{conversation}")
+}
+
+/// The forms an agent sends about one conversation, each posting to its own address
+/// under the conversation's page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsoleForm {
+    Claim,
+    Reply,
+    SendArticle,
+    SendCannedReply,
+    Note,
+    Transfer,
+    Close,
+}
+
+impl ConsoleForm {
+    pub const ALL: [ConsoleForm; 7] = [
+        ConsoleForm::Claim,
+        ConsoleForm::Reply,
+        ConsoleForm::SendArticle,
+        ConsoleForm::SendCannedReply,
+        ConsoleForm::Note,
+        ConsoleForm::Transfer,
+        ConsoleForm::Close,
+    ];
+
+    /// The last segment of the form's address.
+    pub fn segment(self) -> &'static str {
+        match self {
+            ConsoleForm::Claim => "claim",
+            ConsoleForm::Reply => "messages",
+            ConsoleForm::SendArticle => "articles",
+            ConsoleForm::SendCannedReply => "replies",
+            ConsoleForm::Note => "notes",
+            ConsoleForm::Transfer => "transfer",
+            ConsoleForm::Close => "close",
+        }
+    }
+}
+
+/// Where `form` about `conversation` posts.
+pub fn console_form(conversation: i64, form: ConsoleForm) -> String {
+    format!("{}/{}", console_conversation(conversation), form.segment())
+}
+
 pub fn article(slug: &str) -> String {
     format!("/articles/{slug}")
 }

@@ -5,6 +5,7 @@
 
 mod articles;
 mod chat;
+mod console;
 mod editors;
 mod insights;
 mod kits;
@@ -17,6 +18,11 @@ pub use articles::{ArticleSummary, ArticleView, CategoryView, NextQuestion, TocE
 pub use chat::{
     ChatAvailability, ChatBody, ChatFormState, ChatMessage, ChatOfferView, ClientFrame, ConversationStatus,
     CustomerChatView, CustomerConversation, ServerFrame, close_code,
+};
+pub use console::{
+    AgentChoice, AgentPresence, CannedReplyView, ConsoleConversation, ConsoleMessage, ConsoleNotice,
+    EarlierConversation, MyConversation, NoteView, QueueDigest, QueueView, ReplyDraft, SuggestedArticle,
+    TrailEntry, TrailLink, TrailStep, TrailView, WaitingConversation, duration_words, time_spent_words,
 };
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{

@@ -2,11 +2,14 @@
 //! delivers each stored message exactly once and in order (docs/chat-protocol.md),
 //! and the views both sides see.
 
+pub mod console;
 pub mod customer;
 pub mod hub;
 pub mod offer;
 pub mod presence;
+pub mod queue_feed;
 pub mod socket;
+pub mod trail;
 
 use crate::content::ContentLibrary;
 use crate::store::Conversations;
@@ -130,8 +133,8 @@ impl Chat {
         self.content.snapshot().articles.get(slug).map(|article| article.front_matter.title.clone())
     }
 
-    /// The name customers see on an agent's messages.
-    async fn agent_name(&self, agent: i64) -> Option<String> {
+    /// The name customers see on an agent's messages, and agents see each other by in the console.
+    pub async fn agent_name(&self, agent: i64) -> Option<String> {
         if let Some(name) = self.agent_names.lock().unwrap_or_else(PoisonError::into_inner).get(&agent) {
             return Some(name.clone());
         }

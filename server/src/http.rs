@@ -3,6 +3,7 @@
 mod assets;
 mod chat;
 mod connections;
+mod console;
 mod csrf;
 mod effort;
 mod error;

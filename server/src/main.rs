@@ -265,12 +265,13 @@ fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
                 }
             }
             println!(
-                "checked {} in {}, {}, {}, {}: {}, {}",
+                "checked {} in {}, {}, {}, {}, {}: {}, {}",
                 count(snapshot.articles.len(), "article", "articles"),
                 count(snapshot.categories.len(), "category", "categories"),
                 count(snapshot.kits.len(), "welcome kit", "welcome kits"),
                 count(snapshot.tasks.len(), "task", "tasks"),
                 count(snapshot.notices.len(), "notice", "notices"),
+                count(snapshot.replies.len(), "saved reply", "saved replies"),
                 count(snapshot.errors(), "error", "errors"),
                 count(snapshot.warnings(), "warning", "warnings"),
             );
@@ -282,6 +283,7 @@ fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
                 "kits": snapshot.kits.len(),
                 "tasks": snapshot.tasks.len(),
                 "notices": snapshot.notices.len(),
+                "replies": snapshot.replies.len(),
                 "errors": snapshot.errors(),
                 "warnings": snapshot.warnings(),
                 "diagnostics": snapshot.diagnostics,

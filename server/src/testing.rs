@@ -172,12 +172,21 @@ pub async fn staff_session(database: &Path, role: crate::store::staff::StaffRole
 
 /// Like [`staff_session`], with the account's id too.
 pub async fn staff_login(database: &Path, role: crate::store::staff::StaffRole) -> StaffLogin {
+    staff_login_named(database, role, None).await
+}
+
+/// Like [`staff_login`], for an account called `name` (by default "Staff Member N").
+pub async fn staff_login_named(
+    database: &Path,
+    role: crate::store::staff::StaffRole,
+    name: Option<&str>,
+) -> StaffLogin {
     use crate::store::staff::{NewStaffAccount, StaffAccounts, StaffSessions, StoredPassword};
     static ACCOUNTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = ACCOUNTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let clock = std::sync::Arc::new(crate::store::SystemClock);
     let store = crate::store::SqliteStore::open(database, clock).await.expect("the database opens");
-    let name = format!("Staff Member {n}");
+    let name = name.map_or_else(|| format!("Staff Member {n}"), str::to_owned);
     let account = NewStaffAccount {
         email: format!("staff{n}@example.com"),
         name: name.clone(),

@@ -86,7 +86,7 @@ fn check_prints_every_problem_and_fails_on_errors() {
     assert!(stdout.contains(&format!("{name}/articles/billing/b.md:1:1: error[front-matter]")), "{stdout}");
     assert!(
         stdout.trim_end().ends_with(
-            "checked 0 articles in 1 category, 0 welcome kits, 0 tasks, 0 notices: 2 errors, 0 warnings"
+            "checked 0 articles in 1 category, 0 welcome kits, 0 tasks, 0 notices, 0 saved replies: 2 errors, 0 warnings"
         ),
         "{stdout}"
     );
@@ -207,7 +207,7 @@ fn check_reports_a_named_pipe_instead_of_waiting_on_it() {
     );
     assert!(
         stdout.trim_end().ends_with(
-            "checked 2 articles in 1 category, 0 welcome kits, 0 tasks, 0 notices: 1 error, 0 warnings"
+            "checked 2 articles in 1 category, 0 welcome kits, 0 tasks, 0 notices, 0 saved replies: 1 error, 0 warnings"
         ),
         "{stdout}"
     );

@@ -7,6 +7,7 @@ mod chat_page;
 mod chat_panel;
 mod chat_protocol;
 mod connections;
+mod console;
 mod every_page;
 mod gallery;
 mod journeys;

@@ -5,6 +5,7 @@
 //! question about it.
 
 use crate::backend::{use_csrf_token, use_customer_chat, use_effort, use_visitor};
+use crate::chat_text::MessageText;
 use crate::pages::effort::EffortQuestion;
 use crate::pages::meta::PageMeta;
 use crate::visitor::CSRF_FIELD;
@@ -186,7 +187,7 @@ fn Message(message: ChatMessage) -> impl IntoView {
         }
     };
     let body = match message.body {
-        ChatBody::Text { text } => Either::Left(view! { <p class="chat-text" dir="auto">{text}</p> }),
+        ChatBody::Text { text } => Either::Left(view! { <MessageText text/> }),
         ChatBody::Article { title, href } => Either::Right(view! {
             <p class="chat-card">"Article: "<a href=href dir="auto">{title}</a></p>
         }),

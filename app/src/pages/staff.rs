@@ -4,7 +4,7 @@
 use crate::backend::{request_extension, use_csrf_token};
 use crate::pages::meta::PageMeta;
 use crate::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff};
-use crate::urls::{EDITORS, STAFF_SIGN_IN, STAFF_SIGN_OUT};
+use crate::urls::{CONSOLE, EDITORS, STAFF_SIGN_IN, STAFF_SIGN_OUT};
 use crate::visitor::{CSRF_FIELD, local_return_path};
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -78,8 +78,10 @@ fn SignInForm(form: SignInFormState, signed_out: bool) -> impl IntoView {
 #[component]
 fn SignedInNote(staff: SignedInStaff) -> impl IntoView {
     let sees_editors = staff.role.grants(StaffRole::Editor);
+    let answers_chats = staff.role.grants(StaffRole::Agent);
     view! {
         <StaffBar staff/>
+        {answers_chats.then(|| view! { <p><a class="button primary" href=CONSOLE>"Go to the agent console"</a></p> })}
         {sees_editors.then(|| view! { <p><a class="button primary" href=EDITORS>"Go to content status"</a></p> })}
     }
 }

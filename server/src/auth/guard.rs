@@ -3,7 +3,7 @@
 //! with what it says, so the rule is one function for every staff group.
 
 use telepath_app::staff::{RETURN_TO_PARAM, SignedInStaff};
-use telepath_app::urls::{EDITORS, STAFF_SIGN_IN};
+use telepath_app::urls::{CONSOLE, EDITORS, STAFF_SIGN_IN};
 use telepath_app::visitor::local_return_path;
 use telepath_domain::StaffRole;
 
@@ -52,10 +52,9 @@ pub fn sign_in_location(path_and_query: &str) -> String {
 }
 
 /// Where a sign-in with no page to go back to lands: the editors' pages for those
-/// who may see them, otherwise the sign-in page, which then says who is signed in
-/// (the agent console, when it comes, is the agents' place).
+/// who may see them, the agent console for agents.
 pub fn landing_page(role: StaffRole) -> &'static str {
-    if role.grants(StaffRole::Editor) { EDITORS } else { STAFF_SIGN_IN }
+    if role.grants(StaffRole::Editor) { EDITORS } else { CONSOLE }
 }
 
 #[cfg(test)]

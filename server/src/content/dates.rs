@@ -81,6 +81,19 @@ impl SiteTimeZone {
         format!("{} ({})", self.at(unix_seconds).strftime("%a %-d %b %Y, %H:%M"), self.label)
     }
 
+    /// A moment of a conversation as an agent reads it beside others: "14:05" on the
+    /// day of `now`, "Tue 1 Dec, 14:05" before it, "1 Dec 2025, 14:05" in another year.
+    pub fn clock_time(&self, unix_ms: i64, now_ms: i64) -> String {
+        let (at, now) = (self.at(unix_ms.div_euclid(1000)), self.at(now_ms.div_euclid(1000)));
+        if at.date() == now.date() {
+            at.strftime("%H:%M").to_string()
+        } else if at.year() == now.year() {
+            at.strftime("%a %-d %b, %H:%M").to_string()
+        } else {
+            at.strftime("%-d %b %Y, %H:%M").to_string()
+        }
+    }
+
     /// The day `business_days` working days (Monday to Friday) after the moment, as
     /// the site's calendar counts them: "Fri 4 Dec". A request sent on Friday and
     /// answered within 1 business day is answered by Monday.
@@ -158,6 +171,15 @@ mod tests {
         );
         assert!(SiteTimeZone::named("America/Gotham").is_none());
         assert!(SiteTimeZone::named("EST5EDT").is_some());
+    }
+
+    #[test]
+    fn a_conversations_moments_read_shortest_on_the_same_day() {
+        let new_york = SiteTimeZone::named("America/New_York").unwrap();
+        let now = at("2026-12-02T15:15:00Z") * 1000;
+        assert_eq!(new_york.clock_time(at("2026-12-02T14:05:00Z") * 1000, now), "09:05");
+        assert_eq!(new_york.clock_time(at("2026-12-01T19:05:00Z") * 1000, now), "Tue 1 Dec, 14:05");
+        assert_eq!(new_york.clock_time(at("2025-12-01T19:05:00Z") * 1000, now), "1 Dec 2025, 14:05");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::kits::Kit;
 use super::media::check_media_folder;
 use super::notices::NoticeFile;
 use super::references::{Known, Reference, check_references};
+use super::replies::CannedReply;
 use super::site::SiteSettings;
 use super::snapshot::ContentSnapshot;
 use super::source::{SourceContext, markdown_files};
@@ -57,7 +58,7 @@ impl ContentLibrary {
     }
 }
 
-/// Carries into `next` every article, category, kit, task, notice and site setting
+/// Carries into `next` every article, category, kit, task, notice, saved reply and site setting
 /// from `previous` whose file has an error in `next`, and lists those files in
 /// `next.last_good`.
 fn keep_last_good(previous: &ContentSnapshot, next: &mut ContentSnapshot) {
@@ -98,6 +99,12 @@ fn keep_last_good(previous: &ContentSnapshot, next: &mut ContentSnapshot) {
         }
     }
     next.notices.sort_by(|a, b| a.source.cmp(&b.source));
+    for reply in &previous.replies {
+        if !next.replies.iter().any(|other| other.id == reply.id) && keep(&reply.source) {
+            next.replies.push(reply.clone());
+        }
+    }
+    next.replies.sort_by(|a, b| a.source.cmp(&b.source));
     // A category or the site settings always exist (with defaults when their file
     // fails), so they are matched by file name rather than by being missing.
     for category in &mut next.categories {
@@ -272,6 +279,11 @@ fn read_content(root: &Path, on_progress: &mut dyn FnMut(LoadProgress)) -> Resul
     for path in markdown_files(&root.join("notices")) {
         if let Some(notice) = NoticeFile::from_file(&mut source, &path) {
             snapshot.notices.push(notice);
+        }
+    }
+    for path in markdown_files(&root.join("replies")) {
+        if let Some(reply) = CannedReply::from_file(&mut source, &path) {
+            snapshot.replies.push(reply);
         }
     }
     snapshot.synonyms = load_synonyms(&mut source);

@@ -1,6 +1,9 @@
 //! Markdown to safe HTML. This module owns every pulldown-cmark option and the one
 //! HTML allowlist, so no page can show HTML that did not pass through both.
 
+mod chat;
+
+pub use chat::chat_text;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;

@@ -6,6 +6,7 @@ use super::category::Category;
 use super::diagnostic::{Diagnostic, Severity};
 use super::kits::Kit;
 use super::notices::NoticeFile;
+use super::replies::CannedReply;
 use super::site::SiteSettings;
 use super::tasks::Task;
 use std::collections::HashMap;
@@ -23,6 +24,8 @@ pub struct ContentSnapshot {
     pub tasks: HashMap<String, Task>,
     /// In file-name order.
     pub notices: Vec<NoticeFile>,
+    /// Saved replies agents send from the console, in file-name order.
+    pub replies: Vec<CannedReply>,
     /// Groups of words search treats as one.
     pub synonyms: Vec<Vec<String>>,
     /// Files (as editors see their paths) that currently have errors and are served

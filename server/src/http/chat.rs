@@ -160,7 +160,7 @@ pub async fn agent_socket(
 /// Browsers always send the page's Origin with a WebSocket upgrade, and it is the
 /// only defence a socket has against another site's page opening it with the
 /// visitor's cookies: one that is missing or foreign is refused.
-fn require_own_origin(headers: &HeaderMap, own: Option<&SiteOrigin>) -> Result<(), HttpError> {
+pub(super) fn require_own_origin(headers: &HeaderMap, own: Option<&SiteOrigin>) -> Result<(), HttpError> {
     let sent = headers.get(header::ORIGIN).and_then(|origin| origin.to_str().ok());
     match (sent, own) {
         (Some(sent), Some(own)) if sent.eq_ignore_ascii_case(&own.0) => Ok(()),

@@ -106,6 +106,12 @@ pub const NOT_YOUR_CONVERSATION: PlainWords = PlainWords {
     message: "Only the agent answering it can write in it. Open the queue to take a waiting one.",
 };
 
+pub const NO_CONVERSATION_HERE: PlainWords = PlainWords {
+    status: StatusCode::NOT_FOUND,
+    heading: "There is no conversation with this number",
+    message: "Check the address, or open the agent console to see who is waiting.",
+};
+
 pub const CHAT_UNAVAILABLE: PlainWords = PlainWords {
     status: StatusCode::SERVICE_UNAVAILABLE,
     heading: "Chat is not available just now",
@@ -173,6 +179,9 @@ pub enum HttpError {
     NoSuchConversation,
     #[error("an agent asked for a conversation assigned to someone else")]
     NotYourConversation,
+    /// The agent console was asked for a conversation that does not exist.
+    #[error("no conversation has that id")]
+    NoConversationHere,
     /// The conversations store could not answer; where it failed logged the detail.
     #[error("chat is unavailable")]
     ChatUnavailable,
@@ -210,6 +219,7 @@ impl HttpError {
             HttpError::NotYourRole => &NOT_YOUR_ROLE,
             HttpError::NoSuchConversation => &NO_SUCH_CONVERSATION,
             HttpError::NotYourConversation => &NOT_YOUR_CONVERSATION,
+            HttpError::NoConversationHere => &NO_CONVERSATION_HERE,
             HttpError::ChatUnavailable => &CHAT_UNAVAILABLE,
             HttpError::UnreadableForm(_) => &UNREADABLE_FORM,
             HttpError::Unavailable(_) => &TRY_AGAIN_SOON,

@@ -11,8 +11,9 @@
 //!   - **staff**: the sign-in page and its two forms, where the staff session is
 //!     checked (who is signed in goes into the request), and inside it **editors**
 //!     (`/editors` and everything under it), behind the editor-role guard, and
-//!     **console** (`/console`: the agents' conversation sockets), behind the
-//!     agent-role guard.
+//!     **console** (`/console`: the agent console's pages, forms and the agents'
+//!     conversation sockets), behind the agent-role guard; every request there is
+//!     the agent's sign of life.
 //!   - the customer's chat socket, a visitor route: it needs the visitor id, and
 //!     checks the form token itself (an upgrade is a GET, which the token layer passes).
 //!
@@ -21,8 +22,8 @@
 
 use super::staff::{RoleGuard, identify_staff, require_role};
 use super::{
-    AppState, assets, chat, connections, csrf, effort, error, insights, rate_limit, security, seo, staff,
-    tasks, visitor,
+    AppState, assets, chat, connections, console, csrf, effort, error, insights, rate_limit, security, seo,
+    staff, tasks, visitor,
 };
 use crate::portal::VisitorFacts;
 use axum::Router;
@@ -63,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         pages.into_iter().partition(|page| page.path() == urls::SEARCH);
     let (staff_pages, pages): (Vec<AxumRouteListing>, Vec<AxumRouteListing>) =
         pages.into_iter().partition(|page| page.path() == urls::STAFF_SIGN_IN || is_editors(page.path()));
+    // The console's pages are rendered by its own handlers, with their views.
+    let pages: Vec<AxumRouteListing> = pages.into_iter().filter(|page| !is_console(page.path())).collect();
     let (editors_pages, sign_in_page): (Vec<AxumRouteListing>, Vec<AxumRouteListing>) =
         staff_pages.into_iter().partition(|page| is_editors(page.path()));
     let search_limit =
@@ -82,8 +85,23 @@ pub fn router(state: AppState) -> Router {
         .route("/editors/insights.csv", get(insights::insights_csv))
         .route(&format!("{}/{{*rest}}", urls::EDITORS), get(render_route))
         .route_layer(axum::middleware::from_fn_with_state(RoleGuard(StaffRole::Editor), require_role));
+    let conversation = format!("{}/conversations/{{id}}", urls::CONSOLE);
+    let form = |form: urls::ConsoleForm| format!("{conversation}/{}", form.segment());
     let console = Router::new()
-        .route(&format!("{}/conversations/{{id}}/socket", urls::CONSOLE), get(chat::agent_socket))
+        .route(urls::CONSOLE, get(console::queue_page))
+        .route(urls::CONSOLE_PRESENCE, post(console::set_presence))
+        .route(urls::CONSOLE_QUEUE_SOCKET, get(console::queue_socket))
+        .route(&conversation, get(console::conversation_page))
+        .route(&form(urls::ConsoleForm::Claim), post(console::claim))
+        .route(&form(urls::ConsoleForm::Reply), post(console::reply))
+        .route(&form(urls::ConsoleForm::SendArticle), post(console::send_article))
+        .route(&form(urls::ConsoleForm::SendCannedReply), post(console::send_canned_reply))
+        .route(&form(urls::ConsoleForm::Note), post(console::add_note))
+        .route(&form(urls::ConsoleForm::Transfer), post(console::transfer))
+        .route(&form(urls::ConsoleForm::Close), post(console::close))
+        .route(&format!("{conversation}/socket"), get(chat::agent_socket))
+        .route(&format!("{}/{{*rest}}", urls::CONSOLE), get(render_route))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), console::note_sign_of_life))
         .route_layer(axum::middleware::from_fn_with_state(RoleGuard(StaffRole::Agent), require_role));
     let staff = Router::new()
         .leptos_routes_with_handler(sign_in_page, render_route)
@@ -155,6 +173,11 @@ fn is_editors(path: &str) -> bool {
     path.strip_prefix(urls::EDITORS).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
+/// `/console` and every path under it.
+fn is_console(path: &str) -> bool {
+    path.strip_prefix(urls::CONSOLE).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Every page, and the 404 page for any other path.
 async fn render_route(State(state): State<AppState>, request: axum::extract::Request) -> Response {
     state.pages.render(request, || {}).await
@@ -169,9 +192,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_editors_group_takes_whole_path_segments() {
+    fn the_staff_groups_take_whole_path_segments() {
         assert!(is_editors("/editors") && is_editors("/editors/insights"));
         assert!(!is_editors("/editorship") && !is_editors("/") && !is_editors("/staff/sign-in"));
+        assert!(is_console("/console") && is_console("/console/conversations/:id"));
+        assert!(!is_console("/consoles") && !is_console("/"));
     }
 
     #[test]

@@ -202,6 +202,10 @@ fn wait_in_words(wait: Duration) -> String {
 pub async fn sign_out(State(state): State<AppState>, request: Request) -> Response {
     let token =
         cookie_value(&request, state.staff.cookie.name()).and_then(|value| SessionToken::parse(&value));
+    // An agent who signs out takes no more chats.
+    if let Some(staff) = request.extensions().get::<SignedInStaff>() {
+        state.chat.presence.forget(staff.id);
+    }
     if let Some(token) = token
         && let Err(error) = state.staff.sign_out(&token).await
     {

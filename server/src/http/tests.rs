@@ -194,6 +194,7 @@ fn visit(visitor: &Session, uri: &str, referer: Option<&str>) -> Request<Body> {
     .unwrap()
 }
 
+mod console;
 mod effort;
 mod events;
 mod feedback;

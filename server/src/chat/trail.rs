@@ -1,0 +1,349 @@
+//! The customer's trail, as the agent reads it beside the conversation: their
+//! events from the day before the chat on, made into steps (pages read and for how
+//! long, searches with their result counts and what was opened from them, votes,
+//! task forms sent back or sent), where they are now, and their earlier
+//! conversations. Pure: the console reads the stores and hands the events in.
+
+use crate::content::{ContentSnapshot, SiteTimeZone};
+use crate::journeys::visits::VISIT_GAP_MS;
+use crate::store::StoredEvent;
+use crate::store::conversations::Conversation;
+use std::collections::HashMap;
+use telepath_app::urls;
+use telepath_app::visitor::local_return_path;
+use telepath_app::wire::{
+    EarlierConversation, TrailEntry, TrailLink, TrailStep, TrailView, time_spent_words,
+};
+use telepath_domain::{EffortScore, EventKind, OfferReason, PageType};
+
+/// How far back before the chat the trail starts.
+pub const TRAIL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The most events the trail reads: the newest, when the customer did more.
+pub const TRAIL_EVENTS: u32 = 300;
+
+/// The trail of the customer in `conversation`, from their `events` (oldest first,
+/// as `EventLog::visitor_events` reads them) and their `earlier` conversations with
+/// the effort they said each took (`efforts`, by conversation).
+pub fn trail(
+    conversation: &Conversation,
+    events: &[StoredEvent],
+    earlier: &[Conversation],
+    efforts: &HashMap<i64, EffortScore>,
+    snapshot: &ContentSnapshot,
+    now_ms: i64,
+) -> TrailView {
+    let zone = snapshot.site.zone();
+    let mut steps: Vec<TrailStep> = Vec::new();
+    let mut now_on = None;
+    for (index, event) in events.iter().enumerate() {
+        let step = |what| TrailStep {
+            at_ms: event.occurred_at_ms,
+            time_text: zone.clock_time(event.occurred_at_ms, now_ms),
+            what,
+        };
+        match &event.kind {
+            EventKind::PageViewed { page, path, title, .. } => {
+                let Some(link) = local_link(title, path) else { continue };
+                now_on = Some(link.clone());
+                // A results page is its search, which has a step of its own.
+                if *page != PageType::SearchResults {
+                    let spent = time_until_next(events, index).map(time_spent_words);
+                    steps.push(step(TrailEntry::Read { page: link, spent }));
+                }
+            }
+            EventKind::Searched { query, results } => {
+                steps.push(step(TrailEntry::Searched {
+                    query: query.clone(),
+                    results: *results,
+                    opened: Vec::new(),
+                }));
+            }
+            // Recorded beside its `Searched`; alone only when that one was not.
+            EventKind::SearchWithoutResults { query } => {
+                if !matches!(last_search(&mut steps), Some((searched, 0, _)) if searched == query) {
+                    steps.push(step(TrailEntry::Searched {
+                        query: query.clone(),
+                        results: 0,
+                        opened: Vec::new(),
+                    }));
+                }
+            }
+            EventKind::SearchResultClicked { query, slug, .. } => {
+                if let Some((searched, _, opened)) = last_search(&mut steps)
+                    && searched == query
+                {
+                    opened.push(article_link(snapshot, slug));
+                }
+            }
+            EventKind::ArticleFeedback { slug, helpful, looking_for } => {
+                // What they were looking for explains the "no" just before it.
+                let explained = match steps.last_mut().map(|step| &mut step.what) {
+                    Some(TrailEntry::Voted { article, helpful: false, looking_for: before })
+                        if !helpful && looking_for.is_some() && article.href == urls::article(slug) =>
+                    {
+                        before.clone_from(looking_for);
+                        true
+                    }
+                    _ => false,
+                };
+                if !explained {
+                    let article = article_link(snapshot, slug);
+                    steps.push(step(TrailEntry::Voted {
+                        article,
+                        helpful: *helpful,
+                        looking_for: looking_for.clone(),
+                    }));
+                }
+            }
+            EventKind::TaskValidationFailed { task, fields } => {
+                let spec = snapshot.tasks.get(task);
+                let fields = fields
+                    .iter()
+                    .map(|name| {
+                        let field =
+                            spec.and_then(|task| task.fields.iter().find(|field| &field.name == name));
+                        match field {
+                            Some(field) => match &field.pattern_hint {
+                                Some(hint) => format!("{} ({hint})", field.label),
+                                None => field.label.clone(),
+                            },
+                            None => name.clone(),
+                        }
+                    })
+                    .collect();
+                steps.push(step(TrailEntry::TaskErrors { task: task_link(snapshot, task), fields }));
+            }
+            EventKind::TaskSubmitted { task, reference } => {
+                steps.push(step(TrailEntry::TaskSent {
+                    task: task_link(snapshot, task),
+                    reference: reference.clone(),
+                }));
+            }
+            // Which next questions were shown and followed say little the page views
+            // do not; why chat was offered, and that they asked, is the conversation's
+            // own (above the steps, and the earlier conversations).
+            EventKind::NextQuestionsShown { .. }
+            | EventKind::NextQuestionClicked { .. }
+            | EventKind::ChatOffered { .. }
+            | EventKind::ChatOfferDismissed { .. }
+            | EventKind::ChatRequested { .. } => {}
+        }
+    }
+    TrailView {
+        level: conversation.level,
+        now_on,
+        offer_reasons: conversation.opened_because.iter().map(OfferReason::agent_words).collect(),
+        steps,
+        earlier_steps_left_out: events.len() >= TRAIL_EVENTS as usize,
+        earlier: earlier
+            .iter()
+            .filter(|other| other.id != conversation.id)
+            .map(|other| earlier_view(other, efforts.get(&other.id).copied(), &zone, now_ms))
+            .collect(),
+    }
+}
+
+/// How long the customer stayed on the page of event `index`: until what they did
+/// next, when that was in the same visit (the journeys' 30 quiet minutes).
+fn time_until_next(events: &[StoredEvent], index: usize) -> Option<i64> {
+    let next = events.get(index + 1)?;
+    let gap = next.occurred_at_ms - events[index].occurred_at_ms;
+    (gap < VISIT_GAP_MS).then_some(gap)
+}
+
+/// The search step most recently added, as (query, results, what was opened).
+fn last_search(steps: &mut [TrailStep]) -> Option<(&String, u32, &mut Vec<TrailLink>)> {
+    steps.iter_mut().rev().find_map(|step| match &mut step.what {
+        TrailEntry::Searched { query, results, opened } => Some((&*query, *results, opened)),
+        _ => None,
+    })
+}
+
+/// A page the customer saw, linked only when its recorded path is a path on this site.
+fn local_link(title: &str, path: &str) -> Option<TrailLink> {
+    let href = local_return_path(path)?.to_owned();
+    let title = if title.trim().is_empty() { href.clone() } else { title.to_owned() };
+    Some(TrailLink { title, href })
+}
+
+fn article_link(snapshot: &ContentSnapshot, slug: &str) -> TrailLink {
+    let title = snapshot.articles.get(slug).map_or_else(|| slug.to_owned(), |a| a.front_matter.title.clone());
+    TrailLink { title, href: urls::article(slug) }
+}
+
+fn task_link(snapshot: &ContentSnapshot, id: &str) -> TrailLink {
+    let title = snapshot.tasks.get(id).map_or_else(|| id.to_owned(), |task| task.title.clone());
+    TrailLink { title, href: urls::task(id) }
+}
+
+fn earlier_view(
+    conversation: &Conversation,
+    effort: Option<EffortScore>,
+    zone: &SiteTimeZone,
+    now_ms: i64,
+) -> EarlierConversation {
+    EarlierConversation {
+        id: conversation.id,
+        opened_text: zone.clock_time(conversation.opened_at_ms, now_ms),
+        state: conversation.state,
+        resolution: conversation.resolution,
+        effort: effort.map(|score| format!("{} · {}", score.get(), score.label())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::load_snapshot;
+    use crate::testing::Fixture;
+    use telepath_domain::{ConversationState, Level, Resolution};
+
+    const MINUTE: i64 = 60_000;
+
+    fn conversation(id: i64, opened_at_ms: i64) -> Conversation {
+        Conversation {
+            id,
+            visitor: "v".into(),
+            state: ConversationState::Active,
+            level: Some(Level::Newcomer),
+            opened_because: vec![OfferReason::SearchesFoundNothing { queries: vec!["vat rate".into()] }],
+            agent: Some(1),
+            last_seq: 0,
+            visitor_read_seq: 0,
+            agent_read_seq: 0,
+            resolution: None,
+            opened_at_ms,
+            claimed_at_ms: None,
+            closed_at_ms: None,
+        }
+    }
+
+    fn events(kinds: Vec<(i64, EventKind)>) -> Vec<StoredEvent> {
+        kinds
+            .into_iter()
+            .enumerate()
+            .map(|(id, (minute, kind))| StoredEvent {
+                id: id as i64 + 1,
+                visitor: "v".into(),
+                kind,
+                occurred_at_ms: minute * MINUTE,
+            })
+            .collect()
+    }
+
+    fn viewed(page: PageType, path: &str, title: &str) -> EventKind {
+        EventKind::PageViewed { page, path: path.into(), title: title.into(), referrer: None }
+    }
+
+    #[test]
+    fn the_trail_tells_what_the_customer_did_in_the_agents_words() {
+        let fixture = Fixture::new();
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        let events = events(vec![
+            (0, viewed(PageType::Article, "/articles/send-an-invoice", "Send an invoice")),
+            (2, viewed(PageType::SearchResults, "/search", "Search")),
+            (2, EventKind::Searched { query: "vat rate".into(), results: 0 }),
+            (2, EventKind::SearchWithoutResults { query: "vat rate".into() }),
+            (3, EventKind::Searched { query: "void".into(), results: 2 }),
+            (
+                4,
+                EventKind::SearchResultClicked {
+                    query: "void".into(),
+                    rank: 1,
+                    slug: "void-an-invoice".into(),
+                },
+            ),
+            (4, viewed(PageType::Article, "/articles/void-an-invoice", "Void an invoice")),
+            (
+                5,
+                EventKind::ArticleFeedback {
+                    slug: "void-an-invoice".into(),
+                    helpful: false,
+                    looking_for: None,
+                },
+            ),
+            (
+                5,
+                EventKind::ArticleFeedback {
+                    slug: "void-an-invoice".into(),
+                    helpful: false,
+                    looking_for: Some("undo a void".into()),
+                },
+            ),
+            (6, EventKind::TaskValidationFailed { task: "gone-task".into(), fields: vec!["order".into()] }),
+            (7, EventKind::NextQuestionsShown { from: "a".into(), shown: vec![] }),
+            (70, viewed(PageType::Article, "//evil.example/x", "Evil")),
+            (71, viewed(PageType::Category, "/categories/invoices", "Invoices")),
+        ]);
+        let mut earlier = conversation(1, 0);
+        earlier.state = ConversationState::Closed;
+        earlier.resolution = Some(Resolution::Solved);
+        let this = conversation(2, 70 * MINUTE);
+        let efforts = HashMap::from([(1, EffortScore::new(2).unwrap())]);
+        let trail = trail(&this, &events, &[this.clone(), earlier], &efforts, &snapshot, 72 * MINUTE);
+
+        assert_eq!(trail.level, Some(Level::Newcomer));
+        assert_eq!(trail.offer_reasons, ["1 search found nothing: 'vat rate'"]);
+        assert_eq!(
+            trail.now_on,
+            Some(TrailLink { title: "Invoices".into(), href: "/categories/invoices".into() }),
+            "the latest page on this site"
+        );
+        let steps: Vec<&TrailEntry> = trail.steps.iter().map(|step| &step.what).collect();
+        let link = |title: &str, href: &str| TrailLink { title: title.into(), href: href.into() };
+        assert_eq!(
+            steps,
+            [
+                &TrailEntry::Read {
+                    page: link("Send an invoice", "/articles/send-an-invoice"),
+                    spent: Some("2 min".into())
+                },
+                &TrailEntry::Searched { query: "vat rate".into(), results: 0, opened: vec![] },
+                &TrailEntry::Searched {
+                    query: "void".into(),
+                    results: 2,
+                    opened: vec![link("Void an invoice", "/articles/void-an-invoice")]
+                },
+                &TrailEntry::Read {
+                    page: link("Void an invoice", "/articles/void-an-invoice"),
+                    spent: Some("1 min".into())
+                },
+                &TrailEntry::Voted {
+                    article: link("Void an invoice", "/articles/void-an-invoice"),
+                    helpful: false,
+                    looking_for: Some("undo a void".into())
+                },
+                &TrailEntry::TaskErrors {
+                    task: link("gone-task", "/tasks/gone-task"),
+                    fields: vec!["order".into()]
+                },
+                &TrailEntry::Read { page: link("Invoices", "/categories/invoices"), spent: None },
+            ]
+        );
+        assert_eq!(trail.steps[0].time_text, "00:00");
+        assert!(!trail.earlier_steps_left_out);
+        assert_eq!(trail.earlier.len(), 1, "this conversation is not an earlier one");
+        assert_eq!((trail.earlier[0].id, trail.earlier[0].resolution), (1, Some(Resolution::Solved)));
+        assert_eq!(trail.earlier[0].effort.as_deref(), Some("2 · Low effort"));
+    }
+
+    #[test]
+    fn a_search_without_its_results_page_still_shows_and_a_long_gap_is_not_reading_time() {
+        let fixture = Fixture::new();
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        let events = events(vec![
+            (0, EventKind::SearchWithoutResults { query: "refund".into() }),
+            (1, viewed(PageType::Article, "/articles/void-an-invoice", "Void an invoice")),
+            (45, viewed(PageType::Article, "/articles/send-an-invoice", "Send an invoice")),
+        ]);
+        let trail = trail(&conversation(1, 0), &events, &[], &HashMap::new(), &snapshot, 50 * MINUTE);
+        assert!(matches!(&trail.steps[0].what, TrailEntry::Searched { results: 0, .. }));
+        assert!(
+            matches!(&trail.steps[1].what, TrailEntry::Read { spent: None, .. }),
+            "44 quiet minutes end the visit: {:?}",
+            trail.steps[1]
+        );
+        assert!(trail.earlier.is_empty());
+    }
+}
