@@ -277,6 +277,28 @@ async fn oversized_frames_close_with_1009_garbage_with_1007_and_nothing_is_store
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_many_times_the_sockets_read_buffer_but_within_the_limit_is_read_whole() {
+    let server = TestServer::start(Fixture::new()).await;
+    let visitor = visitor(&server).await;
+    let (conversation, _agent) = conversation_with_agent(&server, &visitor).await;
+    let mut customer = customer_socket(&server, &visitor, conversation, 0).await;
+
+    // The longest text, in four-byte characters, with the JSON padded by whitespace
+    // to just under the 64 KiB frame limit: sixteen times the 4 KiB read buffer.
+    let text = "\u{1F600}".repeat(4_000);
+    let frame = json!({"type": "send", "client_id": "wide", "text": text}).to_string();
+    let padded = frame.clone() + &" ".repeat(64 * 1024 - 16 - frame.len());
+    customer.send(Message::text(padded)).await.unwrap();
+    let (ack, _) = frame_of(&mut customer, "ack").await;
+    assert_eq!(ack["client_id"], "wide", "{ack}");
+    let (message, _) = frame_of(&mut customer, "message").await;
+    assert_eq!(message["body"]["text"].as_str(), Some(text.as_str()), "delivered whole");
+    let stored = server.chat.conversations.messages_after(conversation, 0, 10).await.unwrap();
+    assert_eq!(stored.len(), 1, "stored once");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_socket_needs_the_portals_origin_the_visitors_own_token_and_their_own_conversation() {
     let server = TestServer::start(Fixture::new()).await;
     let visitor = visitor(&server).await;
