@@ -3,6 +3,10 @@
 //! Every page is complete HTML from the server and works without JavaScript. The
 //! `hydrate` build compiles only the `#[island]` components to WebAssembly.
 
+// Leptos' views are nested types; the console's page with its live islands nests
+// deeper than rustc's default of 128 when its layout is computed for codegen.
+#![recursion_limit = "256"]
+
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod chat_text;
