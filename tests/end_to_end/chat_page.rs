@@ -98,7 +98,12 @@ async fn without_javascript_a_customer_leaves_a_message_and_reads_the_reply_on_t
 
     let page = chat_page(&server, &customer).await;
     assert!(page.contains("Staff from our support team is answering."), "{page}");
-    assert!(page.contains("Hi! Try https://example.com/help"));
+    assert!(page.contains("Hi! Try "), "{page}");
+    let link = page
+        .split("<a")
+        .find(|tag| tag.contains("href=\"https://example.com/help\""))
+        .expect("the address is a link");
+    assert!(link.contains("noopener") && link.contains("nofollow"), "{link}");
     let refused = post_message(&server, &customer, &client_id(&page), "   ").await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("Write something before sending."));
