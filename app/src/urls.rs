@@ -21,6 +21,9 @@ pub const CHAT: &str = "/chat";
 pub const CHAT_SOCKET: &str = "/chat/socket";
 /// Where "No thanks" on a chat offer posts: no offer for the rest of the visit.
 pub const CHAT_OFFER_DISMISS: &str = "/chat/offer/dismiss";
+/// Where the browser reports a page of help content read long enough (see
+/// `telepath_domain::chat_offer::LingerTimes`).
+pub const CHAT_OFFER_LINGERED: &str = "/chat/offer/lingered";
 /// Where the effort question after an ended conversation posts its answer.
 pub fn chat_effort(conversation: i64) -> String {
     format!("{CHAT}/{conversation}/effort")
@@ -100,6 +103,12 @@ pub fn console_form(conversation: i64, form: ConsoleForm) -> String {
     format!("{}/{}", console_conversation(conversation), form.segment())
 }
 
+/// Whether the page at `path` is help content, where reading for a while can end
+/// with a person offered: an article or a welcome kit.
+pub fn is_help_content(path: &str) -> bool {
+    ["/articles/", "/kits/"].iter().any(|prefix| path.starts_with(prefix))
+}
+
 pub fn article(slug: &str) -> String {
     format!("/articles/{slug}")
 }
@@ -172,4 +181,18 @@ pub fn search_result(slug: &str, query: &str, rank: usize) -> String {
 /// A "people usually ask next" link, carrying the article it was followed from.
 pub fn next_question(slug: &str, from: &str) -> String {
     format!("{}?from={}", article(slug), encode_query_value(from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_and_kits_are_help_content_and_nothing_else_is() {
+        assert!(is_help_content(&article("send-an-invoice")));
+        assert!(is_help_content(&kit(Level::Newcomer)));
+        for path in ["/", SEARCH, CHAT, &category("invoices"), &task("change-vat"), "/articlesx", "/kits"] {
+            assert!(!is_help_content(path), "{path}");
+        }
+    }
 }

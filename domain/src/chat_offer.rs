@@ -1,9 +1,10 @@
 //! When live chat is offered, written down in one place. The portal offers a person
 //! when the visit shows the visitor is stuck, and says why in their own words:
 //!
-//! 1. **Lingering**: 90 seconds of *visible* time on help content (60 for
-//!    newcomers). The browser measures it, so it is not in the event log: callers
-//!    make the reason with [`lingered`].
+//! 1. **Lingering**: 90 seconds of *visible* time on one page of help content (60
+//!    for newcomers; a site can change both, [`LingerTimes`]). The browser measures
+//!    it and reports it, checked against [`LingerTimes::lingered`], as a `lingered`
+//!    event.
 //! 2. **Searches that led nowhere**: two different searches within 5 minutes that
 //!    found nothing ([`OfferReason::SearchesFoundNothing`]), or found something nobody
 //!    opened ([`OfferReason::SearchesWithoutClick`]). A search whose results were not
@@ -56,10 +57,6 @@ pub const BOUNCING_WINDOW_MS: i64 = 2 * 60 * 1000;
 pub const BOUNCING_ARTICLES: u32 = 3;
 /// A task form that comes back with errors this many times is a sign.
 pub const TASK_FAILURES: u32 = 2;
-/// Visible time on help content before a person is offered.
-pub const LINGER: Duration = Duration::from_secs(90);
-/// Newcomers are offered a person sooner.
-pub const NEWCOMER_LINGER: Duration = Duration::from_secs(60);
 
 /// Queries are kept in a reason up to this many characters (the search page cuts
 /// them at 200 already).
@@ -180,16 +177,32 @@ impl OfferReason {
     }
 }
 
-/// How long help content must stay visible before a person is offered.
-pub fn linger_threshold(level: Option<Level>) -> Duration {
-    if level == Some(Level::Newcomer) { NEWCOMER_LINGER } else { LINGER }
+/// How long one page of help content must stay visible before a person is
+/// offered: 90 seconds, and newcomers sooner, at 60, unless the site says otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LingerTimes {
+    pub everyone: Duration,
+    pub newcomer: Duration,
 }
 
-/// The lingering reason, when the browser measured `visible` time of at least the
-/// level's threshold on help content.
-pub fn lingered(visible: Duration, level: Option<Level>) -> Option<OfferReason> {
-    (visible >= linger_threshold(level))
-        .then(|| OfferReason::Lingered { seconds: u32::try_from(visible.as_secs()).unwrap_or(u32::MAX) })
+impl Default for LingerTimes {
+    fn default() -> Self {
+        Self { everyone: Duration::from_secs(90), newcomer: Duration::from_secs(60) }
+    }
+}
+
+impl LingerTimes {
+    /// The visible time after which a visitor at `level` is offered a person.
+    pub fn threshold(&self, level: Option<Level>) -> Duration {
+        if level == Some(Level::Newcomer) { self.newcomer } else { self.everyone }
+    }
+
+    /// The lingering reason, when the browser measured `visible` time of at least
+    /// the level's threshold; `None` for less (a report sent too early).
+    pub fn lingered(&self, visible: Duration, level: Option<Level>) -> Option<OfferReason> {
+        (visible >= self.threshold(level))
+            .then(|| OfferReason::Lingered { seconds: u32::try_from(visible.as_secs()).unwrap_or(u32::MAX) })
+    }
 }
 
 /// The events of the visit still going on at `now_ms`, from `events` in time order
@@ -212,8 +225,7 @@ pub fn current_visit<E>(events: &[(i64, E)], now_ms: i64) -> &[(i64, E)] {
 /// to show); empty when nothing says the visitor is stuck. `events` are the
 /// visitor's recent events with when they happened (milliseconds since the Unix
 /// epoch), in any order; only the visit going on at `now_ms` counts (see
-/// [`current_visit`]). Never [`OfferReason::Lingered`] (measured in the browser) or
-/// [`OfferReason::AskedForPerson`] (the visitor's own choice).
+/// [`current_visit`]). Never [`OfferReason::AskedForPerson`] (the visitor's own choice).
 pub fn offer_reasons<E: Borrow<EventKind>>(events: &[(i64, E)], now_ms: i64) -> Vec<OfferReason> {
     let mut timeline: Vec<(i64, &EventKind)> = events.iter().map(|(at, kind)| (*at, kind.borrow())).collect();
     // Stable: events of the same millisecond keep the order they were given in.
@@ -229,6 +241,7 @@ pub fn offer_reasons<E: Borrow<EventKind>>(events: &[(i64, E)], now_ms: i64) -> 
     let signs = &signs[signs.len().saturating_sub(MAX_SIGNS)..];
 
     let mut found: Vec<(i64, OfferReason)> = Vec::new();
+    found.extend(lingering(signs));
     found.extend(search_reason(signs));
     found.extend(said_no(signs));
     found.extend(bouncing(signs));
@@ -256,6 +269,14 @@ impl Search<'_> {
     fn found_nothing(&self) -> bool {
         self.results == 0
     }
+}
+
+/// Rule 1: the latest page the browser reported read long enough.
+fn lingering(signs: &[(i64, &EventKind)]) -> Option<(i64, OfferReason)> {
+    signs.iter().rev().find_map(|(at, kind)| match kind {
+        EventKind::Lingered { seconds, .. } => Some((*at, OfferReason::Lingered { seconds: *seconds })),
+        _ => None,
+    })
 }
 
 /// Rules 2 and 3: at most one reason about searches.

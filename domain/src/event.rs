@@ -95,11 +95,18 @@ pub enum EventKind {
     ChatRequested {
         conversation: i64,
     },
+    /// The page of help content at `path` stayed visible in the browser for
+    /// `seconds` without the visitor moving on, at least the lingering time for their
+    /// level (`chat_offer::LingerTimes`): a sign they may need a person.
+    Lingered {
+        path: String,
+        seconds: u32,
+    },
 }
 
 impl EventKind {
     /// Every stored name, so a reader can tell an unknown kind from a bad payload.
-    pub const NAMES: [&'static str; 12] = [
+    pub const NAMES: [&'static str; 13] = [
         "article_feedback",
         "task_validation_failed",
         "task_submitted",
@@ -112,6 +119,7 @@ impl EventKind {
         "chat_offered",
         "chat_offer_dismissed",
         "chat_requested",
+        "lingered",
     ];
 
     /// The stable name stored in the `kind` column.
@@ -129,6 +137,7 @@ impl EventKind {
             EventKind::ChatOffered { .. } => "chat_offered",
             EventKind::ChatOfferDismissed { .. } => "chat_offer_dismissed",
             EventKind::ChatRequested { .. } => "chat_requested",
+            EventKind::Lingered { .. } => "lingered",
         }
     }
 
@@ -181,6 +190,7 @@ mod tests {
             },
             EventKind::ChatOfferDismissed { path: "/articles/a".into() },
             EventKind::ChatRequested { conversation: 7 },
+            EventKind::Lingered { path: "/articles/a".into(), seconds: 90 },
         ];
         assert_eq!(events.len(), EventKind::NAMES.len(), "one example per kind");
         for (event, name) in events.iter().zip(EventKind::NAMES) {

@@ -417,6 +417,17 @@ impl CustomerChat for PortalRequest {
                 words: reasons.first().map(telepath_domain::OfferReason::visitor_words).unwrap_or_default(),
                 availability: availability.view(),
             }),
+            Offer::WhenLingering { availability } => {
+                let after = self.snapshot.site.chat.linger.threshold(self.visitor.level);
+                Some(ChatOfferView::WhenLingering {
+                    after_seconds: after.as_secs(),
+                    words: telepath_domain::OfferReason::Lingered {
+                        seconds: u32::try_from(after.as_secs()).unwrap_or(u32::MAX),
+                    }
+                    .visitor_words(),
+                    availability: availability.view(),
+                })
+            }
         })
     }
 

@@ -215,3 +215,100 @@ async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_rea
     assert!(page(&server, &other, "/").await.contains("You have a conversation with our support team."));
     server.stop().await.unwrap();
 }
+
+/// Tells the server, as the page's script does, that `path` stayed in view `seconds`.
+async fn report_lingering(
+    server: &TestServer,
+    visitor: &Visitor,
+    cookies: &str,
+    path: &str,
+    seconds: &str,
+) -> reqwest::Response {
+    client()
+        .post(server.url("/chat/offer/lingered"))
+        .header("cookie", cookies)
+        .header("origin", &server.base_url)
+        .form(&[("_csrf", visitor.token.as_str()), ("return_to", path), ("seconds", seconds)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_who_reads_a_help_page_long_enough_is_offered_a_person_for_reading() {
+    let server = TestServer::start(Fixture::new()).await;
+    let reader = visitor(&server).await;
+    let article = page(&server, &reader, "/articles/send-an-invoice").await;
+    let waiting = article
+        .split("<aside")
+        .find(|tag| tag.contains("chat-offer-when-lingering"))
+        .expect("help content holds the offer, waiting");
+    let tag = waiting.split('>').next().unwrap();
+    assert!(tag.contains(" hidden") && tag.contains("data-linger-after=\"90\""), "{tag}");
+    assert!(waiting.contains("Still reading?"), "its words are ready");
+    assert!(!article.contains("data-testid=\"chat-offer\""), "nothing shows before the time");
+    assert!(!page(&server, &reader, "/").await.contains("chat-offer-when-lingering"), "not on the home page");
+    assert!(!page(&server, &reader, "/chat").await.contains("chat-offer-when-lingering"));
+
+    let early = report_lingering(&server, &reader, &reader.cookie, "/articles/send-an-invoice", "30").await;
+    assert_eq!(early.status(), 422, "30 s is not 90");
+    assert!(early.text().await.unwrap().contains("Nothing was saved"));
+    let not_help = report_lingering(&server, &reader, &reader.cookie, "/search?q=x", "300").await;
+    assert_eq!(not_help.status(), 422, "only help content counts");
+    assert!(server.events.recent(Some("lingered"), 10).await.unwrap().is_empty());
+
+    let read =
+        report_lingering(&server, &reader, &reader.cookie, "/articles/send-an-invoice?from=x", "95").await;
+    assert_eq!(read.status(), 204);
+    let lingered = server.events.recent(Some("lingered"), 10).await.unwrap();
+    assert_eq!(lingered.len(), 1);
+    assert_eq!(
+        lingered[0].kind,
+        telepath_domain::EventKind::Lingered { path: "/articles/send-an-invoice".into(), seconds: 95 }
+    );
+    let offered = server.events.recent(Some("chat_offered"), 10).await.unwrap();
+    assert_eq!(offered.len(), 1, "the offer is recorded with its reason");
+    let telepath_domain::EventKind::ChatOffered { reasons, .. } = &offered[0].kind else { unreachable!() };
+    assert_eq!(reasons, &[telepath_domain::OfferReason::Lingered { seconds: 95 }]);
+    let next = page(&server, &reader, "/articles/void-an-invoice").await;
+    assert!(
+        next.contains("data-testid=\"chat-offer\""),
+        "shown on the next pages of the visit, like any reason"
+    );
+    assert!(next.contains("Still reading?"));
+
+    let newcomer = visitor(&server).await;
+    let as_newcomer = format!("{}; telepath_level=newcomer", newcomer.cookie);
+    let help =
+        client().get(server.url("/articles/void-an-invoice")).header("cookie", &as_newcomer).send().await;
+    assert!(help.unwrap().text().await.unwrap().contains("data-linger-after=\"60\""), "newcomers sooner");
+    let sooner = report_lingering(&server, &newcomer, &as_newcomer, "/articles/void-an-invoice", "61").await;
+    assert_eq!(sooner.status(), 204);
+
+    let private = visitor(&server).await;
+    let unrecorded = client()
+        .post(server.url("/chat/offer/lingered"))
+        .header("cookie", &private.cookie)
+        .header("origin", &server.base_url)
+        .header("sec-gpc", "1")
+        .form(&[
+            ("_csrf", private.token.as_str()),
+            ("return_to", "/articles/send-an-invoice"),
+            ("seconds", "95"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unrecorded.status(), 204);
+    let visitors: Vec<String> = server
+        .events
+        .recent(Some("lingered"), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.visitor)
+        .collect();
+    assert_eq!(visitors.len(), 2, "the reader and the newcomer, not the visitor who asked not to be tracked");
+    assert!(!visitors.contains(&private.id));
+    server.stop().await.unwrap();
+}

@@ -42,7 +42,7 @@ async fn waiting_customer(server: &TestServer) -> i64 {
 
 /// Signs chromium in through the sign-in form as a new agent called `name`; an agent
 /// lands on the console.
-async fn sign_in_agent(client: &Client, server: &TestServer, name: &str) -> i64 {
+pub async fn sign_in_agent(client: &Client, server: &TestServer, name: &str) -> i64 {
     let store = Arc::new(SqliteStore::open(&server.database, Arc::new(SystemClock)).await.unwrap());
     let staff = StaffAuth::new(store.clone(), store, false).expect("the staff door opens");
     let account = staff.add_account(EMAIL, name, StaffRole::Agent, Password::new(PASSWORD)).await.unwrap();

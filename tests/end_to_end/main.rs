@@ -3,6 +3,7 @@
 
 mod browser;
 mod chat_crash;
+mod chat_journey;
 mod chat_page;
 mod chat_panel;
 mod chat_protocol;

@@ -80,30 +80,57 @@ pub fn ChatOfferSlot(path: String) -> impl IntoView {
 #[component]
 fn ChatOffer(offer: ChatOfferView, return_to: String) -> impl IntoView {
     match offer {
-        ChatOfferView::ConversationOpen => Either::Left(view! {
+        ChatOfferView::ConversationOpen => EitherOf3::A(view! {
             <aside class="chat-offer" aria-label="Your conversation" data-testid="chat-offer">
                 <p>"You have a conversation with our support team."</p>
                 <a class="button" href=crate::urls::CHAT>"Open it"</a>
             </aside>
         }),
         ChatOfferView::Person { words, availability } => {
-            let action = match availability {
-                ChatAvailability::AgentFree => "Chat with us",
-                ChatAvailability::LeaveMessage { .. } => "Leave a message",
-            };
-            Either::Right(view! {
-                <aside class="chat-offer" aria-label="Help from a person" data-testid="chat-offer">
-                    <p dir="auto" data-testid="chat-offer-reason">{words}</p>
-                    <a class="button" href=crate::urls::CHAT data-testid="chat-offer-start">{action}</a>
-                    <form method="post" action=crate::urls::CHAT_OFFER_DISMISS class="chat-offer-dismiss">
-                        <input type="hidden" name=CSRF_FIELD value=use_csrf_token()/>
-                        <input type="hidden" name="return_to" value=return_to/>
-                        <button type="submit" class="link-button" data-testid="chat-offer-dismiss">"No thanks"</button>
-                    </form>
-                </aside>
-            })
+            EitherOf3::B(view! { <PersonOffer words availability return_to linger_after=None/> })
         }
+        ChatOfferView::WhenLingering { after_seconds, words, availability } => EitherOf3::C(view! {
+            <PersonOffer words availability return_to linger_after=Some(after_seconds)/>
+            <LingerWatch/>
+        }),
     }
+}
+
+/// A person offered, with why; `linger_after` keeps it hidden until the page has
+/// been in view that many seconds (then it is `chat-offer` too).
+#[component]
+fn PersonOffer(
+    words: String,
+    availability: ChatAvailability,
+    return_to: String,
+    linger_after: Option<u64>,
+) -> impl IntoView {
+    let action = match availability {
+        ChatAvailability::AgentFree => "Chat with us",
+        ChatAvailability::LeaveMessage { .. } => "Leave a message",
+    };
+    let testid = if linger_after.is_some() { "chat-offer-when-lingering" } else { "chat-offer" };
+    view! {
+        <aside class="chat-offer" aria-label="Help from a person" data-testid=testid
+            data-linger-after=linger_after data-report-to=linger_after.map(|_| crate::urls::CHAT_OFFER_LINGERED)
+            hidden=linger_after.is_some() aria-live="polite">
+            <p dir="auto" data-testid="chat-offer-reason">{words}</p>
+            <a class="button" href=crate::urls::CHAT data-testid="chat-offer-start">{action}</a>
+            <form method="post" action=crate::urls::CHAT_OFFER_DISMISS class="chat-offer-dismiss">
+                <input type="hidden" name=CSRF_FIELD value=use_csrf_token()/>
+                <input type="hidden" name="return_to" value=return_to/>
+                <button type="submit" class="link-button" data-testid="chat-offer-dismiss">"No thanks"</button>
+            </form>
+        </aside>
+    }
+}
+
+/// Counts the time the page is in view and shows the waiting offer once it is
+/// long enough (`linger.js`). Plain inline script rather than an island: a few
+/// hundred bytes on the pages that have the offer waiting, no wasm, nothing on others.
+#[component]
+fn LingerWatch() -> impl IntoView {
+    view! { <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("linger.js")></script> }
 }
 
 /// `effort` is the visitor's answer to the effort question about an ended

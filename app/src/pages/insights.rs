@@ -48,6 +48,15 @@ pub fn InsightsPage() -> impl IntoView {
             <SearchTable caption="Top searches" table="searches" days rows=insights.top_searches/>
             <SearchTable caption="Searches that found nothing: content to write" table="without-results" days rows=insights.without_results/>
             <SearchTable caption="Searches whose results nobody opened" table="without-clicks" days rows=insights.without_clicks/>
+            <InsightsTable caption="Searches followed by a chat in the same visit" csv=urls::insights_csv("followed-by-chat", days) headers=&["Search", "Times", "Then asked for a person"]>
+                {none_yet(insights.followed_by_chat.is_empty(), 3)}
+                {insights.followed_by_chat.into_iter().map(|row| view! {
+                    <tr data-testid="followed-by-chat">
+                        <td><a href=urls::search(&row.query)>{row.query}</a></td>
+                        <td>{row.searched}</td><td>{row.followed_by_chat}</td>
+                    </tr>
+                }).collect_view()}
+            </InsightsTable>
         </section>
 
         <section aria-labelledby="fixes-heading" data-testid="insights-fixes">

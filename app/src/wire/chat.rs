@@ -129,6 +129,9 @@ pub enum ChatOfferView {
     ConversationOpen,
     /// Why a person could help, in the visitor's words, and whether one can answer now.
     Person { words: String, availability: ChatAvailability },
+    /// The same, kept hidden until the page has been in view for `after_seconds`:
+    /// the browser then shows it and reports the reading.
+    WhenLingering { after_seconds: u64, words: String, availability: ChatAvailability },
 }
 
 /// The close codes the server ends a chat socket with, beyond a normal close.

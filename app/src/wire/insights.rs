@@ -17,6 +17,8 @@ pub struct InsightsView {
     pub top_searches: Vec<SearchInsight>,
     pub without_results: Vec<SearchInsight>,
     pub without_clicks: Vec<SearchInsight>,
+    /// Searches whose visits then asked for a person, the most first.
+    pub followed_by_chat: Vec<SearchInsight>,
     /// Server-rendered SVG: the share of "yes" for the least helpful articles.
     pub votes_chart_svg: String,
     pub votes: Vec<VoteInsight>,
@@ -43,6 +45,8 @@ pub struct SearchInsight {
     pub searched: u32,
     pub without_results: u32,
     pub not_clicked: u32,
+    /// Visits that searched this and then started a chat or left a message.
+    pub followed_by_chat: u32,
     /// Searches in the period before, for the trend.
     pub before: u32,
 }

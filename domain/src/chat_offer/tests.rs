@@ -447,6 +447,7 @@ fn current_visit_keeps_the_events_after_the_last_silence() {
 #[test]
 fn newcomers_are_offered_a_person_after_a_minute_others_after_ninety_seconds() {
     let seconds = Duration::from_secs;
+    let times = LingerTimes::default();
     for (visible, level, expected) in [
         (seconds(59), Some(Level::Newcomer), None),
         (seconds(60), Some(Level::Newcomer), Some(60)),
@@ -457,13 +458,34 @@ fn newcomers_are_offered_a_person_after_a_minute_others_after_ninety_seconds() {
         (seconds(125), None, Some(125)),
     ] {
         assert_eq!(
-            lingered(visible, level),
+            times.lingered(visible, level),
             expected.map(|seconds| Lingered { seconds }),
             "{visible:?} for {level:?}"
         );
     }
-    assert_eq!(linger_threshold(Some(Level::Newcomer)), seconds(60));
-    assert_eq!(linger_threshold(Some(Level::All)), seconds(90));
+    assert_eq!(times.threshold(Some(Level::Newcomer)), seconds(60));
+    assert_eq!(times.threshold(Some(Level::All)), seconds(90));
+    let site = LingerTimes { everyone: seconds(120), newcomer: seconds(45) };
+    assert_eq!(site.lingered(seconds(100), Some(Level::Expert)), None, "a site's own time");
+    assert_eq!(site.lingered(seconds(45), Some(Level::Newcomer)), Some(Lingered { seconds: 45 }));
+}
+
+#[test]
+fn a_page_read_long_enough_offers_a_person_for_the_rest_of_the_visit_until_a_yes() {
+    let read = |path: &str, seconds| EventKind::Lingered { path: path.into(), seconds };
+    let events = [(0, read("/articles/a", 92))];
+    assert_eq!(offer_reasons(&events, MINUTE), vec![Lingered { seconds: 92 }]);
+    let later = [(0, read("/articles/a", 92)), (2 * MINUTE, read("/articles/b", 130))];
+    assert_eq!(offer_reasons(&later, 3 * MINUTE), vec![Lingered { seconds: 130 }], "the latest page only");
+    let answered = [
+        (0, read("/articles/a", 92)),
+        (MINUTE, EventKind::ArticleFeedback { slug: "a".into(), helpful: true, looking_for: None }),
+    ];
+    assert!(offer_reasons(&answered, 2 * MINUTE).is_empty(), "a yes answers it");
+    let dismissed =
+        [(0, read("/articles/a", 92)), (MINUTE, EventKind::ChatOfferDismissed { path: "/".into() })];
+    assert!(offer_reasons(&dismissed, 2 * MINUTE).is_empty());
+    assert!(offer_reasons(&events, 40 * MINUTE).is_empty(), "a new visit starts fresh");
 }
 
 #[test]

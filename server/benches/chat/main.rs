@@ -234,7 +234,24 @@ async fn page_weight(base: &str, site: &Path) {
         ),
         None => table.row("chat before it is opened: the \"Talk to us\" link", "not on the page".to_owned()),
     }
-    // Islands are the only JavaScript a page runs; each is a <leptos-island> naming its component.
+    // On help content the offer waits hidden, with the few lines that count the time in view.
+    let waiting_offer = html.find("data-testid=\"chat-offer-when-lingering\"").map(|at| {
+        let start = html[..at].rfind("<aside").unwrap_or(at);
+        let end = html[at..].find("</script>").map_or(html.len(), |end| at + end + "</script>".len());
+        &html[start..end]
+    });
+    table.row(
+        "chat before it is opened: the offer waiting for the reading time, with its inline script",
+        match waiting_offer {
+            Some(offer) => format!(
+                "{} bytes uncompressed ({:.2} % of the HTML)",
+                offer.len(),
+                offer.len() as f64 * 100.0 / html.len() as f64
+            ),
+            None => "not on the page".to_owned(),
+        },
+    );
+    // Islands are the only wasm a page runs; each is a <leptos-island> naming its component.
     let mut islands: Vec<&str> = html
         .split("<leptos-island")
         .skip(1)
@@ -245,9 +262,9 @@ async fn page_weight(base: &str, site: &Path) {
     let chat_islands = islands.iter().filter(|island| island.to_lowercase().contains("chat")).count();
     table.row("islands on the page", if islands.is_empty() { "none".to_owned() } else { islands.join(", ") });
     table.row(
-        "chat's own islands, scripts or styles",
+        "chat's own islands, script files or styles",
         if chat_islands == 0 {
-            "none: nothing loads for chat until /chat is opened".to_owned()
+            "none: no request is made for chat until /chat is opened".to_owned()
         } else {
             chat_islands.to_string()
         },

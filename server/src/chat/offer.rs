@@ -33,6 +33,11 @@ pub enum Offer {
         reasons: Vec<OfferReason>,
         availability: Availability,
     },
+    /// No sign yet, on help content: the offer waits in the page until the browser
+    /// has shown it long enough (`LingerTimes`), then shows itself and reports it.
+    WhenLingering {
+        availability: Availability,
+    },
 }
 
 /// The visitor's latest events, oldest first, ending with `just_now`.
@@ -88,8 +93,15 @@ pub async fn offer_for(
     }
     let visit = latest_events(events, visitor, just_now, now_ms).await?;
     let reasons = offer_reasons(&visit, now_ms);
+    let now = jiff::Timestamp::from_millisecond(now_ms).unwrap_or_else(|_| jiff::Timestamp::now());
     if reasons.is_empty() {
-        return Ok(Offer::Nothing);
+        let dismissed = current_visit(&visit, now_ms)
+            .iter()
+            .any(|(_, kind)| matches!(kind, EventKind::ChatOfferDismissed { .. }));
+        if dismissed || !telepath_app::urls::is_help_content(path) {
+            return Ok(Offer::Nothing);
+        }
+        return Ok(Offer::WhenLingering { availability: chat.who_can_answer(now).await? });
     }
     let offered_before = current_visit(&visit, now_ms).iter().rev().find_map(|(_, kind)| match kind {
         EventKind::ChatOffered { reasons, .. } => Some(reasons.clone()),
@@ -103,6 +115,5 @@ pub async fn offer_for(
             tracing::warn!("a chat offer was not recorded: {error}");
         }
     }
-    let now = jiff::Timestamp::from_millisecond(now_ms).unwrap_or_else(|_| jiff::Timestamp::now());
     Ok(Offer::Person { reasons, availability: chat.who_can_answer(now).await? })
 }

@@ -121,10 +121,12 @@ pub fn trail(
                 }));
             }
             // Which next questions were shown and followed say little the page views
-            // do not; why chat was offered, and that they asked, is the conversation's
-            // own (above the steps, and the earlier conversations).
+            // do not; why chat was offered (a page read long, too), and that they
+            // asked, is the conversation's own (above the steps, and the earlier
+            // conversations).
             EventKind::NextQuestionsShown { .. }
             | EventKind::NextQuestionClicked { .. }
+            | EventKind::Lingered { .. }
             | EventKind::ChatOffered { .. }
             | EventKind::ChatOfferDismissed { .. }
             | EventKind::ChatRequested { .. } => {}

@@ -450,6 +450,7 @@ fn chat_hours_are_read_in_the_support_time_zone_and_default_to_whenever_an_agent
     let unset = load_snapshot(&fixture.content_dir()).unwrap();
     assert!(unset.site.chat.hours.is_none());
     assert_eq!(unset.site.chat.agent_capacity, 3);
+    assert_eq!(unset.site.chat.linger, telepath_domain::chat_offer::LingerTimes::default());
     let saturday_night: jiff::Timestamp = "2026-03-07T23:00:00Z".parse().unwrap();
     assert!(unset.site.chat.within_hours(saturday_night), "no hours set: whenever an agent is online");
     assert_eq!(unset.site.chat.reopening_words(saturday_night), None);
@@ -457,13 +458,15 @@ fn chat_hours_are_read_in_the_support_time_zone_and_default_to_whenever_an_agent
     fixture.write(
         "site.toml",
         &format!(
-            "{SITE}\n[chat]\nhours = [\"mon-fri 09:00-17:00\", 'sat 10:00-14:00']\nagent_capacity = 2\n"
+            "{SITE}\n[chat]\nhours = [\"mon-fri 09:00-17:00\", 'sat 10:00-14:00']\nagent_capacity = 2\nlinger_seconds = 120\nnewcomer_linger_seconds = 45\n"
         ),
     );
     let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
     assert_eq!(snapshot.diagnostics, []);
     let chat = &snapshot.site.chat;
     assert_eq!(chat.agent_capacity, 2);
+    let seconds = std::time::Duration::from_secs;
+    assert_eq!((chat.linger.everyone, chat.linger.newcomer), (seconds(120), seconds(45)));
     assert!(chat.hours.is_some());
     // Saturday 7 March 2026, 18:00 in New York: closed until Monday, which is summer time.
     assert!(!chat.within_hours(saturday_night));
@@ -503,7 +506,16 @@ fn bad_chat_settings_are_located_like_compiler_errors() {
     );
     assert_eq!(
         chat("hour = [\"mon-fri 09:00-17:00\"]\n"),
-        ["site.toml:6:1: error[site]: unknown field `hour`, expected `hours` or `agent_capacity`"]
+        [
+            "site.toml:6:1: error[site]: unknown field `hour`, expected one of `hours`, `agent_capacity`, `linger_seconds`, `newcomer_linger_seconds`"
+        ]
+    );
+    assert_eq!(
+        chat("linger_seconds = 0\nnewcomer_linger_seconds = 7200\n"),
+        [
+            "site.toml:6:18: error[site]: `linger_seconds` = 0 is not a number of seconds between 1 and 1800 (help: give how long a help page stays in view before a person is offered; leave it out for 90)",
+            "site.toml:7:27: error[site]: `newcomer_linger_seconds` = 7200 is not a number of seconds between 1 and 1800 (help: give how long a help page stays in view before a person is offered; leave it out for 60)",
+        ]
     );
     assert_eq!(chat("agent_capacity = 3\n"), Vec::<String>::new(), "hours are optional");
     let zone = diagnostics(&[(

@@ -12,8 +12,8 @@ use crate::chat::offer;
 use crate::chat::socket::{self, Incoming, Outgoing};
 use crate::chat::{Chat, ChatParty};
 use crate::portal::VisitorFacts;
-use crate::store::ConversationsError;
 use crate::store::conversations::Conversation;
+use crate::store::{ConversationsError, NewEvent};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -116,6 +116,51 @@ pub async fn dismiss_offer(State(state): State<AppState>, request: Request) -> R
             (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response()
         }
     }
+}
+
+/// `POST /chat/offer/lingered`: the browser says the help page `return_to` stayed
+/// in view `seconds` (the offer waiting in it has just shown itself). Recorded as a
+/// `lingered` event when it holds for the visitor's level, then the offer it makes
+/// as `chat_offered`; nothing is recorded for a visitor who asked not to be tracked.
+pub async fn report_lingering(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = match super::read_form_body(body).await {
+        Ok(bytes) => bytes,
+        Err(refused) => return refused.for_client(&parts.headers),
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let field = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    let Some(visitor) = parts.extensions.get::<VisitorId>().cloned() else {
+        return HttpError::FormNotChecked.for_client(&parts.headers);
+    };
+    let facts = VisitorFacts::of(&parts.headers, &parts.extensions);
+    let page = field("return_to")
+        .and_then(local_return_path)
+        .map(|path| path.split(['?', '#']).next().unwrap_or(path))
+        .filter(|path| telepath_app::urls::is_help_content(path));
+    let Some(page) = page else {
+        return HttpError::NotLingered("not a page of help content".into()).for_client(&parts.headers);
+    };
+    let seconds = field("seconds").and_then(|seconds| seconds.parse::<u32>().ok()).unwrap_or(0);
+    let linger = state.portal.content.snapshot().site.chat.linger;
+    let visible = std::time::Duration::from_secs(seconds.into());
+    if linger.lingered(visible, facts.level).is_none() {
+        let refusal = HttpError::NotLingered(format!("{seconds} s on {page}"));
+        return refusal.for_client(&parts.headers);
+    }
+    if facts.may_record {
+        let event = EventKind::Lingered { path: page.to_owned(), seconds };
+        let now_ms = crate::store::Clock::now_ms(&crate::store::SystemClock);
+        let events = state.portal.events.as_ref();
+        // Once the log holds the event, the offer recorded next gives lingering as its reason.
+        if let Err(error) = events.append(NewEvent { visitor: visitor.0.clone(), kind: event }).await {
+            tracing::warn!("a lingering report was not recorded: {error}");
+        } else if let Err(error) = offer::offer_for(&state.chat, events, &visitor.0, page, &[], now_ms).await
+        {
+            tracing::warn!("the offer after lingering was not recorded: {error}");
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
 }
 
 /// `GET /chat/socket?conversation=…&after=…&token=…`: the customer's end.

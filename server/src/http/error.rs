@@ -44,6 +44,13 @@ pub const BAD_EFFORT_SCORE: PlainWords = PlainWords {
               from 1 (very low effort) to 5 (very high effort).",
 };
 
+pub const NOT_LINGERED: PlainWords = PlainWords {
+    status: StatusCode::UNPROCESSABLE_ENTITY,
+    heading: "This reading time could not be recorded",
+    message: "Nothing was saved: the report named no page of help content, or a time \
+              shorter than a page must be read before a person is offered.",
+};
+
 pub const BAD_ADDRESS: PlainWords = PlainWords {
     status: StatusCode::BAD_REQUEST,
     heading: "This address is not valid",
@@ -168,6 +175,9 @@ pub enum HttpError {
     BadAddress,
     #[error("an effort answer that is not a score: {0}")]
     BadEffortScore(telepath_domain::EffortScoreError),
+    /// A lingering report for no help page, or for less than the visitor's lingering time.
+    #[error("a lingering report that does not hold: {0}")]
+    NotLingered(String),
     #[error("too many searches from one client")]
     SearchingTooFast { retry_after: Duration },
     #[error("a page could not be rendered: {0}")]
@@ -214,6 +224,7 @@ impl HttpError {
             HttpError::TooSlow => &TOO_SLOW,
             HttpError::BadAddress => &BAD_ADDRESS,
             HttpError::BadEffortScore(_) => &BAD_EFFORT_SCORE,
+            HttpError::NotLingered(_) => &NOT_LINGERED,
             HttpError::SearchingTooFast { .. } => &SEARCHING_TOO_FAST,
             HttpError::PageUnavailable(_) => &PAGE_UNAVAILABLE,
             HttpError::NotYourRole => &NOT_YOUR_ROLE,

@@ -42,6 +42,12 @@ pub async fn insights_csv(
         "searches" => searches(report.searches.iter().collect()),
         "without-results" => searches(report.without_results().collect()),
         "without-clicks" => searches(report.without_clicks().collect()),
+        "followed-by-chat" => csv::document(
+            &["search", "times", "visits that then asked for a person"],
+            report.followed_by_chat().map(|row| {
+                vec![row.query.clone(), number(row.counts.searched), number(row.counts.followed_by_chat)]
+            }),
+        ),
         "searches-by-day" => csv::document(
             &["day", "searches", "found nothing"],
             report

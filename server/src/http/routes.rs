@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route(urls::CHAT, post(chat::send_from_form))
         .route(urls::CHAT_SOCKET, get(chat::visitor_socket))
         .route(urls::CHAT_OFFER_DISMISS, post(chat::dismiss_offer))
+        .route(urls::CHAT_OFFER_LINGERED, post(chat::report_lingering))
         .route("/chat/{conversation}/effort", post(effort::rate_chat_effort))
         .route("/tasks/{task}/sent/{reference}/effort", post(effort::rate_task_effort))
         .merge(searching)

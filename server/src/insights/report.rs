@@ -105,6 +105,16 @@ impl Report {
         rows.into_iter()
     }
 
+    /// Searches whose visits went on to ask for a person in a chat, the most first.
+    pub fn followed_by_chat(&self) -> impl Iterator<Item = &SearchRow> {
+        let mut rows: Vec<&SearchRow> =
+            self.searches.iter().filter(|row| row.counts.followed_by_chat > 0).collect();
+        rows.sort_by(|a, b| {
+            b.counts.followed_by_chat.cmp(&a.counts.followed_by_chat).then_with(|| a.query.cmp(&b.query))
+        });
+        rows.into_iter()
+    }
+
     pub fn without_clicks(&self) -> impl Iterator<Item = &SearchRow> {
         let mut rows: Vec<&SearchRow> = self.searches.iter().filter(|row| row.not_clicked() > 0).collect();
         rows.sort_by(|a, b| b.not_clicked().cmp(&a.not_clicked()).then_with(|| a.query.cmp(&b.query)));
@@ -138,6 +148,7 @@ pub fn report(counts: &DailyCounts, period: Period) -> Report {
             total.searched += day_counts.searched;
             total.without_results += day_counts.without_results;
             total.clicked += day_counts.clicked;
+            total.followed_by_chat += day_counts.followed_by_chat;
             searched += day_counts.searched;
             failed += day_counts.without_results;
         }
@@ -221,6 +232,7 @@ mod tests {
                             searched: *searched,
                             without_results: *without_results,
                             clicked: *clicked,
+                            followed_by_chat: *clicked / 2,
                         },
                     )
                 })
@@ -248,6 +260,9 @@ mod tests {
         let unclicked: Vec<(&str, u32)> =
             report.without_clicks().map(|row| (row.query.as_str(), row.not_clicked())).collect();
         assert_eq!(unclicked, [("refund", 3), ("api key", 2)]);
+        let then_chat: Vec<(&str, u32)> =
+            report.followed_by_chat().map(|row| (row.query.as_str(), row.counts.followed_by_chat)).collect();
+        assert_eq!(then_chat, [("refund", 1)], "0 on day 9, 1 on day 10; day 8 is before the period");
         let votes: Vec<&str> = report.votes.iter().map(|row| row.slug.as_str()).collect();
         assert_eq!(votes, ["bad", "unsure", "good"]);
     }

@@ -10,6 +10,8 @@
 //! - a failed search (no results) followed in the same visit by a "yes" on an
 //!   article, or by an article the visit ends on with no search after it, suggests
 //!   that article answers the query: "people searching 'x' ended up on 'Y'";
+//! - a search is "followed by a chat" when the same visit later starts a chat or
+//!   leaves a message (once per query and visit, on the day of its latest search);
 //! - a visit is self-served when it gave a "yes" or sent a task and never asked for
 //!   a person (started a chat or left a message, or opened the "ask our team"
 //!   article), and counted by the article it entered on (its topic).
@@ -57,6 +59,8 @@ pub struct SearchCounts {
     pub without_results: u32,
     /// Searches whose results were opened in the same visit.
     pub clicked: u32,
+    /// Visits that searched this and then started a chat or left a message.
+    pub followed_by_chat: u32,
 }
 
 /// What one visitor's current visit has shown so far.
@@ -67,6 +71,8 @@ struct Trail {
     unclicked: HashSet<String>,
     /// Failed searches of this visit, with the day they happened.
     failed: Vec<(String, i64)>,
+    /// Queries of this visit since it last asked for a chat, with the day of each one's latest search.
+    searched_before_chat: HashMap<String, i64>,
     /// The article read since the last search, if any.
     landed: Option<String>,
     /// The first page of the visit, when it was an article.
@@ -118,6 +124,7 @@ impl Rollups {
                 let counts = day.searches.entry(query.clone()).or_default();
                 counts.searched += 1;
                 trail.landed = None;
+                trail.searched_before_chat.insert(query.clone(), day_index);
                 if *results == 0 {
                     counts.without_results += 1;
                     trail.failed.push((query, day_index));
@@ -159,7 +166,18 @@ impl Rollups {
                 }
             }
             EventKind::TaskSubmitted { .. } => trail.served = true,
-            EventKind::ChatRequested { .. } => trail.asked_for_a_person = true,
+            EventKind::ChatRequested { .. } => {
+                trail.asked_for_a_person = true;
+                for (query, searched_on) in trail.searched_before_chat.drain() {
+                    self.days
+                        .entry(searched_on)
+                        .or_default()
+                        .searches
+                        .entry(query)
+                        .or_default()
+                        .followed_by_chat += 1;
+                }
+            }
             EventKind::NextQuestionsShown { from, .. } => {
                 day.next_questions.entry(from.clone()).or_default().0 += 1
             }
@@ -248,8 +266,14 @@ mod tests {
             rollups.add(&at(id as i64, "a", id as i64, kind));
         }
         let searches = &day0(&rollups).searches;
-        assert_eq!(searches["refund"], SearchCounts { searched: 2, without_results: 0, clicked: 1 });
-        assert_eq!(searches["vat"], SearchCounts { searched: 1, without_results: 1, clicked: 0 });
+        let counts = |searched, without_results, clicked| SearchCounts {
+            searched,
+            without_results,
+            clicked,
+            followed_by_chat: 0,
+        };
+        assert_eq!(searches["refund"], counts(2, 0, 1));
+        assert_eq!(searches["vat"], counts(1, 1, 0));
     }
 
     #[test]
@@ -311,6 +335,32 @@ mod tests {
             "a chat asks for a person, whatever the visit said before"
         );
         assert_eq!(outcomes[&None], Outcomes { self_served: 0, asked_for_a_person: 0, neither: 1 });
+    }
+
+    #[test]
+    fn a_search_is_followed_by_a_chat_once_per_visit_that_then_asks_for_a_person() {
+        let mut rollups = Rollups::default();
+        let chat = |conversation| EventKind::ChatRequested { conversation };
+        let events = [
+            at(1, "stuck", 0, searched("vat", 0)),
+            at(2, "stuck", 1, searched("VAT ", 0)),
+            at(3, "stuck", 2, searched("refund", 4)),
+            at(4, "stuck", 3, chat(1)),
+            at(5, "stuck", 4, chat(2)),
+            at(6, "stuck", 5, searched("late fee", 0)),
+            at(7, "calm", 0, searched("vat", 2)),
+            at(8, "back", 0, searched("vat", 0)),
+            at(9, "back", 90, chat(3)),
+        ];
+        for event in &events {
+            rollups.add(event);
+        }
+        rollups.close_quiet(200 * 60_000);
+        let followed = |query: &str| day0(&rollups).searches[query].followed_by_chat;
+        assert_eq!(followed("vat"), 1, "searched twice, one visit, chats twice: once");
+        assert_eq!(followed("refund"), 1);
+        assert_eq!(followed("late fee"), 0, "searched after the chat");
+        assert_eq!(day0(&rollups).searches["vat"].searched, 4);
     }
 
     #[test]

@@ -256,6 +256,7 @@ pub fn insights(
         searched: row.counts.searched,
         without_results: row.counts.without_results,
         not_clicked: row.not_clicked(),
+        followed_by_chat: row.counts.followed_by_chat,
         before: row.before,
     };
     let percent = |part: u32, whole: u32| (f64::from(part) * 100.0 / f64::from(whole.max(1))).round() as u32;
@@ -289,6 +290,7 @@ pub fn insights(
         top_searches: report.searches.iter().take(TABLE_ROWS).map(search).collect(),
         without_results: report.without_results().take(TABLE_ROWS).map(search).collect(),
         without_clicks: report.without_clicks().take(TABLE_ROWS).map(search).collect(),
+        followed_by_chat: report.followed_by_chat().take(TABLE_ROWS).map(search).collect(),
         votes_chart_svg: insights::charts::helpful_share(&worst).unwrap_or_default(),
         votes: votes.into_iter().take(TABLE_ROWS).collect(),
         field_errors: report

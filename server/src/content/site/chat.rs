@@ -5,6 +5,8 @@
 //! [chat]
 //! hours = ["mon-fri 09:00-17:00", "sat 10:00-14:00"]   # read in support_time_zone
 //! agent_capacity = 3
+//! linger_seconds = 90            # visible time on one help page before a person is offered
+//! newcomer_linger_seconds = 60   # the same for visitors who said they are new
 //! ```
 //!
 //! Without `hours` (or without `[chat]`) no hours are set, and chat is offered
@@ -18,7 +20,9 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::Path;
+use std::time::Duration;
 use telepath_domain::chat::DEFAULT_AGENT_CAPACITY;
+use telepath_domain::chat_offer::LingerTimes;
 use telepath_domain::{OpeningHours, SupportHours};
 use toml::Spanned;
 
@@ -28,7 +32,12 @@ use toml::Spanned;
 pub(super) struct ChatFile {
     hours: Option<Spanned<Vec<Spanned<String>>>>,
     agent_capacity: Option<Spanned<i64>>,
+    linger_seconds: Option<Spanned<i64>>,
+    newcomer_linger_seconds: Option<Spanned<i64>>,
 }
+
+/// Longer than a visit lasts without a sign of life: a time this long would never offer anything.
+const LONGEST_LINGER_SECONDS: u64 = 30 * 60;
 
 /// When live chat is offered and how many conversations an agent takes, checked
 /// when site.toml loaded.
@@ -41,11 +50,18 @@ pub struct ChatSettings {
     pub zone: SiteTimeZone,
     /// Conversations one agent takes at once.
     pub agent_capacity: u32,
+    /// Visible time on one help page before a person is offered.
+    pub linger: LingerTimes,
 }
 
 impl Default for ChatSettings {
     fn default() -> Self {
-        Self { hours: None, zone: SiteTimeZone::utc(), agent_capacity: DEFAULT_AGENT_CAPACITY }
+        Self {
+            hours: None,
+            zone: SiteTimeZone::utc(),
+            agent_capacity: DEFAULT_AGENT_CAPACITY,
+            linger: LingerTimes::default(),
+        }
     }
 }
 
@@ -130,10 +146,37 @@ impl ChatFile {
                 }
             },
         };
+        let defaults = LingerTimes::default();
+        let mut seconds = |key: &str, written: &Option<Spanned<i64>>, default: Duration| match written {
+            None => default,
+            Some(value) => match u64::try_from(*value.get_ref()) {
+                Ok(seconds) if (1..=LONGEST_LINGER_SECONDS).contains(&seconds) => {
+                    Duration::from_secs(seconds)
+                }
+                _ => {
+                    error(
+                        value.span().start,
+                        format!(
+                            "`{key}` = {} is not a number of seconds between 1 and {LONGEST_LINGER_SECONDS}",
+                            value.get_ref()
+                        ),
+                        &format!(
+                            "give how long a help page stays in view before a person is offered; leave it out for {}",
+                            default.as_secs()
+                        ),
+                    );
+                    default
+                }
+            },
+        };
+        let linger = LingerTimes {
+            everyone: seconds("linger_seconds", &self.linger_seconds, defaults.everyone),
+            newcomer: seconds("newcomer_linger_seconds", &self.newcomer_linger_seconds, defaults.newcomer),
+        };
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(ChatSettings { hours, zone: zone.unwrap_or_else(SiteTimeZone::utc), agent_capacity })
+        Ok(ChatSettings { hours, zone: zone.unwrap_or_else(SiteTimeZone::utc), agent_capacity, linger })
     }
 }
 

@@ -28,6 +28,7 @@ async fn insights_show_gaps_votes_and_fixes_as_text_and_their_csv_cannot_run_for
             "b",
             EventKind::ArticleFeedback { slug: "void-an-invoice".into(), helpful: false, looking_for: None },
         ),
+        ("b", EventKind::ChatRequested { conversation: 1 }),
     ];
     let mut last = 0;
     for (visitor, kind) in events {
@@ -59,6 +60,10 @@ async fn insights_show_gaps_votes_and_fixes_as_text_and_their_csv_cannot_run_for
     let csv = text(csv).await;
     assert!(csv.starts_with("search,times,found nothing,no result opened,period before\r\n"), "{csv}");
     assert!(csv.contains("\r\n'=cmd|' /c calc'!a0 <script>alert(1)</script>,1,1,0,0\r\n"), "{csv}");
+    let followed = html.split("data-testid=\"followed-by-chat\"").nth(1).expect("a search then a chat");
+    assert!(followed.contains(">invoice</a>") && followed.contains("<td>1</td>"), "{followed}");
+    let csv = text(as_editor("/editors/insights.csv?table=followed-by-chat&days=7").await.unwrap()).await;
+    assert_eq!(csv, "search,times,visits that then asked for a person\r\ninvoice,1,1\r\n");
     assert_eq!(as_editor("/editors/insights.csv?table=nope").await.unwrap().status(), StatusCode::NOT_FOUND);
     for uri in ["/editors/insights?days=7", "/editors/insights.csv?table=without-results&days=7"] {
         assert_eq!(get(&app, uri).await.status(), StatusCode::SEE_OTHER, "{uri} needs a signed-in editor");
