@@ -52,7 +52,7 @@ pub fn InsightsPage() -> impl IntoView {
                 {none_yet(insights.followed_by_chat.is_empty(), 3)}
                 {insights.followed_by_chat.into_iter().map(|row| view! {
                     <tr data-testid="followed-by-chat">
-                        <td><a href=urls::search(&row.query)>{row.query}</a></td>
+                        <td><a href=urls::search(&row.query)>{row.query.clone()}</a></td>
                         <td>{row.searched}</td><td>{row.followed_by_chat}</td>
                     </tr>
                 }).collect_view()}
