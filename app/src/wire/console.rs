@@ -236,15 +236,24 @@ pub enum TrailEntry {
         helpful: bool,
         looking_for: Option<String>,
     },
-    /// A task form sent back, with the fields that were wrong.
+    /// A task form sent back, with the fields that were wrong and why.
     TaskErrors {
         task: TrailLink,
-        fields: Vec<String>,
+        fields: Vec<RefusedField>,
     },
     TaskSent {
         task: TrailLink,
         reference: String,
     },
+}
+
+/// A field of a task form that came back, as the customer saw it: its label, and
+/// the message it was refused with (none for forms sent back before messages were
+/// kept).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefusedField {
+    pub label: String,
+    pub message: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use telepath_app::urls;
 use telepath_app::visitor::local_return_path;
 use telepath_app::wire::{
-    EarlierConversation, TrailEntry, TrailLink, TrailStep, TrailView, time_spent_words,
+    EarlierConversation, RefusedField, TrailEntry, TrailLink, TrailStep, TrailView, time_spent_words,
 };
 use telepath_domain::{EffortScore, EventKind, OfferReason, PageType};
 
@@ -96,20 +96,21 @@ pub fn trail(
                     }));
                 }
             }
-            EventKind::TaskValidationFailed { task, fields } => {
+            EventKind::TaskValidationFailed { task, fields, messages } => {
                 let spec = snapshot.tasks.get(task);
                 let fields = fields
                     .iter()
                     .map(|name| {
                         let field =
                             spec.and_then(|task| task.fields.iter().find(|field| &field.name == name));
-                        match field {
-                            Some(field) => match &field.pattern_hint {
-                                Some(hint) => format!("{} ({hint})", field.label),
-                                None => field.label.clone(),
-                            },
-                            None => name.clone(),
-                        }
+                        let label = field.map_or_else(|| name.clone(), |field| field.label.clone());
+                        let message = messages.get(name).cloned().or_else(|| {
+                            // Recorded before messages were kept: the hint says what was expected.
+                            field
+                                .and_then(|field| field.pattern_hint.as_ref())
+                                .map(|hint| format!("Expected: {hint}."))
+                        });
+                        RefusedField { label, message }
                     })
                     .collect();
                 steps.push(step(TrailEntry::TaskErrors { task: task_link(snapshot, task), fields }));
@@ -271,7 +272,14 @@ mod tests {
                     looking_for: Some("undo a void".into()),
                 },
             ),
-            (6, EventKind::TaskValidationFailed { task: "gone-task".into(), fields: vec!["order".into()] }),
+            (
+                6,
+                EventKind::TaskValidationFailed {
+                    task: "gone-task".into(),
+                    fields: vec!["order".into()],
+                    messages: Default::default(),
+                },
+            ),
             (7, EventKind::NextQuestionsShown { from: "a".into(), shown: vec![] }),
             (70, viewed(PageType::Article, "//evil.example/x", "Evil")),
             (71, viewed(PageType::Category, "/categories/invoices", "Invoices")),
@@ -316,7 +324,7 @@ mod tests {
                 },
                 &TrailEntry::TaskErrors {
                     task: link("gone-task", "/tasks/gone-task"),
-                    fields: vec!["order".into()]
+                    fields: vec![RefusedField { label: "order".into(), message: None }]
                 },
                 &TrailEntry::Read { page: link("Invoices", "/categories/invoices"), spent: None },
             ]
@@ -345,5 +353,72 @@ mod tests {
             trail.steps[1]
         );
         assert!(trail.earlier.is_empty());
+    }
+
+    #[test]
+    fn a_task_form_sent_back_shows_each_field_with_the_words_the_customer_read() {
+        let fixture = Fixture::new();
+        let mistakes = "[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"D\"\nwhy_it_fails = \"F\"\nhow_to_avoid = \"A\"\n";
+        fixture.write(
+            "tasks/change-address.md",
+            &format!(
+                "+++\ntitle = \"Change your address\"\nsummary = \"S\"\ncategory = \"account\"\nwhat_happens_next = \"N\"\n\n[[field]]\nname = \"order\"\nlabel = \"Order number\"\nkind = \"text\"\nrequired = true\npattern = \"^TAP-[0-9]{{6}}$\"\npattern_hint = \"TAP- and 6 digits\"\n\n[[field]]\nname = \"note\"\nlabel = \"Note\"\nkind = \"textarea\"\nmax_length = 20\n{}+++\nBody.\n",
+                mistakes.repeat(5)
+            ),
+        );
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        assert!(snapshot.tasks.contains_key("change-address"), "the fixture's task loads");
+        let events = events(vec![
+            (
+                1,
+                EventKind::TaskValidationFailed {
+                    task: "change-address".into(),
+                    fields: vec!["order".into(), "note".into()],
+                    messages: [
+                        ("order".into(), "This doesn't look right. Expected: TAP- and 6 digits.".into()),
+                        ("note".into(), "Please keep this to 20 characters or fewer (it has 31).".into()),
+                    ]
+                    .into(),
+                },
+            ),
+            // Recorded before messages were kept (payload version 1).
+            (
+                2,
+                EventKind::TaskValidationFailed {
+                    task: "change-address".into(),
+                    fields: vec!["order".into(), "note".into()],
+                    messages: Default::default(),
+                },
+            ),
+        ]);
+        let trail = trail(&conversation(1, 0), &events, &[], &HashMap::new(), &snapshot, 3 * MINUTE);
+        let refused = |label: &str, message: Option<&str>| RefusedField {
+            label: label.into(),
+            message: message.map(str::to_owned),
+        };
+        let task = TrailLink { title: "Change your address".into(), href: "/tasks/change-address".into() };
+        let steps: Vec<&TrailEntry> = trail.steps.iter().map(|step| &step.what).collect();
+        assert_eq!(
+            steps,
+            [
+                &TrailEntry::TaskErrors {
+                    task: task.clone(),
+                    fields: vec![
+                        refused(
+                            "Order number",
+                            Some("This doesn't look right. Expected: TAP- and 6 digits.")
+                        ),
+                        refused("Note", Some("Please keep this to 20 characters or fewer (it has 31).")),
+                    ]
+                },
+                &TrailEntry::TaskErrors {
+                    task,
+                    fields: vec![
+                        refused("Order number", Some("Expected: TAP- and 6 digits.")),
+                        refused("Note", None)
+                    ]
+                },
+            ]
+        );
     }
 }

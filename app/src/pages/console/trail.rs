@@ -101,8 +101,15 @@ fn Step(step: TrailStep) -> impl IntoView {
         TrailEntry::TaskErrors { task, fields } => (
             "task-errors",
             view! {
-                <TrailAnchor link=task/>" sent back: "
-                <span class="badge failed">{fields.join(", ")}</span>
+                <TrailAnchor link=task/>" sent back:"
+                <ul class="refused-fields">
+                    {fields.into_iter().map(|field| view! {
+                        <li data-testid="refused-field">
+                            <span class="badge failed">{field.label}</span>
+                            {field.message.map(|message| format!(": {message}"))}
+                        </li>
+                    }).collect_view()}
+                </ul>
             }
             .into_any(),
         ),

@@ -437,6 +437,13 @@ async fn the_trail_beside_the_conversation_shows_what_the_customer_did() {
         referrer: None,
     };
     console.customer_did(read).await;
+    console
+        .customer_did(EventKind::TaskValidationFailed {
+            task: "refund".into(),
+            fields: vec!["amount".into()],
+            messages: [("amount".into(), "Please enter 1 or more.".into())].into(),
+        })
+        .await;
     let id = console.taken_by(&ana, "Where do I set the VAT rate?").await;
     let html = text(console.get(&ana, &format!("/console/conversations/{id}")).await).await;
     let trail = html.split(r#"data-testid="trail""#).nth(1).expect("the trail is on the page");
@@ -449,6 +456,9 @@ async fn the_trail_beside_the_conversation_shows_what_the_customer_did() {
         "one search, marked failed: {trail}"
     );
     assert!(trail.contains("vat rate") && trail.contains("found nothing"), "{trail}");
+    let refused = trail.split(r#"data-testid="refused-field""#).nth(1).expect("the refused field");
+    let refused = refused.split("</li>").next().unwrap();
+    assert!(refused.contains("amount") && refused.contains(": Please enter 1 or more."), "{refused}");
     let earlier_item = trail.split(r#"data-testid="earlier-conversation""#).nth(1).expect("the earlier chat");
     assert!(
         earlier_item.contains(&format!("#{earlier}")) && earlier_item.contains("Solved"),
