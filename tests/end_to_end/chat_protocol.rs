@@ -6,7 +6,7 @@ use crate::support::TestServer;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
-use telepath_server::store::conversations::{Claim, NewConversation};
+use telepath_server::store::conversations::{Claim, NewConversation, VisitorContext};
 use telepath_server::store::staff::StaffRole;
 use telepath_server::testing::{Fixture, StaffLogin, staff_login};
 use tokio::net::TcpStream;
@@ -55,6 +55,7 @@ async fn conversation_with_agent(server: &TestServer, visitor: &Visitor) -> (i64
             visitor: visitor.id.clone(),
             level: None,
             opened_because: vec![],
+            visitor_context: VisitorContext::default(),
         })
         .await
         .unwrap();

@@ -12,7 +12,9 @@ use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
 use telepath_server::auth::{Password, StaffAuth};
 use telepath_server::chat::hub::RoomEvent;
 use telepath_server::chat::presence::AgentStatus;
-use telepath_server::store::conversations::{Claim, MessageBody, NewConversation, NewMessage};
+use telepath_server::store::conversations::{
+    Claim, MessageBody, NewConversation, NewMessage, VisitorContext,
+};
 use telepath_server::store::staff::StaffRole;
 use telepath_server::store::{EventKind, NewEvent, SqliteStore, SystemClock};
 use telepath_server::testing::{Fixture, staff_login_named};
@@ -28,6 +30,7 @@ async fn waiting_customer(server: &TestServer) -> i64 {
         visitor: "customer-1".into(),
         level: Some(Level::Technical),
         opened_because: vec![OfferReason::AskedForPerson],
+        visitor_context: VisitorContext::default(),
     };
     let conversation = server.chat.conversations.open_conversation(new).await.unwrap();
     let question = NewMessage {

@@ -98,7 +98,7 @@ where
 mod tests {
     use super::*;
     use crate::content::ContentLibrary;
-    use crate::store::conversations::NewConversation;
+    use crate::store::conversations::{NewConversation, VisitorContext};
     use crate::store::{SqliteStore, SystemClock};
     use crate::testing::Fixture;
     use std::sync::Arc;
@@ -142,7 +142,12 @@ mod tests {
         };
         assert_eq!(next_digest(&mut page).await, QueueDigest::default(), "the first look");
 
-        let new = NewConversation { visitor: "v".into(), level: None, opened_because: Vec::new() };
+        let new = NewConversation {
+            visitor: "v".into(),
+            level: None,
+            opened_because: Vec::new(),
+            visitor_context: VisitorContext::default(),
+        };
         let opened = chat.conversations.open_conversation(new).await.unwrap();
         let expected = QueueDigest { waiting: 1, newest_waiting: opened.id, ..QueueDigest::default() };
         assert_eq!(next_digest(&mut page).await, expected, "a new customer waits");

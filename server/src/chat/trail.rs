@@ -1,20 +1,25 @@
 //! The customer's trail, as the agent reads it beside the conversation: their
 //! events from the day before the chat on, made into steps (pages read and for how
 //! long, searches with their result counts and what was opened from them, votes,
-//! task forms sent back or sent), where they are now, and their earlier
+//! task forms sent back with what each field was refused for, or sent), where they
+//! are now, how far through their welcome kit and which notices they saw (from what
+//! their browser remembered when the chat started), and their earlier
 //! conversations. Pure: the console reads the stores and hands the events in.
 
 use crate::content::{ContentSnapshot, SiteTimeZone};
 use crate::journeys::visits::VISIT_GAP_MS;
+use crate::portal::notice_place;
 use crate::store::StoredEvent;
 use crate::store::conversations::Conversation;
 use std::collections::HashMap;
 use telepath_app::urls;
 use telepath_app::visitor::local_return_path;
 use telepath_app::wire::{
-    EarlierConversation, RefusedField, TrailEntry, TrailLink, TrailStep, TrailView, time_spent_words,
+    EarlierConversation, KitStepsDone, NoticeSeen, RefusedField, TrailEntry, TrailLink, TrailStep, TrailView,
+    time_spent_words,
 };
-use telepath_domain::{EffortScore, EventKind, OfferReason, PageType};
+use telepath_domain::notice::order_banners;
+use telepath_domain::{EffortScore, EventKind, Notice, NoticePlace, NoticeState, OfferReason, PageType};
 
 /// How far back before the chat the trail starts.
 pub const TRAIL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
@@ -135,6 +140,12 @@ pub fn trail(
         level: conversation.level,
         now_on,
         offer_reasons: conversation.opened_because.iter().map(OfferReason::agent_words).collect(),
+        kit: conversation.visitor_context.kit.map(|kit| KitStepsDone {
+            done: kit.done,
+            steps: kit.steps,
+            href: urls::kit(kit.level),
+        }),
+        notices: notices_on_screen(conversation, events, snapshot),
         steps,
         earlier_steps_left_out: events.len() >= TRAIL_EVENTS as usize,
         earlier: earlier
@@ -143,6 +154,41 @@ pub fn trail(
             .map(|other| earlier_view(other, efforts.get(&other.id).copied(), &zone, now_ms))
             .collect(),
     }
+}
+
+/// The notices the customer's pages showed during the visit, chosen as the layout
+/// chooses a page's banners: current when the conversation was opened, for a page
+/// they saw in the trail or for the chat page itself; and those they closed, which
+/// they can only have closed on screen, marked so.
+fn notices_on_screen(
+    conversation: &Conversation,
+    events: &[StoredEvent],
+    snapshot: &ContentSnapshot,
+) -> Vec<NoticeSeen> {
+    let opened_at = conversation.opened_at_ms.div_euclid(1000);
+    let dismissed = &conversation.visitor_context.dismissed_notices;
+    let was_dismissed = |notice: &Notice| dismissed.contains(&notice.id);
+    let places: Vec<NoticePlace> = events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::PageViewed { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+        .chain([urls::CHAT])
+        .map(|path| notice_place(snapshot, path, conversation.level))
+        .collect();
+    let mut shown: Vec<&Notice> = snapshot
+        .notices
+        .iter()
+        .map(|file| &file.notice)
+        .filter(|notice| notice.state_at(opened_at) == NoticeState::Current)
+        .filter(|notice| was_dismissed(notice) || places.iter().any(|place| notice.audience.includes(place)))
+        .collect();
+    order_banners(&mut shown);
+    shown
+        .into_iter()
+        .map(|notice| NoticeSeen { title: notice.title.clone(), dismissed: was_dismissed(notice) })
+        .collect()
 }
 
 /// How long the customer stayed on the page of event `index`: until what they did
@@ -197,6 +243,7 @@ fn earlier_view(
 mod tests {
     use super::*;
     use crate::content::load_snapshot;
+    use crate::store::conversations::{KitTicks, VisitorContext};
     use crate::testing::Fixture;
     use telepath_domain::{ConversationState, Level, Resolution};
 
@@ -209,6 +256,7 @@ mod tests {
             state: ConversationState::Active,
             level: Some(Level::Newcomer),
             opened_because: vec![OfferReason::SearchesFoundNothing { queries: vec!["vat rate".into()] }],
+            visitor_context: VisitorContext::default(),
             agent: Some(1),
             last_seq: 0,
             visitor_read_seq: 0,
@@ -419,6 +467,58 @@ mod tests {
                     ]
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn the_kit_and_the_notices_the_customer_saw_show_with_those_they_closed_marked() {
+        let fixture = Fixture::new();
+        let notice = |id: &str, title: &str, severity: &str, ends: &str, audience: &str| {
+            fixture.write(
+                &format!("notices/{id}.md"),
+                &format!(
+                    "+++\ntitle = \"{title}\"\nseverity = \"{severity}\"\nstarts = 1970-01-01T00:00:00Z\nends = {ends}\n{audience}+++\nBody.\n"
+                ),
+            )
+        };
+        let always = "2099-01-01T00:00:00Z";
+        let invoices = "[audience]\ncategories = [\"invoices\"]\n";
+        let account = "[audience]\ncategories = [\"account\"]\n";
+        notice("phone-line", "Our phone line is closed", "info", always, "");
+        notice("invoices-slow", "Invoices are slow to send", "warning", always, invoices);
+        notice("account-maintenance", "Account maintenance tonight", "warning", always, account);
+        notice("login-outage", "Signing in fails", "critical", always, account);
+        notice("old-outage", "An old outage", "critical", "1970-01-01T00:00:01Z", "");
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        assert_eq!(snapshot.notices.len(), 5, "every notice loads");
+        let events =
+            events(vec![(1, viewed(PageType::Article, "/articles/send-an-invoice", "Send an invoice"))]);
+        let mut this = conversation(1, 2 * MINUTE);
+        this.visitor_context = VisitorContext {
+            kit: Some(KitTicks { level: Level::Newcomer, done: 3, steps: 5 }),
+            dismissed_notices: vec!["login-outage".into(), "old-outage".into(), "no-such-notice".into()],
+        };
+        let remembered = trail(&this, &events, &[], &HashMap::new(), &snapshot, 3 * MINUTE);
+
+        assert_eq!(remembered.kit, Some(KitStepsDone { done: 3, steps: 5, href: "/kits/newcomer".into() }));
+        let seen = |title: &str, dismissed: bool| NoticeSeen { title: title.into(), dismissed };
+        assert_eq!(
+            remembered.notices,
+            [
+                seen("Signing in fails", true),
+                seen("Invoices are slow to send", false),
+                seen("Our phone line is closed", false),
+            ],
+            "the most urgent first; another category's notice and an ended one were not on screen"
+        );
+
+        let nothing_remembered =
+            trail(&conversation(1, 2 * MINUTE), &[], &[], &HashMap::new(), &snapshot, 3 * MINUTE);
+        assert_eq!(nothing_remembered.kit, None);
+        assert_eq!(
+            nothing_remembered.notices,
+            [seen("Our phone line is closed", false)],
+            "the chat page's own notice"
         );
     }
 }

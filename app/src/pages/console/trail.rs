@@ -1,6 +1,7 @@
 //! The customer's trail beside the conversation: who they are to the help centre
-//! (their level), where they are now, why chat was offered, what they read,
-//! searched, voted and got wrong, and their earlier conversations.
+//! (their level), where they are now, their welcome kit and the notices they saw,
+//! why chat was offered, what they read, searched, voted and got wrong, and their
+//! earlier conversations.
 
 use super::LevelBadge;
 use crate::urls;
@@ -24,6 +25,25 @@ pub fn Trail(trail: TrailView) -> impl IntoView {
                         None => view! { <span class="muted">"No page seen"</span> }.into_any(),
                     }}
                 </dd>
+                {trail.kit.map(|kit| view! {
+                    <dt>"Welcome kit"</dt>
+                    <dd data-testid="trail-kit">
+                        <a href=kit.href target="_blank">{format!("{} of {} steps done", kit.done, kit.steps)}</a>
+                    </dd>
+                })}
+                {(!trail.notices.is_empty()).then(|| view! {
+                    <dt>"Notices on screen"</dt>
+                    <dd>
+                        <ul class="notices-seen" data-testid="trail-notices">
+                            {trail.notices.into_iter().map(|notice| view! {
+                                <li data-testid="trail-notice" data-dismissed=notice.dismissed.then_some("true")>
+                                    <span dir="auto">{notice.title}</span>
+                                    {notice.dismissed.then(|| view! { " "<span class="muted">"(dismissed)"</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </dd>
+                })}
                 {(!trail.offer_reasons.is_empty()).then(|| view! {
                     <dt>"Chat offered because"</dt>
                     <dd>
