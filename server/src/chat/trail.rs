@@ -208,7 +208,7 @@ fn last_search(steps: &mut [TrailStep]) -> Option<(&String, u32, &mut Vec<TrailL
 }
 
 /// A page the customer saw, linked only when its recorded path is a path on this site.
-fn local_link(title: &str, path: &str) -> Option<TrailLink> {
+pub(super) fn local_link(title: &str, path: &str) -> Option<TrailLink> {
     let href = local_return_path(path)?.to_owned();
     let title = if title.trim().is_empty() { href.clone() } else { title.to_owned() };
     Some(TrailLink { title, href })

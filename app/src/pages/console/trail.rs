@@ -4,6 +4,7 @@
 //! earlier conversations.
 
 use super::LevelBadge;
+use crate::islands::NOW_ON_ID;
 use crate::urls;
 use crate::wire::{EarlierConversation, TrailEntry, TrailLink, TrailStep, TrailView};
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ pub fn Trail(trail: TrailView) -> impl IntoView {
                 <dt>"Level"</dt>
                 <dd><LevelBadge level=trail.level/></dd>
                 <dt>"Now on"</dt>
-                <dd data-testid="now-on">
+                <dd id=NOW_ON_ID data-testid="now-on">
                     {match trail.now_on {
                         Some(page) => view! { <TrailAnchor link=page/> }.into_any(),
                         None => view! { <span class="muted">"No page seen"</span> }.into_any(),
