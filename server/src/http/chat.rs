@@ -64,8 +64,11 @@ pub async fn send_from_form(State(state): State<AppState>, request: Request) -> 
     let level = VisitorFacts::of(&parts.headers, &parts.extensions).level;
     let now_ms = crate::store::Clock::now_ms(&crate::store::SystemClock);
     let opened_because = offer::reasons_to_open(state.portal.events.as_ref(), &visitor.0, now_ms).await;
-    let prefs = parts.extensions.get::<VisitorPrefs>().cloned().unwrap_or_default();
-    let visitor_context = customer::visitor_context(&prefs, &state.portal.content.snapshot());
+    let visitor_context = parts
+        .extensions
+        .get::<VisitorPrefs>()
+        .map(|prefs| customer::visitor_context(prefs, &state.portal.content.snapshot()))
+        .unwrap_or_default();
     let opening = NewConversation { visitor: visitor.0.clone(), level, opened_because, visitor_context };
     let sent = customer::send_from_form(&state.chat, opening, client_id, &text).await;
     let (status, error) = match sent {
