@@ -13,7 +13,7 @@ mod search_box;
 mod task_form;
 
 #[cfg(feature = "ssr")]
-pub use console_live::{ConsoleLive, MessageItem, REPLY_FORM_ID, REPLY_TEXT_ID};
+pub use console_live::{ConsoleLive, MessageItem, NOW_ON_ID, REPLY_FORM_ID, REPLY_TEXT_ID};
 #[cfg(feature = "ssr")]
 pub use feedback::{ArticleFeedback, NextAnswer};
 #[cfg(feature = "ssr")]

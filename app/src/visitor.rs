@@ -143,6 +143,11 @@ impl DismissedNotices {
         self.0.iter().any(|dismissed| dismissed == id)
     }
 
+    /// The ids, the earliest closed first.
+    pub fn ids(&self) -> &[String] {
+        &self.0
+    }
+
     /// The same list with `id` added (the oldest dropped beyond the limit).
     pub fn with(&self, id: &str) -> DismissedNotices {
         let mut ids = self.0.clone();

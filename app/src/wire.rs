@@ -21,8 +21,9 @@ pub use chat::{
 };
 pub use console::{
     AgentChoice, AgentPresence, CannedReplyView, ConsoleConversation, ConsoleMessage, ConsoleNotice,
-    EarlierConversation, MyConversation, NoteView, QueueDigest, QueueView, ReplyDraft, SuggestedArticle,
-    TrailEntry, TrailLink, TrailStep, TrailView, WaitingConversation, duration_words, time_spent_words,
+    EarlierConversation, KitStepsDone, MyConversation, NoteView, NoticeSeen, QueueDigest, QueueView,
+    RefusedField, ReplyDraft, SuggestedArticle, TrailEntry, TrailLink, TrailStep, TrailView,
+    WaitingConversation, duration_words, time_spent_words,
 };
 pub use editors::{ContentReport, DiagnosticView, FileWithErrors, count};
 pub use insights::{

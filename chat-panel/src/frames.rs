@@ -18,11 +18,26 @@ pub enum Outgoing<'a> {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Incoming {
     Message(Message),
-    Ack { client_id: String, seq: i64 },
-    Rejected { client_id: String, words: String, retry: bool },
-    Typing { side: Side, active: bool },
-    Read { side: Side, seq: i64 },
+    Ack {
+        client_id: String,
+        seq: i64,
+    },
+    Rejected {
+        client_id: String,
+        words: String,
+        retry: bool,
+    },
+    Typing {
+        side: Side,
+        active: bool,
+    },
+    Read {
+        side: Side,
+        seq: i64,
+    },
     Status(Status),
+    /// Sent to agents only; read (its fields unread) so the panel could never trip on it.
+    NowOn {},
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -111,6 +126,7 @@ mod tests {
                 visitor_read: 2,
                 agent_read: 4,
             }),
+            ServerFrame::NowOn { title: "Refunds".into(), href: "/articles/refunds".into() },
         ];
         let read: Vec<Incoming> = frames
             .iter()
@@ -129,5 +145,6 @@ mod tests {
             &read[5],
             Incoming::Status(Status { state: State::Active, agent_read: 4, visitor_read: 2, .. })
         ));
+        assert!(matches!(&read[6], Incoming::NowOn {}));
     }
 }

@@ -318,7 +318,9 @@ fn received(shared: &Shared, frame: Incoming) -> Result<(), JsValue> {
             panel.agent_read = panel.agent_read.max(seq);
             panel.mark_delivery()?;
         }
-        Incoming::Typing { side: Side::Visitor, .. } | Incoming::Read { side: Side::Visitor, .. } => {}
+        Incoming::Typing { side: Side::Visitor, .. }
+        | Incoming::Read { side: Side::Visitor, .. }
+        | Incoming::NowOn {} => {}
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 use crate::chat_offer::OfferReason;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The kinds of page whose views the next-question learning reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,9 +35,16 @@ pub enum EventKind {
         looking_for: Option<String>,
     },
     /// A task form came back with errors: a sign the visitor may be stuck.
+    /// `fields` names the refused fields (what insights count); `messages` holds,
+    /// by field name, the words each was refused with, as the visitor read them on
+    /// the form (made from the field's spec, never from what was typed), so an
+    /// agent reads the same. Payload version 2 added `messages`; version 1
+    /// payloads read with none.
     TaskValidationFailed {
         task: String,
         fields: Vec<String>,
+        #[serde(default)]
+        messages: BTreeMap<String, String>,
     },
     TaskSubmitted {
         task: String,
@@ -150,7 +158,7 @@ impl EventKind {
     /// The version this build writes for the kind called `name`, if it knows it.
     pub fn current_payload_version(name: &str) -> Option<u32> {
         match name {
-            "article_feedback" => Some(2),
+            "article_feedback" | "task_validation_failed" => Some(2),
             name => Self::NAMES.contains(&name).then_some(1),
         }
     }
@@ -171,7 +179,11 @@ mod tests {
     fn every_kind_serialises_under_its_stored_name_with_its_fields_as_the_payload() {
         let events = [
             EventKind::ArticleFeedback { slug: "a".into(), helpful: true, looking_for: None },
-            EventKind::TaskValidationFailed { task: "t".into(), fields: vec!["f".into()] },
+            EventKind::TaskValidationFailed {
+                task: "t".into(),
+                fields: vec!["f".into()],
+                messages: BTreeMap::from([("f".into(), "Please fill in “F”.".into())]),
+            },
             EventKind::TaskSubmitted { task: "t".into(), reference: "TP-1".into() },
             EventKind::SearchWithoutResults { query: "q".into() },
             EventKind::PageViewed {
@@ -223,6 +235,24 @@ mod tests {
         assert_eq!(
             serde_json::from_value::<EventKind>(version_1).unwrap(),
             EventKind::ArticleFeedback { slug: "a".into(), helpful: false, looking_for: None }
+        );
+    }
+
+    #[test]
+    fn a_version_1_task_error_reads_with_its_fields_and_no_messages() {
+        assert_eq!(EventKind::current_payload_version("task_validation_failed"), Some(2));
+        assert!(EventKind::reads_payload_version("task_validation_failed", 1));
+        let version_1 = serde_json::json!({
+            "kind": "task_validation_failed",
+            "payload": { "task": "refund", "fields": ["amount"] }
+        });
+        assert_eq!(
+            serde_json::from_value::<EventKind>(version_1).unwrap(),
+            EventKind::TaskValidationFailed {
+                task: "refund".into(),
+                fields: vec!["amount".into()],
+                messages: BTreeMap::new()
+            }
         );
     }
 }

@@ -5,6 +5,7 @@
 pub mod console;
 pub mod customer;
 pub mod hub;
+pub mod now_on;
 pub mod offer;
 pub mod presence;
 pub mod queue_feed;
@@ -12,9 +13,9 @@ pub mod socket;
 pub mod trail;
 
 use crate::content::ContentLibrary;
-use crate::store::Conversations;
 use crate::store::conversations::{ConversationsError, MessageBody, StoredMessage};
 use crate::store::staff::StaffAccounts;
+use crate::store::{Conversations, EventLog};
 use hub::ChatHub;
 use presence::Presence;
 use socket::FrameRate;
@@ -71,6 +72,8 @@ impl Availability {
 #[derive(Clone, Debug)]
 pub struct Chat {
     pub conversations: Arc<dyn Conversations>,
+    /// The visitors' events, whose page views the agent's socket follows.
+    pub events: Arc<dyn EventLog>,
     pub hub: ChatHub,
     pub presence: Presence,
     staff: Arc<dyn StaffAccounts>,
@@ -85,11 +88,13 @@ pub struct Chat {
 impl Chat {
     pub fn new(
         conversations: Arc<dyn Conversations>,
+        events: Arc<dyn EventLog>,
         staff: Arc<dyn StaffAccounts>,
         content: Arc<ContentLibrary>,
     ) -> Chat {
         Chat {
             conversations,
+            events,
             hub: ChatHub::default(),
             presence: Presence::default(),
             staff,

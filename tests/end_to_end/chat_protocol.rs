@@ -6,7 +6,7 @@ use crate::support::TestServer;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
-use telepath_server::store::conversations::{Claim, NewConversation};
+use telepath_server::store::conversations::{Claim, NewConversation, VisitorContext};
 use telepath_server::store::staff::StaffRole;
 use telepath_server::testing::{Fixture, StaffLogin, staff_login};
 use tokio::net::TcpStream;
@@ -55,6 +55,7 @@ async fn conversation_with_agent(server: &TestServer, visitor: &Visitor) -> (i64
             visitor: visitor.id.clone(),
             level: None,
             opened_because: vec![],
+            visitor_context: VisitorContext::default(),
         })
         .await
         .unwrap();
@@ -380,4 +381,36 @@ async fn a_flooding_socket_is_throttled_and_then_closed_while_another_conversati
     let stored = server.chat.conversations.messages_after(flooded, 0, 1_000).await.unwrap().len();
     assert!(stored <= 30, "the burst and a few more were stored, not the flood: {stored}");
     server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_sees_the_page_the_customer_opens_and_the_customer_is_not_told() {
+    let server = TestServer::start(Fixture::new()).await;
+    let visitor = visitor(&server).await;
+    let (conversation, agent) = conversation_with_agent(&server, &visitor).await;
+    let mut customer = customer_socket(&server, &visitor, conversation, 0).await;
+    let mut console = agent_socket(&server, &agent, conversation, 0).await;
+    // The status comes after the agent's socket follows the customer's pages.
+    frame_of(&mut customer, "status").await;
+    frame_of(&mut console, "status").await;
+
+    let page = reqwest::Client::new()
+        .get(server.url("/articles/void-an-invoice"))
+        .header("cookie", &visitor.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let (now_on, _) = frame_of(&mut console, "now_on").await;
+    assert_eq!(
+        now_on,
+        json!({"type": "now_on", "title": "Void an invoice", "href": "/articles/void-an-invoice"})
+    );
+
+    send(&mut customer, json!({"type": "send", "client_id": "m-1", "text": "Found it, thanks"})).await;
+    let (_, before_ack) = frame_of(&mut customer, "ack").await;
+    assert!(
+        before_ack.iter().all(|frame| frame["type"] != "now_on"),
+        "the customer's side never hears of it: {before_ack:?}"
+    );
 }

@@ -12,9 +12,11 @@ use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
 use telepath_server::auth::{Password, StaffAuth};
 use telepath_server::chat::hub::RoomEvent;
 use telepath_server::chat::presence::AgentStatus;
-use telepath_server::store::conversations::{Claim, MessageBody, NewConversation, NewMessage};
+use telepath_server::store::conversations::{
+    Claim, MessageBody, NewConversation, NewMessage, VisitorContext,
+};
 use telepath_server::store::staff::StaffRole;
-use telepath_server::store::{EventKind, NewEvent, SqliteStore, SystemClock};
+use telepath_server::store::{EventKind, NewEvent, PageType, SqliteStore, SystemClock};
 use telepath_server::testing::{Fixture, staff_login_named};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message as WsMessage};
@@ -28,6 +30,7 @@ async fn waiting_customer(server: &TestServer) -> i64 {
         visitor: "customer-1".into(),
         level: Some(Level::Technical),
         opened_because: vec![OfferReason::AskedForPerson],
+        visitor_context: VisitorContext::default(),
     };
     let conversation = server.chat.conversations.open_conversation(new).await.unwrap();
     let question = NewMessage {
@@ -146,6 +149,16 @@ async fn with_javascript_the_conversation_updates_live_and_replies_go_over_the_s
 
         server.chat.hub.publish(id, RoomEvent::Typing { side: Side::Visitor, active: true });
         assert_eq!(text_of(&client, "[data-testid=customer-typing]").await, "The customer is typing…");
+        // The socket is open (it showed the typing): the customer's next page shows as they go.
+        let viewed = EventKind::PageViewed {
+            page: PageType::Article,
+            path: "/articles/void-an-invoice".into(),
+            title: "Void an invoice".into(),
+            referrer: None,
+        };
+        server.events.append(NewEvent { visitor: "customer-1".into(), kind: viewed }).await.unwrap();
+        let now_on = element(&client, "[data-testid=now-on] a[href='/articles/void-an-invoice']").await;
+        assert_eq!(now_on.text().await.unwrap(), "Void an invoice");
         let more = NewMessage {
             client_id: "c-2".into(),
             side: Side::Visitor,

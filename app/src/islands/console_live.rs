@@ -4,9 +4,10 @@
 //! opens the agent's socket (docs/chat-protocol.md) and, after the page's messages,
 //! shows each new one as it is stored; the reply form's post is then sent over the
 //! socket instead, kept in an outbox until acknowledged (sent again with the same id
-//! after a reconnect); the customer's typing shows, and a message arriving while the
-//! tab is hidden puts "(1)" in its title. Should the socket be down, the form posts
-//! as it would without JavaScript. Small on purpose: every page loads the islands.
+//! after a reconnect); the customer's typing shows, the trail's "Now on" follows
+//! the pages they view, and a message arriving while the tab is hidden puts "(1)"
+//! in its title. Should the socket be down, the form posts as it would without
+//! JavaScript. Small on purpose: every page loads the islands.
 
 use crate::chat_text::{LINK_REL, MessageText};
 use crate::wire::{ChatBody, ConsoleMessage};
@@ -17,6 +18,9 @@ use telepath_domain::Side;
 /// (`pages/console/conversation.rs`).
 pub const REPLY_FORM_ID: &str = "reply-form";
 pub const REPLY_TEXT_ID: &str = "reply-text";
+/// The trail's "Now on" (`pages/console/trail.rs`), outside the island: the page
+/// the customer has open, which the island replaces as they move.
+pub const NOW_ON_ID: &str = "now-on";
 
 /// What arrives in conversation `conversation` after message `last_seq`, the
 /// customer's typing, and the end of the conversation.
@@ -310,6 +314,7 @@ mod live {
                     }
                     ServerFrame::Typing { side: Side::Visitor, active } => self.customer_typing.set(active),
                     ServerFrame::Typing { .. } | ServerFrame::Read { .. } => {}
+                    ServerFrame::NowOn { title, href } => now_on(&title, &href),
                     ServerFrame::Status(status) => {
                         let ended = status.state == ConversationState::Closed;
                         self.ended.set(ended);
@@ -350,6 +355,19 @@ mod live {
                     }
                 });
             }
+        }
+
+        /// Shows the page the customer has open in the trail's "Now on", as the
+        /// server rendered it: a link opening in a new tab, its title as text.
+        fn now_on(title: &str, href: &str) {
+            let document = document();
+            let Some(now_on) = document.get_element_by_id(super::super::NOW_ON_ID) else { return };
+            let Ok(link) = document.create_element("a") else { return };
+            for (name, value) in [("href", href), ("target", "_blank"), ("dir", "auto")] {
+                let _ = link.set_attribute(name, value);
+            }
+            link.set_text_content(Some(title));
+            now_on.replace_children_with_node_1(&link);
         }
 
         /// A fresh message id; the browser's UUIDs are what the protocol suggests.

@@ -39,6 +39,9 @@ pub enum ServerFrame {
     Read { side: Side, seq: i64 },
     /// Where the conversation stands: sent first, then whenever it changes.
     Status(ConversationStatus),
+    /// To the agent only: the customer just viewed this page of the help centre
+    /// (the console's "Now on"). Never sent to the customer.
+    NowOn { title: String, href: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -195,12 +195,32 @@ pub struct TrailView {
     pub now_on: Option<TrailLink>,
     /// Why chat was offered, in the agent's words.
     pub offer_reasons: Vec<String>,
+    /// Their welcome kit when the chat started, as their browser remembered it.
+    pub kit: Option<KitStepsDone>,
+    /// The notices their pages showed during the visit, the most urgent first.
+    pub notices: Vec<NoticeSeen>,
     /// Oldest first.
     pub steps: Vec<TrailStep>,
     /// True when older steps were left out.
     pub earlier_steps_left_out: bool,
     /// Their earlier conversations, newest first.
     pub earlier: Vec<EarlierConversation>,
+}
+
+/// How far the customer got through their level's welcome kit: "3 of 5 steps done".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KitStepsDone {
+    pub done: u32,
+    pub steps: u32,
+    /// The kit's page.
+    pub href: String,
+}
+
+/// A notice shown to the customer, and whether they closed it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeSeen {
+    pub title: String,
+    pub dismissed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -236,15 +256,24 @@ pub enum TrailEntry {
         helpful: bool,
         looking_for: Option<String>,
     },
-    /// A task form sent back, with the fields that were wrong.
+    /// A task form sent back, with the fields that were wrong and why.
     TaskErrors {
         task: TrailLink,
-        fields: Vec<String>,
+        fields: Vec<RefusedField>,
     },
     TaskSent {
         task: TrailLink,
         reference: String,
     },
+}
+
+/// A field of a task form that came back, as the customer saw it: its label, and
+/// the message it was refused with (none for forms sent back before messages were
+/// kept).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefusedField {
+    pub label: String,
+    pub message: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -39,7 +39,11 @@ fn vote(slug: &str, helpful: bool) -> EventKind {
 }
 
 fn form_errors(task: &str) -> EventKind {
-    EventKind::TaskValidationFailed { task: task.into(), fields: vec!["amount".into()] }
+    EventKind::TaskValidationFailed {
+        task: task.into(),
+        fields: vec!["amount".into()],
+        messages: Default::default(),
+    }
 }
 
 fn sent(task: &str) -> EventKind {

@@ -4,12 +4,14 @@
 
 use super::Chat;
 use super::hub::RoomEvent;
+use crate::content::ContentSnapshot;
 use crate::store::conversations::{
-    Conversation, ConversationsError, MessageBody, NewConversation, NewMessage,
+    Conversation, ConversationsError, KitTicks, MessageBody, NewConversation, NewMessage, VisitorContext,
 };
+use telepath_app::visitor::VisitorPrefs;
 use telepath_app::wire::{CustomerChatView, CustomerConversation};
 use telepath_domain::chat::{clean_message, is_valid_client_id};
-use telepath_domain::{ConversationState, Level, MessageProblem, OfferReason, Side};
+use telepath_domain::{ConversationState, MessageProblem, Side};
 
 /// How long an ended conversation stays on the chat page (with the effort question)
 /// before the page offers a fresh start only.
@@ -73,6 +75,22 @@ async fn customer_conversation(
     Ok(CustomerConversation { id: conversation.id, status, messages, waiting_before })
 }
 
+/// What the visitor's cookies say that an agent should know, read when they start a
+/// conversation: their level's welcome kit, counted against the kit as it is now,
+/// and the notices they closed.
+pub fn visitor_context(prefs: &VisitorPrefs, snapshot: &ContentSnapshot) -> VisitorContext {
+    let kit = prefs.level.level().and_then(|level| {
+        let steps = snapshot.kits.get(&level)?.things.len();
+        let done = prefs.kits.read_count(level).min(steps);
+        Some(KitTicks {
+            level,
+            done: u32::try_from(done).unwrap_or(u32::MAX),
+            steps: u32::try_from(steps).unwrap_or(u32::MAX),
+        })
+    });
+    VisitorContext { kit, dismissed_notices: prefs.dismissed.ids().to_vec() }
+}
+
 /// Where a message from the chat page's form went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sent {
@@ -82,14 +100,12 @@ pub struct Sent {
 }
 
 /// Sends a message from the chat page's form: into the visitor's open conversation,
-/// or as the first message of a new one, opened `opened_because`.
+/// or as the first message of a new one, opened as `opening` says.
 pub async fn send_from_form(
     chat: &Chat,
-    visitor: &str,
-    level: Option<Level>,
+    opening: NewConversation,
     client_id: &str,
     text: &str,
-    opened_because: Vec<OfferReason>,
 ) -> Result<Sent, SendError> {
     if !is_valid_client_id(client_id) {
         return Err(SendError::Refused(MessageProblem::BadClientId));
@@ -97,17 +113,14 @@ pub async fn send_from_form(
     let text = clean_message(text).map_err(SendError::Refused)?;
     let open = chat
         .conversations
-        .conversations_of(visitor, 1)
+        .conversations_of(&opening.visitor, 1)
         .await?
         .into_iter()
         .find(|conversation| conversation.state != ConversationState::Closed);
     let started = open.is_none();
     let conversation = match open {
         Some(conversation) => conversation,
-        None => {
-            let new = NewConversation { visitor: visitor.to_owned(), level, opened_because };
-            chat.conversations.open_conversation(new).await?
-        }
+        None => chat.conversations.open_conversation(opening).await?,
     };
     let message = NewMessage {
         client_id: client_id.to_owned(),

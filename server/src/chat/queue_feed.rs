@@ -98,7 +98,7 @@ where
 mod tests {
     use super::*;
     use crate::content::ContentLibrary;
-    use crate::store::conversations::NewConversation;
+    use crate::store::conversations::{NewConversation, VisitorContext};
     use crate::store::{SqliteStore, SystemClock};
     use crate::testing::Fixture;
     use std::sync::Arc;
@@ -128,7 +128,7 @@ mod tests {
         let path = dir.path().join("t.sqlite3");
         let store = Arc::new(SqliteStore::open(&path, Arc::new(SystemClock)).await.unwrap());
         let content = Arc::new(ContentLibrary::load(fixture.content_dir()).unwrap());
-        let chat = Chat::new(store.clone(), store, content);
+        let chat = Chat::new(store.clone(), store.clone(), store, content);
         let (to_page, mut page) = mpsc::unbounded_channel();
         let (browser, mut from_browser) = mpsc::unbounded_channel();
         let outgoing = futures_util::sink::unfold(to_page, |to_page, out: FeedOut| async move {
@@ -142,7 +142,12 @@ mod tests {
         };
         assert_eq!(next_digest(&mut page).await, QueueDigest::default(), "the first look");
 
-        let new = NewConversation { visitor: "v".into(), level: None, opened_because: Vec::new() };
+        let new = NewConversation {
+            visitor: "v".into(),
+            level: None,
+            opened_because: Vec::new(),
+            visitor_context: VisitorContext::default(),
+        };
         let opened = chat.conversations.open_conversation(new).await.unwrap();
         let expected = QueueDigest { waiting: 1, newest_waiting: opened.id, ..QueueDigest::default() };
         assert_eq!(next_digest(&mut page).await, expected, "a new customer waits");

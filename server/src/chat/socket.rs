@@ -6,8 +6,12 @@
 //! Whatever wakes it (its own send, the other side's, a lagged wake-up, a
 //! reconnect's `after`), it reads the store for what comes after `delivered`, so
 //! every message goes out once, in order, and nothing stored is skipped.
+//!
+//! On the agent's side it also passes on the pages the customer views
+//! ([`super::now_on`]): the agent's "Now on", which the customer's side never gets.
 
 use super::hub::{Membership, RoomEvent};
+use super::now_on::{self, PagesViewed};
 use super::{Chat, ChatParty};
 use crate::store::conversations::{ConversationsError, MessageBody, NewMessage};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -171,6 +175,11 @@ impl<Tx: Sink<Outgoing> + Unpin> Socket<'_, Tx> {
     where
         Rx: Stream<Item = Incoming> + Unpin,
     {
+        // Followed before the first frame, so every page viewed after it reaches the agent.
+        let mut pages_viewed = match self.pages_viewed().await {
+            Ok(pages_viewed) => pages_viewed,
+            Err(ended) => return ended,
+        };
         if let Err(ended) = self.send_status().await {
             return ended;
         }
@@ -178,9 +187,16 @@ impl<Tx: Sink<Outgoing> + Unpin> Socket<'_, Tx> {
             return ended;
         }
         loop {
+            let page_viewed = async {
+                match pages_viewed.as_mut() {
+                    Some(pages_viewed) => pages_viewed.next().await,
+                    None => std::future::pending().await,
+                }
+            };
             let step = tokio::select! {
                 () = self.chat.shutdown.cancelled() => Err(Ended::ServerShutdown),
                 event = room.next() => self.on_room_event(event).await,
+                Some(frame) = page_viewed => self.send(frame).await,
                 frame = incoming.next() => match frame {
                     None | Some(Incoming::Closed) => Err(Ended::PeerLeft),
                     Some(Incoming::TooBig) => Err(Ended::Refused(close_code::TOO_BIG)),
@@ -349,6 +365,31 @@ impl<Tx: Sink<Outgoing> + Unpin> Socket<'_, Tx> {
                 return Ok(());
             }
         }
+    }
+
+    /// On the agent's side, the customer's page views from now on; the customer's
+    /// side is never told about them.
+    async fn pages_viewed(&self) -> Result<Option<PagesViewed>, Ended> {
+        if self.party.side != Side::Agent {
+            return Ok(None);
+        }
+        let unavailable = |error: &dyn std::fmt::Display| {
+            tracing::error!(
+                conversation = self.conversation,
+                "the customer's pages cannot be followed: {error}"
+            );
+            Ended::StoreUnavailable
+        };
+        let conversation = self
+            .chat
+            .conversations
+            .conversation(self.conversation)
+            .await
+            .map_err(|error| unavailable(&error))?;
+        let pages_viewed = now_on::follow(self.chat.events.clone(), conversation.visitor)
+            .await
+            .map_err(|error| unavailable(&error))?;
+        Ok(Some(pages_viewed))
     }
 
     async fn send_status(&mut self) -> Result<(), Ended> {

@@ -1,20 +1,25 @@
 //! The customer's trail, as the agent reads it beside the conversation: their
 //! events from the day before the chat on, made into steps (pages read and for how
 //! long, searches with their result counts and what was opened from them, votes,
-//! task forms sent back or sent), where they are now, and their earlier
+//! task forms sent back with what each field was refused for, or sent), where they
+//! are now, how far through their welcome kit and which notices they saw (from what
+//! their browser remembered when the chat started), and their earlier
 //! conversations. Pure: the console reads the stores and hands the events in.
 
 use crate::content::{ContentSnapshot, SiteTimeZone};
 use crate::journeys::visits::VISIT_GAP_MS;
+use crate::portal::notice_place;
 use crate::store::StoredEvent;
 use crate::store::conversations::Conversation;
 use std::collections::HashMap;
 use telepath_app::urls;
 use telepath_app::visitor::local_return_path;
 use telepath_app::wire::{
-    EarlierConversation, TrailEntry, TrailLink, TrailStep, TrailView, time_spent_words,
+    EarlierConversation, KitStepsDone, NoticeSeen, RefusedField, TrailEntry, TrailLink, TrailStep, TrailView,
+    time_spent_words,
 };
-use telepath_domain::{EffortScore, EventKind, OfferReason, PageType};
+use telepath_domain::notice::order_banners;
+use telepath_domain::{EffortScore, EventKind, Notice, NoticePlace, NoticeState, OfferReason, PageType};
 
 /// How far back before the chat the trail starts.
 pub const TRAIL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
@@ -96,20 +101,21 @@ pub fn trail(
                     }));
                 }
             }
-            EventKind::TaskValidationFailed { task, fields } => {
+            EventKind::TaskValidationFailed { task, fields, messages } => {
                 let spec = snapshot.tasks.get(task);
                 let fields = fields
                     .iter()
                     .map(|name| {
                         let field =
                             spec.and_then(|task| task.fields.iter().find(|field| &field.name == name));
-                        match field {
-                            Some(field) => match &field.pattern_hint {
-                                Some(hint) => format!("{} ({hint})", field.label),
-                                None => field.label.clone(),
-                            },
-                            None => name.clone(),
-                        }
+                        let label = field.map_or_else(|| name.clone(), |field| field.label.clone());
+                        let message = messages.get(name).cloned().or_else(|| {
+                            // Recorded before messages were kept: the hint says what was expected.
+                            field
+                                .and_then(|field| field.pattern_hint.as_ref())
+                                .map(|hint| format!("Expected: {hint}."))
+                        });
+                        RefusedField { label, message }
                     })
                     .collect();
                 steps.push(step(TrailEntry::TaskErrors { task: task_link(snapshot, task), fields }));
@@ -136,6 +142,12 @@ pub fn trail(
         level: conversation.level,
         now_on,
         offer_reasons: conversation.opened_because.iter().map(OfferReason::agent_words).collect(),
+        kit: conversation.visitor_context.kit.map(|kit| KitStepsDone {
+            done: kit.done,
+            steps: kit.steps,
+            href: urls::kit(kit.level),
+        }),
+        notices: notices_on_screen(conversation, events, snapshot),
         steps,
         earlier_steps_left_out: events.len() >= TRAIL_EVENTS as usize,
         earlier: earlier
@@ -144,6 +156,41 @@ pub fn trail(
             .map(|other| earlier_view(other, efforts.get(&other.id).copied(), &zone, now_ms))
             .collect(),
     }
+}
+
+/// The notices the customer's pages showed during the visit, chosen as the layout
+/// chooses a page's banners: current when the conversation was opened, for a page
+/// they saw in the trail or for the chat page itself; and those they closed, which
+/// they can only have closed on screen, marked so.
+fn notices_on_screen(
+    conversation: &Conversation,
+    events: &[StoredEvent],
+    snapshot: &ContentSnapshot,
+) -> Vec<NoticeSeen> {
+    let opened_at = conversation.opened_at_ms.div_euclid(1000);
+    let dismissed = &conversation.visitor_context.dismissed_notices;
+    let was_dismissed = |notice: &Notice| dismissed.contains(&notice.id);
+    let places: Vec<NoticePlace> = events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::PageViewed { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+        .chain([urls::CHAT])
+        .map(|path| notice_place(snapshot, path, conversation.level))
+        .collect();
+    let mut shown: Vec<&Notice> = snapshot
+        .notices
+        .iter()
+        .map(|file| &file.notice)
+        .filter(|notice| notice.state_at(opened_at) == NoticeState::Current)
+        .filter(|notice| was_dismissed(notice) || places.iter().any(|place| notice.audience.includes(place)))
+        .collect();
+    order_banners(&mut shown);
+    shown
+        .into_iter()
+        .map(|notice| NoticeSeen { title: notice.title.clone(), dismissed: was_dismissed(notice) })
+        .collect()
 }
 
 /// How long the customer stayed on the page of event `index`: until what they did
@@ -163,7 +210,7 @@ fn last_search(steps: &mut [TrailStep]) -> Option<(&String, u32, &mut Vec<TrailL
 }
 
 /// A page the customer saw, linked only when its recorded path is a path on this site.
-fn local_link(title: &str, path: &str) -> Option<TrailLink> {
+pub(super) fn local_link(title: &str, path: &str) -> Option<TrailLink> {
     let href = local_return_path(path)?.to_owned();
     let title = if title.trim().is_empty() { href.clone() } else { title.to_owned() };
     Some(TrailLink { title, href })
@@ -198,6 +245,7 @@ fn earlier_view(
 mod tests {
     use super::*;
     use crate::content::load_snapshot;
+    use crate::store::conversations::{KitTicks, VisitorContext};
     use crate::testing::Fixture;
     use telepath_domain::{ConversationState, Level, Resolution};
 
@@ -210,6 +258,7 @@ mod tests {
             state: ConversationState::Active,
             level: Some(Level::Newcomer),
             opened_because: vec![OfferReason::SearchesFoundNothing { queries: vec!["vat rate".into()] }],
+            visitor_context: VisitorContext::default(),
             agent: Some(1),
             last_seq: 0,
             visitor_read_seq: 0,
@@ -273,7 +322,14 @@ mod tests {
                     looking_for: Some("undo a void".into()),
                 },
             ),
-            (6, EventKind::TaskValidationFailed { task: "gone-task".into(), fields: vec!["order".into()] }),
+            (
+                6,
+                EventKind::TaskValidationFailed {
+                    task: "gone-task".into(),
+                    fields: vec!["order".into()],
+                    messages: Default::default(),
+                },
+            ),
             (7, EventKind::NextQuestionsShown { from: "a".into(), shown: vec![] }),
             (70, viewed(PageType::Article, "//evil.example/x", "Evil")),
             (71, viewed(PageType::Category, "/categories/invoices", "Invoices")),
@@ -318,7 +374,7 @@ mod tests {
                 },
                 &TrailEntry::TaskErrors {
                     task: link("gone-task", "/tasks/gone-task"),
-                    fields: vec!["order".into()]
+                    fields: vec![RefusedField { label: "order".into(), message: None }]
                 },
                 &TrailEntry::Read { page: link("Invoices", "/categories/invoices"), spent: None },
             ]
@@ -347,5 +403,124 @@ mod tests {
             trail.steps[1]
         );
         assert!(trail.earlier.is_empty());
+    }
+
+    #[test]
+    fn a_task_form_sent_back_shows_each_field_with_the_words_the_customer_read() {
+        let fixture = Fixture::new();
+        let mistakes = "[[mistake]]\ntitle = \"M\"\nwhat_people_do = \"D\"\nwhy_it_fails = \"F\"\nhow_to_avoid = \"A\"\n";
+        fixture.write(
+            "tasks/change-address.md",
+            &format!(
+                "+++\ntitle = \"Change your address\"\nsummary = \"S\"\ncategory = \"account\"\nwhat_happens_next = \"N\"\n\n[[field]]\nname = \"order\"\nlabel = \"Order number\"\nkind = \"text\"\nrequired = true\npattern = \"^TAP-[0-9]{{6}}$\"\npattern_hint = \"TAP- and 6 digits\"\n\n[[field]]\nname = \"note\"\nlabel = \"Note\"\nkind = \"textarea\"\nmax_length = 20\n{}+++\nBody.\n",
+                mistakes.repeat(5)
+            ),
+        );
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        assert!(snapshot.tasks.contains_key("change-address"), "the fixture's task loads");
+        let events = events(vec![
+            (
+                1,
+                EventKind::TaskValidationFailed {
+                    task: "change-address".into(),
+                    fields: vec!["order".into(), "note".into()],
+                    messages: [
+                        ("order".into(), "This doesn't look right. Expected: TAP- and 6 digits.".into()),
+                        ("note".into(), "Please keep this to 20 characters or fewer (it has 31).".into()),
+                    ]
+                    .into(),
+                },
+            ),
+            // Recorded before messages were kept (payload version 1).
+            (
+                2,
+                EventKind::TaskValidationFailed {
+                    task: "change-address".into(),
+                    fields: vec!["order".into(), "note".into()],
+                    messages: Default::default(),
+                },
+            ),
+        ]);
+        let trail = trail(&conversation(1, 0), &events, &[], &HashMap::new(), &snapshot, 3 * MINUTE);
+        let refused = |label: &str, message: Option<&str>| RefusedField {
+            label: label.into(),
+            message: message.map(str::to_owned),
+        };
+        let task = TrailLink { title: "Change your address".into(), href: "/tasks/change-address".into() };
+        let steps: Vec<&TrailEntry> = trail.steps.iter().map(|step| &step.what).collect();
+        assert_eq!(
+            steps,
+            [
+                &TrailEntry::TaskErrors {
+                    task: task.clone(),
+                    fields: vec![
+                        refused(
+                            "Order number",
+                            Some("This doesn't look right. Expected: TAP- and 6 digits.")
+                        ),
+                        refused("Note", Some("Please keep this to 20 characters or fewer (it has 31).")),
+                    ]
+                },
+                &TrailEntry::TaskErrors {
+                    task,
+                    fields: vec![
+                        refused("Order number", Some("Expected: TAP- and 6 digits.")),
+                        refused("Note", None)
+                    ]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_kit_and_the_notices_the_customer_saw_show_with_those_they_closed_marked() {
+        let fixture = Fixture::new();
+        let notice = |id: &str, title: &str, severity: &str, ends: &str, audience: &str| {
+            fixture.write(
+                &format!("notices/{id}.md"),
+                &format!(
+                    "+++\ntitle = \"{title}\"\nseverity = \"{severity}\"\nstarts = 1970-01-01T00:00:00Z\nends = {ends}\n{audience}+++\nBody.\n"
+                ),
+            )
+        };
+        let always = "2099-01-01T00:00:00Z";
+        let invoices = "[audience]\ncategories = [\"invoices\"]\n";
+        let account = "[audience]\ncategories = [\"account\"]\n";
+        notice("phone-line", "Our phone line is closed", "info", always, "");
+        notice("invoices-slow", "Invoices are slow to send", "warning", always, invoices);
+        notice("account-maintenance", "Account maintenance tonight", "warning", always, account);
+        notice("login-outage", "Signing in fails", "critical", always, account);
+        notice("old-outage", "An old outage", "critical", "1970-01-01T00:00:01Z", "");
+        let snapshot = load_snapshot(&fixture.content_dir()).unwrap();
+        assert_eq!(snapshot.notices.len(), 5, "every notice loads");
+        let events =
+            events(vec![(1, viewed(PageType::Article, "/articles/send-an-invoice", "Send an invoice"))]);
+        let mut this = conversation(1, 2 * MINUTE);
+        this.visitor_context = VisitorContext {
+            kit: Some(KitTicks { level: Level::Newcomer, done: 3, steps: 5 }),
+            dismissed_notices: vec!["login-outage".into(), "old-outage".into(), "no-such-notice".into()],
+        };
+        let remembered = trail(&this, &events, &[], &HashMap::new(), &snapshot, 3 * MINUTE);
+
+        assert_eq!(remembered.kit, Some(KitStepsDone { done: 3, steps: 5, href: "/kits/newcomer".into() }));
+        let seen = |title: &str, dismissed: bool| NoticeSeen { title: title.into(), dismissed };
+        assert_eq!(
+            remembered.notices,
+            [
+                seen("Signing in fails", true),
+                seen("Invoices are slow to send", false),
+                seen("Our phone line is closed", false),
+            ],
+            "the most urgent first; another category's notice and an ended one were not on screen"
+        );
+
+        let nothing_remembered =
+            trail(&conversation(1, 2 * MINUTE), &[], &[], &HashMap::new(), &snapshot, 3 * MINUTE);
+        assert_eq!(nothing_remembered.kit, None);
+        assert_eq!(
+            nothing_remembered.notices,
+            [seen("Our phone line is closed", false)],
+            "the chat page's own notice"
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::chat::offer;
 use crate::chat::socket::{self, Incoming, Outgoing};
 use crate::chat::{Chat, ChatParty};
 use crate::portal::VisitorFacts;
-use crate::store::conversations::Conversation;
+use crate::store::conversations::{Conversation, NewConversation};
 use crate::store::{ConversationsError, NewEvent};
 use axum::Extension;
 use axum::body::Body;
@@ -25,7 +25,7 @@ use leptos::prelude::provide_context;
 use serde::Deserialize;
 use telepath_app::backend::{SiteOrigin, VisitorId};
 use telepath_app::staff::SignedInStaff;
-use telepath_app::visitor::local_return_path;
+use telepath_app::visitor::{VisitorPrefs, local_return_path};
 use telepath_app::wire::ChatFormState;
 use telepath_domain::EventKind;
 use telepath_domain::chat::MAX_FRAME_BYTES;
@@ -64,8 +64,13 @@ pub async fn send_from_form(State(state): State<AppState>, request: Request) -> 
     let level = VisitorFacts::of(&parts.headers, &parts.extensions).level;
     let now_ms = crate::store::Clock::now_ms(&crate::store::SystemClock);
     let opened_because = offer::reasons_to_open(state.portal.events.as_ref(), &visitor.0, now_ms).await;
-    let sent =
-        customer::send_from_form(&state.chat, &visitor.0, level, client_id, &text, opened_because).await;
+    let visitor_context = parts
+        .extensions
+        .get::<VisitorPrefs>()
+        .map(|prefs| customer::visitor_context(prefs, &state.portal.content.snapshot()))
+        .unwrap_or_default();
+    let opening = NewConversation { visitor: visitor.0.clone(), level, opened_because, visitor_context };
+    let sent = customer::send_from_form(&state.chat, opening, client_id, &text).await;
     let (status, error) = match sent {
         Ok(sent) => {
             if sent.started {

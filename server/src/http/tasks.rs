@@ -52,8 +52,9 @@ pub async fn submit_task(
     let errors = validate_fields(&task.fields, &values, &snapshot.site.zone().today());
     if !errors.is_empty() {
         let fields = errors.iter().map(|error| error.field.clone()).collect();
-        record(&state, &parts, &visitor, EventKind::TaskValidationFailed { task: task_id.clone(), fields })
-            .await;
+        let messages = errors.iter().map(|error| (error.field.clone(), error.message.clone())).collect();
+        let event = EventKind::TaskValidationFailed { task: task_id.clone(), fields, messages };
+        record(&state, &parts, &visitor, event).await;
         let form = TaskFormState { values, errors, form_error: None };
         let mut response = render_page(&state, form, page_request()).await;
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -154,7 +154,7 @@ impl Rollups {
                     votes.1 += 1;
                 }
             }
-            EventKind::TaskValidationFailed { task, fields } => {
+            EventKind::TaskValidationFailed { task, fields, .. } => {
                 for field in fields {
                     *day.field_errors.entry((task.clone(), field.clone())).or_default() += 1;
                 }
@@ -377,6 +377,7 @@ mod tests {
             EventKind::TaskValidationFailed {
                 task: "refund".into(),
                 fields: vec!["invoice".into(), "amount".into()],
+                messages: [("amount".into(), "Please enter 1 or more.".into())].into(),
             },
             EventKind::NextQuestionsShown { from: "a".into(), shown: vec!["/articles/b".into()] },
             EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },

@@ -5,6 +5,7 @@
 //! for what comes after `n` and gets exactly what it missed.
 
 use super::BoxError;
+use serde::{Deserialize, Serialize};
 use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,30 @@ pub struct NewConversation {
     pub level: Option<Level>,
     /// Why chat was offered (at least that the visitor asked for a person).
     pub opened_because: Vec<OfferReason>,
+    pub visitor_context: VisitorContext,
+}
+
+/// What the customer's browser remembered when they started the conversation:
+/// kept with it because it lives only in their cookies, where no agent can read it.
+/// A stored format (JSON): fields are only ever added, each defaulting when absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorContext {
+    /// Their level's welcome kit, when they chose a level that has one.
+    #[serde(default)]
+    pub kit: Option<KitTicks>,
+    /// The ids of the notices they closed.
+    #[serde(default)]
+    pub dismissed_notices: Vec<String>,
+}
+
+/// How far a customer got through their level's welcome kit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitTicks {
+    pub level: Level,
+    /// Steps they ticked as done.
+    pub done: u32,
+    /// Steps the kit had then.
+    pub steps: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +67,7 @@ pub struct Conversation {
     pub state: ConversationState,
     pub level: Option<Level>,
     pub opened_because: Vec<OfferReason>,
+    pub visitor_context: VisitorContext,
     /// The staff account answering it, once claimed.
     pub agent: Option<i64>,
     /// The sequence number of its newest message (0: none yet).

@@ -1,8 +1,10 @@
 //! The customer's trail beside the conversation: who they are to the help centre
-//! (their level), where they are now, why chat was offered, what they read,
-//! searched, voted and got wrong, and their earlier conversations.
+//! (their level), where they are now, their welcome kit and the notices they saw,
+//! why chat was offered, what they read, searched, voted and got wrong, and their
+//! earlier conversations.
 
 use super::LevelBadge;
+use crate::islands::NOW_ON_ID;
 use crate::urls;
 use crate::wire::{EarlierConversation, TrailEntry, TrailLink, TrailStep, TrailView};
 use leptos::prelude::*;
@@ -18,12 +20,31 @@ pub fn Trail(trail: TrailView) -> impl IntoView {
                 <dt>"Level"</dt>
                 <dd><LevelBadge level=trail.level/></dd>
                 <dt>"Now on"</dt>
-                <dd data-testid="now-on">
+                <dd id=NOW_ON_ID data-testid="now-on">
                     {match trail.now_on {
                         Some(page) => view! { <TrailAnchor link=page/> }.into_any(),
                         None => view! { <span class="muted">"No page seen"</span> }.into_any(),
                     }}
                 </dd>
+                {trail.kit.map(|kit| view! {
+                    <dt>"Welcome kit"</dt>
+                    <dd data-testid="trail-kit">
+                        <a href=kit.href target="_blank">{format!("{} of {} steps done", kit.done, kit.steps)}</a>
+                    </dd>
+                })}
+                {(!trail.notices.is_empty()).then(|| view! {
+                    <dt>"Notices on screen"</dt>
+                    <dd>
+                        <ul class="notices-seen" data-testid="trail-notices">
+                            {trail.notices.into_iter().map(|notice| view! {
+                                <li data-testid="trail-notice" data-dismissed=notice.dismissed.then_some("true")>
+                                    <span dir="auto">{notice.title}</span>
+                                    {notice.dismissed.then(|| view! { " "<span class="muted">"(dismissed)"</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </dd>
+                })}
                 {(!trail.offer_reasons.is_empty()).then(|| view! {
                     <dt>"Chat offered because"</dt>
                     <dd>
@@ -101,8 +122,15 @@ fn Step(step: TrailStep) -> impl IntoView {
         TrailEntry::TaskErrors { task, fields } => (
             "task-errors",
             view! {
-                <TrailAnchor link=task/>" sent back: "
-                <span class="badge failed">{fields.join(", ")}</span>
+                <TrailAnchor link=task/>" sent back:"
+                <ul class="refused-fields">
+                    {fields.into_iter().map(|field| view! {
+                        <li data-testid="refused-field">
+                            <span class="badge failed">{field.label}</span>
+                            {field.message.map(|message| format!(": {message}"))}
+                        </li>
+                    }).collect_view()}
+                </ul>
             }
             .into_any(),
         ),

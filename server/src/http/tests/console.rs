@@ -8,7 +8,7 @@ use crate::chat::hub::RoomEvent;
 use crate::chat::socket::{self, Incoming, Outgoing};
 use crate::chat::{ChatParty, presence::AgentStatus};
 use crate::http::{HttpService, service};
-use crate::store::conversations::{MessageBody, NewConversation, NewMessage};
+use crate::store::conversations::{MessageBody, NewConversation, NewMessage, VisitorContext};
 use crate::store::staff::StaffRole;
 use crate::testing::Fixture;
 use axum::body::Body;
@@ -88,6 +88,7 @@ impl Console {
             visitor: "visitor-1".into(),
             level: Some(Level::Newcomer),
             opened_because: vec![OfferReason::AskedForPerson],
+            visitor_context: VisitorContext::default(),
         };
         let conversation = self.chat.conversations.open_conversation(new).await.unwrap();
         self.customer_says(conversation.id, "c-1", first_message).await;
@@ -437,6 +438,13 @@ async fn the_trail_beside_the_conversation_shows_what_the_customer_did() {
         referrer: None,
     };
     console.customer_did(read).await;
+    console
+        .customer_did(EventKind::TaskValidationFailed {
+            task: "refund".into(),
+            fields: vec!["amount".into()],
+            messages: [("amount".into(), "Please enter 1 or more.".into())].into(),
+        })
+        .await;
     let id = console.taken_by(&ana, "Where do I set the VAT rate?").await;
     let html = text(console.get(&ana, &format!("/console/conversations/{id}")).await).await;
     let trail = html.split(r#"data-testid="trail""#).nth(1).expect("the trail is on the page");
@@ -449,6 +457,9 @@ async fn the_trail_beside_the_conversation_shows_what_the_customer_did() {
         "one search, marked failed: {trail}"
     );
     assert!(trail.contains("vat rate") && trail.contains("found nothing"), "{trail}");
+    let refused = trail.split(r#"data-testid="refused-field""#).nth(1).expect("the refused field");
+    let refused = refused.split("</li>").next().unwrap();
+    assert!(refused.contains("amount") && refused.contains(": Please enter 1 or more."), "{refused}");
     let earlier_item = trail.split(r#"data-testid="earlier-conversation""#).nth(1).expect("the earlier chat");
     assert!(
         earlier_item.contains(&format!("#{earlier}")) && earlier_item.contains("Solved"),
@@ -509,4 +520,79 @@ async fn suggested_articles_and_saved_replies_go_out_in_one_click_and_once() {
     assert_eq!(messages[0].body, MessageBody::Text("Is there anything else I can help with?".into()));
     let unknown = console.post(&ana, &uri, &[("client_id", "x-2"), ("reply", "../site")]).await;
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trail_shows_the_kit_the_notices_and_the_task_errors_of_a_customer_who_starts_a_chat() {
+    let fixture = super::guidance_fixture();
+    let (app, portal) = super::app(&fixture).await;
+    let first_visit = super::session(&app).await;
+    // The customer's browser, carrying every cookie the portal gives it.
+    let mut customer = super::Session {
+        cookie: format!("{}; telepath_level=newcomer", first_visit.cookie),
+        token: first_visit.token,
+    };
+    // As a browser does: a cookie set again replaces the one it had.
+    let keep = |response: &Response, name: &str, customer: &mut super::Session| {
+        let cookie = super::set_cookie(response, name);
+        let others = customer.cookie.split("; ").filter(|kept| !kept.starts_with(&format!("{name}=")));
+        customer.cookie = others.chain([cookie.as_str()]).collect::<Vec<_>>().join("; ");
+    };
+    for thing in 0..3 {
+        let body = format!("level=newcomer&thing={thing}&read=true");
+        let ticked =
+            app.clone().oneshot(super::form_post(&customer, "/api/kit-progress", &body)).await.unwrap();
+        assert_eq!(ticked.status(), StatusCode::FOUND);
+        keep(&ticked, "telepath_kits", &mut customer);
+    }
+    let body = "notice=current&return_to=%2Ftasks%2Fchange-address";
+    let dismissed =
+        app.clone().oneshot(super::form_post(&customer, "/api/dismiss-notice", body)).await.unwrap();
+    keep(&dismissed, "telepath_dismissed", &mut customer);
+    let refused = app
+        .clone()
+        .oneshot(super::form_post(&customer, "/tasks/change-address", "order=TAP-12"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let started = app
+        .clone()
+        .oneshot(super::form_post(&customer, "/chat", "client_id=c-1&text=My+order+number+is+refused"))
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let requested = portal.events.recent(Some("chat_requested"), 1).await.unwrap();
+    let EventKind::ChatRequested { conversation } = requested[0].kind else { panic!("{requested:?}") };
+
+    let database = fixture.config(Path::new("/nonexistent-site")).database_path();
+    let agent = crate::testing::staff_login_named(&database, StaffRole::Agent, Some("Ana Lima")).await;
+    let page = app
+        .clone()
+        .oneshot(with_cookies(&format!("/console/conversations/{conversation}"), &agent.cookie))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = text(page).await;
+    let trail = html.split(r#"data-testid="trail""#).nth(1).expect("the trail is on the page");
+    let kit =
+        trail.split(r#"data-testid="trail-kit""#).nth(1).expect("the kit").split("</dd>").next().unwrap();
+    assert!(kit.contains(r#"href="/kits/newcomer""#) && kit.contains("3 of 5 steps done"), "{kit}");
+    let notices = trail
+        .split(r#"data-testid="trail-notices""#)
+        .nth(1)
+        .expect("the notices")
+        .split("</ul>")
+        .next()
+        .unwrap();
+    let slower = notices.split("<li").find(|item| item.contains("Deliveries are slower")).expect("{notices}");
+    assert!(slower.contains(r#"data-dismissed="true""#) && slower.contains("(dismissed)"), "{slower}");
+    assert!(!notices.contains("An old outage") && !notices.contains("Planned maintenance"), "{notices}");
+    let field = trail
+        .split(r#"data-testid="refused-field""#)
+        .nth(1)
+        .expect("the task error")
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(field.contains("Order number") && field.contains("Expected: TAP- and 6 digits."), "{field}");
 }

@@ -43,7 +43,13 @@ async fn a_mistaken_task_form_comes_back_with_field_errors_and_keeps_the_input()
     let events = store.events.recent(Some("task_validation_failed"), 10).await.unwrap();
     assert_eq!(
         events[0].kind,
-        EventKind::TaskValidationFailed { task: "change-address".into(), fields: vec!["order".into()] }
+        EventKind::TaskValidationFailed {
+            task: "change-address".into(),
+            fields: vec!["order".into()],
+            messages: [("order".into(), "This doesn't look right. Expected: TAP- and 6 digits.".into())]
+                .into(),
+        },
+        "the message is the one the visitor read, not what they typed"
     );
 }
 

@@ -3,7 +3,9 @@
 //! and what closing, transfers and notes do.
 
 use super::{ContractStore, TestClock, sqlite, staff_account};
-use crate::store::conversations::{Claim, ConversationsError, MessageBody, NewConversation, NewMessage};
+use crate::store::conversations::{
+    Claim, ConversationsError, KitTicks, MessageBody, NewConversation, NewMessage, VisitorContext,
+};
 use crate::store::staff::StaffRole;
 use std::sync::Arc;
 use telepath_domain::{ConversationState, Level, OfferReason, Resolution, Side};
@@ -34,7 +36,30 @@ fn visitor_conversation(visitor: &str) -> NewConversation {
             OfferReason::SearchesFoundNothing { queries: vec!["vat".into(), "tax".into()] },
             OfferReason::AskedForPerson,
         ],
+        visitor_context: VisitorContext::default(),
     }
+}
+
+async fn what_the_customers_browser_remembered_is_kept_with_the_conversation(
+    store: &impl ContractStore,
+    clock: &TestClock,
+) {
+    clock.set(7_000);
+    let context = VisitorContext {
+        kit: Some(KitTicks { level: Level::Newcomer, done: 3, steps: 5 }),
+        dismissed_notices: vec!["phone-line-closed".into(), "slow-deliveries".into()],
+    };
+    let new = NewConversation { visitor_context: context.clone(), ..visitor_conversation("v1") };
+    let opened = store.open_conversation(new).await.unwrap();
+    assert_eq!(opened.visitor_context, context, "answered as stored");
+    let plain = store.open_conversation(visitor_conversation("v2")).await.unwrap();
+    assert_eq!(plain.visitor_context, VisitorContext::default(), "nothing remembered reads as nothing");
+
+    assert_eq!(store.conversation(opened.id).await.unwrap().visitor_context, context);
+    assert_eq!(store.conversations_of("v1", 5).await.unwrap()[0].visitor_context, context);
+    let waiting = store.in_state(ConversationState::Waiting, 10).await.unwrap();
+    let contexts: Vec<_> = waiting.iter().map(|conversation| conversation.visitor_context.clone()).collect();
+    assert_eq!(contexts, [context, VisitorContext::default()], "the queue reads it too");
 }
 
 async fn messages_are_stored_once_per_sender_id_and_numbered_in_order(
@@ -219,6 +244,13 @@ async fn sqlite_messages_are_stored_once_per_sender_id_and_numbered_in_order() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
     messages_are_stored_once_per_sender_id_and_numbered_in_order(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_what_the_customers_browser_remembered_is_kept_with_the_conversation() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _dir) = sqlite(clock.clone()).await;
+    what_the_customers_browser_remembered_is_kept_with_the_conversation(&store, &clock).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,8 +17,8 @@ impl From<sqlx::Error> for ConversationsError {
     }
 }
 
-const CONVERSATION_COLUMNS: &str = "SELECT id, visitor, state, level, opened_because, agent, last_seq, visitor_read_seq, \
-     agent_read_seq, resolution, opened_at_ms, claimed_at_ms, closed_at_ms FROM conversations";
+const CONVERSATION_COLUMNS: &str = "SELECT id, visitor, state, level, opened_because, visitor_context, agent, last_seq, \
+     visitor_read_seq, agent_read_seq, resolution, opened_at_ms, claimed_at_ms, closed_at_ms FROM conversations";
 
 const MESSAGE_COLUMNS: &str =
     "SELECT conversation, seq, client_id, side, agent, kind, body, slug, sent_at_ms FROM chat_messages";
@@ -32,6 +32,9 @@ fn conversation_from_row(row: &SqliteRow) -> Result<Conversation, ConversationsE
     let reasons: String = row.try_get("opened_because")?;
     let opened_because =
         serde_json::from_str(&reasons).map_err(|error| bad(format!("offer reasons {reasons:?}: {error}")))?;
+    let context: String = row.try_get("visitor_context")?;
+    let visitor_context = serde_json::from_str(&context)
+        .map_err(|error| bad(format!("visitor context {context:?}: {error}")))?;
     Ok(Conversation {
         id,
         visitor: row.try_get("visitor")?,
@@ -41,6 +44,7 @@ fn conversation_from_row(row: &SqliteRow) -> Result<Conversation, ConversationsE
             Some(level) => Some(Level::parse(&level).ok_or_else(|| bad(format!("level {level:?}")))?),
         },
         opened_because,
+        visitor_context,
         agent: row.try_get("agent")?,
         last_seq: row.try_get("last_seq")?,
         visitor_read_seq: row.try_get("visitor_read_seq")?,
@@ -100,14 +104,15 @@ impl SqliteStore {
 impl Conversations for SqliteStore {
     async fn open_conversation(&self, new: NewConversation) -> Result<Conversation, ConversationsError> {
         let row = sqlx::query(
-            "INSERT INTO conversations (visitor, state, level, opened_because, opened_at_ms)
-             VALUES (?, 'waiting', ?, ?, ?)
-             RETURNING id, visitor, state, level, opened_because, agent, last_seq, visitor_read_seq, agent_read_seq,
-                       resolution, opened_at_ms, claimed_at_ms, closed_at_ms",
+            "INSERT INTO conversations (visitor, state, level, opened_because, visitor_context, opened_at_ms)
+             VALUES (?, 'waiting', ?, ?, ?, ?)
+             RETURNING id, visitor, state, level, opened_because, visitor_context, agent, last_seq, visitor_read_seq,
+                       agent_read_seq, resolution, opened_at_ms, claimed_at_ms, closed_at_ms",
         )
         .bind(&new.visitor)
         .bind(new.level.map(Level::as_str))
         .bind(serde_json::to_string(&new.opened_because).map_err(|error| ConversationsError::Failed(error.into()))?)
+        .bind(serde_json::to_string(&new.visitor_context).map_err(|error| ConversationsError::Failed(error.into()))?)
         .bind(self.clock.now_ms())
         .fetch_one(&self.pool)
         .await?;
