@@ -101,21 +101,6 @@ impl VisitorFacts {
     }
 }
 
-/// The page at `path` as notices' audiences name places: its category and task.
-/// The layout picks a page's banners by it, and the console's trail the notices a
-/// customer's pages showed.
-pub fn notice_place(snapshot: &ContentSnapshot, path: &str, level: Option<Level>) -> NoticePlace {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let task_category = |task: &str| snapshot.tasks.get(task).map(|task| task.category.clone());
-    let (category, task) = match segments.as_slice() {
-        ["categories", category] => (Some((*category).to_owned()), None),
-        ["articles", slug] => (snapshot.articles.get(*slug).map(|article| article.category.clone()), None),
-        ["tasks" | "mistakes", task, ..] => (task_category(task), Some((*task).to_owned())),
-        _ => (None, None),
-    };
-    NoticePlace { path: path.to_owned(), category, task, level }
-}
-
 impl ContentReader for PortalRequest {
     fn site(&self) -> SiteView {
         views::site(&self.snapshot)
@@ -188,7 +173,7 @@ impl ContentReader for PortalRequest {
     }
 
     fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace {
-        notice_place(&self.snapshot, path, level)
+        self.snapshot.notice_place(path, level)
     }
 
     fn popular_articles(&self) -> Vec<ArticleSummary> {

@@ -8,7 +8,6 @@
 
 use crate::content::{ContentSnapshot, SiteTimeZone};
 use crate::journeys::visits::VISIT_GAP_MS;
-use crate::portal::notice_place;
 use crate::store::StoredEvent;
 use crate::store::conversations::Conversation;
 use std::collections::HashMap;
@@ -177,7 +176,7 @@ fn notices_on_screen(
             _ => None,
         })
         .chain([urls::CHAT])
-        .map(|path| notice_place(snapshot, path, conversation.level))
+        .map(|path| snapshot.notice_place(path, conversation.level))
         .collect();
     let mut shown: Vec<&Notice> = snapshot
         .notices

@@ -11,7 +11,7 @@ use super::site::SiteSettings;
 use super::tasks::Task;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use telepath_domain::Level;
+use telepath_domain::{Level, NoticePlace};
 
 /// Everything loaded from one pass over content/. Immutable: a reload builds a new one.
 #[derive(Clone, Debug, Default)]
@@ -34,6 +34,21 @@ pub struct ContentSnapshot {
 }
 
 impl ContentSnapshot {
+    /// The page at `path` as notices' audiences name places: its category and task.
+    /// The layout picks a page's banners by it, and the console's trail the notices a
+    /// customer's pages showed.
+    pub fn notice_place(&self, path: &str, level: Option<Level>) -> NoticePlace {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let task_category = |task: &str| self.tasks.get(task).map(|task| task.category.clone());
+        let (category, task) = match segments.as_slice() {
+            ["categories", category] => (Some((*category).to_owned()), None),
+            ["articles", slug] => (self.articles.get(*slug).map(|article| article.category.clone()), None),
+            ["tasks" | "mistakes", task, ..] => (task_category(task), Some((*task).to_owned())),
+            _ => (None, None),
+        };
+        NoticePlace { path: path.to_owned(), category, task, level }
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
     }
