@@ -45,19 +45,33 @@ pub struct AgentSocketQuery {
     after: i64,
 }
 
+/// A posted form's fields, read within the body limits every form has.
+struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    /// The body's fields; an unreadable encoding reads as no fields, which each
+    /// handler then refuses in its own words.
+    async fn read(body: Body) -> Result<FormFields, HttpError> {
+        let bytes = super::read_form_body(body).await?;
+        Ok(FormFields(serde_urlencoded::from_bytes(&bytes).unwrap_or_default()))
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+}
+
 /// `POST /chat`: a message from the chat page's form, without JavaScript. Stored
 /// (once, whatever the retries), then the page again; a refused message comes back
 /// in the form with the reason.
 pub async fn send_from_form(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match super::read_form_body(body).await {
-        Ok(bytes) => bytes,
+    let form = match FormFields::read(body).await {
+        Ok(form) => form,
         Err(refused) => return refused.for_client(&parts.headers),
     };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let field = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
-    let text = field(ChatFormState::TEXT_FIELD).unwrap_or_default().to_owned();
-    let client_id = field(ChatFormState::CLIENT_ID_FIELD).unwrap_or_default();
+    let text = form.get(ChatFormState::TEXT_FIELD).unwrap_or_default().to_owned();
+    let client_id = form.get(ChatFormState::CLIENT_ID_FIELD).unwrap_or_default();
     let Some(visitor) = parts.extensions.get::<VisitorId>().cloned() else {
         return HttpError::FormNotChecked.for_client(&parts.headers);
     };
@@ -102,12 +116,11 @@ pub async fn send_from_form(State(state): State<AppState>, request: Request) -> 
 /// is not made again in this visit, then back to the page it was on.
 pub async fn dismiss_offer(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match super::read_form_body(body).await {
-        Ok(bytes) => bytes,
+    let form = match FormFields::read(body).await {
+        Ok(form) => form,
         Err(refused) => return refused.for_client(&parts.headers),
     };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let sent = pairs.iter().find(|(name, _)| name == "return_to").map_or("/", |(_, value)| value.as_str());
+    let sent = form.get("return_to").unwrap_or("/");
     let return_to = local_return_path(sent).unwrap_or("/");
     if let Some(visitor) = parts.extensions.get::<VisitorId>() {
         let page = return_to.split(['?', '#']).next().unwrap_or("/").to_owned();
@@ -129,24 +142,23 @@ pub async fn dismiss_offer(State(state): State<AppState>, request: Request) -> R
 /// as `chat_offered`; nothing is recorded for a visitor who asked not to be tracked.
 pub async fn report_lingering(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match super::read_form_body(body).await {
-        Ok(bytes) => bytes,
+    let form = match FormFields::read(body).await {
+        Ok(form) => form,
         Err(refused) => return refused.for_client(&parts.headers),
     };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let field = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
     let Some(visitor) = parts.extensions.get::<VisitorId>().cloned() else {
         return HttpError::FormNotChecked.for_client(&parts.headers);
     };
     let facts = VisitorFacts::of(&parts.headers, &parts.extensions);
-    let page = field("return_to")
+    let page = form
+        .get("return_to")
         .and_then(local_return_path)
         .map(|path| path.split(['?', '#']).next().unwrap_or(path))
         .filter(|path| telepath_app::urls::is_help_content(path));
     let Some(page) = page else {
         return HttpError::NotLingered("not a page of help content".into()).for_client(&parts.headers);
     };
-    let seconds = field("seconds").and_then(|seconds| seconds.parse::<u32>().ok()).unwrap_or(0);
+    let seconds = form.get("seconds").and_then(|seconds| seconds.parse::<u32>().ok()).unwrap_or(0);
     let linger = state.portal.content.snapshot().site.chat.linger;
     let visible = std::time::Duration::from_secs(seconds.into());
     if linger.lingered(visible, facts.level).is_none() {
