@@ -97,27 +97,22 @@ pub struct Report {
 
 impl Report {
     pub fn without_results(&self) -> impl Iterator<Item = &SearchRow> {
-        let mut rows: Vec<&SearchRow> =
-            self.searches.iter().filter(|row| row.counts.without_results > 0).collect();
-        rows.sort_by(|a, b| {
-            b.counts.without_results.cmp(&a.counts.without_results).then_with(|| a.query.cmp(&b.query))
-        });
-        rows.into_iter()
+        self.searches_by(|row| row.counts.without_results)
     }
 
     /// Searches whose visits went on to ask for a person in a chat, the most first.
     pub fn followed_by_chat(&self) -> impl Iterator<Item = &SearchRow> {
-        let mut rows: Vec<&SearchRow> =
-            self.searches.iter().filter(|row| row.counts.followed_by_chat > 0).collect();
-        rows.sort_by(|a, b| {
-            b.counts.followed_by_chat.cmp(&a.counts.followed_by_chat).then_with(|| a.query.cmp(&b.query))
-        });
-        rows.into_iter()
+        self.searches_by(|row| row.counts.followed_by_chat)
     }
 
     pub fn without_clicks(&self) -> impl Iterator<Item = &SearchRow> {
-        let mut rows: Vec<&SearchRow> = self.searches.iter().filter(|row| row.not_clicked() > 0).collect();
-        rows.sort_by(|a, b| b.not_clicked().cmp(&a.not_clicked()).then_with(|| a.query.cmp(&b.query)));
+        self.searches_by(SearchRow::not_clicked)
+    }
+
+    /// The searches with some of `count`, the most first, then by query.
+    fn searches_by(&self, count: impl Fn(&SearchRow) -> u32) -> impl Iterator<Item = &SearchRow> {
+        let mut rows: Vec<&SearchRow> = self.searches.iter().filter(|row| count(row) > 0).collect();
+        rows.sort_by(|a, b| count(b).cmp(&count(a)).then_with(|| a.query.cmp(&b.query)));
         rows.into_iter()
     }
 }
