@@ -56,6 +56,9 @@ async fn chat_with_a_person_after_failed_searches(
     click(&customer, "[data-testid=chat-offer-start]").await;
     element(&customer, "#chat-text").await.send_keys(QUESTION).await.unwrap();
     click(&customer, "[data-testid=chat-send]").await;
+    // The question on the customer's own page means the server has stored it;
+    // without JavaScript the click returns before the posted form has loaded.
+    element(&customer, "[data-testid=chat-message][data-seq='1']").await;
     if javascript {
         element(&customer, "[data-testid=chat-messages][data-live=connected]").await;
     }
