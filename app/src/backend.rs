@@ -20,7 +20,7 @@ pub use tasks::TaskForms;
 
 use crate::visitor::VisitorPrefs;
 use std::sync::Arc;
-use telepath_domain::{EventKind, Level, PageType};
+use telepath_domain::{EventKind, Level, ListedPage, PageType};
 
 /// The anonymous visitor id the server put in the request's extensions.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,21 +219,49 @@ pub fn record_arrival_at_article(slug: &str) {
             events.record_soon(&visitor, event);
         }
     }
-    if let Some(from) = query.get("from").filter(|from| from != slug && use_content().article(from).is_some())
-    {
-        events.record_soon(&visitor, EventKind::NextQuestionClicked { from, to: slug.to_owned() });
+    record_next_question_followed(slug, ListedPage::Article);
+}
+
+/// Records a "people usually ask next" link followed to the article or task form
+/// `to`, when the page was reached by one: the link names the article or the sent
+/// task it was on (see `urls::next_question`). A name that is not in the content
+/// (a forged or stale link) records nothing.
+pub fn record_next_question_followed(to: &str, to_page: ListedPage) {
+    use leptos::prelude::ReadUntracked;
+    use leptos_router::hooks::use_query_map;
+    let Some(visitor) = use_visitor() else { return };
+    let query = use_query_map().read_untracked();
+    let content = use_content();
+    let followed = query
+        .get(crate::urls::NEXT_FROM_ARTICLE)
+        .filter(|from| content.article(from).is_some())
+        .map(|from| (from, ListedPage::Article))
+        .or_else(|| {
+            let from = query.get(crate::urls::NEXT_FROM_TASK)?;
+            content.task(&from).is_some().then_some((from, ListedPage::Task))
+        })
+        .filter(|(from, from_page)| (from.as_str(), *from_page) != (to, to_page));
+    if let Some((from, from_page)) = followed {
+        let event = EventKind::NextQuestionClicked { from, to: to.to_owned(), from_page, to_page };
+        use_events().record_soon(&visitor, event);
     }
 }
 
-/// Records which next questions an article page showed, for click-through.
-pub fn record_next_questions_shown(from: &str, questions: &[crate::wire::NextQuestion]) {
+/// Records which next questions were shown after `from` (an article, or a task on
+/// its confirmation), for click-through.
+pub fn record_next_questions_shown(
+    from: &str,
+    from_page: ListedPage,
+    questions: &[crate::wire::NextQuestion],
+) {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return };
     let Some(visitor) = use_visitor() else { return };
     if parts.method != http::Method::GET || questions.is_empty() {
         return;
     }
     let shown = questions.iter().map(crate::wire::NextQuestion::path).collect();
-    use_events().record_soon(&visitor, EventKind::NextQuestionsShown { from: from.to_owned(), shown });
+    use_events()
+        .record_soon(&visitor, EventKind::NextQuestionsShown { from: from.to_owned(), shown, from_page });
 }
 
 /// Longer queries were cut by the search page already; a forged link is cut here.

@@ -2,7 +2,7 @@
 //! moves changes here and nowhere else.
 
 use crate::wire::encode_query_value;
-use telepath_domain::Level;
+use telepath_domain::{Level, ListedPage};
 
 /// Where "ask our team" leads, until live chat takes over.
 pub const ASK_THE_TEAM: &str = "/articles/contact-support";
@@ -109,6 +109,14 @@ pub fn is_help_content(path: &str) -> bool {
     ["/articles/", "/kits/"].iter().any(|prefix| path.starts_with(prefix))
 }
 
+/// Whether the page at `path` is for staff (the editors' pages, the agent console,
+/// signing in): a person working there is not a customer to offer a chat to.
+pub fn is_staff_page(path: &str) -> bool {
+    [EDITORS, CONSOLE].iter().any(|prefix| {
+        path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+    }) || path.starts_with("/staff/")
+}
+
 pub fn article(slug: &str) -> String {
     format!("/articles/{slug}")
 }
@@ -178,14 +186,47 @@ pub fn search_result(slug: &str, query: &str, rank: usize) -> String {
     format!("{}?q={}&rank={rank}", article(slug), encode_query_value(query))
 }
 
-/// A "people usually ask next" link, carrying the article it was followed from.
-pub fn next_question(slug: &str, from: &str) -> String {
-    format!("{}?from={}", article(slug), encode_query_value(from))
+/// The query a "people usually ask next" link names the article it was followed
+/// from with, and the one for a task whose confirmation it was on. The page it
+/// leads to reads them to record the click (no redirect, no script).
+pub const NEXT_FROM_ARTICLE: &str = "from";
+pub const NEXT_FROM_TASK: &str = "from_task";
+
+/// A "people usually ask next" link to `to_path` (an article or a task form),
+/// carrying the article or task it was followed from.
+pub fn next_question(to_path: &str, from: &str, from_page: ListedPage) -> String {
+    let name = match from_page {
+        ListedPage::Article => NEXT_FROM_ARTICLE,
+        ListedPage::Task => NEXT_FROM_TASK,
+    };
+    format!("{to_path}?{name}={}", encode_query_value(from))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_next_question_link_names_what_it_was_followed_from() {
+        assert_eq!(
+            next_question(&article("void-an-invoice"), "send-an-invoice", ListedPage::Article),
+            "/articles/void-an-invoice?from=send-an-invoice"
+        );
+        assert_eq!(
+            next_question(&task("refund"), "change-vat", ListedPage::Task),
+            "/tasks/refund?from_task=change-vat"
+        );
+    }
+
+    #[test]
+    fn the_editors_pages_the_console_and_signing_in_are_staff_pages() {
+        for path in [EDITORS, "/editors/insights?days=7", CONSOLE, &console_conversation(7), STAFF_SIGN_IN] {
+            assert!(is_staff_page(path), "{path}");
+        }
+        for path in ["/", "/editorsx", "/consoles", CHAT, &article("console"), "/staff"] {
+            assert!(!is_staff_page(path), "{path}");
+        }
+    }
 
     #[test]
     fn articles_and_kits_are_help_content_and_nothing_else_is() {

@@ -6,6 +6,17 @@ use crate::chat_offer::OfferReason;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The kinds of page a "People usually ask next" list is shown after and leads
+/// to: an article, or a task (shown on its confirmation, or followed to its form).
+/// Events written before tasks had the list read as articles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListedPage {
+    #[default]
+    Article,
+    Task,
+}
+
 /// The kinds of page whose views the next-question learning reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,10 +79,16 @@ pub enum EventKind {
         rank: u32,
         slug: String,
     },
-    /// The visitor followed a "People usually ask next" link from one article to another.
+    /// The visitor followed a "People usually ask next" link: from the article or
+    /// the sent task `from` to the article or task form `to`. Payload version 2
+    /// added `from_page` and `to_page`; version 1 payloads were articles to articles.
     NextQuestionClicked {
         from: String,
         to: String,
+        #[serde(default)]
+        from_page: ListedPage,
+        #[serde(default)]
+        to_page: ListedPage,
     },
     /// A search from the results page (its first page), with how many articles it
     /// found: what editors' insights count as top searches and content gaps.
@@ -79,11 +96,15 @@ pub enum EventKind {
         query: String,
         results: u32,
     },
-    /// The "People usually ask next" list was shown after article `from`: the paths
-    /// of its links, in order, so click-through can be measured against it.
+    /// The "People usually ask next" list was shown after `from` (an article, or a
+    /// task on its confirmation): the paths of its links, in order, so click-through
+    /// can be measured against it. Payload version 2 added `from_page`; version 1
+    /// payloads were shown after articles.
     NextQuestionsShown {
         from: String,
         shown: Vec<String>,
+        #[serde(default)]
+        from_page: ListedPage,
     },
     /// Live chat was offered on the page at `path`, for these reasons (the most
     /// recent sign first; see `chat_offer`). Recorded with each page that shows the
@@ -158,7 +179,10 @@ impl EventKind {
     /// The version this build writes for the kind called `name`, if it knows it.
     pub fn current_payload_version(name: &str) -> Option<u32> {
         match name {
-            "article_feedback" | "task_validation_failed" => Some(2),
+            "article_feedback"
+            | "task_validation_failed"
+            | "next_question_clicked"
+            | "next_questions_shown" => Some(2),
             name => Self::NAMES.contains(&name).then_some(1),
         }
     }
@@ -193,8 +217,17 @@ mod tests {
                 referrer: None,
             },
             EventKind::SearchResultClicked { query: "q".into(), rank: 2, slug: "a".into() },
-            EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },
-            EventKind::NextQuestionsShown { from: "a".into(), shown: vec!["/articles/b".into()] },
+            EventKind::NextQuestionClicked {
+                from: "a".into(),
+                to: "t".into(),
+                from_page: ListedPage::Article,
+                to_page: ListedPage::Task,
+            },
+            EventKind::NextQuestionsShown {
+                from: "t".into(),
+                shown: vec!["/articles/b".into()],
+                from_page: ListedPage::Task,
+            },
             EventKind::Searched { query: "q".into(), results: 3 },
             EventKind::ChatOffered {
                 reasons: vec![OfferReason::SaidNo { slug: "a".into() }],
@@ -252,6 +285,37 @@ mod tests {
                 task: "refund".into(),
                 fields: vec!["amount".into()],
                 messages: BTreeMap::new()
+            }
+        );
+    }
+
+    #[test]
+    fn version_1_next_question_events_read_as_articles_to_articles() {
+        for name in ["next_question_clicked", "next_questions_shown"] {
+            assert_eq!(EventKind::current_payload_version(name), Some(2));
+            assert!(EventKind::reads_payload_version(name, 1));
+        }
+        let clicked =
+            serde_json::json!({ "kind": "next_question_clicked", "payload": { "from": "a", "to": "b" } });
+        assert_eq!(
+            serde_json::from_value::<EventKind>(clicked).unwrap(),
+            EventKind::NextQuestionClicked {
+                from: "a".into(),
+                to: "b".into(),
+                from_page: ListedPage::Article,
+                to_page: ListedPage::Article
+            }
+        );
+        let shown = serde_json::json!({
+            "kind": "next_questions_shown",
+            "payload": { "from": "a", "shown": ["/articles/b"] }
+        });
+        assert_eq!(
+            serde_json::from_value::<EventKind>(shown).unwrap(),
+            EventKind::NextQuestionsShown {
+                from: "a".into(),
+                shown: vec!["/articles/b".into()],
+                from_page: ListedPage::Article
             }
         );
     }

@@ -25,7 +25,7 @@ pub use chat_offer::{OfferReason, offer_reasons};
 pub use effort::{
     EFFORT_LABELS, EFFORT_QUESTION, EFFORT_SCALE_VERSION, EffortScore, EffortScoreError, Touchpoint,
 };
-pub use event::{EventKind, PageType};
+pub use event::{EventKind, ListedPage, PageType};
 pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};
 pub use notice::{Audience, Notice, NoticePlace, NoticeState, Severity};

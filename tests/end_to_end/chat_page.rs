@@ -173,6 +173,11 @@ async fn a_visitor_stuck_on_two_failed_searches_is_offered_a_person_with_the_rea
 
     let article = page(&server, &stuck, "/articles/send-an-invoice").await;
     assert!(article.contains("data-testid=\"chat-offer\""), "the offer stays on the next pages");
+    let sign_in = page(&server, &stuck, "/staff/sign-in").await;
+    assert!(
+        !sign_in.contains("data-testid=\"chat-offer\""),
+        "staff pages are not where customers are helped"
+    );
     let offered = server.wait_for_event("chat_offered", std::time::Duration::from_secs(10)).await;
     assert_eq!(
         server.events.recent(Some("chat_offered"), 10).await.unwrap().len(),

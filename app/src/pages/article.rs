@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use telepath_domain::PageType;
 use telepath_domain::guidance::{offers_help_up_front, order_level_sections};
-use telepath_domain::{BodyPart, Level};
+use telepath_domain::{BodyPart, Level, ListedPage};
 
 #[component]
 pub fn ArticlePage() -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn ArticlePage() -> impl IntoView {
             let layout_class =
                 if article.toc.is_empty() { "article-layout" } else { "article-layout has-toc" };
             record_arrival_at_article(&article.slug);
-            record_next_questions_shown(&article.slug, &article.next_questions);
+            record_next_questions_shown(&article.slug, ListedPage::Article, &article.next_questions);
             view! {
             {(!problems.is_empty()).then(|| view! {
                 <aside class="dev-overlay" role="status" data-testid="dev-overlay" aria-labelledby="dev-overlay-heading">
@@ -84,7 +84,7 @@ pub fn ArticlePage() -> impl IntoView {
                 next=article
                     .next_questions
                     .iter()
-                    .map(|question| NextAnswer { href: question.href(&slug), title: question.title().to_owned() })
+                    .map(|question| NextAnswer { href: question.href(&slug, ListedPage::Article), title: question.title().to_owned() })
                     .collect()
                 team_offered=offers_help_up_front(level)
                 csrf=use_csrf_token()

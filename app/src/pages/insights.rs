@@ -116,11 +116,11 @@ pub fn InsightsPage() -> impl IntoView {
 
         <section aria-labelledby="next-heading" data-testid="insights-next-questions">
             <h2 id="next-heading">"People usually ask next"</h2>
-            <InsightsTable caption="Lists shown after each article, and how often a link was followed" csv=urls::insights_csv("next-questions", days) headers=&["After", "Shown", "Followed", "Click-through"]>
+            <InsightsTable caption="Lists shown after each article and each sent task, and how often a link was followed" csv=urls::insights_csv("next-questions", days) headers=&["After", "Shown", "Followed", "Click-through"]>
                 {none_yet(insights.next_questions.is_empty(), 4)}
                 {insights.next_questions.into_iter().map(|row| view! {
                     <tr>
-                        <td><a href=urls::article(&row.slug)>{row.title}</a></td>
+                        <td><a href=row.href>{row.title}</a></td>
                         <td>{row.shown}</td><td>{row.followed}</td><td>{format!("{}%", row.click_percent)}</td>
                     </tr>
                 }).collect_view()}

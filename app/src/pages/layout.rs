@@ -54,9 +54,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     .collect_view()}
             </section>
         })}
-        // The search page offers a person in its own "nothing found" answer, and the
-        // chat page is where the offer leads.
-        {(page_path != crate::urls::SEARCH && page_path != crate::urls::CHAT)
+        // The search page offers a person in its own "nothing found" answer, the
+        // chat page is where the offer leads, and staff at work are not customers.
+        {(page_path != crate::urls::SEARCH && page_path != crate::urls::CHAT && !crate::urls::is_staff_page(&page_path))
             .then(|| view! { <crate::pages::chat::ChatOfferSlot path=path.clone()/> })}
         <main id="main" class="page">{children()}</main>
         <footer class="site-footer">

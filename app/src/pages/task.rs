@@ -9,7 +9,7 @@ use crate::wire::{TaskFormState, TaskView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use telepath_domain::{FieldKind, FieldSpec, Mistake};
+use telepath_domain::{FieldKind, FieldSpec, ListedPage, Mistake};
 
 fn use_task() -> Option<TaskView> {
     let id = use_params_map().read_untracked().get("task").unwrap_or_default();
@@ -24,6 +24,7 @@ pub fn TaskPage() -> impl IntoView {
         None => Either::Left(view! { <NotFound/> }),
         Some(task) => {
             crate::backend::record_page_view(telepath_domain::PageType::Task, &task.title);
+            crate::backend::record_next_question_followed(&task.id, ListedPage::Task);
             let mistakes = task.mistakes.clone();
             Either::Right(view! {
                 <PageMeta title=task.title.clone() description=task.summary.clone()/>
@@ -294,6 +295,7 @@ pub fn TaskSentPage() -> impl IntoView {
                     match visitors_request(&reference).await.filter(|request| request.task_id == task_id) {
                         None => Either::Left(view! { <RequestNotFound/> }),
                         Some(request) => {
+                            crate::backend::record_next_questions_shown(&request.task_id, ListedPage::Task, &next_questions);
                             let status_path = crate::urls::request(&request.reference);
                             let effort_answer = effort_answer(&request.task_id, &request.reference).await;
                             let effort_action = crate::urls::task_effort(&request.task_id, &request.reference);
@@ -317,7 +319,7 @@ pub fn TaskSentPage() -> impl IntoView {
                                         <h2 id="next-heading">"People usually ask next"</h2>
                                         <ul class="article-list compact">
                                             {next_questions.into_iter().map(|question| view! {
-                                                <li><a href=question.path()>{question.title().to_owned()}</a></li>
+                                                <li><a href=question.href(&task_id, ListedPage::Task)>{question.title().to_owned()}</a></li>
                                             }).collect_view()}
                                         </ul>
                                     </section>

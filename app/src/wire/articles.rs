@@ -98,12 +98,9 @@ impl NextQuestion {
         }
     }
 
-    /// The link shown after article `from`: an article link says where it was
-    /// followed from, so the click is recorded when that article is shown.
-    pub fn href(&self, from: &str) -> String {
-        match self {
-            NextQuestion::Article(article) => crate::urls::next_question(&article.slug, from),
-            NextQuestion::Task(task) => crate::urls::task(&task.id),
-        }
+    /// The link shown after `from` (an article, or a sent task): it says where it
+    /// was followed from, so the click is recorded when the page it leads to is shown.
+    pub fn href(&self, from: &str, from_page: telepath_domain::ListedPage) -> String {
+        crate::urls::next_question(&self.path(), from, from_page)
     }
 }

@@ -73,7 +73,9 @@ pub struct FieldErrorInsight {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NextQuestionInsight {
-    pub slug: String,
+    /// The article, or the form of the task whose confirmation showed the list.
+    pub href: String,
+    /// The article's title, or "Sent: " and the task's.
     pub title: String,
     pub shown: u32,
     pub followed: u32,

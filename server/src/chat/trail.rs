@@ -246,7 +246,7 @@ mod tests {
     use crate::content::load_snapshot;
     use crate::store::conversations::{KitTicks, VisitorContext};
     use crate::testing::Fixture;
-    use telepath_domain::{ConversationState, Level, Resolution};
+    use telepath_domain::{ConversationState, Level, ListedPage, Resolution};
 
     const MINUTE: i64 = 60_000;
 
@@ -329,7 +329,14 @@ mod tests {
                     messages: Default::default(),
                 },
             ),
-            (7, EventKind::NextQuestionsShown { from: "a".into(), shown: vec![] }),
+            (
+                7,
+                EventKind::NextQuestionsShown {
+                    from: "a".into(),
+                    shown: vec![],
+                    from_page: ListedPage::Article,
+                },
+            ),
             (70, viewed(PageType::Article, "//evil.example/x", "Evil")),
             (71, viewed(PageType::Category, "/categories/invoices", "Invoices")),
         ]);

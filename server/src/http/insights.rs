@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use telepath_app::error::AppError;
 use telepath_app::wire::INSIGHT_PERIODS;
+use telepath_domain::ListedPage;
 
 #[derive(serde::Deserialize)]
 pub struct TableQuery {
@@ -67,11 +68,14 @@ pub async fn insights_csv(
                 .map(|row| vec![row.task.clone(), row.field.clone(), number(row.errors)]),
         ),
         "next-questions" => csv::document(
-            &["after article", "shown", "followed"],
-            report
-                .next_questions
-                .iter()
-                .map(|row| vec![row.from.clone(), number(row.shown), number(row.followed)]),
+            &["after", "article or task", "shown", "followed"],
+            report.next_questions.iter().map(|row| {
+                let page = match row.from_page {
+                    ListedPage::Article => "article",
+                    ListedPage::Task => "task",
+                };
+                vec![page.to_owned(), row.from.clone(), number(row.shown), number(row.followed)]
+            }),
         ),
         "suggested-fixes" => csv::document(
             &["search", "article", "visits"],

@@ -3,6 +3,7 @@
 
 use super::rollups::{DailyCounts, Outcomes, SearchCounts};
 use std::collections::HashMap;
+use telepath_domain::ListedPage;
 
 /// The `days` days ending with day number `last_day` (since the Unix epoch, UTC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +69,8 @@ pub struct FieldErrorRow {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct NextQuestionRow {
+    /// The article, or the task whose confirmation showed the list.
+    pub from_page: ListedPage,
     pub from: String,
     pub shown: u32,
     pub followed: u32,
@@ -128,7 +131,7 @@ pub fn report(counts: &DailyCounts, period: Period) -> Report {
     let mut searches: HashMap<String, SearchCounts> = HashMap::new();
     let mut votes: HashMap<String, (u32, u32)> = HashMap::new();
     let mut field_errors: HashMap<(String, String), u32> = HashMap::new();
-    let mut next_questions: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut next_questions: HashMap<(ListedPage, String), (u32, u32)> = HashMap::new();
     let mut fixes: HashMap<(String, String), u32> = HashMap::new();
     let mut outcomes: HashMap<Option<String>, Outcomes> = HashMap::new();
     let mut searches_by_day = Vec::new();
@@ -201,7 +204,12 @@ pub fn report(counts: &DailyCounts, period: Period) -> Report {
             .collect(),
         next_questions: sorted_desc(next_questions, |(shown, _)| *shown)
             .into_iter()
-            .map(|(from, (shown, followed))| NextQuestionRow { from, shown, followed })
+            .map(|((from_page, from), (shown, followed))| NextQuestionRow {
+                from_page,
+                from,
+                shown,
+                followed,
+            })
             .collect(),
         suggested_fixes: sorted_desc(fixes, |visits| *visits)
             .into_iter()

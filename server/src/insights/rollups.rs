@@ -18,7 +18,7 @@
 
 use crate::store::StoredEvent;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use telepath_domain::{EventKind, PageType};
+use telepath_domain::{EventKind, ListedPage, PageType};
 
 const DAY_MS: i64 = 86_400_000;
 /// Silence that ends a visit (the same 30 minutes journeys use).
@@ -36,8 +36,8 @@ pub struct Day {
     pub votes: HashMap<String, (u32, u32)>,
     /// Per (task, field): forms sent back with an error there.
     pub field_errors: HashMap<(String, String), u32>,
-    /// Per article: next-question lists shown after it, and links followed.
-    pub next_questions: HashMap<String, (u32, u32)>,
+    /// Per article or sent task: next-question lists shown after it, and links followed.
+    pub next_questions: HashMap<(ListedPage, String), (u32, u32)>,
     /// Per (failed query, article): visits that searched it and ended up there.
     pub suggested_fixes: HashMap<(String, String), u32>,
     /// Per entry article (`None`: entered elsewhere), visits by how they ended.
@@ -178,11 +178,11 @@ impl Rollups {
                         .followed_by_chat += 1;
                 }
             }
-            EventKind::NextQuestionsShown { from, .. } => {
-                day.next_questions.entry(from.clone()).or_default().0 += 1
+            EventKind::NextQuestionsShown { from, from_page, .. } => {
+                day.next_questions.entry((*from_page, from.clone())).or_default().0 += 1
             }
-            EventKind::NextQuestionClicked { from, .. } => {
-                day.next_questions.entry(from.clone()).or_default().1 += 1
+            EventKind::NextQuestionClicked { from, from_page, .. } => {
+                day.next_questions.entry((*from_page, from.clone())).or_default().1 += 1
             }
             _ => {}
         }
@@ -379,8 +379,22 @@ mod tests {
                 fields: vec!["invoice".into(), "amount".into()],
                 messages: [("amount".into(), "Please enter 1 or more.".into())].into(),
             },
-            EventKind::NextQuestionsShown { from: "a".into(), shown: vec!["/articles/b".into()] },
-            EventKind::NextQuestionClicked { from: "a".into(), to: "b".into() },
+            EventKind::NextQuestionsShown {
+                from: "a".into(),
+                shown: vec!["/articles/b".into()],
+                from_page: ListedPage::Article,
+            },
+            EventKind::NextQuestionClicked {
+                from: "a".into(),
+                to: "b".into(),
+                from_page: ListedPage::Article,
+                to_page: ListedPage::Article,
+            },
+            EventKind::NextQuestionsShown {
+                from: "refund".into(),
+                shown: vec!["/articles/b".into()],
+                from_page: ListedPage::Task,
+            },
         ];
         for (id, kind) in events.into_iter().enumerate() {
             rollups.add(&at(id as i64, "v", 0, kind));
@@ -389,7 +403,12 @@ mod tests {
         let day = day0(&rollups);
         assert_eq!(day.votes["a"], (1, 1));
         assert_eq!(day.field_errors[&("refund".into(), "invoice".into())], 1);
-        assert_eq!(day.next_questions["a"], (1, 1));
+        assert_eq!(day.next_questions[&(ListedPage::Article, "a".into())], (1, 1));
+        assert_eq!(
+            day.next_questions[&(ListedPage::Task, "refund".into())],
+            (1, 0),
+            "a task's confirmation is its own row, apart from any article of that name"
+        );
         assert!(rollups.daily_counts()[&1].searches.contains_key("later"), "the next day has its own counts");
     }
 }

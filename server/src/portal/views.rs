@@ -13,7 +13,7 @@ use telepath_app::wire::{
     NextQuestion, NextQuestionInsight, RequestView, SearchHit, SearchInsight, SentAnswer, SiteView,
     Suggestions, TaskSummary, TaskView, TocEntry, VoteInsight,
 };
-use telepath_domain::{FieldKind, Level};
+use telepath_domain::{FieldKind, Level, ListedPage};
 
 pub fn site(snapshot: &ContentSnapshot) -> SiteView {
     let site = &snapshot.site;
@@ -319,8 +319,17 @@ pub fn insights(
             .iter()
             .take(TABLE_ROWS)
             .map(|row| NextQuestionInsight {
-                slug: row.from.clone(),
-                title: article_title(&row.from),
+                href: match row.from_page {
+                    ListedPage::Article => telepath_app::urls::article(&row.from),
+                    ListedPage::Task => telepath_app::urls::task(&row.from),
+                },
+                title: match row.from_page {
+                    ListedPage::Article => article_title(&row.from),
+                    ListedPage::Task => format!(
+                        "Sent: {}",
+                        snapshot.tasks.get(&row.from).map_or(row.from.as_str(), |task| task.title.as_str())
+                    ),
+                },
                 shown: row.shown,
                 followed: row.followed,
                 click_percent: percent(row.followed, row.shown),

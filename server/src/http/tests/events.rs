@@ -71,7 +71,12 @@ async fn result_and_next_question_links_record_their_clicks_when_the_article_is_
     let followed = wait_for_events(&portal, "next_question_clicked", 1).await;
     assert_eq!(
         followed[0].kind,
-        EventKind::NextQuestionClicked { from: "send-an-invoice".into(), to: "void-an-invoice".into() }
+        EventKind::NextQuestionClicked {
+            from: "send-an-invoice".into(),
+            to: "void-an-invoice".into(),
+            from_page: ListedPage::Article,
+            to_page: ListedPage::Article
+        }
     );
     let page_views = wait_for_events(&portal, "page_viewed", 4).await;
     assert_eq!(page_views.len(), 4, "the search page and three articles");
