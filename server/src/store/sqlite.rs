@@ -1,6 +1,7 @@
 //! The embedded store: one SQLite file in WAL mode, migrated at open, implementing
 //! every store trait.
 
+mod chat_writes;
 mod conversations;
 mod effort;
 mod event_log;
@@ -43,6 +44,7 @@ pub struct SqliteStore {
     clock: Arc<dyn Clock>,
     /// The newest event's id, the source of every subscription.
     newest_event: Arc<watch::Sender<i64>>,
+    chat_writes: chat_writes::ChatWriter,
 }
 
 impl SqliteStore {
@@ -66,7 +68,8 @@ impl SqliteStore {
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         let newest: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(&pool).await?;
-        Ok(Self { pool, clock, newest_event: Arc::new(watch::Sender::new(newest)) })
+        let chat_writes = chat_writes::ChatWriter::start(pool.clone(), clock.clone());
+        Ok(Self { pool, clock, newest_event: Arc::new(watch::Sender::new(newest)), chat_writes })
     }
 
     /// Closes every connection; later calls answer `Unavailable`.

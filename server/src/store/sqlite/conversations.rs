@@ -20,7 +20,7 @@ impl From<sqlx::Error> for ConversationsError {
 const CONVERSATION_COLUMNS: &str = "SELECT id, visitor, state, level, opened_because, visitor_context, agent, last_seq, \
      visitor_read_seq, agent_read_seq, resolution, opened_at_ms, claimed_at_ms, closed_at_ms FROM conversations";
 
-const MESSAGE_COLUMNS: &str =
+pub(super) const MESSAGE_COLUMNS: &str =
     "SELECT conversation, seq, client_id, side, agent, kind, body, slug, sent_at_ms FROM chat_messages";
 
 fn conversation_from_row(row: &SqliteRow) -> Result<Conversation, ConversationsError> {
@@ -59,7 +59,7 @@ fn conversation_from_row(row: &SqliteRow) -> Result<Conversation, ConversationsE
     })
 }
 
-fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, ConversationsError> {
+pub(super) fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, ConversationsError> {
     let conversation: i64 = row.try_get("conversation")?;
     let bad = |what: String| ConversationsError::BadRow { id: conversation, what };
     let side: String = row.try_get("side")?;
@@ -79,25 +79,6 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, ConversationsError
         },
         sent_at_ms: row.try_get("sent_at_ms")?,
     })
-}
-
-impl SqliteStore {
-    async fn stored_message(
-        &self,
-        conversation: i64,
-        side: Side,
-        client_id: &str,
-    ) -> Result<Option<StoredMessage>, ConversationsError> {
-        sqlx::query(&format!("{MESSAGE_COLUMNS} WHERE conversation = ? AND side = ? AND client_id = ?"))
-            .bind(conversation)
-            .bind(side.as_str())
-            .bind(client_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(message_from_row)
-            .transpose()
-    }
 }
 
 #[async_trait::async_trait]
@@ -148,65 +129,7 @@ impl Conversations for SqliteStore {
         conversation: i64,
         message: NewMessage,
     ) -> Result<Appended, ConversationsError> {
-        if let Some(stored) = self.stored_message(conversation, message.side, &message.client_id).await? {
-            return Ok(Appended { message: stored, was_new: false });
-        }
-        let (kind, body, slug) = match &message.body {
-            MessageBody::Text(text) => ("text", text.as_str(), None),
-            MessageBody::Article { slug, title } => ("article", title.as_str(), Some(slug.as_str())),
-        };
-        let mut transaction = self.pool.begin().await?;
-        // Writing first takes SQLite's write lock at once, so two senders queue
-        // behind each other instead of both reading the same last number.
-        let seq: Option<i64> = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? AND state != 'closed' RETURNING last_seq",
-        )
-        .bind(conversation)
-        .fetch_optional(&mut *transaction)
-        .await?;
-        let Some(seq) = seq else {
-            transaction.rollback().await?;
-            let existing = self.conversation(conversation).await?;
-            return Err(ConversationsError::Closed(existing.id));
-        };
-        let now = self.clock.now_ms();
-        let inserted = sqlx::query(
-            "INSERT INTO chat_messages (conversation, seq, side, agent, client_id, kind, body, slug, sent_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation, side, client_id) DO NOTHING",
-        )
-        .bind(conversation)
-        .bind(seq)
-        .bind(message.side.as_str())
-        .bind(message.agent)
-        .bind(&message.client_id)
-        .bind(kind)
-        .bind(body)
-        .bind(slug)
-        .bind(now)
-        .execute(&mut *transaction)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            // Another try of the same message was stored between the look and the lock.
-            transaction.rollback().await?;
-            let stored = self
-                .stored_message(conversation, message.side, &message.client_id)
-                .await?
-                .ok_or(ConversationsError::Conflict)?;
-            return Ok(Appended { message: stored, was_new: false });
-        }
-        transaction.commit().await?;
-        Ok(Appended {
-            message: StoredMessage {
-                conversation,
-                seq,
-                client_id: message.client_id,
-                side: message.side,
-                agent: message.agent,
-                body: message.body,
-                sent_at_ms: now,
-            },
-            was_new: true,
-        })
+        self.chat_writes.append(conversation, message).await
     }
 
     async fn messages_after(
@@ -227,19 +150,7 @@ impl Conversations for SqliteStore {
     }
 
     async fn mark_read(&self, conversation: i64, side: Side, seq: i64) -> Result<i64, ConversationsError> {
-        // The column is chosen from two fixed names, never from input.
-        let column = match side {
-            Side::Visitor => "visitor_read_seq",
-            Side::Agent => "agent_read_seq",
-        };
-        let read: Option<i64> = sqlx::query_scalar(&format!(
-            "UPDATE conversations SET {column} = MAX({column}, MIN(?, last_seq)) WHERE id = ? RETURNING {column}"
-        ))
-        .bind(seq)
-        .bind(conversation)
-        .fetch_optional(&self.pool)
-        .await?;
-        read.ok_or(ConversationsError::NotFound(conversation))
+        self.chat_writes.mark_read(conversation, side, seq).await
     }
 
     async fn in_state(
