@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::path::Path;
-use telepath_domain::EventKind;
+use telepath_domain::{EventKind, ListedPage};
 use tower::ServiceExt;
 
 /// The service and the portal behind it, whose stores tests read.
