@@ -414,3 +414,24 @@ async fn the_agent_sees_the_page_the_customer_opens_and_the_customer_is_not_told
         "the customer's side never hears of it: {before_ack:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_sockets_count_against_the_connection_limit_until_they_close() {
+    let server =
+        TestServer::start_with(Fixture::new(), |config| config.connections.max_connections = 2).await;
+    let visitor = visitor(&server).await;
+    let (conversation, agent) = conversation_with_agent(&server, &visitor).await;
+    let customer = customer_socket(&server, &visitor, conversation, 0).await;
+    let _console = agent_socket(&server, &agent, conversation, 0).await;
+
+    // Both places are held by sockets: a page waits in the backlog (a window in
+    // which nothing may happen, not a wait for something to happen).
+    let mut page = tokio::spawn(reqwest::get(server.url("/healthz")));
+    let early = tokio::time::timeout(Duration::from_millis(500), &mut page).await;
+    assert!(early.is_err(), "a page was served while two sockets held both places");
+
+    drop(customer);
+    let served = tokio::time::timeout(PATIENCE, page).await.expect("served once a socket closed").unwrap();
+    assert_eq!(served.unwrap().text().await.unwrap(), "ok");
+    server.stop().await.unwrap();
+}

@@ -6,6 +6,7 @@
 //! socket exists.
 
 use super::AppState;
+use super::connections::ConnectionSlot;
 use super::error::HttpError;
 use crate::chat::customer::{self, SendError};
 use crate::chat::offer;
@@ -187,6 +188,7 @@ pub async fn visitor_socket(
     origin: Option<Extension<SiteOrigin>>,
     Query(query): Query<VisitorSocketQuery>,
     headers: HeaderMap,
+    slot: Option<Extension<ConnectionSlot>>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, HttpError> {
     require_own_origin(&headers, origin.as_deref())?;
@@ -198,7 +200,7 @@ pub async fn visitor_socket(
     if conversation.visitor != visitor.0 {
         return Err(HttpError::NoSuchConversation);
     }
-    Ok(open(upgrade, state.chat, conversation.id, ChatParty::VISITOR, query.after))
+    Ok(open(upgrade, slot, state.chat, conversation.id, ChatParty::VISITOR, query.after))
 }
 
 /// `GET /console/conversations/{id}/socket?after=…`: the agent's end, behind the agent role.
@@ -209,6 +211,7 @@ pub async fn agent_socket(
     Path(id): Path<i64>,
     Query(query): Query<AgentSocketQuery>,
     headers: HeaderMap,
+    slot: Option<Extension<ConnectionSlot>>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, HttpError> {
     require_own_origin(&headers, origin.as_deref())?;
@@ -216,7 +219,7 @@ pub async fn agent_socket(
     if conversation.agent != Some(staff.id) {
         return Err(HttpError::NotYourConversation);
     }
-    Ok(open(upgrade, state.chat, conversation.id, ChatParty::agent(staff.id), query.after))
+    Ok(open(upgrade, slot, state.chat, conversation.id, ChatParty::agent(staff.id), query.after))
 }
 
 /// Browsers always send the page's Origin with a WebSocket upgrade, and it is the
@@ -247,12 +250,24 @@ async fn conversation(chat: &Chat, id: i64) -> Result<Conversation, HttpError> {
 /// for itself.
 const SOCKET_READ_BUFFER: usize = 4 * 1024;
 
-fn open(upgrade: WebSocketUpgrade, chat: Chat, conversation: i64, party: ChatParty, after: i64) -> Response {
+/// `slot` is the connection's place among `max_connections`, kept while the socket
+/// is open (none in router tests, which serve no connections).
+fn open(
+    upgrade: WebSocketUpgrade,
+    slot: Option<Extension<ConnectionSlot>>,
+    chat: Chat,
+    conversation: i64,
+    party: ChatParty,
+    after: i64,
+) -> Response {
     upgrade
         .read_buffer_size(SOCKET_READ_BUFFER)
         .max_frame_size(MAX_FRAME_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| drive(socket, chat, conversation, party, after))
+        .on_upgrade(move |socket| async move {
+            drive(socket, chat, conversation, party, after).await;
+            drop(slot);
+        })
 }
 
 /// Plugs a WebSocket into the chat's socket loop: text frames in, chat frames out

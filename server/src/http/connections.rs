@@ -11,7 +11,8 @@
 //!   headers, or it is answered 408;
 //! - at most `max_connections` are open: at the limit the accept waits, so new
 //!   customers queue in the listen backlog instead of the process running out of
-//!   file descriptors, and are served as soon as a connection closes.
+//!   file descriptors, and are served as soon as a connection closes. A chat
+//!   socket counts until it closes (see [`ConnectionSlot`]).
 //!
 //! hyper answers a malformed request line (400) or headers that are too large (431)
 //! itself, before any of our layers run, so those answers cannot carry the security
@@ -39,11 +40,21 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
+
+/// A connection's place among the `max_connections`. A chat socket takes its
+/// connection over from hyper, which then counts the connection as finished, so
+/// each request carries the place and a socket keeps it until it closes: sockets
+/// count against the limit like any other connection, and a flood of them waits in
+/// the backlog instead of using up the file descriptors.
+#[derive(Clone, Debug)]
+pub struct ConnectionSlot {
+    _permit: Arc<OwnedSemaphorePermit>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectionError {
@@ -74,7 +85,9 @@ pub async fn serve(
     loop {
         let slot = tokio::select! {
             () = &mut shutdown => break,
-            slot = slots.clone().acquire_owned() => slot.expect("the connection semaphore is never closed"),
+            permit = slots.clone().acquire_owned() => ConnectionSlot {
+                _permit: Arc::new(permit.expect("the connection semaphore is never closed")),
+            },
         };
         let (stream, remote) = tokio::select! {
             () = &mut shutdown => break,
@@ -86,7 +99,8 @@ pub async fn serve(
                 }
             },
         };
-        let connection = serve_connection(stream, remote, app.clone(), limits, stopping.clone());
+        let connection =
+            serve_connection(stream, remote, slot.clone(), app.clone(), limits, stopping.clone());
         let closed = closed.clone();
         open_connections.spawn(async move {
             connection.await;
@@ -128,6 +142,7 @@ async fn recover_from_accept_error(error: io::Error, closed: &Notify) {
 async fn serve_connection(
     stream: TcpStream,
     remote: SocketAddr,
+    slot: ConnectionSlot,
     app: HttpService,
     limits: ConnectionLimits,
     stopping: CancellationToken,
@@ -142,6 +157,7 @@ async fn serve_connection(
             // What `into_make_service_with_connect_info::<SocketAddr>` provided: the
             // rate limiter tells clients apart by it.
             request.extensions_mut().insert(ConnectInfo(remote));
+            request.extensions_mut().insert(slot.clone());
             let app = app.clone();
             async move {
                 let response = app.oneshot(request).await;

@@ -6,6 +6,7 @@
 //! sockets, so the customer sees a reply, a hand-over or the close at once; notes
 //! wake nobody, since they are for agents only.
 
+use super::connections::ConnectionSlot;
 use super::error::HttpError;
 use super::{AppState, read_form_body};
 use crate::chat::console::{Console, new_client_id};
@@ -94,12 +95,15 @@ pub async fn queue_socket(
     Extension(staff): Extension<SignedInStaff>,
     origin: Option<Extension<SiteOrigin>>,
     headers: HeaderMap,
+    slot: Option<Extension<ConnectionSlot>>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, HttpError> {
     super::chat::require_own_origin(&headers, origin.as_deref())?;
     // The browser only answers pings; anything bigger than a small frame is not it.
     let upgrade = upgrade.max_message_size(1024).max_frame_size(1024);
     Ok(upgrade.on_upgrade(move |socket| async move {
+        // Counted among the connections until the feed closes.
+        let _slot = slot;
         let (sink, stream) = socket.split();
         let incoming = stream.map(|received| match received {
             Ok(Message::Close(_)) | Err(_) => FeedIn::Closed,
