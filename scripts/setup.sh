@@ -40,4 +40,19 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wasm_bindge
   cargo install --quiet wasm-bindgen-cli --version "=$wasm_bindgen_version"
 fi
 
+# PostgreSQL for the store tests (the contract runs against it too, see the README):
+# started when it is installed but down, so a rebooted machine or a fresh CI runner
+# does not fail those tests. Where it is not installed, they say how to get one.
+if command -v pg_lsclusters >/dev/null 2>&1; then
+  pg_lsclusters --no-header 2>/dev/null | while read -r version cluster _port status _rest; do
+    case "$status" in
+      online*) ;;
+      *) say "starting PostgreSQL $version/$cluster"
+         sudo_if_needed pg_ctlcluster "$version" "$cluster" start ;;
+    esac
+  done
+elif command -v service >/dev/null 2>&1 && [ -x /etc/init.d/postgresql ]; then
+  service postgresql status >/dev/null 2>&1 || { say "starting PostgreSQL"; sudo_if_needed service postgresql start; }
+fi
+
 say "ready"

@@ -1,6 +1,7 @@
 //! Settings, read in one place: defaults, then an optional telepath.toml, then
 //! TELEPATH_* environment variables, then command-line flags.
 
+use crate::store::{Database, redacted};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,8 +13,12 @@ pub struct Config {
     pub listen: SocketAddr,
     /// The bundled help centre: markdown and media.
     pub content_dir: PathBuf,
-    /// Where the SQLite database lives.
+    /// The data folder: the CSRF key, the search index and, unless `database`
+    /// names another, the SQLite database.
     pub data_dir: PathBuf,
+    /// Where the store lives. `None`: the SQLite file in the data folder (see
+    /// [`Config::database`]).
+    pub database: Option<Database>,
     /// The built browser bundle (`pkg/` with the wasm, JS and CSS).
     pub site_dir: PathBuf,
     /// How long a shutdown waits for open requests before giving up on them.
@@ -99,6 +104,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             content_dir: PathBuf::from("content"),
             data_dir: PathBuf::from("data"),
+            database: None,
             site_dir: PathBuf::from("target/site"),
             shutdown_timeout: Duration::from_secs(10),
             development: false,
@@ -130,6 +136,7 @@ struct ConfigFile {
     listen: Option<String>,
     content: Option<PathBuf>,
     data: Option<PathBuf>,
+    database: Option<String>,
     site: Option<PathBuf>,
     shutdown_timeout_secs: Option<u64>,
     development: Option<bool>,
@@ -148,6 +155,7 @@ pub struct Overrides {
     pub listen: Option<String>,
     pub content_dir: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    pub database: Option<String>,
     pub site_dir: Option<PathBuf>,
     pub development: bool,
     pub public_url: Option<String>,
@@ -186,6 +194,9 @@ impl Config {
                 }
                 if let Some(value) = parsed.data {
                     config.data_dir = value;
+                }
+                if let Some(value) = parsed.database {
+                    config.database = Some(parse_database("database (telepath.toml)", &value)?);
                 }
                 if let Some(value) = parsed.site {
                     config.site_dir = value;
@@ -251,6 +262,7 @@ impl Config {
             "TELEPATH_LISTEN" => config.listen = parse_listen(key, value)?,
             "TELEPATH_CONTENT" => config.content_dir = PathBuf::from(value),
             "TELEPATH_DATA" => config.data_dir = PathBuf::from(value),
+            "TELEPATH_DATABASE" => config.database = Some(parse_database(key, value)?),
             "TELEPATH_SITE" => config.site_dir = PathBuf::from(value),
             "TELEPATH_PUBLIC_URL" => config.public_url = Some(parse_public_url(key, value)?),
             "TELEPATH_DEVELOPMENT" => {
@@ -307,6 +319,9 @@ impl Config {
         if let Some(value) = overrides.data_dir {
             config.data_dir = value;
         }
+        if let Some(value) = overrides.database {
+            config.database = Some(parse_database("--database", &value)?);
+        }
         if let Some(value) = overrides.site_dir {
             config.site_dir = value;
         }
@@ -317,6 +332,13 @@ impl Config {
         Ok(())
     }
 
+    /// The database the store opens: the one the `database` setting names, or
+    /// else the SQLite file in the data folder.
+    pub fn database(&self) -> Database {
+        self.database.clone().unwrap_or_else(|| Database::Sqlite(self.database_path()))
+    }
+
+    /// The SQLite file in the data folder: the database when no other is named.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("telepath.sqlite3")
     }
@@ -330,6 +352,7 @@ impl Config {
 const SECONDS: &str = "a whole number of seconds above 0, e.g. 10";
 const CONNECTIONS: &str = "a whole number of connections above 0, e.g. 10000";
 const RETENTION: &str = "a whole number of days above 0, e.g. 180";
+const DATABASE: &str = "sqlite://<path> or postgres://<user>@<host>/<database>";
 
 fn invalid(key: &str, value: &str, expected: &'static str) -> ConfigError {
     ConfigError::InvalidValue { key: key.to_owned(), value: value.to_owned(), expected }
@@ -374,6 +397,11 @@ fn parse_public_url(key: &str, value: &str) -> Result<PublicUrl, ConfigError> {
         ))),
         _ => Err(invalid(key, value, EXPECTED)),
     }
+}
+
+/// A database URL may hold a password: an error shows it with the password replaced.
+fn parse_database(key: &str, value: &str) -> Result<Database, ConfigError> {
+    Database::parse(value).ok_or_else(|| invalid(key, &redacted(value), DATABASE))
 }
 
 fn parse_listen(key: &str, value: &str) -> Result<SocketAddr, ConfigError> {
@@ -505,6 +533,57 @@ mod tests {
             error.to_string().starts_with("max_connections (telepath.toml) = \"0\" is not valid"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_database_is_the_data_folders_sqlite_file_unless_the_file_environment_or_a_flag_names_one() {
+        let missing = Path::new("/nonexistent/telepath.toml");
+        let defaults =
+            Config::load(missing, env(&[("TELEPATH_DATA", "/srv/help")]), Overrides::default()).unwrap();
+        assert_eq!(defaults.database(), Database::Sqlite(PathBuf::from("/srv/help/telepath.sqlite3")));
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("telepath.toml");
+        std::fs::write(&file, "database = \"postgres://telepath:file-secret@db.example.com/telepath\"\n")
+            .unwrap();
+        let from_file = Config::load(&file, env(&[]), Overrides::default()).unwrap();
+        assert_eq!(from_file.database().to_string(), "postgres://telepath:redacted@db.example.com/telepath");
+
+        let from_env = Config::load(
+            &file,
+            env(&[("TELEPATH_DATABASE", "sqlite:///var/lib/telepath/help.sqlite3")]),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(from_env.database(), Database::Sqlite(PathBuf::from("/var/lib/telepath/help.sqlite3")));
+
+        let flag = Overrides {
+            database: Some("postgresql://help@10.0.0.5:5433/help?password=flag-secret".into()),
+            ..Overrides::default()
+        };
+        let from_flag =
+            Config::load(&file, env(&[("TELEPATH_DATABASE", "sqlite://x.sqlite3")]), flag).unwrap();
+        assert!(matches!(from_flag.database(), Database::Postgres(_)), "{from_flag:?}");
+
+        let shown = format!("{from_file:?} {from_flag:?} {} {}", from_file.database(), from_flag.database());
+        assert!(!shown.contains("file-secret") && !shown.contains("flag-secret"), "{shown}");
+    }
+
+    #[test]
+    fn a_database_setting_that_is_refused_is_shown_without_its_password() {
+        let missing = Path::new("/nonexistent/telepath.toml");
+        for (value, shown) in [
+            ("mysql://root:hunter2@db.example.com/help", "mysql://root:redacted@db.example.com/help"),
+            ("postgres://root:hunter2@db.example.com/help?sslmode=maybe", "postgres://root:redacted@"),
+            ("root:hunter2 at db.example.com", "(not shown: it may hold a password)"),
+        ] {
+            let error = Config::load(missing, env(&[("TELEPATH_DATABASE", value)]), Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.starts_with("TELEPATH_DATABASE = ") && error.contains(shown), "{error}");
+            assert!(error.contains("expected sqlite://<path> or postgres://"), "{error}");
+            assert!(!error.contains("hunter2"), "{error}");
+        }
     }
 
     #[test]

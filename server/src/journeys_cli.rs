@@ -11,19 +11,18 @@ use telepath_server::journeys::Learned;
 use telepath_server::journeys::evaluate::{Catalogue, evaluate};
 use telepath_server::journeys::synthetic::SyntheticHelpCentre;
 use telepath_server::journeys::visits::{Step, visits};
-use telepath_server::store::{EventLog, SqliteStore, StoredEvent, SystemClock};
+use telepath_server::store::{EventLog, Store, StoredEvent, SystemClock};
 
 /// The share of the journeys' time span the model learns from; the rest is scored.
 const TRAINING_SHARE: f64 = 0.8;
 
-async fn open_store(config: &Config) -> anyhow::Result<Arc<SqliteStore>> {
+async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     telepath_server::data_dir::create_private_dir(&config.data_dir)
         .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
-    let path = config.database_path();
-    let store = SqliteStore::open(&path, Arc::new(SystemClock))
+    let database = config.database();
+    telepath_server::store::open(&database, Arc::new(SystemClock))
         .await
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
-    Ok(Arc::new(store))
+        .with_context(|| format!("cannot open the database {database}"))
 }
 
 #[allow(clippy::print_stdout, reason = "the figures are the command's output")]

@@ -27,7 +27,7 @@ use portal::Portal;
 use search::{SearchError, SearchIndex};
 use std::path::PathBuf;
 use std::sync::Arc;
-use store::{OpenError, SqliteStore, SystemClock};
+use store::{OpenError, SystemClock};
 
 /// Why the portal could not start.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,9 @@ pub enum StartError {
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     data_dir::create_private_dir(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
-    let store = Arc::new(SqliteStore::open(&config.database_path(), Arc::new(SystemClock)).await?);
+    let database = config.database();
+    let store = store::open(&database, Arc::new(SystemClock)).await?;
+    tracing::info!("store opened: {database}");
     let csrf_key = http::CsrfKey::load_or_create(&config.data_dir)?;
     let content = Arc::new(ContentLibrary::load(&config.content_dir)?);
     let snapshot = content.snapshot();

@@ -39,9 +39,14 @@ enum Command {
         /// Content folder [default: ./content; env: TELEPATH_CONTENT]
         #[arg(long)]
         content: Option<PathBuf>,
-        /// Data folder for the SQLite database [default: ./data; env: TELEPATH_DATA]
+        /// Data folder: the CSRF key, the search index and the default SQLite
+        /// database [default: ./data; env: TELEPATH_DATA]
         #[arg(long)]
         data: Option<PathBuf>,
+        /// The database: sqlite://<path> or postgres://<user>@<host>/<database>
+        /// [default: the SQLite file in the data folder; env: TELEPATH_DATABASE]
+        #[arg(long)]
+        database: Option<String>,
         /// Built browser bundle [default: ./target/site; env: TELEPATH_SITE]
         #[arg(long)]
         site: Option<PathBuf>,
@@ -76,6 +81,10 @@ enum Command {
         /// Data folder holding the database [default: ./data; env: TELEPATH_DATA]
         #[arg(long, global = true)]
         data: Option<PathBuf>,
+        /// The database: sqlite://<path> or postgres://<user>@<host>/<database>
+        /// [default: the SQLite file in the data folder; env: TELEPATH_DATABASE]
+        #[arg(long, global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: staff_command::StaffAction,
     },
@@ -89,6 +98,10 @@ enum Command {
         /// Data folder holding the database [default: ./data; env: TELEPATH_DATA]
         #[arg(long, global = true)]
         data: Option<PathBuf>,
+        /// The database: sqlite://<path> or postgres://<user>@<host>/<database>
+        /// [default: the SQLite file in the data folder; env: TELEPATH_DATABASE]
+        #[arg(long, global = true)]
+        database: Option<String>,
     },
 }
 
@@ -123,11 +136,12 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { listen, content, data, site, dev, public_url } => {
+        Command::Serve { listen, content, data, database, site, dev, public_url } => {
             let overrides = Overrides {
                 listen,
                 content_dir: content,
                 data_dir: data,
+                database,
                 site_dir: site,
                 development: dev,
                 public_url,
@@ -142,12 +156,13 @@ fn main() -> ExitCode {
             let overrides = Overrides { content_dir: content, data_dir: data, ..Overrides::default() };
             load_config(&cli.config, overrides).and_then(|config| index(&config))
         }
-        Command::Staff { data, action } => {
-            let overrides = Overrides { data_dir: data, ..Overrides::default() };
+        Command::Staff { data, database, action } => {
+            let overrides = Overrides { data_dir: data, database, ..Overrides::default() };
             load_config(&cli.config, overrides).and_then(|config| staff_command::run(&config, action))
         }
-        Command::Journeys { action, content, data } => {
-            let overrides = Overrides { content_dir: content, data_dir: data, ..Overrides::default() };
+        Command::Journeys { action, content, data, database } => {
+            let overrides =
+                Overrides { content_dir: content, data_dir: data, database, ..Overrides::default() };
             load_config(&cli.config, overrides).and_then(|config| journeys(&config, action))
         }
     };

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use telepath_server::auth::{Password, StaffAuth};
 use telepath_server::config::Config;
+use telepath_server::store::SystemClock;
 use telepath_server::store::staff::StaffRole;
-use telepath_server::store::{SqliteStore, SystemClock};
 
 #[derive(Subcommand)]
 pub enum StaffAction {
@@ -42,7 +42,7 @@ pub fn run(config: &Config, action: StaffAction) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         telepath_server::data_dir::create_private_dir(&config.data_dir)
             .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
-        let store = Arc::new(SqliteStore::open(&config.database_path(), Arc::new(SystemClock)).await?);
+        let store = telepath_server::store::open(&config.database(), Arc::new(SystemClock)).await?;
         let auth = StaffAuth::new(store.clone(), store, false)?;
         #[allow(clippy::print_stdout, reason = "what was done is the command's output")]
         match action {

@@ -3,28 +3,34 @@
 //! subscription), [`Submissions`] (completed task forms), [`Conversations`] (live
 //! chat), [`EffortScores`] (the Customer Effort Score's ratings) and, in `staff`,
 //! staff accounts and their sessions. Each has its own small error enum; time comes
-//! from an injected [`Clock`]. SQLite (`sqlite/`) is the embedded default; a
-//! PostgreSQL store joins beside it with its own migrations and passes the same
-//! contract suite (`contract.rs`) by adding one constructor there.
+//! from an injected [`Clock`]. SQLite (`sqlite/`) is the embedded default;
+//! PostgreSQL (`postgres/`, with its own migrations) is for several instances
+//! sharing one database. Both pass the same contract suite (`contract.rs`), and
+//! the `database` setting ([`Database`]) says which one [`open`] opens.
 
 mod clock;
 #[cfg(test)]
 mod contract;
 pub mod conversations;
+mod database;
 mod effort;
 mod event_log;
+mod failure;
+mod postgres;
 mod sqlite;
 pub mod staff;
 mod submissions;
 
 pub use clock::{Clock, SystemClock};
 pub use conversations::{Conversations, ConversationsError};
+pub use database::{Database, OpenError, PostgresUrl, Store, open, redacted};
 pub use effort::{
     EffortKey, EffortScores, EffortScoresError, EffortSummaryRow, NewEffortRating, RecordedEffort,
     StoredEffortRating,
 };
 pub use event_log::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
-pub use sqlite::{OpenError, SqliteStore};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
 pub use submissions::{NewSubmission, StoredSubmission, Submissions, SubmissionsError, new_reference};
 pub use telepath_domain::{EffortScore, EventKind, PageType, Touchpoint};
 

@@ -1,18 +1,22 @@
 //! The store contract, written once as generic async functions over the traits and
-//! run against every implementation. PostgreSQL joins by implementing
-//! [`ContractStore`] and adding one `#[tokio::test]` per contract that opens it.
+//! run against every implementation: one `#[tokio::test]` per contract and store,
+//! each on a fresh, empty store (SQLite in a folder of its own, PostgreSQL in a
+//! schema of its own, so the tests run side by side). The PostgreSQL tests use the
+//! database `TELEPATH_TEST_POSTGRES` names (by default
+//! `postgres://postgres@127.0.0.1:5432/test`) and fail when it is not reachable.
 
 mod conversations;
 mod effort;
 mod visitor_events;
 
+use super::postgres::test_schema::{TestSchema, fresh_store};
 use super::staff::{
     NewStaffAccount, SessionDigest, SessionLimits, StaffAccounts, StaffRole, StaffSessions, StaffStoreError,
     StoredPassword,
 };
 use super::{
-    Clock, Conversations, EventLog, EventLogError, NewEvent, NewSubmission, SqliteStore, Submissions,
-    SubmissionsError,
+    Clock, Conversations, EventLog, EventLogError, NewEvent, NewSubmission, PgStore, SqliteStore,
+    Submissions, SubmissionsError,
 };
 use futures_util::StreamExt;
 use serde_json::json;
@@ -50,11 +54,23 @@ impl ContractStore for SqliteStore {
     }
 }
 
+#[async_trait::async_trait]
+impl ContractStore for PgStore {
+    async fn close(&self) {
+        PgStore::close(self).await;
+    }
+}
+
 /// A fresh, empty SQLite store in its own folder (kept alive beside it).
 async fn sqlite(clock: Arc<TestClock>) -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("telepath.sqlite3"), clock).await.unwrap();
     (store, dir)
+}
+
+/// A fresh, empty PostgreSQL store in its own schema (dropped with the guard beside it).
+async fn postgres(clock: Arc<TestClock>) -> (PgStore, TestSchema) {
+    fresh_store(clock).await
 }
 
 fn event(visitor: &str, kind: EventKind) -> NewEvent {
@@ -198,9 +214,23 @@ async fn sqlite_events_read_back_typed_newest_first_and_stamped_by_the_clock() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_events_read_back_typed_newest_first_and_stamped_by_the_clock() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    events_read_back_typed_newest_first_and_stamped_by_the_clock(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_events_are_read_in_order_after_an_id_and_forgotten_past_retention() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
+    events_are_read_in_order_after_an_id_and_forgotten_past_retention(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_events_are_read_in_order_after_an_id_and_forgotten_past_retention() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
     events_are_read_in_order_after_an_id_and_forgotten_past_retention(&store, &clock).await;
 }
 
@@ -212,8 +242,21 @@ async fn sqlite_a_batch_is_appended_in_order_in_one_go() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_batch_is_appended_in_order_in_one_go() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    a_batch_is_appended_in_order_in_one_go(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_subscription_yields_the_ids_of_new_events() {
     let (store, _dir) = sqlite(Arc::default()).await;
+    a_subscription_yields_the_ids_of_new_events(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_subscription_yields_the_ids_of_new_events() {
+    let (store, _schema) = postgres(Arc::default()).await;
     a_subscription_yields_the_ids_of_new_events(&store).await;
 }
 
@@ -225,8 +268,21 @@ async fn sqlite_a_submission_gets_a_reference_and_a_repeated_key_from_one_visito
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_submission_gets_a_reference_and_a_repeated_key_from_one_visitor_stores_it_once() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    a_submission_gets_a_reference_and_a_repeated_key_from_one_visitor_stores_it_once(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_closed_store_answers_unavailable() {
     let (store, _dir) = sqlite(Arc::default()).await;
+    a_closed_store_answers_unavailable(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_closed_store_answers_unavailable() {
+    let (store, _schema) = postgres(Arc::default()).await;
     a_closed_store_answers_unavailable(&store).await;
 }
 
@@ -359,6 +415,13 @@ async fn sqlite_staff_accounts_are_unique_by_email_and_disabling_one_ends_its_se
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_staff_accounts_are_unique_by_email_and_disabling_one_ends_its_sessions() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    staff_accounts_are_unique_by_email_and_disabling_one_ends_its_sessions(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_session_ends_when_idle_too_long_when_open_too_long_and_on_sign_out() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
@@ -366,7 +429,20 @@ async fn sqlite_a_session_ends_when_idle_too_long_when_open_too_long_and_on_sign
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_session_ends_when_idle_too_long_when_open_too_long_and_on_sign_out() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    a_session_ends_when_idle_too_long_when_open_too_long_and_on_sign_out(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_closed_store_answers_unavailable_for_staff_too() {
     let (store, _dir) = sqlite(Arc::default()).await;
+    a_closed_store_answers_unavailable_for_staff_too(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_closed_store_answers_unavailable_for_staff_too() {
+    let (store, _schema) = postgres(Arc::default()).await;
     a_closed_store_answers_unavailable_for_staff_too(&store).await;
 }

@@ -5,6 +5,7 @@
 use super::BoxError;
 use futures_util::stream::BoxStream;
 use telepath_domain::EventKind;
+use tokio::sync::watch;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EventLogError {
@@ -83,10 +84,43 @@ pub trait EventLog: Send + Sync + std::fmt::Debug + 'static {
     /// says how many went.
     async fn forget_before(&self, before_ms: i64) -> Result<u64, EventLogError>;
 
-    /// New event ids from now on: SQLite's store feeds it from its own appends, a
-    /// PostgreSQL store would from LISTEN/NOTIFY, so live views and tests wait for
-    /// what happens instead of asking again and again.
+    /// New event ids from now on: each store feeds it from its own appends (the
+    /// PostgreSQL store will from LISTEN/NOTIFY too, so other instances' appends
+    /// reach it), so live views and tests wait for what happens instead of asking
+    /// again and again.
     fn subscribe(&self) -> EventIds;
+}
+
+/// The id of the newest event a store has appended, which every subscription
+/// follows: the store notes each append once it is committed.
+#[derive(Debug)]
+pub(super) struct NewestEvent(watch::Sender<i64>);
+
+impl NewestEvent {
+    pub(super) fn new(newest: i64) -> Self {
+        Self(watch::Sender::new(newest))
+    }
+
+    /// Tells subscribers about `id`. Two appends may finish out of order; the
+    /// newest id never goes back.
+    pub(super) fn note(&self, id: i64) {
+        self.0.send_if_modified(|newest| {
+            let newer = id > *newest;
+            if newer {
+                *newest = id;
+            }
+            newer
+        });
+    }
+
+    pub(super) fn subscribe(&self) -> EventIds {
+        let newest = self.0.subscribe();
+        Box::pin(futures_util::stream::unfold(newest, |mut newest| async move {
+            newest.changed().await.ok()?;
+            let id = *newest.borrow_and_update();
+            Some((id, newest))
+        }))
+    }
 }
 
 /// The columns an event is stored as: its stable name, payload version and payload.

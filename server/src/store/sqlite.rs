@@ -8,42 +8,22 @@ mod event_log;
 mod staff;
 mod submissions;
 
-use super::{BoxError, Clock};
+use super::Clock;
+use super::database::OpenError;
+use super::event_log::NewestEvent;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
-
-/// Why a store could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error("cannot open the database at {path}: {source}")]
-    Open {
-        path: PathBuf,
-        #[source]
-        source: sqlx::Error,
-    },
-    #[error("cannot make the database file {path} readable by this user only: {source}")]
-    Private {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot bring the database schema up to date: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
-    #[error("cannot read the database: {0}")]
-    Read(#[from] sqlx::Error),
-}
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
     clock: Arc<dyn Clock>,
     /// The newest event's id, the source of every subscription.
-    newest_event: Arc<watch::Sender<i64>>,
+    newest_event: Arc<NewestEvent>,
     chat_writes: chat_writes::ChatWriter,
 }
 
@@ -69,43 +49,12 @@ impl SqliteStore {
         let newest: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(&pool).await?;
         let chat_writes = chat_writes::ChatWriter::start(pool.clone(), clock.clone());
-        Ok(Self { pool, clock, newest_event: Arc::new(watch::Sender::new(newest)), chat_writes })
+        Ok(Self { pool, clock, newest_event: Arc::new(NewestEvent::new(newest)), chat_writes })
     }
 
     /// Closes every connection; later calls answer `Unavailable`.
     pub async fn close(&self) {
         self.pool.close().await;
-    }
-}
-
-/// What a database error means to a caller, whichever trait's error it becomes.
-/// A missing row is no failure kind here: each lookup answers its own `NotFound`
-/// with what was looked for, so a `RowNotFound` is a query that should have found one.
-enum Failure {
-    Conflict,
-    Unavailable(BoxError),
-    Failed(BoxError),
-}
-
-fn classify(error: sqlx::Error) -> Failure {
-    // SQLite's primary result codes for a database that is busy, locked, cannot be
-    // opened or written, is out of space, or whose file went away underneath it.
-    const UNAVAILABLE_CODES: [i64; 8] = [5, 6, 8, 10, 13, 14, 23, 26];
-    match error {
-        sqlx::Error::Database(database) if database.is_unique_violation() => Failure::Conflict,
-        sqlx::Error::Database(database)
-            if database
-                .code()
-                .and_then(|code| code.parse::<i64>().ok())
-                .is_some_and(|code| UNAVAILABLE_CODES.contains(&(code & 0xff))) =>
-        {
-            Failure::Unavailable(Box::new(sqlx::Error::Database(database)))
-        }
-        error @ (sqlx::Error::PoolClosed
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::Io(_)
-        | sqlx::Error::WorkerCrashed) => Failure::Unavailable(Box::new(error)),
-        error => Failure::Failed(Box::new(error)),
     }
 }
 

@@ -2,7 +2,7 @@
 //! sender's id, dense ordered sequence numbers, exact catch-up), race-free claims,
 //! and what closing, transfers and notes do.
 
-use super::{ContractStore, TestClock, sqlite, staff_account};
+use super::{ContractStore, TestClock, postgres, sqlite, staff_account};
 use crate::store::conversations::{
     Claim, ConversationsError, KitTicks, MessageBody, NewConversation, NewMessage, VisitorContext,
 };
@@ -181,6 +181,17 @@ async fn only_one_of_two_agents_claiming_at_once_gets_it_and_capacity_holds(
     assert!(matches!(store.claim(404, ana.id, 3).await, Err(ConversationsError::NotFound(404))));
 }
 
+async fn one_agents_two_claims_at_once_do_not_pass_their_capacity(store: &impl ContractStore) {
+    let ana = store.add_account(staff_account("ana@example.com", StaffRole::Agent)).await.unwrap();
+    let first = store.open_conversation(visitor_conversation("v1")).await.unwrap();
+    let second = store.open_conversation(visitor_conversation("v2")).await.unwrap();
+    let (one, other) = tokio::join!(store.claim(first.id, ana.id, 1), store.claim(second.id, ana.id, 1));
+    let claims = [one.unwrap(), other.unwrap()];
+    assert_eq!(claims.iter().filter(|claim| **claim == Claim::Claimed).count(), 1, "{claims:?}");
+    assert!(claims.contains(&Claim::AtCapacity), "{claims:?}");
+    assert_eq!(store.active_for(ana.id).await.unwrap().len(), 1);
+}
+
 async fn a_closed_conversation_keeps_its_messages_and_takes_no_more(
     store: &impl ContractStore,
     clock: &TestClock,
@@ -247,6 +258,13 @@ async fn sqlite_messages_are_stored_once_per_sender_id_and_numbered_in_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_messages_are_stored_once_per_sender_id_and_numbered_in_order() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    messages_are_stored_once_per_sender_id_and_numbered_in_order(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_what_the_customers_browser_remembered_is_kept_with_the_conversation() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
@@ -254,8 +272,21 @@ async fn sqlite_what_the_customers_browser_remembered_is_kept_with_the_conversat
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_what_the_customers_browser_remembered_is_kept_with_the_conversation() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    what_the_customers_browser_remembered_is_kept_with_the_conversation(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_concurrent_sends_get_dense_unique_numbers() {
     let (store, _dir) = sqlite(Arc::default()).await;
+    concurrent_sends_get_dense_unique_numbers(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_concurrent_sends_get_dense_unique_numbers() {
+    let (store, _schema) = postgres(Arc::default()).await;
     concurrent_sends_get_dense_unique_numbers(&store).await;
 }
 
@@ -267,6 +298,25 @@ async fn sqlite_only_one_of_two_agents_claiming_at_once_gets_it_and_capacity_hol
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_only_one_of_two_agents_claiming_at_once_gets_it_and_capacity_holds() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    only_one_of_two_agents_claiming_at_once_gets_it_and_capacity_holds(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_one_agents_two_claims_at_once_do_not_pass_their_capacity() {
+    let (store, _dir) = sqlite(Arc::default()).await;
+    one_agents_two_claims_at_once_do_not_pass_their_capacity(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_one_agents_two_claims_at_once_do_not_pass_their_capacity() {
+    let (store, _schema) = postgres(Arc::default()).await;
+    one_agents_two_claims_at_once_do_not_pass_their_capacity(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_closed_conversation_keeps_its_messages_and_takes_no_more() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
@@ -274,7 +324,20 @@ async fn sqlite_a_closed_conversation_keeps_its_messages_and_takes_no_more() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_closed_conversation_keeps_its_messages_and_takes_no_more() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    a_closed_conversation_keeps_its_messages_and_takes_no_more(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_closed_store_answers_unavailable_for_conversations() {
     let (store, _dir) = sqlite(Arc::default()).await;
+    a_closed_store_answers_unavailable_for_conversations(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_closed_store_answers_unavailable_for_conversations() {
+    let (store, _schema) = postgres(Arc::default()).await;
     a_closed_store_answers_unavailable_for_conversations(&store).await;
 }

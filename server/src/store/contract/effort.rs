@@ -2,7 +2,7 @@
 //! replacing the first and saying so, and a summary by task, agent and offer reason
 //! that keeps periods and scale versions apart.
 
-use super::{ContractStore, TestClock, sqlite, staff_account};
+use super::{ContractStore, TestClock, postgres, sqlite, staff_account};
 use crate::store::staff::StaffRole;
 use crate::store::{
     EffortKey, EffortScores, EffortScoresError, EffortSummaryRow, NewEffortRating, StoredEffortRating,
@@ -153,6 +153,13 @@ async fn sqlite_a_visitor_rates_a_touchpoint_once_and_rating_again_replaces_it_a
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_visitor_rates_a_touchpoint_once_and_rating_again_replaces_it_and_says_so() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    a_visitor_rates_a_touchpoint_once_and_rating_again_replaces_it_and_says_so(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_summary_counts_each_score_by_task_agent_and_offer_reason_in_the_period_and_version_apart() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
@@ -163,7 +170,24 @@ async fn sqlite_a_summary_counts_each_score_by_task_agent_and_offer_reason_in_th
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_summary_counts_each_score_by_task_agent_and_offer_reason_in_the_period_and_version_apart()
+{
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
+    a_summary_counts_each_score_by_task_agent_and_offer_reason_in_the_period_and_version_apart(
+        &store, &clock,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_closed_store_answers_unavailable_for_effort_too() {
     let (store, _dir) = sqlite(Arc::default()).await;
+    a_closed_store_answers_unavailable_for_effort_too(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_closed_store_answers_unavailable_for_effort_too() {
+    let (store, _schema) = postgres(Arc::default()).await;
     a_closed_store_answers_unavailable_for_effort_too(&store).await;
 }

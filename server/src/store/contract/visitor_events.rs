@@ -2,7 +2,7 @@
 //! theirs, from a moment on, oldest first, and the newest ones when there are more
 //! than asked for.
 
-use super::{ContractStore, TestClock, event, page_view, sqlite};
+use super::{ContractStore, TestClock, event, page_view, postgres, sqlite};
 use std::sync::Arc;
 use telepath_domain::EventKind;
 
@@ -55,5 +55,12 @@ async fn one_visitors_events_are_read_oldest_first_from_a_moment_keeping_the_new
 async fn sqlite_one_visitors_events_are_read_oldest_first_from_a_moment_keeping_the_newest() {
     let clock = Arc::new(TestClock::default());
     let (store, _dir) = sqlite(clock.clone()).await;
+    one_visitors_events_are_read_oldest_first_from_a_moment_keeping_the_newest(&store, &clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_one_visitors_events_are_read_oldest_first_from_a_moment_keeping_the_newest() {
+    let clock = Arc::new(TestClock::default());
+    let (store, _schema) = postgres(clock.clone()).await;
     one_visitors_events_are_read_oldest_first_from_a_moment_keeping_the_newest(&store, &clock).await;
 }

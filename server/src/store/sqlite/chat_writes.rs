@@ -8,9 +8,9 @@
 //! then answers each: a sender still hears of its message only once it is durable.
 
 use super::conversations::{MESSAGE_COLUMNS, message_from_row};
-use super::{Failure, classify};
 use crate::store::Clock;
 use crate::store::conversations::{Appended, ConversationsError, MessageBody, NewMessage, StoredMessage};
+use crate::store::failure::{Failure, classify};
 use sqlx::SqlitePool;
 use sqlx::sqlite::SqliteConnection;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-use super::{Failure, SqliteStore, classify};
+use super::SqliteStore;
 use crate::store::conversations::{
     Appended, Claim, Conversation, Conversations, ConversationsError, MessageBody, NewConversation,
     NewMessage, StoredMessage, StoredNote,
@@ -6,16 +6,6 @@ use crate::store::conversations::{
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use telepath_domain::{ConversationState, Level, Resolution, Side};
-
-impl From<sqlx::Error> for ConversationsError {
-    fn from(error: sqlx::Error) -> Self {
-        match classify(error) {
-            Failure::Conflict => ConversationsError::Conflict,
-            Failure::Unavailable(cause) => ConversationsError::Unavailable(cause),
-            Failure::Failed(cause) => ConversationsError::Failed(cause),
-        }
-    }
-}
 
 const CONVERSATION_COLUMNS: &str = "SELECT id, visitor, state, level, opened_because, visitor_context, agent, last_seq, \
      visitor_read_seq, agent_read_seq, resolution, opened_at_ms, claimed_at_ms, closed_at_ms FROM conversations";

@@ -1,4 +1,4 @@
-use super::{Failure, SqliteStore, classify};
+use super::SqliteStore;
 use crate::store::{
     EffortKey, EffortScores, EffortScoresError, EffortSummaryRow, NewEffortRating, RecordedEffort,
     StoredEffortRating,
@@ -6,16 +6,6 @@ use crate::store::{
 use sqlx::Row;
 use std::collections::BTreeMap;
 use telepath_domain::{EffortScore, Touchpoint};
-
-impl From<sqlx::Error> for EffortScoresError {
-    fn from(error: sqlx::Error) -> Self {
-        match classify(error) {
-            Failure::Conflict => EffortScoresError::Conflict,
-            Failure::Unavailable(cause) => EffortScoresError::Unavailable(cause),
-            Failure::Failed(cause) => EffortScoresError::Failed(cause),
-        }
-    }
-}
 
 const RATING_COLUMNS: &str = "SELECT id, visitor, touchpoint_kind, task, reference, conversation, agent, \
      offer_reasons, score, scale_version, rated_at_ms FROM effort_ratings";
@@ -233,6 +223,7 @@ impl EffortScores for SqliteStore {
 mod tests {
     use super::*;
     use crate::store::SystemClock;
+    use crate::store::failure::{Failure, classify};
     use std::sync::Arc;
 
     /// A row's task, reference and conversation.

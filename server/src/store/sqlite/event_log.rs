@@ -1,17 +1,7 @@
-use super::{Failure, SqliteStore, classify};
+use super::SqliteStore;
 use crate::store::event_log::{decode, encode};
 use crate::store::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
 use sqlx::Row;
-
-impl From<sqlx::Error> for EventLogError {
-    fn from(error: sqlx::Error) -> Self {
-        match classify(error) {
-            Failure::Conflict => EventLogError::Conflict,
-            Failure::Unavailable(cause) => EventLogError::Unavailable(cause),
-            Failure::Failed(cause) => EventLogError::Failed(cause),
-        }
-    }
-}
 
 const EVENT_COLUMNS: &str = "SELECT id, visitor, kind, payload_version, payload, occurred_at_ms FROM events";
 
@@ -51,25 +41,11 @@ async fn insert(
     Ok(id)
 }
 
-impl SqliteStore {
-    /// Tells subscribers about `id`. Two appends may finish out of order; the
-    /// newest id never goes back.
-    fn note_newest(&self, id: i64) {
-        self.newest_event.send_if_modified(|newest| {
-            let newer = id > *newest;
-            if newer {
-                *newest = id;
-            }
-            newer
-        });
-    }
-}
-
 #[async_trait::async_trait]
 impl EventLog for SqliteStore {
     async fn append(&self, event: NewEvent) -> Result<i64, EventLogError> {
         let id = insert(&mut *self.pool.acquire().await?, &event, self.clock.now_ms()).await?;
-        self.note_newest(id);
+        self.newest_event.note(id);
         Ok(id)
     }
 
@@ -81,7 +57,7 @@ impl EventLog for SqliteStore {
         }
         transaction.commit().await?;
         if let Some(id) = last {
-            self.note_newest(id);
+            self.newest_event.note(id);
         }
         Ok(last)
     }
@@ -141,12 +117,7 @@ impl EventLog for SqliteStore {
     }
 
     fn subscribe(&self) -> EventIds {
-        let newest = self.newest_event.subscribe();
-        Box::pin(futures_util::stream::unfold(newest, |mut newest| async move {
-            newest.changed().await.ok()?;
-            let id = *newest.borrow_and_update();
-            Some((id, newest))
-        }))
+        self.newest_event.subscribe()
     }
 }
 

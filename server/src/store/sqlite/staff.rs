@@ -1,19 +1,9 @@
-use super::{Failure, SqliteStore, classify};
+use super::SqliteStore;
 use crate::store::staff::{
     NewStaffAccount, SessionDigest, SessionLimits, StaffAccount, StaffAccounts, StaffRole, StaffSession,
     StaffSessions, StaffStoreError, StoredPassword,
 };
 use sqlx::Row;
-
-impl From<sqlx::Error> for StaffStoreError {
-    fn from(error: sqlx::Error) -> Self {
-        match classify(error) {
-            Failure::Conflict => StaffStoreError::Conflict,
-            Failure::Unavailable(cause) => StaffStoreError::Unavailable(cause),
-            Failure::Failed(cause) => StaffStoreError::Failed(cause),
-        }
-    }
-}
 
 const ACCOUNT_COLUMNS: &str = "SELECT id, email, name, role, password_hash, created_at_ms, disabled_at_ms \
      FROM staff_accounts";

@@ -1,16 +1,6 @@
-use super::{Failure, SqliteStore, classify};
+use super::SqliteStore;
 use crate::store::{NewSubmission, StoredSubmission, Submissions, SubmissionsError, new_reference};
 use sqlx::Row;
-
-impl From<sqlx::Error> for SubmissionsError {
-    fn from(error: sqlx::Error) -> Self {
-        match classify(error) {
-            Failure::Conflict => SubmissionsError::Conflict,
-            Failure::Unavailable(cause) => SubmissionsError::Unavailable(cause),
-            Failure::Failed(cause) => SubmissionsError::Failed(cause),
-        }
-    }
-}
 
 const SUBMISSION_COLUMNS: &str =
     "SELECT reference, task, visitor, fields, submitted_at_ms FROM task_submissions";
