@@ -202,3 +202,79 @@ pub trait Conversations: Send + Sync + std::fmt::Debug + 'static {
 
     async fn notes(&self, conversation: i64) -> Result<Vec<StoredNote>, ConversationsError>;
 }
+
+/// The columns [`message_from_row`] reads.
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "SELECT conversation, seq, client_id, side, agent, kind, body, slug, sent_at_ms FROM chat_messages";
+
+/// A conversation's row as either database returns it (the JSON columns read as text).
+pub(crate) fn conversation_from_row<'r, R>(row: &'r R) -> Result<Conversation, ConversationsError>
+where
+    R: sqlx::Row,
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let id: i64 = row.try_get("id")?;
+    let bad = |what: String| ConversationsError::BadRow { id, what };
+    let state: String = row.try_get("state")?;
+    let level: Option<String> = row.try_get("level")?;
+    let resolution: Option<String> = row.try_get("resolution")?;
+    let reasons: String = row.try_get("opened_because")?;
+    let opened_because =
+        serde_json::from_str(&reasons).map_err(|error| bad(format!("offer reasons {reasons:?}: {error}")))?;
+    let context: String = row.try_get("visitor_context")?;
+    let visitor_context = serde_json::from_str(&context)
+        .map_err(|error| bad(format!("visitor context {context:?}: {error}")))?;
+    Ok(Conversation {
+        id,
+        visitor: row.try_get("visitor")?,
+        state: ConversationState::parse(&state).ok_or_else(|| bad(format!("state {state:?}")))?,
+        level: match level {
+            None => None,
+            Some(level) => Some(Level::parse(&level).ok_or_else(|| bad(format!("level {level:?}")))?),
+        },
+        opened_because,
+        visitor_context,
+        agent: row.try_get("agent")?,
+        last_seq: row.try_get("last_seq")?,
+        visitor_read_seq: row.try_get("visitor_read_seq")?,
+        agent_read_seq: row.try_get("agent_read_seq")?,
+        resolution: match resolution {
+            None => None,
+            Some(name) => Some(Resolution::parse(&name).ok_or_else(|| bad(format!("resolution {name:?}")))?),
+        },
+        opened_at_ms: row.try_get("opened_at_ms")?,
+        claimed_at_ms: row.try_get("claimed_at_ms")?,
+        closed_at_ms: row.try_get("closed_at_ms")?,
+    })
+}
+
+/// A message's row, read with [`MESSAGE_COLUMNS`] from either database.
+pub(crate) fn message_from_row<'r, R>(row: &'r R) -> Result<StoredMessage, ConversationsError>
+where
+    R: sqlx::Row,
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let conversation: i64 = row.try_get("conversation")?;
+    let bad = |what: String| ConversationsError::BadRow { id: conversation, what };
+    let side: String = row.try_get("side")?;
+    let kind: String = row.try_get("kind")?;
+    let body: String = row.try_get("body")?;
+    let slug: Option<String> = row.try_get("slug")?;
+    Ok(StoredMessage {
+        conversation,
+        seq: row.try_get("seq")?,
+        client_id: row.try_get("client_id")?,
+        side: Side::parse(&side).ok_or_else(|| bad(format!("message side {side:?}")))?,
+        agent: row.try_get("agent")?,
+        body: match (kind.as_str(), slug) {
+            ("text", None) => MessageBody::Text(body),
+            ("article", Some(slug)) => MessageBody::Article { slug, title: body },
+            (kind, _) => return Err(bad(format!("message kind {kind:?}"))),
+        },
+        sent_at_ms: row.try_get("sent_at_ms")?,
+    })
+}

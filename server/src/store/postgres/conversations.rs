@@ -3,75 +3,14 @@ use crate::store::conversations::{
     Appended, Claim, Conversation, Conversations, ConversationsError, MessageBody, NewConversation,
     NewMessage, StoredMessage, StoredNote,
 };
+use crate::store::conversations::{MESSAGE_COLUMNS, conversation_from_row, message_from_row};
 use sqlx::Row;
-use sqlx::postgres::PgRow;
 use telepath_domain::{ConversationState, Level, Resolution, Side};
 
 /// The offer reasons and visitor context are of type JSON, read back as text like SQLite's.
 const CONVERSATION_FIELDS: &str = "id, visitor, state, level, opened_because::text AS opened_because, \
      visitor_context::text AS visitor_context, agent, last_seq, visitor_read_seq, agent_read_seq, resolution, \
      opened_at_ms, claimed_at_ms, closed_at_ms";
-
-const MESSAGE_COLUMNS: &str =
-    "SELECT conversation, seq, client_id, side, agent, kind, body, slug, sent_at_ms FROM chat_messages";
-
-fn conversation_from_row(row: &PgRow) -> Result<Conversation, ConversationsError> {
-    let id: i64 = row.try_get("id")?;
-    let bad = |what: String| ConversationsError::BadRow { id, what };
-    let state: String = row.try_get("state")?;
-    let level: Option<String> = row.try_get("level")?;
-    let resolution: Option<String> = row.try_get("resolution")?;
-    let reasons: String = row.try_get("opened_because")?;
-    let opened_because =
-        serde_json::from_str(&reasons).map_err(|error| bad(format!("offer reasons {reasons:?}: {error}")))?;
-    let context: String = row.try_get("visitor_context")?;
-    let visitor_context = serde_json::from_str(&context)
-        .map_err(|error| bad(format!("visitor context {context:?}: {error}")))?;
-    Ok(Conversation {
-        id,
-        visitor: row.try_get("visitor")?,
-        state: ConversationState::parse(&state).ok_or_else(|| bad(format!("state {state:?}")))?,
-        level: match level {
-            None => None,
-            Some(level) => Some(Level::parse(&level).ok_or_else(|| bad(format!("level {level:?}")))?),
-        },
-        opened_because,
-        visitor_context,
-        agent: row.try_get("agent")?,
-        last_seq: row.try_get("last_seq")?,
-        visitor_read_seq: row.try_get("visitor_read_seq")?,
-        agent_read_seq: row.try_get("agent_read_seq")?,
-        resolution: match resolution {
-            None => None,
-            Some(name) => Some(Resolution::parse(&name).ok_or_else(|| bad(format!("resolution {name:?}")))?),
-        },
-        opened_at_ms: row.try_get("opened_at_ms")?,
-        claimed_at_ms: row.try_get("claimed_at_ms")?,
-        closed_at_ms: row.try_get("closed_at_ms")?,
-    })
-}
-
-fn message_from_row(row: &PgRow) -> Result<StoredMessage, ConversationsError> {
-    let conversation: i64 = row.try_get("conversation")?;
-    let bad = |what: String| ConversationsError::BadRow { id: conversation, what };
-    let side: String = row.try_get("side")?;
-    let kind: String = row.try_get("kind")?;
-    let body: String = row.try_get("body")?;
-    let slug: Option<String> = row.try_get("slug")?;
-    Ok(StoredMessage {
-        conversation,
-        seq: row.try_get("seq")?,
-        client_id: row.try_get("client_id")?,
-        side: Side::parse(&side).ok_or_else(|| bad(format!("message side {side:?}")))?,
-        agent: row.try_get("agent")?,
-        body: match (kind.as_str(), slug) {
-            ("text", None) => MessageBody::Text(body),
-            ("article", Some(slug)) => MessageBody::Article { slug, title: body },
-            (kind, _) => return Err(bad(format!("message kind {kind:?}"))),
-        },
-        sent_at_ms: row.try_get("sent_at_ms")?,
-    })
-}
 
 impl PgStore {
     async fn stored_message(

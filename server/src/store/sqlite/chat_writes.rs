@@ -7,9 +7,9 @@
 //! holds the write lock from its start (`BEGIN IMMEDIATE`), commits once, and only
 //! then answers each: a sender still hears of its message only once it is durable.
 
-use super::conversations::{MESSAGE_COLUMNS, message_from_row};
 use crate::store::Clock;
 use crate::store::conversations::{Appended, ConversationsError, MessageBody, NewMessage, StoredMessage};
+use crate::store::conversations::{MESSAGE_COLUMNS, message_from_row};
 use crate::store::failure::{Failure, classify};
 use sqlx::SqlitePool;
 use sqlx::sqlite::SqliteConnection;
