@@ -65,7 +65,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=stylesheet/>
-                <HydrationScripts options islands=true/>
+                <IslandScripts options/>
                 <MetaTags/>
             </head>
             <body>
@@ -73,6 +73,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The islands' loader (`islands.js`) in place of Leptos' `HydrationScripts`, which
+/// preloads the whole bundle on every page and runs it as soon as the page is idle:
+/// here the bundle is fetched only when the visitor reaches for an island.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    // As `HydrationScripts` does for islands: outside them the page is never
+    // hydrated, so it is rendered without hydration markers.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let bundle = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    // wasm-bindgen names the wasm `<name>_bg.wasm` (scripts/build-site.sh).
+    let start = format!(
+        "{}({:?}, {:?});",
+        include_str!("pages/islands.js"),
+        format!("{bundle}.js"),
+        format!("{bundle}_bg.wasm")
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=start></script> }
 }
 
 /// Every page's `<title>`: the page's own title, then the help centre's name, so a

@@ -2,6 +2,7 @@
 //! without JavaScript. Any console error or warning fails a test.
 
 use crate::support::TestServer;
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
@@ -154,6 +155,23 @@ pub async fn element(client: &Client, css: &str) -> fantoccini::elements::Elemen
         .unwrap_or_else(|error| panic!("{css}: {error}"))
 }
 
+/// The island `css` selects, once it runs in the browser. The islands' bundle loads
+/// only when a visitor reaches for one (app/src/pages/islands.js), so the pointer
+/// moves over the island first, as a visitor's would.
+pub async fn hydrated(client: &Client, css: &str) -> fantoccini::elements::Element {
+    let island = element(client, css).await;
+    let argument = serde_json::to_value(&island).unwrap();
+    client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![argument]).await.unwrap();
+    let over = MouseActions::new("pointer".into()).then(PointerAction::MoveToElement {
+        element: island,
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    });
+    client.perform_actions(over).await.unwrap_or_else(|error| panic!("moving over {css}: {error}"));
+    element(client, &format!("{css}[data-hydrated=yes]")).await
+}
+
 pub async fn text_of(client: &Client, css: &str) -> String {
     element(client, css).await.text().await.unwrap()
 }
@@ -193,19 +211,26 @@ async fn open_article_from_home(client: &Client, home: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
+async fn with_javascript_an_article_read_loads_no_wasm_and_a_vote_is_still_sent_in_place() {
     let server = TestServer::start(Fixture::new()).await;
-    let home = server.url("/");
+    let article = server.url(&format!("/articles/{FIXTURE_ARTICLE}"));
     Browser::run(true, |client| async move {
-        open_article_from_home(&client, &home).await;
+        client.goto(&article).await.unwrap();
+        let loaded = || async {
+            let found = client
+                .execute(
+                    "return [document.documentElement.dataset.islands, performance.getEntriesByType('resource')\
+                     .map((entry) => entry.name).filter((name) => /\\.(js|wasm)$/.test(name)).length];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            serde_json::from_value::<(String, usize)>(found).unwrap()
+        };
+        assert_eq!(loaded().await, ("waiting".to_owned(), 0), "a page being read fetches no script and no wasm");
 
-        // The island sets data-hydrated from an effect, which only runs in the browser.
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("[data-testid=feedback][data-hydrated=yes]"))
-            .await
-            .unwrap();
+        // Clicked at once: the click waits for the island's bundle and is then
+        // answered by the island, in place.
         let before = client.current_url().await.unwrap();
         client.find(Locator::Css("[data-testid=feedback-yes]")).await.unwrap().click().await.unwrap();
         assert!(text_of(&client, "[data-testid=feedback-thanks]").await.contains("Glad it helped"));
@@ -214,6 +239,8 @@ async fn with_javascript_the_article_hydrates_and_the_vote_is_sent_in_place() {
             before,
             "the answer was sent without leaving the page"
         );
+        assert_eq!(attribute(&client, "[data-testid=feedback]", "data-hydrated").await.as_deref(), Some("yes"));
+        assert_eq!(loaded().await, ("ready".to_owned(), 2), "the glue and the wasm, once");
         screenshots(&client, "article").await;
     })
     .await;
@@ -293,7 +320,7 @@ async fn hostile_markdown_and_html_never_run_script_in_a_real_browser() {
     let page = server.url("/articles/hostile");
     Browser::run(true, |client| async move {
         client.goto(&page).await.unwrap();
-        client.wait().at_most(WAIT).for_element(Locator::Css("[data-testid=feedback][data-hydrated=yes]")).await.unwrap();
+        hydrated(&client, "[data-testid=feedback]").await;
         for link in client.find_all(Locator::Css(".article-body a")).await.unwrap() {
             link.click().await.unwrap();
         }
@@ -357,7 +384,7 @@ async fn hostile_titles_summaries_headings_and_queries_stay_text_in_a_real_brows
     Browser::run(true, |client| async move {
         for (path, hostile_title) in &pages {
             client.goto(&format!("{base}{path}")).await.unwrap();
-            element(&client, "[data-testid=search-box][data-hydrated=yes]").await;
+            hydrated(&client, "[data-testid=search-box]").await;
             let found = client
                 .execute(
                     "return [window.__xss === undefined, document.querySelectorAll('x-injected, meta[http-equiv], \

@@ -2,7 +2,7 @@
 //! one heading, nothing wider than the screen, no console problems, and a screenshot
 //! of each in target/tmp/screenshots for a person to look at.
 
-use crate::browser::{Browser, element, screenshots};
+use crate::browser::{Browser, element, hydrated, screenshots};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
 use std::time::Duration;
@@ -51,7 +51,7 @@ async fn tour(client: &Client, server: &TestServer, javascript: bool) {
         assert_eq!(headings, 1, "{path}: one main heading");
         assert_eq!(overflow_on_a_phone(client).await, 0, "{path}: nothing is wider than a phone screen");
         if javascript {
-            element(client, "[data-testid=search-box][data-hydrated=yes]").await;
+            hydrated(client, "[data-testid=search-box]").await;
         }
         if name == "insights" {
             element(client, "[data-testid=insights-searches] figure svg").await;

@@ -3,7 +3,7 @@
 //! portal reordered for the level, a task that warns before mistakes, and a notice
 //! dismissed for good. Screenshots of each page land in target/tmp/screenshots.
 
-use crate::browser::{Browser, WAIT, attribute, click, element, screenshots, text_of};
+use crate::browser::{Browser, WAIT, attribute, click, element, hydrated, screenshots, text_of};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
 use telepath_server::testing::Fixture;
@@ -34,7 +34,7 @@ async fn first_five_minutes(client: &Client, home: &str, level: &str, javascript
     client.goto(home).await.unwrap();
     assert!(text_of(client, "[data-testid=level-question] h2").await.contains("Are you new"));
     if javascript {
-        element(client, "[data-testid=level-question][data-hydrated=yes]").await;
+        hydrated(client, "[data-testid=level-question]").await;
     }
     if level == "newcomer" {
         screenshots(client, &format!("home-first-visit-{}", if javascript { "js" } else { "nojs" })).await;
@@ -49,7 +49,7 @@ async fn first_five_minutes(client: &Client, home: &str, level: &str, javascript
     );
     assert_eq!(text_of(client, "[data-testid=kit-progress]").await, "0 of 5 read");
     if javascript {
-        element(client, "[data-testid=kit-checklist][data-hydrated=yes]").await;
+        hydrated(client, "[data-testid=kit-checklist]").await;
     }
     for thing in 1..=5 {
         click(client, &format!("[data-testid=tick-{thing}]")).await;
@@ -155,7 +155,7 @@ async fn task_journey(client: &Client, task_page: &str, javascript: bool) {
         .unwrap();
     assert_eq!(order, serde_json::json!([5, true]), "five mistakes, before the form");
     if javascript {
-        element(client, "[data-testid=task-form-checks][data-hydrated=yes]").await;
+        hydrated(client, "[data-testid=task-form-checks]").await;
     }
     fill(client, "#field-account_email", "maria@bluefern").await;
     fill(client, "#field-business_name", "Blue Fern Florist").await;
@@ -235,7 +235,7 @@ async fn notice_is_dismissed_for_good(client: &Client, home: &str, other_page: &
     assert!(text_of(client, EVERYWHERE).await.contains("Our phone line is closed on Friday"));
     if javascript {
         element(client, "leptos-island [data-notice=test-everywhere]").await;
-        element(client, "[data-testid=level-question][data-hydrated=yes]").await;
+        hydrated(client, "[data-testid=level-question]").await;
     }
     if !javascript {
         // Marks this page, so the wait below is for the page the form answers with:

@@ -3,7 +3,7 @@
 //! same box opening the full results page without JavaScript, and the results page
 //! on a phone.
 
-use crate::browser::{Browser, WAIT, attribute, click, element, screenshots, text_of};
+use crate::browser::{Browser, WAIT, attribute, click, element, hydrated, screenshots, text_of};
 use crate::support::TestServer;
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -12,7 +12,7 @@ use telepath_server::testing::Fixture;
 /// The header search box on `page`, once its island is alive.
 async fn hydrated_search_box(client: &fantoccini::Client, page: &str) -> fantoccini::elements::Element {
     client.goto(page).await.unwrap();
-    element(client, "[data-testid=search-box][data-hydrated=yes]").await;
+    hydrated(client, "[data-testid=search-box]").await;
     element(client, "#header-search").await
 }
 

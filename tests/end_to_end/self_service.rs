@@ -3,7 +3,7 @@
 //! question answered in one click, the question after a "No", a welcome kit that
 //! moves on after "Got it", and scroll boxes the keyboard reaches. Screenshots land in target/tmp/screenshots.
 
-use crate::browser::{Browser, WAIT, click, element, screenshots, text_of};
+use crate::browser::{Browser, WAIT, click, element, hydrated, screenshots, text_of};
 use crate::onboarding::{fill, wait_for_text};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
@@ -27,7 +27,7 @@ async fn on_a_phone_the_home_page_shows_a_search_box_and_an_article_link_on_the_
             client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
             client.goto(&home).await.unwrap();
             if javascript {
-                element(&client, "[data-testid=search-box][data-hydrated=yes]").await;
+                hydrated(&client, "[data-testid=search-box]").await;
             }
             // Measured against the layout viewport, whatever the window's own chrome takes.
             let first_screen = run_script(
@@ -82,7 +82,7 @@ async fn a_notice_banner_opens_and_folds_with_and_without_javascript() {
 async fn send_reset_two_factor(client: &Client, task_page: &str, javascript: bool) -> String {
     client.goto(task_page).await.unwrap();
     if javascript {
-        element(client, "[data-testid=task-form-checks][data-hydrated=yes]").await;
+        hydrated(client, "[data-testid=task-form-checks]").await;
     }
     fill(client, "#field-account_email", "maria@bluefern.example").await;
     fill(client, "#field-business_name", "Blue Fern <Florist>").await;
@@ -157,7 +157,7 @@ async fn a_sent_request_shows_what_was_sent_asks_about_effort_and_its_status_pag
 async fn a_no_and_what_was_missing(client: &Client, article: &str, javascript: bool) {
     client.goto(article).await.unwrap();
     if javascript {
-        element(client, "[data-testid=feedback][data-hydrated=yes]").await;
+        hydrated(client, "[data-testid=feedback]").await;
     }
     assert_eq!(text_of(client, "#next-heading").await, "People usually ask next");
     click(client, "[data-testid=feedback-no]").await;
@@ -235,7 +235,7 @@ async fn with_javascript_got_it_moves_on_to_the_next_thing_as_the_plain_form_doe
     Browser::run(true, |client| async move {
         client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
         client.goto(&kit).await.unwrap();
-        element(&client, "[data-testid=kit-checklist][data-hydrated=yes]").await;
+        hydrated(&client, "[data-testid=kit-checklist]").await;
         let where_am_i = "const active = document.activeElement; \
              return [active.id, Math.round(active.getBoundingClientRect().top)];";
         for thing in 1..=5 {
@@ -310,7 +310,7 @@ async fn with_javascript_the_refund_form_names_the_mistake_before_anything_is_se
     let form = server.url("/tasks/request-a-refund");
     Browser::run(true, |client| async move {
         client.goto(&form).await.unwrap();
-        element(&client, "[data-testid=task-form-checks][data-hydrated=yes]").await;
+        hydrated(&client, "[data-testid=task-form-checks]").await;
         fill(&client, "#field-invoice_number", "INV-0142").await;
         fill(&client, "#field-amount", "$29.00").await;
         click(&client, "[data-testid=send-task]").await;

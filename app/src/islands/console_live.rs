@@ -40,8 +40,10 @@ pub fn ConsoleLive(conversation: i64, last_seq: i64) -> impl IntoView {
         problem,
     };
     Effect::new(move |_| live.start());
+    // `data-hydrate="at-once"`: the page loads its bundle straight away (pages/islands.js),
+    // since what it shows must change without the agent touching it.
     view! {
-        <div class="console-live" data-testid="console-live" data-hydrated=hydrated>
+        <div class="console-live" data-testid="console-live" data-hydrated=hydrated data-hydrate="at-once">
             <ol class="message-list" data-testid="live-messages">
                 {move || arrived.get().into_iter().map(|message| view! { <MessageItem message/> }).collect_view()}
             </ol>

@@ -12,8 +12,10 @@ pub fn QueueWatch(digest: QueueDigest) -> impl IntoView {
     let live = RwSignal::new(false);
     let hydrated = super::hydration_marker();
     Effect::new(move |_| browser::watch(digest, live));
+    // `data-hydrate="at-once"`: the page loads its bundle straight away (pages/islands.js),
+    // since what it shows must change without the agent touching it.
     view! {
-        <span class="muted queue-live" data-testid="queue-live" data-hydrated=hydrated aria-live="polite">
+        <span class="muted queue-live" data-testid="queue-live" data-hydrated=hydrated data-hydrate="at-once" aria-live="polite">
             {move || live.get().then_some("Updates by itself")}
         </span>
     }
