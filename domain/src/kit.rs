@@ -25,6 +25,8 @@ pub struct MediaRef {
     pub alt: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// Set for pictures the portal makes WebP renditions of (PNG and JPEG).
+    pub digest: Option<crate::PictureDigest>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Telepath's vocabulary, in one place both crates import: what content, pages,
 //! the store and the browser all mean by a level, an article's kind, a task field
-//! and its rules, a notice and its audience, a welcome kit, an event, when live
+//! and its rules, a notice and its audience, a welcome kit and its pictures, an event, when live
 //! chat is offered and the hours support answers in, an effort score. No Leptos,
 //! no server: it compiles for the browser as it is.
 
@@ -15,6 +15,7 @@ pub mod guidance;
 pub mod kit;
 pub mod level;
 pub mod notice;
+pub mod picture;
 pub mod staff;
 pub mod support_hours;
 pub mod task;
@@ -29,6 +30,7 @@ pub use event::{EventKind, ListedPage, PageType};
 pub use kit::{KIT_THINGS, KitThing, MediaRef, VideoRef};
 pub use level::{ArticleKind, LEVELS, Level, VISITOR_LEVELS};
 pub use notice::{Audience, Notice, NoticePlace, NoticeState, Severity};
+pub use picture::PictureDigest;
 pub use staff::StaffRole;
 pub use support_hours::{HoursError, OpeningHours, SupportHours};
 pub use task::{

@@ -343,6 +343,11 @@ impl Config {
         self.data_dir.join("telepath.sqlite3")
     }
 
+    /// WebP renditions of content pictures, made from content/media: safe to delete.
+    pub fn renditions_dir(&self) -> PathBuf {
+        self.data_dir.join("renditions")
+    }
+
     /// The tantivy search index, derived from content: safe to delete.
     pub fn search_index_dir(&self) -> PathBuf {
         self.data_dir.join("search-index")

@@ -58,6 +58,7 @@ pub struct AppState {
     pub connection_limits: ConnectionLimits,
     pub staff: crate::auth::StaffAuth,
     pub chat: crate::chat::Chat,
+    pub renditions: Arc<crate::content::Renditions>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

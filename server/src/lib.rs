@@ -123,7 +123,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         chat: chat.clone(),
         development: config.development,
     };
+    let renditions = Arc::new(content::Renditions::new(&config.content_dir, config.renditions_dir()));
     Ok(AppState {
+        renditions,
         pages: http::PageRenderer::new(leptos_options.clone(), portal.clone()),
         leptos_options,
         portal,

@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 use telepath_app::wire::count;
 use telepath_server::config::{Config, Overrides};
-use telepath_server::content::{LoadProgress, Severity, load_snapshot, load_snapshot_with_progress};
+use telepath_server::content::{
+    LoadProgress, Renditions, Severity, load_snapshot, load_snapshot_with_progress,
+};
 use telepath_server::search::SearchIndex;
 
 #[derive(Parser)]
@@ -251,6 +253,8 @@ async fn shutdown_signal() {
 
 /// Trees at least this large get a progress bar.
 const LARGE_TREE_ARTICLES: usize = 500;
+/// Each picture takes a noticeable moment, so a few are enough for lines in logs.
+const PICTURES_WORTH_A_LINE: usize = 10;
 
 fn check(config: &Config, format: Format) -> anyhow::Result<ExitCode> {
     let bar = indicatif::ProgressBar::hidden();
@@ -323,7 +327,7 @@ fn index(config: &Config) -> anyhow::Result<ExitCode> {
     let index_dir = config.search_index_dir();
     let search = SearchIndex::open(&index_dir)?;
     let total = snapshot.articles.len();
-    let progress = IndexProgress::new(total);
+    let progress = IndexProgress::new(total, LARGE_TREE_ARTICLES, ("indexed", "articles"));
     let started = Instant::now();
     let report = search.rebuild(&snapshot, &mut |done| progress.show(done))?;
     let elapsed = started.elapsed().as_secs_f64();
@@ -336,39 +340,75 @@ fn index(config: &Config) -> anyhow::Result<ExitCode> {
             report.added as f64 / elapsed.max(f64::EPSILON)
         );
     }
-    Ok(ExitCode::SUCCESS)
+    make_renditions(config)
+}
+
+/// Makes the pictures' WebP renditions ahead of the first visitors; a picture that
+/// cannot be made is named, and the page keeps showing its original.
+fn make_renditions(config: &Config) -> anyhow::Result<ExitCode> {
+    let renditions = Renditions::new(&config.content_dir, config.renditions_dir());
+    let started = Instant::now();
+    let mut progress: Option<IndexProgress> = None;
+    let made = renditions.make_all(&mut |done, total| {
+        progress
+            .get_or_insert_with(|| {
+                IndexProgress::new(total, PICTURES_WORTH_A_LINE, ("made renditions of", "pictures"))
+            })
+            .show(done);
+    });
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    for error in &made.failed {
+        eprintln!("error: {error}; pages show the original picture instead");
+    }
+    #[allow(clippy::print_stdout, reason = "the summary is the command's output")]
+    {
+        println!(
+            "made {} of {} in {:.2} s, kept in {} (those already there are not made again)",
+            count(made.made, "WebP rendition", "WebP renditions"),
+            count(made.pictures, "picture", "pictures"),
+            started.elapsed().as_secs_f64(),
+            config.renditions_dir().display()
+        );
+    }
+    Ok(if made.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// A bar on a terminal; otherwise (logs, CI) a plain line every tenth of the way
-/// on large trees, and nothing on small ones, which index in a blink.
+/// on long runs (at least `lines_from` items), and nothing on short ones.
 struct IndexProgress {
     bar: Option<indicatif::ProgressBar>,
     total: usize,
+    /// What is counted, e.g. "indexed … articles".
+    done_words: (&'static str, &'static str),
     next_line: std::cell::Cell<usize>,
 }
 
 impl IndexProgress {
-    fn new(total: usize) -> IndexProgress {
+    fn new(total: usize, lines_from: usize, done_words: (&'static str, &'static str)) -> IndexProgress {
+        let (verb, noun) = done_words;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "indexing {bar:40} {pos}/{len} articles, {per_sec}, {eta} left",
-                )
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{verb} {{bar:40}} {{pos}}/{{len}} {noun}, {{per_sec}}, {{eta}} left"
+                ))
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar
         });
-        let step = if total >= LARGE_TREE_ARTICLES { total / 10 } else { usize::MAX };
-        IndexProgress { bar, total, next_line: std::cell::Cell::new(step) }
+        let step = if total >= lines_from { (total / 10).max(1) } else { usize::MAX };
+        IndexProgress { bar, total, done_words, next_line: std::cell::Cell::new(step) }
     }
 
     fn show(&self, done: usize) {
         match &self.bar {
             Some(bar) => bar.set_position(done as u64),
             None if done >= self.next_line.get() && done < self.total => {
-                eprintln!("indexed {done}/{} articles", self.total);
-                self.next_line.set(self.next_line.get() + self.total / 10);
+                let (verb, noun) = self.done_words;
+                eprintln!("{verb} {done}/{} {noun}", self.total);
+                self.next_line.set(self.next_line.get() + (self.total / 10).max(1));
             }
             None => {}
         }

@@ -168,7 +168,7 @@ fn index_rebuilds_and_prints_throughput_and_serve_then_adds_nothing() {
     let output = telepath(&["index", "--content", content, "--data", data]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let summary = stdout.trim();
+    let summary = stdout.lines().next().unwrap_or_default();
     let rest = summary.strip_prefix("indexed 2 articles in ").unwrap_or_else(|| panic!("{summary}"));
     let (seconds, rate) = rest.split_once(" s (").unwrap_or_else(|| panic!("{summary}"));
     assert!(seconds.parse::<f64>().is_ok(), "{summary}");
@@ -178,6 +178,39 @@ fn index_rebuilds_and_prints_throughput_and_serve_then_adds_nothing() {
         let line = search_index_line_of_a_serve_start(content, data);
         assert!(line.contains("added=0") && line.contains("unchanged=2"), "{start}: {line}");
     }
+}
+
+#[test]
+fn index_makes_every_webp_rendition_once_and_names_a_broken_picture() {
+    let content = small_tree();
+    let media = content.path().join("media/screens");
+    std::fs::create_dir_all(&media).unwrap();
+    let picture =
+        image::RgbImage::from_fn(800, 500, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 60]));
+    picture.save(media.join("dashboard.png")).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (content_arg, data_arg) = (content.path().to_str().unwrap(), data.path().to_str().unwrap());
+    let made_line = |output: &Output| {
+        let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+        stdout.lines().find(|line| line.starts_with("made ")).unwrap_or_else(|| panic!("{stdout}")).to_owned()
+    };
+
+    let first = telepath(&["index", "--content", content_arg, "--data", data_arg]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let line = made_line(&first);
+    assert!(
+        line.starts_with("made 4 WebP renditions of 1 picture in "),
+        "360, 540, 720 and 800 wide: {line}"
+    );
+    let kept = std::fs::read_dir(data.path().join("renditions")).unwrap().count();
+    assert_eq!(kept, 4, "{line}");
+
+    std::fs::write(media.join("broken.png"), b"\x89PNG not really").unwrap();
+    let second = telepath(&["index", "--content", content_arg, "--data", data_arg]);
+    assert!(!second.status.success(), "a picture that cannot be made fails the command");
+    assert!(made_line(&second).starts_with("made 0 WebP renditions of 2 pictures"), "{}", made_line(&second));
+    let stderr = String::from_utf8(second.stderr).unwrap();
+    assert!(stderr.contains("broken.png is not a picture that can be read"), "{stderr}");
 }
 
 /// Runs `telepath check` on another thread, so a check that blocks fails the test

@@ -96,6 +96,89 @@ async fn media_supports_range_requests_for_video_players() {
     server.stop().await.unwrap();
 }
 
+/// A PNG screenshot-like picture: smooth bands with sharp edges, so both encoders
+/// have real work to do.
+fn screenshot_png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        let band = ((y / 40) % 3) as u8;
+        image::Rgb([(x % 256) as u8, 80 * band, if x % 100 < 3 { 0 } else { 230 }])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut png, image::ImageFormat::Png).expect("a PNG can be encoded");
+    png.into_inner()
+}
+
+/// The addresses and widths in the first WebP `srcset` of a page.
+fn webp_sources(html: &str) -> Vec<(String, u32)> {
+    let srcset = html
+        .split(r#"<source type="image/webp" srcset=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the page offers a WebP picture: {html}"));
+    srcset
+        .split(", ")
+        .map(|candidate| {
+            let (url, width) = candidate.split_once(' ').expect("each candidate has a width");
+            (url.to_owned(), width.trim_end_matches('w').parse().expect("a width in pixels"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_picture_is_offered_as_webp_at_each_width_and_falls_back_to_the_original() {
+    let fixture = Fixture::new();
+    let original = screenshot_png(800, 500);
+    fixture.write_bytes("media/screens/dashboard.png", &original);
+    fixture.write(
+        "articles/account/find-the-dashboard.md",
+        &telepath_server::testing::article(
+            "Find the dashboard",
+            "all",
+            "guide",
+            &[],
+            "![The dashboard](../../media/screens/dashboard.png)\n",
+        ),
+    );
+    let server = TestServer::start(fixture).await;
+    let client = client();
+    let page = client.get(server.url("/articles/find-the-dashboard")).send().await.unwrap();
+    let sources = webp_sources(&page.text().await.unwrap());
+    let widths: Vec<u32> = sources.iter().map(|(_, width)| *width).collect();
+    assert_eq!(widths, [360, 540, 720, 800], "the standard widths below the original, then the original's");
+
+    for (url, width) in &sources {
+        let response = client.get(server.url(url)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+        let headers = response.headers().clone();
+        assert_eq!(headers[header::CONTENT_TYPE], "image/webp", "{url}");
+        assert!(headers[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"), "{url}");
+        let webp = response.bytes().await.unwrap();
+        let picture = image::load_from_memory_with_format(&webp, image::ImageFormat::WebP)
+            .unwrap_or_else(|error| panic!("{url} is a WebP picture: {error}"));
+        assert_eq!(
+            (picture.width(), picture.height()),
+            (*width, (f64::from(*width) * 500.0 / 800.0).round() as u32),
+            "{url}"
+        );
+        assert!(
+            webp.len() < original.len(),
+            "{url}: {} bytes against the PNG's {}",
+            webp.len(),
+            original.len()
+        );
+    }
+
+    let (newest, _) = &sources[0];
+    let stale = newest.replacen(&newest[12..28], "0000000000000000", 1);
+    assert_ne!(&stale, newest, "the digest is the 16 characters after /renditions/");
+    let response = client.get(server.url(&stale)).send().await.unwrap();
+    assert_eq!(response.status(), 307, "an older picture's rendition sends the browser to the picture");
+    assert_eq!(response.headers()[header::LOCATION], "/media/screens/dashboard.png");
+    let unknown = client.get(server.url("/renditions/not-a-rendition")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    server.stop().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_is_graceful_and_the_port_is_released() {
     let server = TestServer::start(Fixture::new()).await;

@@ -1,7 +1,12 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use telepath_domain::picture::webp_srcset;
 use telepath_domain::{KitThing, Level};
+
+/// How wide a kit's pictures show: the whole screen on a phone, where the picture
+/// follows the text, and the media column beside the text on anything wider.
+const KIT_PICTURE_SIZES: &str = "(max-width: 48rem) 100vw, 33rem";
 
 /// A welcome kit's five things, each with a "Got it" the visitor can tick, and how
 /// many are done. Without JavaScript each tick is a form that comes back to the next
@@ -133,19 +138,29 @@ fn KitThing(index: usize, thing: KitThing, children: Children) -> impl IntoView 
                             <img src=thing.image.src.clone() alt=thing.image.alt.clone()/>
                         </video>
                     }),
-                    // The picture opens full size: a screenshot's small print on a phone.
+                    // The picture opens full size: a screenshot's small print on a
+                    // phone. The first is fetched at once and ahead of other files.
                     None => Either::Right({
                         let full_size = thing.image.src.clone();
+                        let webp = thing.image.digest.as_ref().zip(thing.image.width).map(|(digest, width)| {
+                            webp_srcset(&thing.image.src, digest, width)
+                        });
                         view! {
                         <a class="full-size" href=full_size>
-                            <img
-                                src=thing.image.src
-                                alt=thing.image.alt
-                                width=thing.image.width
-                                height=thing.image.height
-                                loading=if index == 0 { "eager" } else { "lazy" }
-                                decoding="async"
-                            />
+                            <picture>
+                                {webp.map(|srcset| view! {
+                                    <source type="image/webp" srcset=srcset sizes=KIT_PICTURE_SIZES/>
+                                })}
+                                <img
+                                    src=thing.image.src
+                                    alt=thing.image.alt
+                                    width=thing.image.width
+                                    height=thing.image.height
+                                    loading=if index == 0 { "eager" } else { "lazy" }
+                                    fetchpriority=(index == 0).then_some("high")
+                                    decoding="async"
+                                />
+                            </picture>
                         </a>
                         }
                     }),

@@ -142,7 +142,12 @@ impl ArticleFile<'_> {
                 return None;
             }
             match resolve_media(source.root, self.path, &image.dest, shown, position) {
-                Ok(media) => Some(ImageSource { url: media.url, width: media.width, height: media.height }),
+                Ok(media) => Some(ImageSource {
+                    url: media.url,
+                    width: media.width,
+                    height: media.height,
+                    digest: media.digest,
+                }),
                 Err(problem) => {
                     image_problems.push(problem);
                     None

@@ -201,6 +201,7 @@ impl KitFile<'_> {
                 alt,
                 width: image.as_ref().and_then(|m| m.width),
                 height: image.as_ref().and_then(|m| m.height),
+                digest: image.as_ref().and_then(|m| m.digest.clone()),
             },
             video,
         })

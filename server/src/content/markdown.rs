@@ -7,6 +7,8 @@ pub use chat::chat_text;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
+use telepath_domain::PictureDigest;
+use telepath_domain::picture::webp_srcset;
 
 /// A heading of the rendered article, for its table of contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +76,12 @@ pub struct ImageSource {
     pub url: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    pub digest: Option<PictureDigest>,
 }
+
+/// How wide an article's pictures show: the whole screen on a phone, the text
+/// column (`--measure` in style/telepath.css) on anything wider.
+const ARTICLE_PICTURE_SIZES: &str = "(max-width: 48rem) 100vw, 44rem";
 
 /// Renders markdown whose pictures need no resolving (kit bodies, notices, intros).
 pub fn render_markdown(source: &str) -> Result<RenderedMarkdown, TooDeeplyNested> {
@@ -92,6 +99,8 @@ pub struct MarkdownRenderer {
     internal_links: Vec<InternalLink>,
     /// Tables so far in the document, so each scroll box gets its own name.
     tables: usize,
+    /// Pictures so far in the document: only the first loads at once.
+    pictures: usize,
 }
 
 impl MarkdownRenderer {
@@ -176,8 +185,10 @@ impl MarkdownRenderer {
                             url: reference.dest.clone(),
                             width: None,
                             height: None,
+                            digest: None,
                         });
-                        let html = image_html(&source, &reference.alt, open_links == 0);
+                        let html = image_html(&source, &reference.alt, open_links == 0, self.pictures == 0);
+                        self.pictures += 1;
                         events.push(Event::InlineHtml(CowStr::from(html)));
                     }
                 }
@@ -276,17 +287,31 @@ fn without_inline_styles_or_clashing_ids(mut html: String) -> String {
         )
 }
 
-/// Pictures load lazily and carry their size, so text does not jump while they
-/// load. Unless it is inside a link, a picture links to itself, so the small print
-/// of a screenshot can be opened full size on a phone.
-fn image_html(source: &ImageSource, alt: &str, linked: bool) -> String {
+/// Pictures carry their size, so text does not jump while they load. The first of
+/// a document loads at once and ahead of other files (it is often what the page is
+/// about); the others load when scrolled near. A PNG or JPEG is also offered as WebP
+/// renditions by width, for the browser to pick the one its screen needs. Unless it
+/// is inside a link, a picture links to its original, so the small print of a
+/// screenshot can be opened full size on a phone.
+fn image_html(source: &ImageSource, alt: &str, linked: bool, first: bool) -> String {
     let url = escape_html(&source.url);
-    let mut html = format!(r#"<img src="{url}" alt="{}""#, escape_html(alt));
+    let mut img = format!(r#"<img src="{url}" alt="{}""#, escape_html(alt));
     if let (Some(width), Some(height)) = (source.width, source.height) {
-        html.push_str(&format!(r#" width="{width}" height="{height}""#));
+        img.push_str(&format!(r#" width="{width}" height="{height}""#));
     }
-    html.push_str(r#" loading="lazy" decoding="async">"#);
-    if linked { format!(r#"<a class="full-size" href="{url}">{html}</a>"#) } else { html }
+    img.push_str(if first {
+        r#" loading="eager" fetchpriority="high" decoding="async">"#
+    } else {
+        r#" loading="lazy" decoding="async">"#
+    });
+    let picture = match (&source.digest, source.width) {
+        (Some(digest), Some(width)) => format!(
+            r#"<picture><source type="image/webp" srcset="{}" sizes="{ARTICLE_PICTURE_SIZES}">{img}</picture>"#,
+            escape_html(&webp_srcset(&source.url, digest, width))
+        ),
+        _ => img,
+    };
+    if linked { format!(r#"<a class="full-size" href="{url}">{picture}</a>"#) } else { picture }
 }
 
 /// Wide tables and code scroll inside their own box, and a box that scrolls must be
@@ -409,7 +434,9 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "li",
         "ol",
         "p",
+        "picture",
         "pre",
+        "source",
         "strong",
         "sup",
         "table",
@@ -424,7 +451,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     .collect();
     let tag_attributes: HashMap<&str, HashSet<&str>> = [
         ("a", ["href", "title"].as_slice()),
-        ("img", &["src", "alt", "title", "width", "height", "loading", "decoding"]),
+        ("img", &["src", "alt", "title", "width", "height", "loading", "decoding", "fetchpriority"]),
+        ("source", &["type", "srcset", "sizes"]),
         ("h1", &["id"]),
         ("h2", &["id"]),
         ("h3", &["id"]),

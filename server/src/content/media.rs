@@ -4,6 +4,7 @@ use super::diagnostic::{Diagnostic, Position};
 use super::regular_file::{OpenError, describe, not_a_regular_file, open_regular_file};
 use super::source::SourceContext;
 use std::path::{Component, Path, PathBuf};
+use telepath_domain::PictureDigest;
 
 /// Pictures larger than this slow every page they are on.
 pub const MAX_IMAGE_BYTES: u64 = 512 * 1024;
@@ -17,6 +18,8 @@ pub struct ResolvedMedia {
     pub url: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// For pictures the portal makes renditions of: the digest their addresses name.
+    pub digest: Option<PictureDigest>,
 }
 
 /// Why a path under content/media is not served.
@@ -121,13 +124,29 @@ pub fn resolve_media(
             "compress it (pictures: pngquant or JPEG; video: shorter, smaller, H.264)",
         ));
     }
-    let (width, height) = match imagesize::reader_size(std::io::BufReader::new(file)) {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::BufReader::new(file), &mut bytes)
+        .map_err(|error| refused(MediaRefusal::Unreadable(error)))?;
+    let (width, height) = match imagesize::blob_size(&bytes) {
         Ok(size) => (u32::try_from(size.width).ok(), u32::try_from(size.height).ok()),
         Err(_) => (None, None),
     };
+    let digest = (has_renditions(&joined) && width.is_some()).then(|| picture_digest(&bytes));
     let url_path: Vec<String> =
         inside.components().map(|component| component.as_os_str().to_string_lossy().into_owned()).collect();
-    Ok(ResolvedMedia { url: format!("/media/{}", url_path.join("/")), width, height })
+    Ok(ResolvedMedia { url: format!("/media/{}", url_path.join("/")), width, height, digest })
+}
+
+/// Pictures the portal can read and so make smaller WebP copies of.
+pub fn has_renditions(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "png" | "jpg" | "jpeg")
+}
+
+/// What names a picture file's renditions: the start of its SHA-256, enough that two
+/// pictures of one help centre never share it.
+pub fn picture_digest(bytes: &[u8]) -> PictureDigest {
+    use sha2::Digest;
+    PictureDigest(hex::encode(&sha2::Sha256::digest(bytes)[..8]))
 }
 
 /// Reports what in content/media would not be served: links that lead out of the

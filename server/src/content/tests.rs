@@ -247,10 +247,11 @@ fn articles_render_level_sections_sized_pictures_and_a_table_of_contents() {
     let view = crate::portal::views::article(&snapshot, "deep").unwrap();
     assert_eq!(view.toc.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>(), ["one", "two", "three"]);
     let BodyPart::Shared(first) = &view.body[0] else { panic!("{:?}", view.body) };
+    let digest = crate::content::media::picture_digest(&tiny_png()).0;
     assert!(
-        first.contains(
-            r#"<img src="/media/dot.png" alt="A dot" width="1" height="1" loading="lazy" decoding="async">"#
-        ),
+        first.contains(&format!(
+            r#"<source type="image/webp" srcset="/renditions/{digest}-1/dot.png.webp 1w" sizes="(max-width: 48rem) 100vw, 44rem"><img src="/media/dot.png" alt="A dot" width="1" height="1" loading="eager" fetchpriority="high" decoding="async">"#
+        )),
         "{first}"
     );
     let BodyPart::ByLevel(sections) = &view.body[1] else { panic!("{:?}", view.body) };

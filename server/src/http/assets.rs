@@ -1,11 +1,12 @@
 //! The browser bundle (wasm, JS, CSS) under content-hashed URLs that can be cached
-//! for a year, and the content's media files.
+//! for a year, the content's media files, and their WebP renditions.
 
-use crate::content::servable_media_file;
+use crate::content::{RenditionError, servable_media_file};
 use axum::Router;
 use axum::body::Body;
+use axum::extract::State;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Redirect};
 use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 use std::convert::Infallible;
@@ -160,6 +161,49 @@ fn requested_file(media_dir: &Path, uri_path: &str) -> Option<PathBuf> {
         }
     }
     Some(path)
+}
+
+/// A WebP rendition of a content picture, made on first request (`Renditions`) and
+/// cached for a year: its address names the original's digest, so what it serves
+/// never changes. When one cannot be served (a picture replaced since the page was
+/// sent, or one that cannot be decoded), the browser is sent to the original, which
+/// every browser shows whatever the `<source>` said its type was.
+pub async fn rendition(State(state): State<AppState>, request: Request<Body>) -> Response<Body> {
+    let Ok(path) = percent_decode_str(request.uri().path()).decode_utf8().map(|path| path.into_owned())
+    else {
+        return not_found();
+    };
+    let original = telepath_domain::picture::parse_rendition_path(&path).and_then(|_| {
+        // The address as the browser sent it, still percent-encoded: `/renditions/<name>/<path>.webp`.
+        let (_, encoded) = request.uri().path().strip_prefix("/renditions/")?.split_once('/')?;
+        Some(format!("/media/{}", encoded.strip_suffix(".webp")?))
+    });
+    let Some(original) = original else {
+        return not_found();
+    };
+    let renditions = state.renditions.clone();
+    match tokio::task::spawn_blocking(move || renditions.file_for(&path)).await {
+        Ok(Ok(file)) => {
+            let Ok(response) = ServeFile::new(file).oneshot(request).await;
+            let mut response = response.map(Body::new);
+            if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+                response.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                );
+            }
+            response
+        }
+        Ok(Err(RenditionError::NotFound)) => Redirect::temporary(&original).into_response(),
+        Ok(Err(error)) => {
+            tracing::error!("rendition {}: {error}", request.uri().path());
+            Redirect::temporary(&original).into_response()
+        }
+        Err(panicked) => {
+            tracing::error!("making rendition {} failed: {panicked}", request.uri().path());
+            Redirect::temporary(&original).into_response()
+        }
+    }
 }
 
 fn not_found() -> Response<Body> {

@@ -36,6 +36,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list_with_exclu
 use telepath_app::App;
 use telepath_app::urls;
 use telepath_domain::StaffRole;
+use telepath_domain::picture::RENDITIONS_PATH;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -133,7 +134,8 @@ pub fn router(state: AppState) -> Router {
         .route("/favicon.svg", get(seo::favicon))
         .route("/sitemap.xml", get(seo::sitemap_xml))
         .merge(assets::routes(&state.assets))
-        .nest_service("/media", assets::media_service(&media_dir));
+        .nest_service("/media", assets::media_service(&media_dir))
+        .route(&format!("{RENDITIONS_PATH}/{{*rendition}}"), get(assets::rendition));
 
     Router::new()
         .merge(files)

@@ -72,18 +72,34 @@ mod rendering {
     }
 
     #[test]
-    fn pictures_are_resolved_sized_and_lazy() {
+    fn pictures_are_resolved_sized_offered_as_webp_and_only_the_first_loads_at_once() {
         let mut renderer = MarkdownRenderer::default();
         let mut seen = Vec::new();
         let html = renderer
-            .render("Text\n\n![The \"Send\" button](../../media/send.png)\n", 10, &mut |image| {
-                seen.push(image.clone());
-                Some(ImageSource { url: "/media/send.png".into(), width: Some(640), height: Some(400) })
-            })
+            .render(
+                "Text\n\n![The \"Send\" button](../../media/send.png)\n\n![A GIF](../../media/b.gif)\n",
+                10,
+                &mut |image| {
+                    seen.push(image.clone());
+                    let is_png = image.dest.ends_with(".png");
+                    Some(ImageSource {
+                        url: image.dest.replace("../../media/", "/media/"),
+                        width: Some(640),
+                        height: Some(400),
+                        digest: is_png.then(|| PictureDigest("00ff".into())),
+                    })
+                },
+            )
             .unwrap();
         assert!(
-            html.contains(r#"<img src="/media/send.png" alt="The &quot;Send&quot; button" width="640" height="400" loading="lazy" decoding="async">"#),
+            html.contains(
+                r#"<picture><source type="image/webp" srcset="/renditions/00ff-360/send.png.webp 360w, /renditions/00ff-540/send.png.webp 540w, /renditions/00ff-640/send.png.webp 640w" sizes="(max-width: 48rem) 100vw, 44rem"><img src="/media/send.png" alt="The &quot;Send&quot; button" width="640" height="400" loading="eager" fetchpriority="high" decoding="async"></picture>"#
+            ),
             "{html}"
+        );
+        assert!(
+            html.contains(r#"<img src="/media/b.gif" alt="A GIF" width="640" height="400" loading="lazy" decoding="async">"#),
+            "only the first is fetched at once, and a GIF is shown as it is: {html}"
         );
         assert_eq!(seen[0].dest, "../../media/send.png");
         assert_eq!(seen[0].offset, 16);
@@ -104,6 +120,7 @@ mod rendering {
                         url: image.dest.replace("../../media/", "/media/"),
                         width: None,
                         height: None,
+                        digest: None,
                     })
                 },
             )
