@@ -56,4 +56,18 @@ for name, path in pages:
         scores = [round(100 * (report["categories"][c]["score"] or 0)) for c in categories]
         lcp = report["audits"]["largest-contentful-paint"]["displayValue"]
         print(f"| {name} `{path}` | {preset} | {rest:,} | {pictures:,} | " + " | ".join(map(str, scores)) + f" | {lcp} |")
+# What keeps a category under 100: each weighted audit that did not pass, once.
+missed = {}
+for name, path in pages:
+    for preset in ["mobile", "desktop"]:
+        report = json.load(open(f"{reports}/{name}-{preset}.json"))
+        for category in categories:
+            for ref in report["categories"][category]["auditRefs"]:
+                audit = report["audits"][ref["id"]]
+                if ref["weight"] > 0 and audit["score"] is not None and audit["score"] < 1:
+                    missed.setdefault(f"{category}: {audit['title']}", []).append(f"{name} {preset}")
+if missed:
+    print("\nAudits that cost points:")
+    for audit, where in sorted(missed.items()):
+        print(f"- {audit} ({', '.join(where)})")
 PY

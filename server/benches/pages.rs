@@ -1,7 +1,9 @@
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 //! Every page type under load on the release build and the multi-threaded runtime,
 //! over fresh connections: requests, failures (dropped connections and 5xx), rate
-//! and latency. Prints a table; it asserts nothing (figures, not a timed test).
+//! and latency; then the article page uncompressed, brotli and gzip, for what
+//! compressing pages as they are sent costs. Prints tables; it asserts nothing
+//! (figures, not a timed test).
 //!
 //! `cargo bench -p telepath-server --bench pages` (about a minute after the build).
 
@@ -18,6 +20,8 @@ use tokio::net::TcpListener;
 const REQUESTS: usize = 2_000;
 /// Requests in flight at once.
 const CONCURRENCY: usize = 32;
+/// Connections for the compression figures, as in the foundation's measurement.
+const COMPRESSION_CONCURRENCY: usize = 50;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
@@ -84,45 +88,41 @@ async fn measure() {
         .expect("a client");
     let rss_before = support::rss_kib("VmRSS");
     for (name, path) in &pages {
-        let url = Arc::new(format!("{base}{path}"));
         let cookie = if *name == "editors" { editor.clone() } else { String::new() };
-        let started = Instant::now();
-        let workers: Vec<_> = (0..CONCURRENCY)
-            .map(|worker| {
-                let (client, url, cookie) = (client.clone(), Arc::clone(&url), cookie.clone());
-                tokio::spawn(async move {
-                    let mut outcomes = Vec::new();
-                    for _ in (worker..REQUESTS).step_by(CONCURRENCY) {
-                        let sent = Instant::now();
-                        let outcome = match client.get(url.as_str()).header("cookie", &cookie).send().await {
-                            Ok(response) => {
-                                let status = response.status();
-                                response.bytes().await.ok().map(|_| status)
-                            }
-                            Err(_) => None,
-                        };
-                        outcomes.push((outcome, sent.elapsed()));
-                    }
-                    outcomes
-                })
-            })
-            .collect();
-        let mut outcomes = Vec::new();
-        for worker in workers {
-            outcomes.extend(worker.await.expect("a load worker finishes"));
-        }
-        let elapsed = started.elapsed();
-        let dropped = outcomes.iter().filter(|(outcome, _)| outcome.is_none()).count();
+        let (outcomes, elapsed) =
+            load(&client, &format!("{base}{path}"), &[("cookie", &cookie)], CONCURRENCY).await;
+        let dropped = outcomes.iter().filter(|outcome| outcome.status.is_none()).count();
         let server_errors = outcomes
             .iter()
-            .filter(|(outcome, _)| outcome.is_some_and(|status| status.is_server_error()))
+            .filter(|outcome| outcome.status.is_some_and(|status| status.is_server_error()))
             .count();
-        let mut latencies: Vec<Duration> = outcomes.iter().map(|(_, latency)| *latency).collect();
-        latencies.sort();
-        let at = |share: f64| latencies[((latencies.len() as f64 * share) as usize).min(latencies.len() - 1)];
+        let at = percentiles(&outcomes);
         println!(
             "| {name} | {} | {dropped} | {server_errors} | {:.0} | {:.1} ms | {:.1} ms |",
             outcomes.len(),
+            outcomes.len() as f64 / elapsed.as_secs_f64(),
+            at(0.5).as_secs_f64() * 1e3,
+            at(0.99).as_secs_f64() * 1e3,
+        );
+    }
+
+    // What compressing pages as they are sent costs: the article page over kept-alive
+    // connections, as a browser asks for it, uncompressed, brotli (as configured) and gzip.
+    println!(
+        "\nThe article page compressed as it is sent: {REQUESTS} GETs each, {COMPRESSION_CONCURRENCY} \
+         kept-alive connections\n"
+    );
+    println!("| Accept-Encoding | bytes a page | requests/s | p50 | p99 |");
+    println!("|---|---|---|---|---|");
+    let kept_alive = reqwest::Client::builder().build().expect("a client");
+    let article = format!("{base}/articles/send-your-first-invoice");
+    for encoding in ["identity", "br", "gzip"] {
+        let (outcomes, elapsed) =
+            load(&kept_alive, &article, &[("accept-encoding", encoding)], COMPRESSION_CONCURRENCY).await;
+        let bytes = outcomes.iter().map(|outcome| outcome.bytes).sum::<usize>() / outcomes.len().max(1);
+        let at = percentiles(&outcomes);
+        println!(
+            "| {encoding} | {bytes} | {:.0} | {:.1} ms | {:.1} ms |",
             outcomes.len() as f64 / elapsed.as_secs_f64(),
             at(0.5).as_secs_f64() * 1e3,
             at(0.99).as_secs_f64() * 1e3,
@@ -137,6 +137,65 @@ async fn measure() {
     println!("data folder: {} KiB", support::folder_bytes(&config.data_dir) / 1024);
     let _ = stop.send(());
     server.await.expect("the server task ends").expect("the server stops cleanly");
+}
+
+/// One request's answer: its status (none if the connection dropped), its body's
+/// bytes as sent, and how long it took.
+struct Outcome {
+    status: Option<reqwest::StatusCode>,
+    bytes: usize,
+    latency: Duration,
+}
+
+/// `REQUESTS` GETs of `url` with `headers`, `concurrency` at a time.
+async fn load(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&'static str, &str)],
+    concurrency: usize,
+) -> (Vec<Outcome>, Duration) {
+    let mut request_headers = reqwest::header::HeaderMap::new();
+    for (name, value) in headers {
+        request_headers.insert(*name, value.parse().expect("a valid header value"));
+    }
+    let url = Arc::new(url.to_owned());
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|worker| {
+            let (client, url, headers) = (client.clone(), Arc::clone(&url), request_headers.clone());
+            tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                for _ in (worker..REQUESTS).step_by(concurrency) {
+                    let sent = Instant::now();
+                    let (status, bytes) = match client.get(url.as_str()).headers(headers.clone()).send().await
+                    {
+                        Ok(response) => {
+                            let status = response.status();
+                            match response.bytes().await {
+                                Ok(body) => (Some(status), body.len()),
+                                Err(_) => (None, 0),
+                            }
+                        }
+                        Err(_) => (None, 0),
+                    };
+                    outcomes.push(Outcome { status, bytes, latency: sent.elapsed() });
+                }
+                outcomes
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for worker in workers {
+        outcomes.extend(worker.await.expect("a load worker finishes"));
+    }
+    (outcomes, started.elapsed())
+}
+
+/// The latency below which `share` of the requests finished.
+fn percentiles(outcomes: &[Outcome]) -> impl Fn(f64) -> Duration {
+    let mut latencies: Vec<Duration> = outcomes.iter().map(|outcome| outcome.latency).collect();
+    latencies.sort();
+    move |share: f64| latencies[((latencies.len() as f64 * share) as usize).min(latencies.len() - 1)]
 }
 
 /// A session cookie for an editor, signed in through the same door the form uses.
