@@ -9,6 +9,7 @@ pub mod now_on;
 pub mod offer;
 pub mod presence;
 pub mod queue_feed;
+pub mod relay;
 pub mod socket;
 pub mod trail;
 

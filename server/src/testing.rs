@@ -181,11 +181,26 @@ pub async fn staff_login_named(
     role: crate::store::staff::StaffRole,
     name: Option<&str>,
 ) -> StaffLogin {
-    use crate::store::staff::{NewStaffAccount, StaffAccounts, StaffSessions, StoredPassword};
-    static ACCOUNTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = ACCOUNTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let clock = std::sync::Arc::new(crate::store::SystemClock);
     let store = crate::store::SqliteStore::open(database, clock).await.expect("the database opens");
+    let login = staff_login_in(&store, role, name).await;
+    store.close().await;
+    login
+}
+
+/// Like [`staff_login_named`], in an open store (e.g. a PostgreSQL schema several
+/// test servers share).
+pub async fn staff_login_in<S>(
+    store: &S,
+    role: crate::store::staff::StaffRole,
+    name: Option<&str>,
+) -> StaffLogin
+where
+    S: crate::store::staff::StaffAccounts + crate::store::staff::StaffSessions + ?Sized,
+{
+    use crate::store::staff::{NewStaffAccount, StoredPassword};
+    static ACCOUNTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = ACCOUNTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let name = name.map_or_else(|| format!("Staff Member {n}"), str::to_owned);
     let account = NewStaffAccount {
         email: format!("staff{n}@example.com"),
@@ -196,7 +211,6 @@ pub async fn staff_login_named(
     let account = store.add_account(account).await.expect("the account is stored");
     let token = crate::auth::SessionToken::generate();
     store.start_session(account.id, &token.digest(), crate::auth::SESSION_LIMITS).await.expect("stored");
-    store.close().await;
     let cookie = format!("{}={}", crate::auth::SessionCookie::new(false).name(), token.cookie_value());
     StaffLogin { cookie, name, id: account.id }
 }

@@ -81,7 +81,12 @@ async fn connect(
     tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
 }
 
-async fn customer_socket(server: &TestServer, visitor: &Visitor, conversation: i64, after: i64) -> Socket {
+pub async fn customer_socket(
+    server: &TestServer,
+    visitor: &Visitor,
+    conversation: i64,
+    after: i64,
+) -> Socket {
     let path = format!("/chat/socket?conversation={conversation}&after={after}&token={}", visitor.token);
     connect(server, &path, &visitor.cookie, Some(&server.base_url))
         .await
@@ -139,7 +144,7 @@ async fn close_frame(socket: &mut Socket) -> Option<CloseFrame> {
 }
 
 /// Reads frames until `count` messages have arrived, returning every frame read.
-async fn frames_until_messages(socket: &mut Socket, count: usize) -> Vec<Value> {
+pub async fn frames_until_messages(socket: &mut Socket, count: usize) -> Vec<Value> {
     let mut frames = Vec::new();
     while sequence_numbers(&frames).len() < count {
         let frame = next_frame(socket).await;
@@ -156,7 +161,7 @@ fn acks(frames: &[Value]) -> Vec<(String, i64)> {
         .collect()
 }
 
-fn sequence_numbers(frames: &[Value]) -> Vec<i64> {
+pub fn sequence_numbers(frames: &[Value]) -> Vec<i64> {
     frames
         .iter()
         .filter(|frame| frame["type"] == "message")

@@ -11,6 +11,7 @@ mod connections;
 mod console;
 mod every_page;
 mod gallery;
+mod instances;
 mod journeys;
 mod live_reload;
 mod onboarding;

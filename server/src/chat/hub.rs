@@ -2,12 +2,13 @@
 //! wake-ups and ephemeral signals: "message `seq` is stored" makes every socket of
 //! the conversation read what it has not sent yet from the store, so a socket that
 //! missed a wake-up (lagged, or joined late) still delivers everything, in order.
-//! Several instances (the PostgreSQL issue) feed the same wake-ups from NOTIFY.
+//! With several instances on PostgreSQL, `relay` feeds other instances' wake-ups in
+//! through [`ChatHub::publish_here`] and sends this instance's typing out.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use telepath_domain::Side;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// Wake-ups waiting for a slow socket before it is told it lagged (and catches up
 /// from the store instead).
@@ -24,11 +25,15 @@ pub enum RoomEvent {
     Read { side: Side, seq: i64 },
     /// Claimed, transferred or closed: read the conversation again.
     StatusChanged,
+    /// Wake-ups from other instances may have been lost: read everything again.
+    CatchUp,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct ChatHub {
     rooms: Arc<Mutex<HashMap<i64, broadcast::Sender<RoomEvent>>>>,
+    /// Where typing goes for the other instances, once `relay` has started.
+    typing_out: Arc<OnceLock<mpsc::UnboundedSender<(i64, Side, bool)>>>,
 }
 
 impl ChatHub {
@@ -41,12 +46,35 @@ impl ChatHub {
         Membership { hub: self.clone(), conversation, receiver: Some(receiver) }
     }
 
-    /// Tells every socket of `conversation`; nobody listening is fine.
+    /// Tells every socket of `conversation`, on every instance; nobody listening is
+    /// fine. Other instances learn of stored messages, status and read marks from
+    /// the database's own wake-ups, so only typing is sent to them from here.
     pub fn publish(&self, conversation: i64, event: RoomEvent) {
+        if let (RoomEvent::Typing { side, active }, Some(typing_out)) = (event, self.typing_out.get()) {
+            let _relay_stopped = typing_out.send((conversation, side, active));
+        }
+        self.publish_here(conversation, event);
+    }
+
+    /// Tells the sockets of `conversation` on this instance only.
+    pub fn publish_here(&self, conversation: i64, event: RoomEvent) {
         let rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(room) = rooms.get(&conversation) {
             let _nobody_listening = room.send(event);
         }
+    }
+
+    /// Tells every socket on this instance.
+    pub fn publish_to_every_room_here(&self, event: RoomEvent) {
+        let rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        for room in rooms.values() {
+            let _nobody_listening = room.send(event);
+        }
+    }
+
+    /// Sends this instance's typing to `typing_out` from now on (once).
+    pub fn forward_typing(&self, typing_out: mpsc::UnboundedSender<(i64, Side, bool)>) {
+        let _already_forwarding = self.typing_out.set(typing_out);
     }
 
     /// How many conversations have a socket open here.

@@ -223,7 +223,7 @@ impl<Tx: Sink<Outgoing> + Unpin> Socket<'_, Tx> {
             Ok(RoomEvent::Typing { .. } | RoomEvent::Read { .. }) => Ok(()),
             Ok(RoomEvent::StatusChanged) => self.send_status().await,
             // Wake-ups were dropped: the store has everything they said.
-            Err(RecvError::Lagged(_)) => {
+            Ok(RoomEvent::CatchUp) | Err(RecvError::Lagged(_)) => {
                 self.catch_up().await?;
                 self.send_status().await
             }

@@ -286,7 +286,7 @@ async fn postgres_a_closed_store_answers_unavailable() {
     a_closed_store_answers_unavailable(&store).await;
 }
 
-fn staff_account(email: &str, role: StaffRole) -> NewStaffAccount {
+pub(super) fn staff_account(email: &str, role: StaffRole) -> NewStaffAccount {
     NewStaffAccount {
         email: email.into(),
         name: "Ana Lima".into(),

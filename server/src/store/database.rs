@@ -4,7 +4,7 @@
 //! only ever shown with the password replaced.
 
 use super::{
-    Clock, Conversations, EffortScores, EventLog, PgStore, SqliteStore, Submissions,
+    Clock, Conversations, EffortScores, EventLog, PgStore, SharedSignals, SqliteStore, Submissions,
     staff::{StaffAccounts, StaffSessions},
 };
 use std::path::PathBuf;
@@ -13,12 +13,12 @@ use std::sync::Arc;
 /// Every store trait at once: what `prepare` and the commands open, whichever
 /// database holds it. An `Arc<dyn Store>` hands out each trait as its own `Arc<dyn …>`.
 pub trait Store:
-    EventLog + Submissions + Conversations + EffortScores + StaffAccounts + StaffSessions
+    EventLog + Submissions + Conversations + EffortScores + StaffAccounts + StaffSessions + SharedSignals
 {
 }
 
 impl<S> Store for S where
-    S: EventLog + Submissions + Conversations + EffortScores + StaffAccounts + StaffSessions
+    S: EventLog + Submissions + Conversations + EffortScores + StaffAccounts + StaffSessions + SharedSignals
 {
 }
 
@@ -63,6 +63,13 @@ impl PostgresUrl {
         let postgres = PostgresUrl(value.to_owned());
         let connectable = postgres.connect_options().is_ok();
         (matches!(url.scheme(), "postgres" | "postgresql") && connectable).then_some(postgres)
+    }
+
+    /// The same database with `schema` first on the search path: a test's own schema.
+    #[cfg(any(test, feature = "testing"))]
+    pub(super) fn in_schema(&self, schema: &str) -> PostgresUrl {
+        let separator = if self.0.contains('?') { '&' } else { '?' };
+        PostgresUrl(format!("{}{separator}options=-c%20search_path%3D{schema}", self.0))
     }
 
     /// What sqlx connects with: the URL's host, user, password, database and parameters.

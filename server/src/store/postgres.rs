@@ -12,6 +12,7 @@ mod submissions;
 use super::Clock;
 use super::database::{OpenError, PostgresUrl};
 use super::event_log::NewestEvent;
+use super::signals::{ChatSignals, SharedSignals};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use std::sync::Arc;
@@ -25,6 +26,8 @@ pub struct PgStore {
     /// subscription. Only this process's appends reach it for now: another
     /// instance's events are seen once LISTEN/NOTIFY feeds it (issue 17's next step).
     newest_event: Arc<NewestEvent>,
+    /// The channel of this schema's chat wake-ups (`signals`).
+    chat_channel: String,
 }
 
 impl PgStore {
@@ -49,11 +52,14 @@ impl PgStore {
         sqlx::migrate!("migrations/postgres").run(&mut connection).await?;
         let newest: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(&mut connection).await?;
+        let chat_channel: String = sqlx::query_scalar("SELECT 'telepath_chat:' || current_schema()")
+            .fetch_one(&mut connection)
+            .await?;
         connection.close().await?;
         // As long as SQLite's busy timeout: a database that cannot give a connection
         // in that time answers Unavailable rather than keep a request waiting.
         let pool = PgPoolOptions::new().acquire_timeout(Duration::from_secs(5)).connect_lazy_with(options);
-        Ok(Self { pool, clock, newest_event: Arc::new(NewestEvent::new(newest)) })
+        Ok(Self { pool, clock, newest_event: Arc::new(NewestEvent::new(newest)), chat_channel })
     }
 
     /// Closes every connection; later calls answer `Unavailable`.
@@ -62,17 +68,23 @@ impl PgStore {
     }
 }
 
+impl SharedSignals for PgStore {
+    fn chat_signals(&self) -> Option<ChatSignals> {
+        Some(ChatSignals::new(self.pool.clone(), self.chat_channel.clone()))
+    }
+}
+
 /// Each test's own PostgreSQL schema, so tests run side by side in one database
 /// without seeing each other's rows.
-#[cfg(test)]
-pub(super) mod test_schema {
+#[cfg(any(test, feature = "testing"))]
+pub mod test_schema {
     use super::*;
 
     /// Trust authentication, as on every development machine and in CI.
     const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
     /// A schema made for one test and dropped with it.
-    pub(in crate::store) struct TestSchema {
+    pub struct TestSchema {
         options: PgConnectOptions,
         name: String,
     }
@@ -80,7 +92,23 @@ pub(super) mod test_schema {
     /// A fresh, empty store in a new schema of the database `TELEPATH_TEST_POSTGRES`
     /// names. Panics, saying how to start PostgreSQL, when it is not reachable: a
     /// test that skipped itself would pass without having tested anything.
+    #[cfg(test)]
     pub(in crate::store) async fn fresh_store(clock: Arc<dyn Clock>) -> (PgStore, TestSchema) {
+        let (url, schema) = fresh_schema().await;
+        let in_schema = schema.options.clone().options([("search_path", schema.name.as_str())]);
+        let store = PgStore::open_with(&url, in_schema, clock).await.expect("the store opens");
+        (store, schema)
+    }
+
+    /// The `database` setting of a new, empty schema, for servers started by tests
+    /// (several instances can share it), and the schema, dropped with it.
+    pub async fn fresh_database() -> (crate::store::Database, TestSchema) {
+        let (url, schema) = fresh_schema().await;
+        (crate::store::Database::Postgres(url.in_schema(&schema.name)), schema)
+    }
+
+    /// A new schema in the database `TELEPATH_TEST_POSTGRES` names.
+    async fn fresh_schema() -> (PostgresUrl, TestSchema) {
         let configured = std::env::var("TELEPATH_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_URL.to_owned());
         let url = PostgresUrl::parse(&configured).unwrap_or_else(|| {
             panic!("TELEPATH_TEST_POSTGRES is not a postgres:// URL: {}", crate::store::redacted(&configured))
@@ -97,9 +125,25 @@ pub(super) mod test_schema {
         let name = format!("t_{:016x}", rand::random::<u64>());
         sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut admin).await.expect("the schema is made");
         admin.close().await.expect("the connection closes");
-        let in_schema = options.clone().options([("search_path", name.as_str())]);
-        let store = PgStore::open_with(&url, in_schema, clock).await.expect("the store opens");
-        (store, TestSchema { options, name })
+        (url, TestSchema { options, name })
+    }
+
+    impl TestSchema {
+        /// Ends the connections instances listen for this schema's chat wake-ups on,
+        /// as a restarted database or a network fault would; how many were ended.
+        pub async fn end_chat_listeners(&self) -> i64 {
+            let mut admin = PgConnection::connect_with(&self.options).await.expect("PostgreSQL is reachable");
+            let ended: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND query = $1) AS ended",
+            )
+            .bind(format!("LISTEN \"telepath_chat:{}\"", self.name))
+            .fetch_one(&mut admin)
+            .await
+            .expect("listening connections can be ended");
+            admin.close().await.expect("the connection closes");
+            ended
+        }
     }
 
     impl Drop for TestSchema {

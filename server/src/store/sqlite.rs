@@ -11,6 +11,7 @@ mod submissions;
 use super::Clock;
 use super::database::OpenError;
 use super::event_log::NewestEvent;
+use super::signals::{ChatSignals, SharedSignals};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -25,6 +26,13 @@ pub struct SqliteStore {
     /// The newest event's id, the source of every subscription.
     newest_event: Arc<NewestEvent>,
     chat_writes: chat_writes::ChatWriter,
+}
+
+/// One instance's own database: nobody else to wake.
+impl SharedSignals for SqliteStore {
+    fn chat_signals(&self) -> Option<ChatSignals> {
+        None
+    }
 }
 
 impl SqliteStore {

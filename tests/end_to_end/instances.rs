@@ -1,0 +1,83 @@
+//! Several instances sharing one PostgreSQL database (issue 17): any request can
+//! reach any instance, and a customer and an agent on different instances chat as
+//! on one portal. Wake-ups cross instances through the database's NOTIFY.
+
+use crate::chat_protocol::{
+    agent_socket, customer_socket, frame_of, frames_until_messages, send, sequence_numbers, visitor,
+};
+use crate::support::TestServer;
+use serde_json::json;
+use std::sync::Arc;
+use telepath_server::Config;
+use telepath_server::store::conversations::{Claim, NewConversation, VisitorContext};
+use telepath_server::store::staff::StaffRole;
+use telepath_server::store::{SystemClock, fresh_database};
+use telepath_server::testing::{Fixture, staff_login_in};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_each_other_type() {
+    let (database, schema) = fresh_database().await;
+    let shared = |config: &mut Config| config.database = Some(database.clone());
+    let first = TestServer::start_with(Fixture::new(), shared).await;
+    let second = TestServer::start_with(Fixture::new(), shared).await;
+    let store = telepath_server::store::open(&database, Arc::new(SystemClock)).await.unwrap();
+    let agent = staff_login_in(&*store, StaffRole::Agent, Some("Ana")).await;
+    let visitor = visitor(&first).await;
+    let conversation = store
+        .open_conversation(NewConversation {
+            visitor: visitor.id.clone(),
+            level: None,
+            opened_because: vec![],
+            visitor_context: VisitorContext::default(),
+        })
+        .await
+        .unwrap();
+    let mut customer = customer_socket(&first, &visitor, conversation.id, 0).await;
+    let (status, _) = frame_of(&mut customer, "status").await;
+    assert_eq!(status["state"], "waiting");
+
+    // Claimed straight in the database, as any instance would: the customer's socket
+    // hears it from the database's own wake-up.
+    assert_eq!(store.claim(conversation.id, agent.id, 3).await.unwrap(), Claim::Claimed);
+    let (status, _) = frame_of(&mut customer, "status").await;
+    assert_eq!((status["state"].as_str(), status["agent"].as_str()), (Some("active"), Some("Ana")));
+    let mut console = agent_socket(&second, &agent, conversation.id, 0).await;
+
+    send(&mut customer, json!({"type": "send", "client_id": "m-1", "text": "My payout is late"})).await;
+    let agent_frames = frames_until_messages(&mut console, 1).await;
+    assert_eq!(
+        sequence_numbers(&agent_frames),
+        [1],
+        "the agent on the other instance gets it: {agent_frames:?}"
+    );
+
+    send(&mut console, json!({"type": "typing", "active": true})).await;
+    let (typing, mut customer_frames) = frame_of(&mut customer, "typing").await;
+    assert_eq!((typing["side"].as_str(), typing["active"].as_bool()), (Some("agent"), Some(true)));
+    for n in 1..=3 {
+        send(
+            &mut console,
+            json!({"type": "send", "client_id": format!("a-{n}"), "text": format!("answer {n}")}),
+        )
+        .await;
+    }
+    customer_frames.extend(frames_until_messages(&mut customer, 3).await);
+    assert_eq!(sequence_numbers(&customer_frames), [1, 2, 3, 4], "each once, in order: {customer_frames:?}");
+
+    // Both instances lose the connection they listen on; messages sent meanwhile
+    // still arrive, once each and in order, from the tables.
+    assert_eq!(schema.end_chat_listeners().await, 2, "one listening connection per instance");
+    for n in 2..=4 {
+        send(
+            &mut customer,
+            json!({"type": "send", "client_id": format!("m-{n}"), "text": format!("more {n}")}),
+        )
+        .await;
+    }
+    let agent_frames = frames_until_messages(&mut console, 6).await;
+    assert_eq!(sequence_numbers(&agent_frames), [2, 3, 4, 5, 6, 7], "{agent_frames:?}");
+
+    drop((customer, console));
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}
