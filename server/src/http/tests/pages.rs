@@ -90,7 +90,11 @@ async fn welcome_kit_page_shows_five_things_with_pictures_and_the_next_step() {
     let html = text(response).await;
     assert_eq!(html.matches("class=\"kit-thing-text\"").count(), 5, "{html}");
     assert!(html.contains(r#"<img src="/media/logo.txt" alt="The dashboard""#), "{html}");
-    assert!(html.contains(r#"<a href="/media/logo.txt" class="full-size"><img"#), "opens full size: {html}");
+    assert!(
+        html.contains(r#"<a href="/media/logo.txt" class="full-size"><picture>"#),
+        "opens full size: {html}"
+    );
+    assert!(!html.contains("image/webp"), "a file that is no PNG or JPEG gets no renditions: {html}");
     assert!(html.contains("<strong>who owes you</strong>"), "{html}");
     assert!(
         html.contains(
