@@ -286,16 +286,22 @@ pub fn TaskSentPage() -> impl IntoView {
     let effort_changed = use_query_map().read_untracked().get(crate::urls::EFFORT_QUERY).as_deref()
         == Some(crate::urls::EFFORT_CHANGED);
     let next_questions = use_content().next_questions_after_sending(&task_id);
+    // The Suspense may run its view more than once for one response; the list is
+    // shown, and recorded, once.
+    let shown_recorded = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     view! {
         <Suspense>
             {move || {
                 let (task_id, reference) = (task_id.clone(), reference.clone());
                 let next_questions = next_questions.clone();
+                let shown_recorded = shown_recorded.clone();
                 Suspend::new(async move {
                     match visitors_request(&reference).await.filter(|request| request.task_id == task_id) {
                         None => Either::Left(view! { <RequestNotFound/> }),
                         Some(request) => {
-                            crate::backend::record_next_questions_shown(&request.task_id, ListedPage::Task, &next_questions);
+                            if !shown_recorded.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                                crate::backend::record_next_questions_shown(&request.task_id, ListedPage::Task, &next_questions);
+                            }
                             let status_path = crate::urls::request(&request.reference);
                             let effort_answer = effort_answer(&request.task_id, &request.reference).await;
                             let effort_action = crate::urls::task_effort(&request.task_id, &request.reference);
