@@ -133,4 +133,22 @@ mod tests {
         drop(second);
         assert_eq!(hub.rooms(), 0);
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn only_typing_goes_to_other_instances_and_a_catch_up_reaches_every_room() {
+        let hub = ChatHub::default();
+        let (typing_out, mut to_other_instances) = mpsc::unbounded_channel();
+        hub.forward_typing(typing_out);
+        let (mut first, mut second) = (hub.join(1), hub.join(2));
+        hub.publish(1, RoomEvent::Stored { seq: 4 });
+        hub.publish(1, RoomEvent::Typing { side: Side::Visitor, active: true });
+        assert_eq!(to_other_instances.recv().await, Some((1, Side::Visitor, true)));
+        assert!(to_other_instances.try_recv().is_err(), "stored messages wake them from the database");
+        assert_eq!(first.next().await.unwrap(), RoomEvent::Stored { seq: 4 });
+        assert_eq!(first.next().await.unwrap(), RoomEvent::Typing { side: Side::Visitor, active: true });
+
+        hub.publish_to_every_room_here(RoomEvent::CatchUp);
+        assert_eq!(first.next().await.unwrap(), RoomEvent::CatchUp);
+        assert_eq!(second.next().await.unwrap(), RoomEvent::CatchUp);
+    }
 }

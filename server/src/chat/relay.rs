@@ -58,3 +58,31 @@ fn room_event(signal: ChatSignal, instance: u64) -> Option<(i64, RoomEvent)> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wake_up_reaches_its_room_except_this_instances_own_typing() {
+        let here = 7;
+        assert_eq!(
+            room_event(ChatSignal::Stored { conversation: 3, seq: 9 }, here),
+            Some((3, RoomEvent::Stored { seq: 9 }))
+        );
+        assert_eq!(
+            room_event(ChatSignal::StatusChanged { conversation: 3 }, here),
+            Some((3, RoomEvent::StatusChanged))
+        );
+        assert_eq!(
+            room_event(ChatSignal::Read { conversation: 3, side: Side::Visitor, seq: 2 }, here),
+            Some((3, RoomEvent::Read { side: Side::Visitor, seq: 2 }))
+        );
+        let typing = |from| ChatSignal::Typing { conversation: 3, side: Side::Agent, active: true, from };
+        assert_eq!(
+            room_event(typing(8), here),
+            Some((3, RoomEvent::Typing { side: Side::Agent, active: true }))
+        );
+        assert_eq!(room_event(typing(here), here), None, "this instance's sockets heard it already");
+    }
+}
