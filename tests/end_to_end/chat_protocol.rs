@@ -6,6 +6,7 @@ use crate::support::TestServer;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
+use telepath_server::store::Conversations;
 use telepath_server::store::conversations::{Claim, NewConversation, VisitorContext};
 use telepath_server::store::staff::StaffRole;
 use telepath_server::testing::{Fixture, StaffLogin, staff_login};
@@ -46,21 +47,24 @@ pub async fn visitor(server: &TestServer) -> Visitor {
     Visitor { id: cookie.trim_start_matches("telepath_visitor=").to_owned(), cookie, token }
 }
 
+/// A new, waiting conversation of `visitor`'s; its id.
+pub async fn open_conversation(conversations: &dyn Conversations, visitor: &Visitor) -> i64 {
+    let new = NewConversation {
+        visitor: visitor.id.clone(),
+        level: None,
+        opened_because: vec![],
+        visitor_context: VisitorContext::default(),
+    };
+    conversations.open_conversation(new).await.unwrap().id
+}
+
 /// A conversation of `visitor`'s, claimed by a new agent.
 async fn conversation_with_agent(server: &TestServer, visitor: &Visitor) -> (i64, StaffLogin) {
     let agent = staff_login(&server.database, StaffRole::Agent).await;
     let conversations = &server.chat.conversations;
-    let conversation = conversations
-        .open_conversation(NewConversation {
-            visitor: visitor.id.clone(),
-            level: None,
-            opened_because: vec![],
-            visitor_context: VisitorContext::default(),
-        })
-        .await
-        .unwrap();
-    assert_eq!(conversations.claim(conversation.id, agent.id, 3).await.unwrap(), Claim::Claimed);
-    (conversation.id, agent)
+    let conversation = open_conversation(conversations.as_ref(), visitor).await;
+    assert_eq!(conversations.claim(conversation, agent.id, 3).await.unwrap(), Claim::Claimed);
+    (conversation, agent)
 }
 
 fn ws_url(server: &TestServer, path: &str) -> String {

@@ -3,13 +3,14 @@
 //! on one portal. Wake-ups cross instances through the database's NOTIFY.
 
 use crate::chat_protocol::{
-    agent_socket, customer_socket, frame_of, frames_until_messages, send, sequence_numbers, visitor,
+    agent_socket, customer_socket, frame_of, frames_until_messages, open_conversation, send,
+    sequence_numbers, visitor,
 };
 use crate::support::TestServer;
 use serde_json::json;
 use std::sync::Arc;
 use telepath_server::Config;
-use telepath_server::store::conversations::{Claim, NewConversation, VisitorContext};
+use telepath_server::store::conversations::Claim;
 use telepath_server::store::staff::StaffRole;
 use telepath_server::store::{SystemClock, fresh_database};
 use telepath_server::testing::{Fixture, staff_login_in};
@@ -23,25 +24,17 @@ async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_ea
     let store = telepath_server::store::open(&database, Arc::new(SystemClock)).await.unwrap();
     let agent = staff_login_in(&*store, StaffRole::Agent, Some("Ana")).await;
     let visitor = visitor(&first).await;
-    let conversation = store
-        .open_conversation(NewConversation {
-            visitor: visitor.id.clone(),
-            level: None,
-            opened_because: vec![],
-            visitor_context: VisitorContext::default(),
-        })
-        .await
-        .unwrap();
-    let mut customer = customer_socket(&first, &visitor, conversation.id, 0).await;
+    let conversation = open_conversation(store.as_ref(), &visitor).await;
+    let mut customer = customer_socket(&first, &visitor, conversation, 0).await;
     let (status, _) = frame_of(&mut customer, "status").await;
     assert_eq!(status["state"], "waiting");
 
     // Claimed straight in the database, as any instance would: the customer's socket
     // hears it from the database's own wake-up.
-    assert_eq!(store.claim(conversation.id, agent.id, 3).await.unwrap(), Claim::Claimed);
+    assert_eq!(store.claim(conversation, agent.id, 3).await.unwrap(), Claim::Claimed);
     let (status, _) = frame_of(&mut customer, "status").await;
     assert_eq!((status["state"].as_str(), status["agent"].as_str()), (Some("active"), Some("Ana")));
-    let mut console = agent_socket(&second, &agent, conversation.id, 0).await;
+    let mut console = agent_socket(&second, &agent, conversation, 0).await;
 
     send(&mut customer, json!({"type": "send", "client_id": "m-1", "text": "My payout is late"})).await;
     let agent_frames = frames_until_messages(&mut console, 1).await;

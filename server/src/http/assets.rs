@@ -76,15 +76,19 @@ pub fn routes(bundle: &AssetBundle) -> Router<AppState> {
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false);
-    // Only a file that exists may be kept for a year: a 404 cached as immutable
-    // would outlive the deploy that adds the file.
     let cached_forever =
         SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, |response: &Response<_>| {
-            let status = response.status();
-            (status.is_success() || status == StatusCode::NOT_MODIFIED)
-                .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
+            kept_for_a_year(response.status())
         });
     Router::new().nest_service(&format!("/pkg/{hash}"), cached_forever.layer(files))
+}
+
+/// The Cache-Control of a file whose address changes with its content. Only a file
+/// that exists may be kept for a year: a 404 cached as immutable would outlive the
+/// deploy that adds the file.
+fn kept_for_a_year(status: StatusCode) -> Option<HeaderValue> {
+    (status.is_success() || status == StatusCode::NOT_MODIFIED)
+        .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
 }
 
 /// What a media response may be cached with: an hour for a file (editors replace
@@ -186,11 +190,8 @@ pub async fn rendition(State(state): State<AppState>, request: Request<Body>) ->
         Ok(Ok(file)) => {
             let Ok(response) = ServeFile::new(file).oneshot(request).await;
             let mut response = response.map(Body::new);
-            if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-                response.headers_mut().insert(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=31536000, immutable"),
-                );
+            if let Some(cache_control) = kept_for_a_year(response.status()) {
+                response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
             }
             response
         }
