@@ -58,7 +58,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let database = config.database();
     let store = store::open(&database, Arc::new(SystemClock)).await?;
     tracing::info!("store opened: {database}");
-    let csrf_key = http::CsrfKey::load_or_create(&config.data_dir)?;
+    let csrf_key = http::CsrfKey::shared_or_own(store.as_ref(), &config.data_dir).await?;
     let content = Arc::new(ContentLibrary::load(&config.content_dir)?);
     let snapshot = content.snapshot();
     for diagnostic in &snapshot.diagnostics {

@@ -17,6 +17,7 @@ mod effort;
 mod event_log;
 mod failure;
 mod postgres;
+pub mod secrets;
 pub mod signals;
 mod sqlite;
 pub mod staff;
@@ -33,6 +34,7 @@ pub use event_log::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
 pub use postgres::PgStore;
 #[cfg(any(test, feature = "testing"))]
 pub use postgres::test_schema::{TestSchema, fresh_database};
+pub use secrets::{SecretsError, SharedSecrets};
 pub use signals::SharedSignals;
 pub use sqlite::SqliteStore;
 pub use submissions::{NewSubmission, StoredSubmission, Submissions, SubmissionsError, new_reference};

@@ -74,3 +74,21 @@ async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_ea
     first.stop().await.unwrap();
     second.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitors_form_token_from_one_instance_is_good_on_another() {
+    let (database, _schema) = fresh_database().await;
+    let shared = |config: &mut Config| config.database = Some(database.clone());
+    let first = TestServer::start_with(Fixture::new(), shared).await;
+    let second = TestServer::start_with(Fixture::new(), shared).await;
+    let visitor = visitor(&first).await;
+    let conversation = open_conversation(first.chat.conversations.as_ref(), &visitor).await;
+    // The chat socket needs the visitor's own form token: one the first instance
+    // made opens it on the second, whose data folder holds no key of its own.
+    let mut customer = customer_socket(&second, &visitor, conversation, 0).await;
+    let (status, _) = frame_of(&mut customer, "status").await;
+    assert_eq!(status["state"], "waiting");
+    drop(customer);
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}

@@ -4,6 +4,7 @@
 //! needs no server-side session, survives restarts, and cannot be guessed or reused
 //! by another visitor.
 
+use crate::store::SharedSecrets;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -17,6 +18,8 @@ use telepath_app::visitor::CSRF_FIELD;
 
 const KEY_BYTES: usize = 32;
 const KEY_FILE: &str = "csrf.key";
+/// The form-token key's name among the secrets instances share.
+const SHARED_KEY_NAME: &str = "form_token_key";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CsrfError {
@@ -26,6 +29,10 @@ pub enum CsrfError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot read the form-token key the instances share: {0}")]
+    Shared(#[from] crate::store::SecretsError),
+    #[error("the form-token key the instances share is {0} bytes, not {KEY_BYTES}")]
+    SharedLength(usize),
 }
 
 /// The secret behind every form token. Its `Debug` never shows it.
@@ -40,6 +47,20 @@ impl std::fmt::Debug for CsrfKey {
 
 impl CsrfKey {
     /// Reads the key from `data_dir`, creating it (readable by the owner only) on first start.
+    /// The key every instance sharing the database uses, or, for a database only
+    /// this instance uses, the one in its data folder.
+    pub async fn shared_or_own(secrets: &dyn SharedSecrets, data_dir: &Path) -> Result<CsrfKey, CsrfError> {
+        let candidate = CsrfKey::random();
+        match secrets.shared_secret(SHARED_KEY_NAME, candidate.0.as_slice()).await? {
+            Some(shared) => {
+                let key: [u8; KEY_BYTES] =
+                    shared.try_into().map_err(|shared: Vec<u8>| CsrfError::SharedLength(shared.len()))?;
+                Ok(CsrfKey(Arc::new(key)))
+            }
+            None => CsrfKey::load_or_create(data_dir),
+        }
+    }
+
     pub fn load_or_create(data_dir: &Path) -> Result<CsrfKey, CsrfError> {
         let path = data_dir.join(KEY_FILE);
         let error = |source| CsrfError::Key { path: path.clone(), source };

@@ -4,7 +4,8 @@
 //! only ever shown with the password replaced.
 
 use super::{
-    Clock, Conversations, EffortScores, EventLog, PgStore, SharedSignals, SqliteStore, Submissions,
+    Clock, Conversations, EffortScores, EventLog, PgStore, SharedSecrets, SharedSignals, SqliteStore,
+    Submissions,
     staff::{StaffAccounts, StaffSessions},
 };
 use std::path::PathBuf;
@@ -13,12 +14,26 @@ use std::sync::Arc;
 /// Every store trait at once: what `prepare` and the commands open, whichever
 /// database holds it. An `Arc<dyn Store>` hands out each trait as its own `Arc<dyn …>`.
 pub trait Store:
-    EventLog + Submissions + Conversations + EffortScores + StaffAccounts + StaffSessions + SharedSignals
+    EventLog
+    + Submissions
+    + Conversations
+    + EffortScores
+    + StaffAccounts
+    + StaffSessions
+    + SharedSignals
+    + SharedSecrets
 {
 }
 
 impl<S> Store for S where
-    S: EventLog + Submissions + Conversations + EffortScores + StaffAccounts + StaffSessions + SharedSignals
+    S: EventLog
+        + Submissions
+        + Conversations
+        + EffortScores
+        + StaffAccounts
+        + StaffSessions
+        + SharedSignals
+        + SharedSecrets
 {
 }
 

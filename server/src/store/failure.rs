@@ -3,7 +3,8 @@
 //! trait's error enum has one conversion, here, that knows both databases' codes.
 
 use super::{
-    BoxError, ConversationsError, EffortScoresError, EventLogError, SubmissionsError, staff::StaffStoreError,
+    BoxError, ConversationsError, EffortScoresError, EventLogError, SubmissionsError, secrets::SecretsError,
+    staff::StaffStoreError,
 };
 use sqlx::error::DatabaseError;
 use sqlx::postgres::PgDatabaseError;
@@ -75,4 +76,11 @@ macro_rules! from_sqlx_error {
     )+};
 }
 
-from_sqlx_error!(EventLogError, SubmissionsError, ConversationsError, EffortScoresError, StaffStoreError);
+from_sqlx_error!(
+    EventLogError,
+    SubmissionsError,
+    ConversationsError,
+    EffortScoresError,
+    StaffStoreError,
+    SecretsError
+);

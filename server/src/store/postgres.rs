@@ -12,6 +12,7 @@ mod submissions;
 use super::Clock;
 use super::database::{OpenError, PostgresUrl};
 use super::event_log::NewestEvent;
+use super::secrets::{SecretsError, SharedSecrets};
 use super::signals::{ChatSignals, SharedSignals};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
@@ -71,6 +72,22 @@ impl PgStore {
 impl SharedSignals for PgStore {
     fn chat_signals(&self) -> Option<ChatSignals> {
         Some(ChatSignals::new(self.pool.clone(), self.chat_channel.clone()))
+    }
+}
+
+#[async_trait::async_trait]
+impl SharedSecrets for PgStore {
+    async fn shared_secret(&self, name: &str, candidate: &[u8]) -> Result<Option<Vec<u8>>, SecretsError> {
+        sqlx::query("INSERT INTO shared_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(candidate)
+            .execute(&self.pool)
+            .await?;
+        let kept: Vec<u8> = sqlx::query_scalar("SELECT value FROM shared_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(kept))
     }
 }
 
@@ -178,6 +195,17 @@ mod tests {
     use crate::store::{EventLog, EventLogError, NewEvent, SystemClock};
     use sqlx::Row;
     use telepath_domain::EventKind;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_first_instance_keeps_a_shared_secret_and_the_others_read_it() {
+        let (store, _schema) = fresh_store(Arc::new(SystemClock)).await;
+        let kept = store.shared_secret("form_token_key", b"first").await.unwrap();
+        assert_eq!(kept.as_deref(), Some(&b"first"[..]));
+        let read = store.shared_secret("form_token_key", b"second").await.unwrap();
+        assert_eq!(read.as_deref(), Some(&b"first"[..]), "a later candidate never replaces it");
+        let other = store.shared_secret("another", b"third").await.unwrap();
+        assert_eq!(other.as_deref(), Some(&b"third"[..]));
+    }
 
     fn feedback() -> NewEvent {
         NewEvent {

@@ -11,6 +11,7 @@ mod submissions;
 use super::Clock;
 use super::database::OpenError;
 use super::event_log::NewestEvent;
+use super::secrets::{SecretsError, SharedSecrets};
 use super::signals::{ChatSignals, SharedSignals};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -32,6 +33,13 @@ pub struct SqliteStore {
 impl SharedSignals for SqliteStore {
     fn chat_signals(&self) -> Option<ChatSignals> {
         None
+    }
+}
+
+#[async_trait::async_trait]
+impl SharedSecrets for SqliteStore {
+    async fn shared_secret(&self, _name: &str, _candidate: &[u8]) -> Result<Option<Vec<u8>>, SecretsError> {
+        Ok(None)
     }
 }
 
