@@ -19,23 +19,24 @@ size_of() {
   curl -fsS -H "Accept-Encoding: $1" -o /dev/null -w '%{size_download}' "$2"
 }
 
-for encoding in br gzip; do
-  total=$(size_of "$encoding" "$page")
-  printf '%-8s %-60s %8d\n' "$encoding" "${page#"$origin"}" "$total"
-  for asset in $with_page; do
+# Prints each of the files in $3 (indented by $4) and then their total, named $2,
+# starting from $5 bytes already counted.
+list_and_total() {
+  local encoding=$1 label=$2 assets=$3 indent=$4 total=$5 asset size
+  for asset in $assets; do
     size=$(size_of "$encoding" "$origin$asset")
-    printf '%-8s %-60s %8d\n' "$encoding" "$asset" "$size"
+    printf '%-8s %s%-*s %8d\n' "$encoding" "$indent" $((60 - ${#indent})) "$asset" "$size"
     total=$((total + size))
   done
-  printf '%-8s %-60s %8d bytes (%d KB)\n' "$encoding" "the page as read" "$total" $((total / 1000))
+  printf '%-8s %-60s %8d bytes (%d KB)\n' "$encoding" "$label" "$total" $((total / 1000))
+}
+
+for encoding in br gzip; do
+  page_bytes=$(size_of "$encoding" "$page")
+  printf '%-8s %-60s %8d\n' "$encoding" "${page#"$origin"}" "$page_bytes"
+  list_and_total "$encoding" "the page as read" "$with_page" "" "$page_bytes"
   if [ -n "$on_reach" ]; then
-    later=0
-    for asset in $on_reach; do
-      size=$(size_of "$encoding" "$origin$asset")
-      printf '%-8s   %-58s %8d\n' "$encoding" "$asset" "$size"
-      later=$((later + size))
-    done
-    printf '%-8s %-60s %8d bytes (%d KB)\n' "$encoding" "more once an island is reached for" "$later" $((later / 1000))
+    list_and_total "$encoding" "more once an island is reached for" "$on_reach" "  " 0
   fi
   echo
 done

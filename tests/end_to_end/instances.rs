@@ -12,15 +12,23 @@ use std::sync::Arc;
 use telepath_server::Config;
 use telepath_server::store::conversations::Claim;
 use telepath_server::store::staff::StaffRole;
-use telepath_server::store::{SystemClock, fresh_database};
+use telepath_server::store::{Database, SystemClock, TestSchema, fresh_database};
 use telepath_server::testing::{Fixture, staff_login_in};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_each_other_type() {
+/// Two real servers on one new PostgreSQL schema, each with its own content and data
+/// folder, as two instances behind one proxy; the database and its schema (dropped
+/// with it) come along.
+async fn two_instances() -> (TestServer, TestServer, Database, TestSchema) {
     let (database, schema) = fresh_database().await;
     let shared = |config: &mut Config| config.database = Some(database.clone());
     let first = TestServer::start_with(Fixture::new(), shared).await;
     let second = TestServer::start_with(Fixture::new(), shared).await;
+    (first, second, database, schema)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_each_other_type() {
+    let (first, second, database, schema) = two_instances().await;
     let store = telepath_server::store::open(&database, Arc::new(SystemClock)).await.unwrap();
     let agent = staff_login_in(&*store, StaffRole::Agent, Some("Ana")).await;
     let visitor = visitor(&first).await;
@@ -77,10 +85,7 @@ async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_ea
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitors_form_token_from_one_instance_is_good_on_another() {
-    let (database, _schema) = fresh_database().await;
-    let shared = |config: &mut Config| config.database = Some(database.clone());
-    let first = TestServer::start_with(Fixture::new(), shared).await;
-    let second = TestServer::start_with(Fixture::new(), shared).await;
+    let (first, second, _database, _schema) = two_instances().await;
     let visitor = visitor(&first).await;
     let conversation = open_conversation(first.chat.conversations.as_ref(), &visitor).await;
     // The chat socket needs the visitor's own form token: one the first instance
