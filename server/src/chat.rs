@@ -16,7 +16,7 @@ pub mod trail;
 use crate::content::ContentLibrary;
 use crate::store::conversations::{ConversationsError, MessageBody, StoredMessage};
 use crate::store::staff::StaffAccounts;
-use crate::store::{Conversations, EventLog};
+use crate::store::{AgentPresence, Conversations, EventLog};
 use hub::ChatHub;
 use presence::Presence;
 use socket::FrameRate;
@@ -90,6 +90,7 @@ impl Chat {
     pub fn new(
         conversations: Arc<dyn Conversations>,
         events: Arc<dyn EventLog>,
+        presence: Arc<dyn AgentPresence>,
         staff: Arc<dyn StaffAccounts>,
         content: Arc<ContentLibrary>,
     ) -> Chat {
@@ -97,7 +98,7 @@ impl Chat {
             conversations,
             events,
             hub: ChatHub::default(),
-            presence: Presence::default(),
+            presence: Presence::new(presence),
             staff,
             content,
             agent_names: Arc::default(),
@@ -121,7 +122,7 @@ impl Chat {
             return Ok(Availability::OutsideHours { back: settings.reopening_words(now) });
         }
         let capacity = settings.agent_capacity as usize;
-        let online = self.presence.online();
+        let online = self.presence.online().await?;
         if online.is_empty() {
             return Ok(Availability::NobodyOnline);
         }

@@ -111,7 +111,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .build();
     let served_over_https = config.public_url.as_ref().is_some_and(config::PublicUrl::is_https);
     let staff = auth::StaffAuth::new(store.clone(), store.clone(), served_over_https)?;
-    let chat = chat::Chat::new(store.clone(), store.clone(), store.clone(), content.clone());
+    let chat = chat::Chat::new(store.clone(), store.clone(), store.clone(), store.clone(), content.clone());
     if let Some(signals) = store.chat_signals() {
         chat::relay::start(&chat.hub, signals, chat.shutdown.clone());
     }

@@ -1,8 +1,8 @@
 //! Where the portal keeps what happens. One small trait per kind of data:
 //! [`EventLog`] (the append-only log of anonymous visitor events, with a
 //! subscription), [`Submissions`] (completed task forms), [`Conversations`] (live
-//! chat), [`EffortScores`] (the Customer Effort Score's ratings) and, in `staff`,
-//! staff accounts and their sessions. Each has its own small error enum; time comes
+//! chat), [`EffortScores`] (the Customer Effort Score's ratings), [`AgentPresence`]
+//! (which agents are online) and, in `staff`, staff accounts and their sessions. Each has its own small error enum; time comes
 //! from an injected [`Clock`]. SQLite (`sqlite/`) is the embedded default;
 //! PostgreSQL (`postgres/`, with its own migrations) is for several instances
 //! sharing one database. Both pass the same contract suite (`contract.rs`), and
@@ -17,6 +17,7 @@ mod effort;
 mod event_log;
 mod failure;
 mod postgres;
+pub mod presence;
 pub mod secrets;
 pub mod signals;
 mod sqlite;
@@ -34,6 +35,7 @@ pub use event_log::{EventIds, EventLog, EventLogError, NewEvent, StoredEvent};
 pub use postgres::PgStore;
 #[cfg(any(test, feature = "testing"))]
 pub use postgres::test_schema::{TestSchema, fresh_database};
+pub use presence::{AgentPresence, PresenceError};
 pub use secrets::{SecretsError, SharedSecrets};
 pub use signals::SharedSignals;
 pub use sqlite::SqliteStore;

@@ -73,7 +73,7 @@ async fn without_javascript_a_customer_leaves_a_message_and_reads_the_reply_on_t
     assert!(!theirs.contains("alert(1)"), "another visitor sees nothing of it");
 
     let agent = staff_login(&server.database, StaffRole::Agent).await;
-    server.chat.presence.set(agent.id, AgentStatus::Online);
+    server.chat.presence.set(agent.id, AgentStatus::Online).await.unwrap();
     let waiting =
         server.chat.conversations.in_state(telepath_domain::ConversationState::Waiting, 10).await.unwrap();
     let conversation = waiting[0].id;

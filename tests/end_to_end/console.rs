@@ -72,7 +72,7 @@ async fn answer_a_customer(client: Client, server: &TestServer, javascript: bool
     // catch the page being left.
     element(&client, "[data-testid=presence-online][aria-pressed=true]").await;
     assert_eq!(text_of(&client, "[data-testid=presence-status]").await, "online");
-    assert_eq!(server.chat.presence.status(agent), AgentStatus::Online);
+    assert_eq!(server.chat.presence.status(agent).await.unwrap(), AgentStatus::Online);
     let waiting = text_of(&client, "[data-testid=waiting-conversation]").await;
     assert!(waiting.contains("How do I void an invoice? <b>urgent</b>"), "shown as text: {waiting}");
     assert!(waiting.contains("Asked for a person") && waiting.contains("Technical"), "{waiting}");

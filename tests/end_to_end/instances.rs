@@ -13,7 +13,7 @@ use telepath_server::Config;
 use telepath_server::store::conversations::Claim;
 use telepath_server::store::staff::StaffRole;
 use telepath_server::store::{Database, SystemClock, TestSchema, fresh_database};
-use telepath_server::testing::{Fixture, staff_login_in};
+use telepath_server::testing::{Fixture, StaffLogin, staff_login_in};
 
 /// Two real servers on one new PostgreSQL schema, each with its own content and data
 /// folder, as two instances behind one proxy; the database and its schema (dropped
@@ -94,6 +94,90 @@ async fn a_visitors_form_token_from_one_instance_is_good_on_another() {
     let (status, _) = frame_of(&mut customer, "status").await;
     assert_eq!(status["state"], "waiting");
     drop(customer);
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}
+
+fn without_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// `agent`'s console form sent to `server`, with the form token its queue page gives.
+async fn console_form(
+    server: &TestServer,
+    agent: &StaffLogin,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let client = without_redirects();
+    let queue = client.get(server.url("/console")).header("cookie", &agent.cookie).send().await.unwrap();
+    // The form token is the visitor cookie's, which the first page gives.
+    let visitor_cookie = queue
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok()?.split(';').next())
+        .find(|value| value.starts_with("telepath_visitor="))
+        .expect("a visitor cookie")
+        .to_owned();
+    let html = queue.text().await.unwrap();
+    let input = html.split("<input").find(|tag| tag.contains("name=\"_csrf\"")).expect("a console form");
+    let token = input.split("value=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
+    let mut fields = fields.to_vec();
+    fields.push(("_csrf", token));
+    client
+        .post(server.url(path))
+        .header("cookie", format!("{}; {visitor_cookie}", agent.cookie))
+        .header("origin", &server.base_url)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn chat_intro(server: &TestServer, visitor: &crate::chat_protocol::Visitor) -> String {
+    let page =
+        without_redirects().get(server.url("/chat")).header("cookie", &visitor.cookie).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let intro = html.split("data-testid=\"chat-intro\"").nth(1).expect("the chat page's intro");
+    intro.split_once('>').and_then(|(_, text)| text.split("</p>").next()).unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_online_on_one_instance_is_offered_by_the_other_and_of_two_claims_at_once_one_wins() {
+    let (first, second, database, _schema) = two_instances().await;
+    let store = telepath_server::store::open(&database, Arc::new(SystemClock)).await.unwrap();
+    let ana = staff_login_in(&*store, StaffRole::Agent, Some("Ana")).await;
+    let bo = staff_login_in(&*store, StaffRole::Agent, Some("Bo")).await;
+    let customer = visitor(&first).await;
+    assert!(chat_intro(&first, &customer).await.starts_with("Nobody is online just now"));
+
+    let online = console_form(&second, &ana, "/console/presence", &[("status", "online")]).await;
+    assert_eq!(online.status(), 303);
+    assert!(
+        chat_intro(&first, &customer).await.contains("someone from our support team will answer here"),
+        "Ana went online on the second instance; the first offers her"
+    );
+    let console =
+        without_redirects().get(first.url("/console")).header("cookie", &ana.cookie).send().await.unwrap();
+    assert!(
+        console.text().await.unwrap().contains(r#"<strong data-testid="presence-status">online</strong>"#)
+    );
+
+    // Ana on one instance and Bo on the other click "Take" on the same conversation at once.
+    let conversation = open_conversation(store.as_ref(), &customer).await;
+    let claim = format!("/console/conversations/{conversation}/claim");
+    let (by_ana, by_bo) =
+        tokio::join!(console_form(&first, &ana, &claim, &[]), console_form(&second, &bo, &claim, &[]),);
+    let statuses = [by_ana.status().as_u16(), by_bo.status().as_u16()];
+    let taken = store.conversation(conversation).await.unwrap().agent.expect("somebody took it");
+    let (winner, loser) =
+        if taken == ana.id { (statuses[0], statuses[1]) } else { (statuses[1], statuses[0]) };
+    assert_eq!((winner, loser), (303, 409), "one takes it, the other is told: {statuses:?}");
+
+    let away = console_form(&first, &ana, "/console/presence", &[("status", "away")]).await;
+    assert_eq!(away.status(), 303);
+    assert!(chat_intro(&second, &visitor(&second).await).await.starts_with("Nobody is online just now"));
     first.stop().await.unwrap();
     second.stop().await.unwrap();
 }

@@ -95,7 +95,7 @@ impl Console<'_> {
             });
         }
         Ok(QueueView {
-            presence: presence_view(self.chat.presence.status(agent)),
+            presence: presence_view(self.chat.presence.status(agent).await?),
             capacity: self.chat.agent_capacity(),
             waiting,
             mine,
@@ -296,7 +296,7 @@ impl Console<'_> {
         names: &HashMap<i64, (String, StaffRole)>,
     ) -> Result<Vec<AgentChoice>, ConversationsError> {
         let mut choices = Vec::new();
-        for other in self.chat.presence.online() {
+        for other in self.chat.presence.online().await? {
             let Some((name, role)) = names.get(&other) else { continue };
             if other == agent || !role.grants(StaffRole::Agent) {
                 continue;

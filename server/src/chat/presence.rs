@@ -3,9 +3,11 @@
 //! heard from (a page load, a form, a socket frame) for [`PRESENCE_TIMEOUT`]: a
 //! closed laptop must not leave customers waiting for nobody.
 //!
-//! Kept in this process; with several instances (the PostgreSQL issue) presence
-//! moves to the shared database behind the same methods.
+//! Kept in the store ([`AgentPresence`]), so every instance sharing a database
+//! agrees on who is online. Signs of life come with every console frame, so each
+//! instance passes them on at most every [`HEARD_FROM_EVERY`] per agent.
 
+use crate::store::{AgentPresence, PresenceError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -14,82 +16,65 @@ use tokio::time::Instant;
 /// How long an online agent stays online without a sign of life from the console.
 pub const PRESENCE_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How often one instance writes an agent's sign of life: often enough that a
+/// few missed writes still keep them well within [`PRESENCE_TIMEOUT`].
+const HEARD_FROM_EVERY: Duration = Duration::from_secs(15);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AgentStatus {
     Online,
     Away,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Presence {
-    agents: Arc<Mutex<HashMap<i64, (AgentStatus, Instant)>>>,
+    store: Arc<dyn AgentPresence>,
+    /// When this instance last wrote each agent's sign of life.
+    last_written: Arc<Mutex<HashMap<i64, Instant>>>,
 }
 
 impl Presence {
-    /// The agent chose a status in the console.
-    pub fn set(&self, agent: i64, status: AgentStatus) {
-        self.agents.lock().unwrap_or_else(PoisonError::into_inner).insert(agent, (status, Instant::now()));
+    pub fn new(store: Arc<dyn AgentPresence>) -> Presence {
+        Presence { store, last_written: Arc::default() }
     }
 
-    /// The console was heard from: an online agent stays online.
-    pub fn seen(&self, agent: i64) {
-        if let Some((_, seen)) = self.agents.lock().unwrap_or_else(PoisonError::into_inner).get_mut(&agent) {
-            *seen = Instant::now();
+    /// The agent chose a status in the console.
+    pub async fn set(&self, agent: i64, status: AgentStatus) -> Result<(), PresenceError> {
+        self.store.set_online(agent, status == AgentStatus::Online).await?;
+        self.last_written.lock().unwrap_or_else(PoisonError::into_inner).insert(agent, Instant::now());
+        Ok(())
+    }
+
+    /// The console was heard from: an online agent stays online. A sign of life
+    /// that cannot be written is only logged; the next one tries again.
+    pub async fn seen(&self, agent: i64) {
+        {
+            let mut last_written = self.last_written.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = Instant::now();
+            if last_written.get(&agent).is_some_and(|written| now - *written < HEARD_FROM_EVERY) {
+                return;
+            }
+            last_written.insert(agent, now);
+        }
+        if let Err(error) = self.store.heard_from(agent).await {
+            self.last_written.lock().unwrap_or_else(PoisonError::into_inner).remove(&agent);
+            tracing::warn!(agent, "an agent's sign of life was not written: {error}");
         }
     }
 
     /// The agent signed out.
-    pub fn forget(&self, agent: i64) {
-        self.agents.lock().unwrap_or_else(PoisonError::into_inner).remove(&agent);
+    pub async fn forget(&self, agent: i64) -> Result<(), PresenceError> {
+        self.last_written.lock().unwrap_or_else(PoisonError::into_inner).remove(&agent);
+        self.store.signed_out(agent).await
     }
 
-    pub fn status(&self, agent: i64) -> AgentStatus {
-        let agents = self.agents.lock().unwrap_or_else(PoisonError::into_inner);
-        match agents.get(&agent) {
-            Some((AgentStatus::Online, seen)) if seen.elapsed() < PRESENCE_TIMEOUT => AgentStatus::Online,
-            _ => AgentStatus::Away,
-        }
+    pub async fn status(&self, agent: i64) -> Result<AgentStatus, PresenceError> {
+        let online = self.online().await?.contains(&agent);
+        Ok(if online { AgentStatus::Online } else { AgentStatus::Away })
     }
 
     /// The agents online now, lowest id first.
-    pub fn online(&self) -> Vec<i64> {
-        let agents = self.agents.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut online: Vec<i64> = agents
-            .iter()
-            .filter(|(_, (status, seen))| *status == AgentStatus::Online && seen.elapsed() < PRESENCE_TIMEOUT)
-            .map(|(agent, _)| *agent)
-            .collect();
-        online.sort_unstable();
-        online
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // Paused time needs the single-threaded runtime; nothing here runs concurrently.
-    #[tokio::test(flavor = "current_thread", start_paused = true)]
-    async fn an_agent_is_online_until_away_signed_out_or_silent_too_long() {
-        let presence = Presence::default();
-        assert!(presence.online().is_empty());
-        presence.set(2, AgentStatus::Online);
-        presence.set(1, AgentStatus::Online);
-        presence.set(3, AgentStatus::Away);
-        assert_eq!(presence.online(), [1, 2]);
-        presence.set(2, AgentStatus::Away);
-        assert_eq!(presence.status(2), AgentStatus::Away);
-        presence.forget(1);
-        assert!(presence.online().is_empty());
-
-        presence.set(4, AgentStatus::Online);
-        tokio::time::advance(PRESENCE_TIMEOUT / 2).await;
-        presence.seen(4);
-        tokio::time::advance(PRESENCE_TIMEOUT / 2).await;
-        assert_eq!(presence.online(), [4], "a sign of life keeps an agent online");
-        tokio::time::advance(PRESENCE_TIMEOUT).await;
-        assert_eq!(presence.status(4), AgentStatus::Away, "a silent console goes away by itself");
-        presence.seen(3);
-        assert_eq!(presence.status(3), AgentStatus::Away, "being seen does not bring an away agent online");
+    pub async fn online(&self) -> Result<Vec<i64>, PresenceError> {
+        self.store.online_within(PRESENCE_TIMEOUT).await
     }
 }

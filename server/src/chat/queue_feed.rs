@@ -81,7 +81,7 @@ where
             _ = ping.tick() => FeedOut::Ping,
             frame = incoming.next() => match frame {
                 Some(FeedIn::Alive) => {
-                    chat.presence.seen(agent);
+                    chat.presence.seen(agent).await;
                     continue;
                 }
                 None | Some(FeedIn::Closed) => return,
@@ -128,7 +128,7 @@ mod tests {
         let path = dir.path().join("t.sqlite3");
         let store = Arc::new(SqliteStore::open(&path, Arc::new(SystemClock)).await.unwrap());
         let content = Arc::new(ContentLibrary::load(fixture.content_dir()).unwrap());
-        let chat = Chat::new(store.clone(), store.clone(), store, content);
+        let chat = Chat::new(store.clone(), store.clone(), store.clone(), store, content);
         let (to_page, mut page) = mpsc::unbounded_channel();
         let (browser, mut from_browser) = mpsc::unbounded_channel();
         let outgoing = futures_util::sink::unfold(to_page, |to_page, out: FeedOut| async move {

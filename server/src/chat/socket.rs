@@ -234,7 +234,7 @@ impl<Tx: Sink<Outgoing> + Unpin> Socket<'_, Tx> {
     async fn on_text(&mut self, text: &str, bucket: &mut Bucket) -> Result<(), Ended> {
         // An agent's console that still speaks is open: they stay online.
         if let Some(agent) = self.party.agent {
-            self.chat.presence.seen(agent);
+            self.chat.presence.seen(agent).await;
         }
         let Ok(frame) = serde_json::from_str::<ClientFrame>(text) else {
             return Err(Ended::Refused(close_code::NOT_A_CHAT_FRAME));

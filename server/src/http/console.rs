@@ -35,7 +35,7 @@ use telepath_domain::{ConversationState, Resolution, Side};
 /// stays online (`chat::presence`).
 pub async fn note_sign_of_life(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if let Some(staff) = request.extensions().get::<SignedInStaff>() {
-        state.chat.presence.seen(staff.id);
+        state.chat.presence.seen(staff.id).await;
     }
     next.run(request).await
 }
@@ -185,7 +185,7 @@ pub async fn set_presence(
         AgentPresence::Online => crate::chat::presence::AgentStatus::Online,
         AgentPresence::Away => crate::chat::presence::AgentStatus::Away,
     };
-    state.chat.presence.set(staff.id, status);
+    state.chat.presence.set(staff.id, status).await.map_err(ConversationsError::from).map_err(unavailable)?;
     Ok(see_other(urls::CONSOLE))
 }
 
@@ -381,9 +381,10 @@ pub async fn transfer(
     let to = form.get("to").and_then(|to| to.parse::<i64>().ok()).ok_or_else(unreadable)?;
     let chat = &state.chat;
     let load = chat.conversations.active_for(to).await.map_err(unavailable)?.len();
+    let online = chat.presence.online().await.map_err(ConversationsError::from).map_err(unavailable)?;
     let refusal = if to == staff.id {
         Some("The conversation is already yours; choose another agent.")
-    } else if !chat.presence.online().contains(&to) {
+    } else if !online.contains(&to) {
         Some("That agent is not online any more; choose another.")
     } else if load >= chat.agent_capacity() as usize {
         Some("That agent is answering as many conversations as they can; choose another.")

@@ -203,8 +203,11 @@ pub async fn sign_out(State(state): State<AppState>, request: Request) -> Respon
     let token =
         cookie_value(&request, state.staff.cookie.name()).and_then(|value| SessionToken::parse(&value));
     // An agent who signs out takes no more chats.
-    if let Some(staff) = request.extensions().get::<SignedInStaff>() {
-        state.chat.presence.forget(staff.id);
+    if let Some(staff) = request.extensions().get::<SignedInStaff>()
+        && let Err(error) = state.chat.presence.forget(staff.id).await
+    {
+        return HttpError::PageUnavailable(format!("signing out failed: {error}"))
+            .for_client(request.headers());
     }
     if let Some(token) = token
         && let Err(error) = state.staff.sign_out(&token).await

@@ -7,6 +7,7 @@
 
 mod conversations;
 mod effort;
+mod presence;
 mod visitor_events;
 
 use super::postgres::test_schema::{TestSchema, fresh_store};

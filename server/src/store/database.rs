@@ -4,8 +4,8 @@
 //! only ever shown with the password replaced.
 
 use super::{
-    Clock, Conversations, EffortScores, EventLog, PgStore, SharedSecrets, SharedSignals, SqliteStore,
-    Submissions,
+    AgentPresence, Clock, Conversations, EffortScores, EventLog, PgStore, SharedSecrets, SharedSignals,
+    SqliteStore, Submissions,
     staff::{StaffAccounts, StaffSessions},
 };
 use std::path::PathBuf;
@@ -18,6 +18,7 @@ pub trait Store:
     + Submissions
     + Conversations
     + EffortScores
+    + AgentPresence
     + StaffAccounts
     + StaffSessions
     + SharedSignals
@@ -30,6 +31,7 @@ impl<S> Store for S where
         + Submissions
         + Conversations
         + EffortScores
+        + AgentPresence
         + StaffAccounts
         + StaffSessions
         + SharedSignals

@@ -3,8 +3,8 @@
 //! trait's error enum has one conversion, here, that knows both databases' codes.
 
 use super::{
-    BoxError, ConversationsError, EffortScoresError, EventLogError, SubmissionsError, secrets::SecretsError,
-    staff::StaffStoreError,
+    BoxError, ConversationsError, EffortScoresError, EventLogError, SubmissionsError,
+    presence::PresenceError, secrets::SecretsError, staff::StaffStoreError,
 };
 use sqlx::error::DatabaseError;
 use sqlx::postgres::PgDatabaseError;
@@ -84,3 +84,15 @@ from_sqlx_error!(
     StaffStoreError,
     SecretsError
 );
+
+/// Presence writes are upserts and deletes by key: nothing they do can conflict, so
+/// a conflict here would be a query that is wrong.
+impl From<sqlx::Error> for PresenceError {
+    fn from(error: sqlx::Error) -> Self {
+        match classify(error) {
+            Failure::Unavailable(cause) => Self::Unavailable(cause),
+            Failure::Conflict => Self::Failed("an unexpected conflict writing presence".into()),
+            Failure::Failed(cause) => Self::Failed(cause),
+        }
+    }
+}

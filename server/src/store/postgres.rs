@@ -6,6 +6,7 @@
 mod conversations;
 mod effort;
 mod event_log;
+mod presence;
 mod staff;
 mod submissions;
 

@@ -5,6 +5,7 @@ mod chat_writes;
 mod conversations;
 mod effort;
 mod event_log;
+mod presence;
 mod staff;
 mod submissions;
 

@@ -191,7 +191,7 @@ async fn presence_is_chosen_in_the_console_and_ends_with_sign_out() {
     assert!(html.contains(r#"You are <strong data-testid="presence-status">away</strong>"#), "{html}");
     let response = console.post(&agent, "/console/presence", &[("status", "online")]).await;
     assert_eq!((response.status(), header_value(&response, "location")), (StatusCode::SEE_OTHER, "/console"));
-    assert_eq!(console.chat.presence.online(), [agent.id]);
+    assert_eq!(console.chat.presence.online().await.unwrap(), [agent.id]);
     let html = text(console.get(&agent, "/console").await).await;
     assert!(html.contains(r#"<strong data-testid="presence-status">online</strong>"#), "{html}");
     assert!(html.contains(r#"value="online" aria-pressed="true""#), "{html}");
@@ -199,12 +199,12 @@ async fn presence_is_chosen_in_the_console_and_ends_with_sign_out() {
     let unknown = console.post(&agent, "/console/presence", &[("status", "invisible")]).await;
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
     console.post(&agent, "/console/presence", &[("status", "away")]).await;
-    assert_eq!(console.chat.presence.status(agent.id), AgentStatus::Away);
+    assert_eq!(console.chat.presence.status(agent.id).await.unwrap(), AgentStatus::Away);
 
     console.post(&agent, "/console/presence", &[("status", "online")]).await;
     let out = console.post(&agent, "/staff/sign-out", &[]).await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    assert!(console.chat.presence.online().is_empty(), "signing out takes no more chats");
+    assert!(console.chat.presence.online().await.unwrap().is_empty(), "signing out takes no more chats");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

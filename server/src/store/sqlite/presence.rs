@@ -1,0 +1,43 @@
+use super::SqliteStore;
+use crate::store::presence::{AgentPresence, PresenceError, heard_since};
+use std::time::Duration;
+
+#[async_trait::async_trait]
+impl AgentPresence for SqliteStore {
+    async fn set_online(&self, agent: i64, online: bool) -> Result<(), PresenceError> {
+        sqlx::query(
+            "INSERT INTO agent_presence (agent, online, heard_at_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (agent) DO UPDATE SET online = excluded.online, heard_at_ms = excluded.heard_at_ms",
+        )
+        .bind(agent)
+        .bind(online)
+        .bind(self.clock.now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn heard_from(&self, agent: i64) -> Result<(), PresenceError> {
+        sqlx::query("UPDATE agent_presence SET heard_at_ms = MAX(heard_at_ms, ?1) WHERE agent = ?2")
+            .bind(self.clock.now_ms())
+            .bind(agent)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn signed_out(&self, agent: i64) -> Result<(), PresenceError> {
+        sqlx::query("DELETE FROM agent_presence WHERE agent = ?1").bind(agent).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn online_within(&self, within: Duration) -> Result<Vec<i64>, PresenceError> {
+        let online = sqlx::query_scalar(
+            "SELECT agent FROM agent_presence WHERE online = 1 AND heard_at_ms > ?1 ORDER BY agent",
+        )
+        .bind(heard_since(self.clock.now_ms(), within))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(online)
+    }
+}
