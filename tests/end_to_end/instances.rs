@@ -27,7 +27,8 @@ async fn two_instances() -> (TestServer, TestServer, Database, TestSchema) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_each_other_type() {
+async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_see_each_other_type_and_where_the_customer_is()
+ {
     let (first, second, database, schema) = two_instances().await;
     let store = telepath_server::store::open(&database, Arc::new(SystemClock)).await.unwrap();
     let agent = staff_login_in(&*store, StaffRole::Agent, Some("Ana")).await;
@@ -51,6 +52,17 @@ async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_and_see_ea
         [1],
         "the agent on the other instance gets it: {agent_frames:?}"
     );
+
+    // The customer opens a help page on their instance; the agent's "now on" follows.
+    let page = reqwest::Client::new()
+        .get(first.url("/articles/void-an-invoice"))
+        .header("cookie", &visitor.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let (now_on, _) = frame_of(&mut console, "now_on").await;
+    assert_eq!(now_on["href"], "/articles/void-an-invoice", "the page viewed on the other instance");
 
     send(&mut console, json!({"type": "typing", "active": true})).await;
     let (typing, mut customer_frames) = frame_of(&mut customer, "typing").await;

@@ -84,10 +84,10 @@ pub trait EventLog: Send + Sync + std::fmt::Debug + 'static {
     /// says how many went.
     async fn forget_before(&self, before_ms: i64) -> Result<u64, EventLogError>;
 
-    /// New event ids from now on: each store feeds it from its own appends (the
-    /// PostgreSQL store will from LISTEN/NOTIFY too, so other instances' appends
-    /// reach it), so live views and tests wait for what happens instead of asking
-    /// again and again.
+    /// New event ids from now on: each store feeds it from its own appends, and the
+    /// PostgreSQL store from other instances' too while its chat signals are
+    /// listened to (`signals`), so live views and tests wait for what happens
+    /// instead of asking again and again.
     fn subscribe(&self) -> EventIds;
 }
 

@@ -24,9 +24,8 @@ use std::time::Duration;
 pub struct PgStore {
     pool: PgPool,
     clock: Arc<dyn Clock>,
-    /// The newest event's id this process appended, the source of every
-    /// subscription. Only this process's appends reach it for now: another
-    /// instance's events are seen once LISTEN/NOTIFY feeds it (issue 17's next step).
+    /// The newest event's id, the source of every subscription: noted by this
+    /// process's appends and, through its chat signals, by other instances'.
     newest_event: Arc<NewestEvent>,
     /// The channel of this schema's chat wake-ups (`signals`).
     chat_channel: String,
@@ -72,7 +71,7 @@ impl PgStore {
 
 impl SharedSignals for PgStore {
     fn chat_signals(&self) -> Option<ChatSignals> {
-        Some(ChatSignals::new(self.pool.clone(), self.chat_channel.clone()))
+        Some(ChatSignals::new(self.pool.clone(), self.chat_channel.clone(), self.newest_event.clone()))
     }
 }
 

@@ -8,9 +8,15 @@
 //! listening connection drops and comes back, [`Heard::Resumed`] tells the instance
 //! to catch every open conversation up, since wake-ups sent meanwhile are lost.
 //! Typing is never stored, so it is the one signal an instance sends itself.
+//!
+//! The same channel wakes event subscriptions (the agent's live "now on"): a
+//! trigger names the newest event each insert added, and listening passes it to
+//! this store's subscribers, as its own appends are.
 
+use super::event_log::NewestEvent;
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
+use std::sync::Arc;
 use std::time::Duration;
 use telepath_domain::Side;
 use tokio_util::sync::CancellationToken;
@@ -38,6 +44,21 @@ pub enum ChatSignal {
     Typing { conversation: i64, side: Side, active: bool, from: u64 },
 }
 
+/// Events were appended, the newest with id `newest` (migration `20261220000009_events_signals`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum EventsSignal {
+    EventsAppended { newest: i64 },
+}
+
+/// Anything heard on the channel.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+enum WakeUp {
+    Chat(ChatSignal),
+    Events(EventsSignal),
+}
+
 /// What listening gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Heard {
@@ -54,11 +75,13 @@ pub struct ChatSignals {
     /// `telepath_chat:<schema>`, as the triggers name it: portals kept in different
     /// schemas of one database never wake each other.
     channel: String,
+    /// The store's event subscriptions, told of other instances' appends.
+    newest_event: Arc<NewestEvent>,
 }
 
 impl ChatSignals {
-    pub(super) fn new(pool: PgPool, channel: String) -> ChatSignals {
-        ChatSignals { pool, channel }
+    pub(super) fn new(pool: PgPool, channel: String, newest_event: Arc<NewestEvent>) -> ChatSignals {
+        ChatSignals { pool, channel, newest_event }
     }
 
     /// Tells every listening instance; a signal that cannot be sent is lost, which
@@ -89,6 +112,11 @@ impl ChatSignals {
                 }
             };
             wait = Duration::from_millis(100);
+            // Appends made while nobody listened are caught up like chat is.
+            match sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(&self.pool).await {
+                Ok(newest) => self.newest_event.note(newest),
+                Err(error) => tracing::warn!("the newest event cannot be read: {error}"),
+            }
             heard(Heard::Resumed);
             loop {
                 let next = tokio::select! {
@@ -97,7 +125,10 @@ impl ChatSignals {
                 };
                 match next {
                     Ok(Some(notification)) => match serde_json::from_str(notification.payload()) {
-                        Ok(signal) => heard(Heard::Signal(signal)),
+                        Ok(WakeUp::Chat(signal)) => heard(Heard::Signal(signal)),
+                        Ok(WakeUp::Events(EventsSignal::EventsAppended { newest })) => {
+                            self.newest_event.note(newest);
+                        }
                         Err(error) => {
                             tracing::error!(
                                 "a chat wake-up that is not one: {error}: {}",

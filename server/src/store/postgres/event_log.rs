@@ -130,7 +130,6 @@ impl EventLog for PgStore {
         Ok(done.rows_affected())
     }
 
-    /// Within this process only for now (see `PgStore::newest_event`).
     fn subscribe(&self) -> EventIds {
         self.newest_event.subscribe()
     }
