@@ -4,6 +4,9 @@
 //! messages sent again with the same ids after every reconnect, and `after` set to
 //! the last number received. At the end every acknowledged message is stored exactly
 //! once, numbers are dense, and each side received every message once, in order.
+//!
+//! With several instances on PostgreSQL (issue 17), the customer's instance is
+//! killed while the agent's lives on, and the customer reconnects to the other one.
 
 use crate::chat_protocol::Visitor;
 use futures_util::{SinkExt, StreamExt};
@@ -15,8 +18,8 @@ use std::time::Duration;
 use telepath_server::store::Conversations;
 use telepath_server::store::conversations::Claim;
 use telepath_server::store::staff::StaffRole;
-use telepath_server::store::{SqliteStore, SystemClock};
-use telepath_server::testing::{Fixture, StaffLogin, staff_login};
+use telepath_server::store::{Database, SqliteStore, SystemClock, fresh_database};
+use telepath_server::testing::{Fixture, StaffLogin, staff_login, staff_login_in};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
@@ -29,6 +32,9 @@ const KILLS: usize = 4;
 const WINDOW: usize = 4;
 /// Acknowledgements (both sides together) before each kill.
 const ACKS_PER_ROUND: usize = 40;
+/// How long a message refused for coming too fast waits before it goes again: one
+/// token of the server's 5 a second.
+const RESEND_AFTER: Duration = Duration::from_millis(200);
 
 /// The `telepath` binary scripts/test.sh builds before the tests.
 fn telepath_binary() -> PathBuf {
@@ -50,10 +56,15 @@ struct RunningServer {
 }
 
 impl RunningServer {
-    async fn start(fixture: &Fixture) -> RunningServer {
+    /// Keeping its data in `database`, or in the fixture's SQLite file when `None`.
+    async fn start(fixture: &Fixture, database: Option<&Database>) -> RunningServer {
         let config = fixture.config(&crate::support::site_dir());
-        let mut child = Command::new(telepath_binary())
-            .arg("serve")
+        let mut command = Command::new(telepath_binary());
+        command.arg("serve");
+        if let Some(database) = database {
+            command.arg("--database").arg(database.to_string());
+        }
+        let mut child = command
             .args(["--listen", "127.0.0.1:0"])
             .arg("--content")
             .arg(&config.content_dir)
@@ -171,7 +182,19 @@ impl Party {
                     );
                     self.received.push(seq);
                 }
-                Some("rejected") => assert_eq!(frame["retry"], true, "{frame}"),
+                Some("rejected") => {
+                    assert_eq!(frame["retry"], true, "{frame}");
+                    // Sending too fast (a burst of 20, then 5 a second per socket): a
+                    // careful client sends the same message again a moment later.
+                    let client_id = frame["client_id"].as_str().unwrap();
+                    let Some((_, text)) = self.outbox.iter().find(|(id, _)| id == client_id).cloned() else {
+                        continue;
+                    };
+                    tokio::time::sleep(RESEND_AFTER).await;
+                    if socket.send(send_frame(client_id, &text)).await.is_err() {
+                        return;
+                    }
+                }
                 _ => {}
             }
         }
@@ -230,7 +253,7 @@ async fn visitor_with_conversation(base_url: &str) -> Visitor {
 async fn acknowledged_messages_survive_sigkill_exactly_once_and_in_order_on_both_sides() {
     let fixture = Fixture::new();
     let database = fixture.config(&crate::support::site_dir()).database_path();
-    let server = RunningServer::start(&fixture).await;
+    let server = RunningServer::start(&fixture, None).await;
     let customer = visitor_with_conversation(&server.base_url).await;
     let agent: StaffLogin = staff_login(&database, StaffRole::Agent).await;
     let store = SqliteStore::open(&database, std::sync::Arc::new(SystemClock)).await.unwrap();
@@ -244,7 +267,7 @@ async fn acknowledged_messages_survive_sigkill_exactly_once_and_in_order_on_both
     for round in 0..=KILLS {
         let running = match server.take() {
             Some(running) => running,
-            None => RunningServer::start(&fixture).await,
+            None => RunningServer::start(&fixture, None).await,
         };
         let customer_path = format!(
             "/chat/socket?conversation={conversation}&after={}&token={}",
@@ -289,6 +312,19 @@ async fn acknowledged_messages_survive_sigkill_exactly_once_and_in_order_on_both
         }
     }
 
+    every_acknowledged_message_arrived_once_in_order(&store, conversation, [&visitor_side, &agent_side])
+        .await;
+    let acknowledged = visitor_side.acknowledged.len() + agent_side.acknowledged.len();
+    assert!(acknowledged >= KILLS * ACKS_PER_ROUND, "the test exercised enough: {acknowledged}");
+}
+
+/// Every acknowledged message is stored once under the number it was acknowledged
+/// with, numbers are dense, and each party received every message once, in order.
+async fn every_acknowledged_message_arrived_once_in_order(
+    store: &dyn Conversations,
+    conversation: i64,
+    parties: [&Party; 2],
+) {
     let stored = store.messages_after(conversation, 0, 100_000).await.unwrap();
     let numbers: Vec<i64> = stored.iter().map(|message| message.seq).collect();
     assert_eq!(numbers, (1..=stored.len() as i64).collect::<Vec<_>>(), "numbers are dense and in order");
@@ -296,7 +332,7 @@ async fn acknowledged_messages_survive_sigkill_exactly_once_and_in_order_on_both
     for message in &stored {
         assert!(ids.insert((message.side, message.client_id.clone())), "{} stored twice", message.client_id);
     }
-    for party in [&visitor_side, &agent_side] {
+    for party in parties {
         assert!(party.outbox.is_empty(), "{} still waits for acknowledgements", party.name);
         for (client_id, seq) in &party.acknowledged {
             let message = &stored[usize::try_from(*seq - 1).unwrap()];
@@ -304,6 +340,88 @@ async fn acknowledged_messages_survive_sigkill_exactly_once_and_in_order_on_both
         }
         assert_eq!(party.received, numbers, "{} received every message once, in order", party.name);
     }
-    let acknowledged = visitor_side.acknowledged.len() + agent_side.acknowledged.len();
-    assert!(acknowledged >= KILLS * ACKS_PER_ROUND, "the test exercised enough: {acknowledged}");
+}
+
+/// Talks on both sockets until `target` acknowledgements in all, then leaves both
+/// open. Stopping a talk between frames loses nothing: what it sent and was not
+/// acknowledged stays in its outbox and goes again.
+async fn talk_until_acks(
+    (customer, customer_socket): (&mut Party, &mut Socket),
+    (agent, agent_socket): (&mut Party, &mut Socket),
+    acks: &watch::Sender<usize>,
+    target: usize,
+) {
+    let mut acked = acks.subscribe();
+    let talking = async {
+        tokio::select! {
+            _ = acked.wait_for(|acks| *acks >= target) => {}
+            () = customer.talk(customer_socket, i64::MAX) => panic!("the customer's socket broke"),
+            () = agent.talk(agent_socket, i64::MAX) => panic!("the agent's socket broke"),
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), talking).await.unwrap_or_else(|_| {
+        panic!("{target} acknowledgements within a minute; there were {}", *acks.borrow())
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_whose_instance_is_killed_reconnects_to_another_and_loses_nothing_acknowledged() {
+    let (database, _schema) = fresh_database().await;
+    let (customers_fixture, agents_fixture) = (Fixture::new(), Fixture::new());
+    let customers_instance = RunningServer::start(&customers_fixture, Some(&database)).await;
+    let agents_instance = RunningServer::start(&agents_fixture, Some(&database)).await;
+    let store = telepath_server::store::open(&database, std::sync::Arc::new(SystemClock)).await.unwrap();
+    let customer = visitor_with_conversation(&customers_instance.base_url).await;
+    let agent = staff_login_in(&*store, StaffRole::Agent, None).await;
+    let conversation = store.conversations_of(&customer.id, 1).await.unwrap()[0].id;
+    assert_eq!(store.claim(conversation, agent.id, 3).await.unwrap(), Claim::Claimed);
+
+    let acks = watch::Sender::new(0);
+    let (mut visitor_side, mut agent_side) =
+        (Party::new("customer", acks.clone()), Party::new("agent", acks.clone()));
+    let customer_path = |after: i64| {
+        format!("/chat/socket?conversation={conversation}&after={after}&token={}", customer.token)
+    };
+    let agent_path = format!("/console/conversations/{conversation}/socket?after=0");
+    let mut agent_socket = open_socket(&agents_instance.base_url, &agent_path, &agent.cookie).await.unwrap();
+    let mut customer_socket =
+        open_socket(&customers_instance.base_url, &customer_path(0), &customer.cookie).await.unwrap();
+
+    // Both send across the instances; the customer's instance dies in the middle.
+    talk_until_acks(
+        (&mut visitor_side, &mut customer_socket),
+        (&mut agent_side, &mut agent_socket),
+        &acks,
+        ACKS_PER_ROUND,
+    )
+    .await;
+    let killed_at = *acks.borrow();
+    customers_instance.kill().await;
+    visitor_side.talk(&mut customer_socket, i64::MAX).await;
+
+    // The customer comes back through the other instance, where the agent still is.
+    let mut customer_socket =
+        open_socket(&agents_instance.base_url, &customer_path(visitor_side.last_seq()), &customer.cookie)
+            .await
+            .expect("the other instance takes the customer");
+    talk_until_acks(
+        (&mut visitor_side, &mut customer_socket),
+        (&mut agent_side, &mut agent_socket),
+        &acks,
+        killed_at + ACKS_PER_ROUND,
+    )
+    .await;
+    visitor_side.stop_sending = true;
+    agent_side.stop_sending = true;
+    let finished = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(visitor_side.talk(&mut customer_socket, 0), agent_side.talk(&mut agent_socket, 0));
+        let last = store.conversation(conversation).await.unwrap().last_seq;
+        tokio::join!(visitor_side.talk(&mut customer_socket, last), agent_side.talk(&mut agent_socket, last));
+    });
+    finished.await.expect("the conversation settles within a minute");
+    agents_instance.kill().await;
+
+    every_acknowledged_message_arrived_once_in_order(&*store, conversation, [&visitor_side, &agent_side])
+        .await;
+    assert!(agent_side.acknowledged.len() >= 10 && visitor_side.acknowledged.len() >= 10, "both sides sent");
 }
