@@ -6,6 +6,7 @@ use crate::chat_protocol::{
     agent_socket, customer_socket, frame_of, frames_until_messages, open_conversation, send,
     sequence_numbers, visitor,
 };
+use crate::private_postgres::PrivatePostgres;
 use crate::support::TestServer;
 use serde_json::json;
 use std::sync::Arc;
@@ -20,10 +21,16 @@ use telepath_server::testing::{Fixture, StaffLogin, staff_login_in};
 /// with it) come along.
 async fn two_instances() -> (TestServer, TestServer, Database, TestSchema) {
     let (database, schema) = fresh_database().await;
-    let shared = |config: &mut Config| config.database = Some(database.clone());
-    let first = TestServer::start_with(Fixture::new(), shared).await;
-    let second = TestServer::start_with(Fixture::new(), shared).await;
+    let (first, second) = two_instances_on(&database).await;
     (first, second, database, schema)
+}
+
+async fn two_instances_on(database: &Database) -> (TestServer, TestServer) {
+    let shared = |config: &mut Config| config.database = Some(database.clone());
+    (
+        TestServer::start_with(Fixture::new(), shared).await,
+        TestServer::start_with(Fixture::new(), shared).await,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -190,6 +197,58 @@ async fn an_agent_online_on_one_instance_is_offered_by_the_other_and_of_two_clai
     let away = console_form(&first, &ana, "/console/presence", &[("status", "away")]).await;
     assert_eq!(away.status(), 303);
     assert!(chat_intro(&second, &visitor(&second).await).await.starts_with("Nobody is online just now"));
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_database_restarts_pages_say_so_plainly_and_chat_resumes_losing_nothing_acknowledged() {
+    let postgres = PrivatePostgres::start().await;
+    let database = postgres.database();
+    let (first, second) = two_instances_on(&database).await;
+    let store = telepath_server::store::open(&database, Arc::new(SystemClock)).await.unwrap();
+    let agent = staff_login_in(&*store, StaffRole::Agent, Some("Ana")).await;
+    let visitor = visitor(&first).await;
+    let conversation = open_conversation(store.as_ref(), &visitor).await;
+    assert_eq!(store.claim(conversation, agent.id, 3).await.unwrap(), Claim::Claimed);
+    let mut customer = customer_socket(&first, &visitor, conversation, 0).await;
+    let mut console = agent_socket(&second, &agent, conversation, 0).await;
+    send(&mut customer, json!({"type": "send", "client_id": "m-1", "text": "Is my refund coming?"})).await;
+    let (ack, _) = frame_of(&mut customer, "ack").await;
+    assert_eq!(ack["seq"], 1);
+    assert_eq!(sequence_numbers(&frames_until_messages(&mut console, 1).await), [1]);
+
+    postgres.stop().await;
+    let queue =
+        without_redirects().get(second.url("/console")).header("cookie", &agent.cookie).send().await.unwrap();
+    assert_eq!(queue.status(), 503, "the console needs the database");
+    assert_eq!(queue.headers()["retry-after"], "5");
+    assert!(queue.text().await.unwrap().contains("Please try again in a moment"), "said in plain words");
+    let article = without_redirects().get(first.url("/articles/void-an-invoice")).send().await.unwrap();
+    assert_eq!(article.status(), 200, "help pages need no database");
+    send(&mut customer, json!({"type": "send", "client_id": "m-2", "text": "Hello?"})).await;
+    let (refused, _) = frame_of(&mut customer, "rejected").await;
+    assert_eq!((refused["client_id"].as_str(), refused["retry"].as_bool()), (Some("m-2"), Some(true)));
+
+    // Back again: the instances reconnect by themselves, the client sends its
+    // refused message again, and it crosses to the other instance once.
+    postgres.start_again().await;
+    send(&mut customer, json!({"type": "send", "client_id": "m-2", "text": "Hello?"})).await;
+    let (ack, _) = frame_of(&mut customer, "ack").await;
+    assert_eq!((ack["client_id"].as_str(), ack["seq"].as_i64()), (Some("m-2"), Some(2)));
+    assert_eq!(sequence_numbers(&frames_until_messages(&mut console, 1).await), [2]);
+    send(&mut console, json!({"type": "send", "client_id": "a-1", "text": "Yes, it left today."})).await;
+    let customer_frames = frames_until_messages(&mut customer, 2).await;
+    assert_eq!(sequence_numbers(&customer_frames), [2, 3], "their own, then the answer: {customer_frames:?}");
+    let queue =
+        without_redirects().get(second.url("/console")).header("cookie", &agent.cookie).send().await.unwrap();
+    assert_eq!(queue.status(), 200);
+
+    let stored = store.messages_after(conversation, 0, 10).await.unwrap();
+    let ids: Vec<(i64, &str)> =
+        stored.iter().map(|message| (message.seq, message.client_id.as_str())).collect();
+    assert_eq!(ids, [(1, "m-1"), (2, "m-2"), (3, "a-1")], "each acknowledged message stored once");
+    drop((customer, console));
     first.stop().await.unwrap();
     second.stop().await.unwrap();
 }

@@ -15,6 +15,7 @@ mod instances;
 mod journeys;
 mod live_reload;
 mod onboarding;
+mod private_postgres;
 mod real_server;
 mod search_box;
 mod self_service;
