@@ -1,6 +1,7 @@
 //! `telepath`: serve the portal, check the content, rebuild the search index,
 //! work with the journeys model or manage staff accounts.
 
+mod db_command;
 mod journeys_cli;
 mod staff_command;
 
@@ -90,6 +91,11 @@ enum Command {
         #[command(subcommand)]
         action: staff_command::StaffAction,
     },
+    /// Move the portal's database: `telepath db copy --from sqlite://… --to postgres://…`.
+    Db {
+        #[command(subcommand)]
+        action: db_command::DbAction,
+    },
     /// The next-question model learned from visitors' journeys.
     Journeys {
         #[command(subcommand)]
@@ -162,6 +168,7 @@ fn main() -> ExitCode {
             let overrides = Overrides { data_dir: data, database, ..Overrides::default() };
             load_config(&cli.config, overrides).and_then(|config| staff_command::run(&config, action))
         }
+        Command::Db { action } => db_command::run(action),
         Command::Journeys { action, content, data, database } => {
             let overrides =
                 Overrides { content_dir: content, data_dir: data, database, ..Overrides::default() };

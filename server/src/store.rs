@@ -12,6 +12,7 @@ mod clock;
 #[cfg(test)]
 mod contract;
 pub mod conversations;
+pub mod copy;
 mod database;
 mod effort;
 mod event_log;

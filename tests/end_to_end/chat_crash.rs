@@ -9,10 +9,10 @@
 //! killed while the agent's lives on, and the customer reconnects to the other one.
 
 use crate::chat_protocol::Visitor;
+use crate::support::telepath_binary;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 use telepath_server::store::Conversations;
@@ -35,19 +35,6 @@ const ACKS_PER_ROUND: usize = 40;
 /// How long a message refused for coming too fast waits before it goes again: one
 /// token of the server's 5 a second.
 const RESEND_AFTER: Duration = Duration::from_millis(200);
-
-/// The `telepath` binary scripts/test.sh builds before the tests.
-fn telepath_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);
-    let binary = target.join("debug/telepath");
-    assert!(
-        binary.exists(),
-        "{} is missing: build it first with `cargo build -p telepath-server --bin telepath` (scripts/test.sh does)",
-        binary.display()
-    );
-    binary
-}
 
 /// The real binary serving `fixture` on a port of its own choosing.
 struct RunningServer {

@@ -9,6 +9,7 @@ mod chat_panel;
 mod chat_protocol;
 mod connections;
 mod console;
+mod db_copy;
 mod every_page;
 mod gallery;
 mod instances;

@@ -1,5 +1,5 @@
 use futures_util::StreamExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -173,4 +173,17 @@ pub fn server_panics() -> usize {
         }));
     });
     PANICS.load(Ordering::SeqCst)
+}
+
+/// The `telepath` binary scripts/test.sh builds before the tests.
+pub fn telepath_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);
+    let binary = target.join("debug/telepath");
+    assert!(
+        binary.exists(),
+        "{} is missing: build it first with `cargo build -p telepath-server --bin telepath` (scripts/test.sh does)",
+        binary.display()
+    );
+    binary
 }
