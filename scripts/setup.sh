@@ -9,7 +9,9 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing_packages=()
-for package in chromium chromium-driver brotli; do
+# nginx: the proxy test runs docs/deploy/nginx-telepath.conf (the package's own
+# service is not needed; the test starts nginx itself).
+for package in chromium chromium-driver brotli nginx; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
     || missing_packages+=("$package")
 done

@@ -3,7 +3,7 @@
 
 use crate::store::{Database, redacted};
 use serde::Deserialize;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -30,6 +30,10 @@ pub struct Config {
     /// The address customers reach the portal at (e.g. `https://help.example.com`
     /// behind a proxy). `None`: the address each request was sent to, over HTTP.
     pub public_url: Option<PublicUrl>,
+    /// Proxies whose `X-Forwarded-For` names the client (its last entry, the one
+    /// the proxy added): behind one, every client would otherwise share the
+    /// proxy's address and so one rate limit. Empty: the connection's own address.
+    pub trusted_proxies: Vec<IpAddr>,
     /// How the next-question model keeps up and how long events are kept.
     pub journeys: JourneySettings,
 }
@@ -110,6 +114,7 @@ impl Default for Config {
             development: false,
             connections: ConnectionLimits::default(),
             public_url: None,
+            trusted_proxies: Vec::new(),
             journeys: JourneySettings::default(),
         }
     }
@@ -145,6 +150,7 @@ struct ConfigFile {
     request_body_timeout_secs: Option<u64>,
     max_connections: Option<u64>,
     public_url: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
     journeys_refresh_secs: Option<u64>,
     event_retention_days: Option<u64>,
 }
@@ -229,6 +235,12 @@ impl Config {
                         )?);
                     }
                 }
+                if let Some(proxies) = parsed.trusted_proxies {
+                    config.trusted_proxies = parse_addresses(
+                        "trusted_proxies (telepath.toml)",
+                        proxies.iter().map(String::as_str),
+                    )?;
+                }
                 if let Some(url) = parsed.public_url {
                     config.public_url = Some(parse_public_url("public_url (telepath.toml)", &url)?);
                 }
@@ -265,6 +277,10 @@ impl Config {
             "TELEPATH_DATABASE" => config.database = Some(parse_database(key, value)?),
             "TELEPATH_SITE" => config.site_dir = PathBuf::from(value),
             "TELEPATH_PUBLIC_URL" => config.public_url = Some(parse_public_url(key, value)?),
+            "TELEPATH_TRUSTED_PROXIES" => {
+                config.trusted_proxies =
+                    parse_addresses(key, value.split(',').map(str::trim).filter(|one| !one.is_empty()))?;
+            }
             "TELEPATH_DEVELOPMENT" => {
                 config.development = match value {
                     "1" | "true" | "yes" => true,
@@ -404,6 +420,13 @@ fn parse_public_url(key: &str, value: &str) -> Result<PublicUrl, ConfigError> {
     }
 }
 
+/// IP addresses, each written alone (`127.0.0.1`, `::1`): a proxy is one machine.
+fn parse_addresses<'a>(key: &str, values: impl Iterator<Item = &'a str>) -> Result<Vec<IpAddr>, ConfigError> {
+    values
+        .map(|value| value.parse().map_err(|_| invalid(key, value, "IP addresses, e.g. 127.0.0.1")))
+        .collect()
+}
+
 /// A database URL may hold a password: an error shows it with the password replaced.
 fn parse_database(key: &str, value: &str) -> Result<Database, ConfigError> {
     Database::parse(value).ok_or_else(|| invalid(key, &redacted(value), DATABASE))
@@ -481,6 +504,26 @@ mod tests {
         std::fs::write(&file, "lisen = \"127.0.0.1:4000\"\n").unwrap();
         let error = Config::load(&file, env(&[]), Overrides::default()).unwrap_err();
         assert!(error.to_string().contains("unknown field `lisen`"), "{error}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_then_the_environment_and_a_name_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("telepath.toml");
+        std::fs::write(&file, "trusted_proxies = [\"127.0.0.1\", \"::1\"]\n").unwrap();
+        let from_file = Config::load(&file, env(&[]), Overrides::default()).unwrap();
+        let loopback: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
+        assert_eq!(from_file.trusted_proxies, loopback);
+        let from_env =
+            Config::load(&file, env(&[("TELEPATH_TRUSTED_PROXIES", " 10.0.0.5 ,")]), Overrides::default())
+                .unwrap();
+        assert_eq!(from_env.trusted_proxies, ["10.0.0.5".parse::<IpAddr>().unwrap()]);
+        let named =
+            Config::load(&file, env(&[("TELEPATH_TRUSTED_PROXIES", "proxy.local")]), Overrides::default());
+        assert_eq!(
+            named.unwrap_err().to_string(),
+            "TELEPATH_TRUSTED_PROXIES = \"proxy.local\" is not valid: expected IP addresses, e.g. 127.0.0.1"
+        );
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub struct AppState {
     /// The origin customers use, when it is not the one each request names.
     pub public_url: Option<crate::config::PublicUrl>,
     pub connection_limits: ConnectionLimits,
+    /// Proxies trusted to name the client (`config::Config::trusted_proxies`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
     pub staff: crate::auth::StaffAuth,
     pub chat: crate::chat::Chat,
     pub renditions: Arc<crate::content::Renditions>,

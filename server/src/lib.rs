@@ -138,6 +138,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         assets: Arc::new(assets),
         shutdown_timeout: config.shutdown_timeout,
         connection_limits: config.connections,
+        trusted_proxies: config.trusted_proxies.clone().into(),
         public_url: config.public_url.clone(),
         staff,
         chat,

@@ -192,9 +192,10 @@ fn send_frame(client_id: &str, text: &str) -> Message {
     Message::text(json!({"type": "send", "client_id": client_id, "text": text}).to_string())
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn open_socket(base_url: &str, path: &str, cookie: &str) -> Option<Socket> {
+pub async fn open_socket(base_url: &str, path: &str, cookie: &str) -> Option<Socket> {
     let mut request =
         format!("ws://{}{path}", base_url.trim_start_matches("http://")).into_client_request().unwrap();
     request.headers_mut().insert("cookie", cookie.parse().unwrap());
@@ -203,7 +204,7 @@ async fn open_socket(base_url: &str, path: &str, cookie: &str) -> Option<Socket>
 }
 
 /// A visitor of the running server, with a conversation started through the chat page's form.
-async fn visitor_with_conversation(base_url: &str) -> Visitor {
+pub async fn visitor_with_conversation(base_url: &str) -> Visitor {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = client.get(format!("{base_url}/chat")).send().await.unwrap();
     let cookie = page

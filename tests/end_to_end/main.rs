@@ -17,6 +17,7 @@ mod journeys;
 mod live_reload;
 mod onboarding;
 mod private_postgres;
+mod proxy;
 mod real_server;
 mod search_box;
 mod self_service;

@@ -10,10 +10,10 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::ops::Range;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use telepath_server::store::Database;
 use tokio::time::MissedTickBehavior;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
@@ -91,25 +91,30 @@ pub struct Settings {
 
 /// One straight script (set up, open, send, drain, check, print), read top to
 /// bottom like the table it prints.
-pub async fn run(server: &ServerProcess, database: &Path, settings: &Settings) {
+///
+/// With several `servers` (instances sharing PostgreSQL), each conversation's
+/// customer is on one instance and its agent on the next, so every message crosses.
+pub async fn run(servers: &[ServerProcess], database: &Database, settings: &Settings) {
     let load_before = process::load_average();
-    let base = server.base_url();
+    let bases: Vec<String> = servers.iter().map(ServerProcess::base_url).collect();
     let started = Instant::now();
     let visitors =
-        client::visitors_with_conversations(&base, settings.conversations, settings.setup_concurrency).await;
+        client::visitors_with_conversations(&bases[0], settings.conversations, settings.setup_concurrency)
+            .await;
     let setup = started.elapsed();
     let conversations = client::conversations_of(database, &visitors).await;
     let (agents, assigned) = client::agents_claiming(database, &conversations, settings.agent_capacity).await;
-    let before_sockets = server.memory();
+    let before_sockets = process::total_memory(servers);
 
     let started = Instant::now();
     let pairs: Vec<(Socket, Socket)> =
-        futures_util::stream::iter(visitors.iter().zip(&conversations).zip(&assigned))
-            .map(|((visitor, conversation), agent)| {
-                let (base, agent) = (&base, &agents[*agent]);
+        futures_util::stream::iter(visitors.iter().zip(&conversations).zip(&assigned).enumerate())
+            .map(|(n, ((visitor, conversation), agent))| {
+                let agent = &agents[*agent];
+                let (customers_base, agents_base) = (&bases[n % bases.len()], &bases[(n + 1) % bases.len()]);
                 async move {
-                    let customer = client::customer_socket(base, visitor, *conversation, 0).await?;
-                    let console = client::agent_socket(base, agent, *conversation, 0).await?;
+                    let customer = client::customer_socket(customers_base, visitor, *conversation, 0).await?;
+                    let console = client::agent_socket(agents_base, agent, *conversation, 0).await?;
                     Ok::<_, String>((customer, console))
                 }
             })
@@ -118,7 +123,7 @@ pub async fn run(server: &ServerProcess, database: &Path, settings: &Settings) {
             .collect()
             .await;
     let connecting = started.elapsed();
-    let after_sockets = server.memory();
+    let after_sockets = process::total_memory(servers);
 
     let clock = Clock::new();
     // One second for the senders' staggered starts, then the warm-up.
@@ -154,17 +159,18 @@ pub async fn run(server: &ServerProcess, database: &Path, settings: &Settings) {
     }
 
     tokio::time::sleep_until(clock.instant(window.start)).await;
-    let (server_cpu, own_cpu, machine) = (server.cpu(), process::own_cpu(), process::machine_cpu());
-    let mut largest_rss = server.memory().rss_kib;
+    let (server_cpu, own_cpu, machine) =
+        (process::total_cpu(servers), process::own_cpu(), process::machine_cpu());
+    let mut largest_rss = process::total_memory(servers).rss_kib;
     while clock.micros() < window.end {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        largest_rss = largest_rss.max(server.memory().rss_kib);
+        largest_rss = largest_rss.max(process::total_memory(servers).rss_kib);
     }
-    let server_cpu = server.cpu() - server_cpu;
+    let server_cpu = process::total_cpu(servers) - server_cpu;
     let own_cpu = process::own_cpu() - own_cpu;
     let machine_now = process::machine_cpu();
     let (machine_busy, machine_all) = (machine_now.0 - machine.0, machine_now.1 - machine.1);
-    let at_end = server.memory();
+    let at_end = process::total_memory(servers);
     let load_after = process::load_average();
 
     // Stop sending; wait for every message still on its way and every answer.
@@ -211,8 +217,12 @@ pub async fn run(server: &ServerProcess, database: &Path, settings: &Settings) {
     let window_secs = settings.window.as_secs_f64();
     let share = |cpu: Duration| format!("{:.0} %", cpu.as_secs_f64() / window_secs * 100.0);
     let others = machine_busy.saturating_sub(server_cpu + own_cpu);
+    let across = match servers.len() {
+        1 => String::new(),
+        instances => format!(" across {instances} instances (customer and agent on different ones)"),
+    };
     let mut table = Table::new(format!(
-        "1. {} conversations in flow: {} sockets ({} agent{}), a message a second from each",
+        "1. {} conversations in flow{across}: {} sockets ({} agent{}), a message a second from each",
         settings.conversations,
         slots,
         agents.len(),

@@ -4,14 +4,13 @@
 
 use futures_util::StreamExt;
 use serde_json::Value;
-use std::path::Path;
 use std::sync::Arc;
 use telepath_server::auth::{SESSION_LIMITS, SessionCookie, SessionToken};
 use telepath_server::store::conversations::Claim;
 use telepath_server::store::staff::{
     NewStaffAccount, StaffAccounts, StaffRole, StaffSessions, StoredPassword,
 };
-use telepath_server::store::{Conversations, SqliteStore, SystemClock};
+use telepath_server::store::{Conversations, Database, Store, SystemClock};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -105,15 +104,15 @@ pub async fn visitors_with_conversations(base: &str, count: usize, concurrency: 
 }
 
 /// Each visitor's conversation, in `visitors`' order. The server may be running:
-/// SQLite in WAL mode takes a second process.
-pub async fn conversations_of(database: &Path, visitors: &[Visitor]) -> Vec<i64> {
-    let store = SqliteStore::open(database, Arc::new(SystemClock)).await.expect("the database opens");
+/// SQLite in WAL mode takes a second process, PostgreSQL any number.
+pub async fn conversations_of(database: &Database, visitors: &[Visitor]) -> Vec<i64> {
+    let store =
+        telepath_server::store::open(database, Arc::new(SystemClock)).await.expect("the database opens");
     let mut ids = Vec::with_capacity(visitors.len());
     for visitor in visitors {
         let newest = store.conversations_of(&visitor.id, 1).await.expect("the conversations can be read");
         ids.push(newest.first().expect("every visitor started a conversation").id);
     }
-    store.close().await;
     ids
 }
 
@@ -122,28 +121,28 @@ pub async fn conversations_of(database: &Path, visitors: &[Visitor]) -> Vec<i64>
 /// conversations in order. Returns the agents and, for each conversation, its
 /// agent's index.
 pub async fn agents_claiming(
-    database: &Path,
+    database: &Database,
     conversations: &[i64],
     per_agent: u32,
 ) -> (Vec<Agent>, Vec<usize>) {
-    let store = SqliteStore::open(database, Arc::new(SystemClock)).await.expect("the database opens");
+    let store =
+        telepath_server::store::open(database, Arc::new(SystemClock)).await.expect("the database opens");
     let mut agents = Vec::new();
     let mut assigned = Vec::with_capacity(conversations.len());
     for (n, conversation) in conversations.iter().enumerate() {
         let agent = n / per_agent as usize;
         if agent == agents.len() {
-            agents.push(new_agent(&store, agent).await);
+            agents.push(new_agent(store.as_ref(), agent).await);
         }
         let claim =
             store.claim(*conversation, agents[agent].id, per_agent).await.expect("the claim is stored");
         assert_eq!(claim, Claim::Claimed, "conversation {conversation} was claimed");
         assigned.push(agent);
     }
-    store.close().await;
     (agents, assigned)
 }
 
-async fn new_agent(store: &SqliteStore, n: usize) -> Agent {
+async fn new_agent(store: &dyn Store, n: usize) -> Agent {
     let account = NewStaffAccount {
         email: format!("agent{n}@example.com"),
         name: format!("Agent {n}"),

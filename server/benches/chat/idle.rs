@@ -7,8 +7,8 @@ use crate::process::{self, ServerProcess};
 use crate::{Table, kib, percentile_ms, seconds};
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
+use telepath_server::store::Database;
 
 /// How long the idle server's CPU is watched.
 const IDLE_WATCH: Duration = Duration::from_secs(10);
@@ -19,7 +19,7 @@ pub struct Settings {
     pub connect_concurrency: usize,
 }
 
-pub async fn run(server: &ServerProcess, database: &Path, settings: &Settings) {
+pub async fn run(server: &ServerProcess, database: &Database, settings: &Settings) {
     let load_before = process::load_average();
     let base = server.base_url();
     let started = Instant::now();

@@ -25,6 +25,12 @@
 //!     CHAT_BENCH_CONVERSATIONS=1000 CHAT_BENCH_SECONDS=60 CHAT_BENCH_WARMUP=10 \
 //!       CHAT_BENCH_IDLE=10000 cargo bench -p telepath-server --bench chat
 //!
+//! Several instances sharing PostgreSQL (each conversation's customer on one, its
+//! agent on the next; the schema must be new or empty):
+//!
+//!     CHAT_BENCH_INSTANCES=3 CHAT_BENCH_DATABASE=postgres://postgres@127.0.0.1/test?options=-c%20search_path%3Dbench \
+//!       CHAT_BENCH_ONLY=active cargo bench -p telepath-server --bench chat
+//!
 //! Other settings: `CHAT_BENCH_ONLY=page,active,idle` (any of them),
 //! `CHAT_BENCH_CONNECT_CONCURRENCY` (sockets opening at once, 64),
 //! `CHAT_BENCH_SERVER_LOG` (the server's `RUST_LOG`, `warn`); `TELEPATH_*` variables
@@ -38,6 +44,7 @@ mod process;
 use process::ServerProcess;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use telepath_server::store::Database;
 
 /// `[chat] agent_capacity` in the bench's help centre: one agent takes a thousand.
 const AGENT_CAPACITY: u32 = 1_000;
@@ -54,6 +61,9 @@ struct Options {
     idle: usize,
     connect_concurrency: usize,
     parts: Vec<String>,
+    /// Servers for the conversations in flow; more than one share `database`.
+    instances: usize,
+    database: Option<Database>,
 }
 
 impl Options {
@@ -73,6 +83,13 @@ impl Options {
             idle: number("CHAT_BENCH_IDLE", 500) as usize,
             connect_concurrency: number("CHAT_BENCH_CONNECT_CONCURRENCY", 64).max(1) as usize,
             parts: parts.split(',').map(|part| part.trim().to_owned()).collect(),
+            instances: number("CHAT_BENCH_INSTANCES", 1).max(1) as usize,
+            database: std::env::var("CHAT_BENCH_DATABASE").ok().map(|value| {
+                Database::parse(&value).unwrap_or_else(|| {
+                    eprintln!("CHAT_BENCH_DATABASE is not a sqlite:// or postgres:// URL");
+                    std::process::exit(2)
+                })
+            }),
         }
     }
 
@@ -119,11 +136,22 @@ async fn measure(options: Options) {
         .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site"), PathBuf::from);
 
     if options.runs("page") || options.runs("active") {
-        let folder = dir.path().join("active");
-        std::fs::create_dir_all(&folder).expect("a folder for the server");
-        let server = ServerProcess::start(&folder, &content, &site).await;
+        if options.instances > 1 && !matches!(options.database, Some(Database::Postgres(_))) {
+            eprintln!("Several instances share a PostgreSQL database: set CHAT_BENCH_DATABASE=postgres://…");
+            std::process::exit(2);
+        }
+        let mut servers = Vec::with_capacity(options.instances);
+        for instance in 0..options.instances {
+            let folder = dir.path().join(format!("active-{instance}"));
+            std::fs::create_dir_all(&folder).expect("a folder for the server");
+            servers.push(ServerProcess::start(&folder, &content, &site, options.database.as_ref()).await);
+        }
+        let database = options
+            .database
+            .clone()
+            .unwrap_or_else(|| Database::Sqlite(dir.path().join("active-0/data/telepath.sqlite3")));
         if options.runs("page") {
-            page_weight(&server.base_url(), &site).await;
+            page_weight(&servers[0].base_url(), &site).await;
         }
         if options.runs("active") {
             let settings = active::Settings {
@@ -134,21 +162,23 @@ async fn measure(options: Options) {
                 setup_concurrency: SETUP_CONCURRENCY,
                 connect_concurrency: options.connect_concurrency,
             };
-            active::run(&server, &folder.join("data/telepath.sqlite3"), &settings).await;
+            active::run(&servers, &database, &settings).await;
         }
-        report_complaints(&server);
-        server.stop().await;
+        for server in servers {
+            report_complaints(&server);
+            server.stop().await;
+        }
     }
     if options.runs("idle") {
         let folder = dir.path().join("idle");
         std::fs::create_dir_all(&folder).expect("a folder for the server");
-        let server = ServerProcess::start(&folder, &content, &site).await;
+        let server = ServerProcess::start(&folder, &content, &site, None).await;
         let settings = idle::Settings {
             sockets: options.idle,
             setup_concurrency: SETUP_CONCURRENCY,
             connect_concurrency: options.connect_concurrency,
         };
-        idle::run(&server, &folder.join("data/telepath.sqlite3"), &settings).await;
+        idle::run(&server, &Database::Sqlite(folder.join("data/telepath.sqlite3")), &settings).await;
         report_complaints(&server);
         server.stop().await;
     }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
+use telepath_server::store::Database;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -24,12 +25,23 @@ impl ServerProcess {
     /// folder under `dir` and the browser bundle at `site`, and waits until it listens.
     /// It runs in `dir`, so no `telepath.toml` of the caller's applies; `TELEPATH_*`
     /// variables of the bench's environment do (e.g. `TELEPATH_MAX_CONNECTIONS`).
-    pub async fn start(dir: &Path, content: &Path, site: &Path) -> ServerProcess {
+    /// `database` names the one it shares with other instances; `None` keeps its
+    /// own SQLite file.
+    pub async fn start(
+        dir: &Path,
+        content: &Path,
+        site: &Path,
+        database: Option<&Database>,
+    ) -> ServerProcess {
         let log = dir.join("server.log");
         let stderr = std::fs::File::create(&log).expect("the server's log file can be created");
         let filter = std::env::var("CHAT_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".to_owned());
-        let mut child = Command::new(env!("CARGO_BIN_EXE_telepath"))
-            .arg("serve")
+        let mut command = Command::new(env!("CARGO_BIN_EXE_telepath"));
+        command.arg("serve");
+        if let Some(database) = database {
+            command.arg("--database").arg(database.to_string());
+        }
+        let mut child = command
             .args(["--listen", "127.0.0.1:0"])
             .arg("--data")
             .arg(dir.join("data"))
@@ -195,4 +207,17 @@ pub fn open_file_limit() -> Option<u64> {
         .nth(3)?
         .parse()
         .ok()
+}
+
+/// CPU time all of `servers` have used so far.
+pub fn total_cpu(servers: &[ServerProcess]) -> Duration {
+    servers.iter().map(ServerProcess::cpu).sum()
+}
+
+/// What all of `servers` hold resident together, now and at most.
+pub fn total_memory(servers: &[ServerProcess]) -> Memory {
+    servers.iter().map(ServerProcess::memory).fold(Memory { rss_kib: 0, peak_kib: 0 }, |all, one| Memory {
+        rss_kib: all.rss_kib + one.rss_kib,
+        peak_kib: all.peak_kib + one.peak_kib,
+    })
 }

@@ -32,7 +32,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -70,6 +70,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let limits = state.connection_limits;
+    let trusted_proxies = state.trusted_proxies.clone();
     let shutdown_timeout = state.shutdown_timeout;
     let recorder = state.portal.recorder.clone();
     let chat_shutdown = state.chat.shutdown.clone();
@@ -99,8 +100,9 @@ pub async fn serve(
                 }
             },
         };
+        let client = Client { remote, trusted_proxies: trusted_proxies.clone() };
         let connection =
-            serve_connection(stream, remote, slot.clone(), app.clone(), limits, stopping.clone());
+            serve_connection(stream, client, slot.clone(), app.clone(), limits, stopping.clone());
         let closed = closed.clone();
         open_connections.spawn(async move {
             connection.await;
@@ -139,14 +141,38 @@ async fn recover_from_accept_error(error: io::Error, closed: &Notify) {
     let _ = tokio::time::timeout(Duration::from_secs(1), closed.notified()).await;
 }
 
+/// Who is at the other end of a connection: its address, or, when that is a
+/// trusted proxy, the address the proxy names in each request.
+struct Client {
+    remote: SocketAddr,
+    trusted_proxies: Arc<[IpAddr]>,
+}
+
+impl Client {
+    /// The last `X-Forwarded-For` entry when the connection is a trusted proxy's:
+    /// the one the proxy added (earlier ones come from the client and prove nothing).
+    fn address(&self, headers: &http::HeaderMap) -> SocketAddr {
+        if !self.trusted_proxies.contains(&self.remote.ip()) {
+            return self.remote;
+        }
+        let named = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|value| value.to_str().ok()?.rsplit(',').next()?.trim().parse::<IpAddr>().ok());
+        named.map_or(self.remote, |ip| SocketAddr::new(ip, 0))
+    }
+}
+
 async fn serve_connection(
     stream: TcpStream,
-    remote: SocketAddr,
+    client: Client,
     slot: ConnectionSlot,
     app: HttpService,
     limits: ConnectionLimits,
     stopping: CancellationToken,
 ) {
+    let remote = client.remote;
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched { stream, activity: activity.clone() });
     let answer = {
@@ -156,7 +182,8 @@ async fn serve_connection(
             let mut request = request.map(Body::new);
             // What `into_make_service_with_connect_info::<SocketAddr>` provided: the
             // rate limiter tells clients apart by it.
-            request.extensions_mut().insert(ConnectInfo(remote));
+            let address = client.address(request.headers());
+            request.extensions_mut().insert(ConnectInfo(address));
             request.extensions_mut().insert(slot.clone());
             let app = app.clone();
             async move {
