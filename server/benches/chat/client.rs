@@ -7,10 +7,8 @@ use serde_json::Value;
 use std::sync::Arc;
 use telepath_server::auth::{SESSION_LIMITS, SessionCookie, SessionToken};
 use telepath_server::store::conversations::Claim;
-use telepath_server::store::staff::{
-    NewStaffAccount, StaffAccounts, StaffRole, StaffSessions, StoredPassword,
-};
-use telepath_server::store::{Conversations, Database, Store, SystemClock};
+use telepath_server::store::staff::{NewStaffAccount, StaffRole, StoredPassword};
+use telepath_server::store::{Database, Store, SystemClock};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;

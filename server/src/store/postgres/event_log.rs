@@ -58,13 +58,40 @@ impl EventLog for PgStore {
     }
 
     async fn append_all(&self, events: Vec<NewEvent>) -> Result<Option<i64>, EventLogError> {
+        if events.is_empty() {
+            return Ok(None);
+        }
+        // Encoded before the turn is taken, and sent as one statement: other
+        // instances' appends wait for this one's lock for a single round trip, not
+        // one per event.
+        let (mut visitors, mut kinds, mut versions, mut payloads) = (vec![], vec![], vec![], vec![]);
+        for event in &events {
+            let (kind, version, payload) = encode(&event.kind)?;
+            visitors.push(event.visitor.as_str());
+            kinds.push(kind);
+            versions.push(i64::from(version));
+            payloads.push(payload);
+        }
         let mut transaction = self.pool.begin().await?;
         take_turn_to_append(&mut transaction).await?;
-        let mut last = None;
-        for event in &events {
-            last = Some(insert(&mut transaction, event, self.clock.now_ms()).await?);
-        }
+        // Ids are handed out in the order the rows are selected: the batch's order.
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "INSERT INTO events (visitor, kind, payload_version, payload, occurred_at_ms)
+             SELECT visitor, kind, version, payload::json, $5
+             FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[])
+                  WITH ORDINALITY AS batch (visitor, kind, version, payload, position)
+             ORDER BY position
+             RETURNING id",
+        )
+        .bind(&visitors)
+        .bind(&kinds)
+        .bind(&versions)
+        .bind(&payloads)
+        .bind(self.clock.now_ms())
+        .fetch_all(&mut *transaction)
+        .await?;
         transaction.commit().await?;
+        let last = ids.into_iter().max();
         if let Some(id) = last {
             self.newest_event.note(id);
         }
