@@ -58,6 +58,7 @@ impl Portal {
             snapshot: self.content.snapshot(),
             visitor,
             recorded: Mutex::default(),
+            chat_offer: Mutex::default(),
         });
         Backends {
             content: request.clone(),
@@ -79,7 +80,17 @@ pub struct PortalRequest {
     /// What this request recorded: the chat offer reads it with the log, which may
     /// not have it yet.
     recorded: Mutex<Vec<EventKind>>,
+    /// The chat offer for a visitor and page, worked out once per request.
+    chat_offer: Mutex<Option<((String, String), SharedOffer)>>,
 }
+
+/// The chat offer being worked out in a task of its own. A page's Suspense may
+/// start it more than once and drop all but the last; dropping a database query
+/// half-way would cost its connection (PostgreSQL opened a new session per page
+/// view), and a second run would read everything again.
+type SharedOffer = futures_util::future::Shared<
+    futures_util::future::BoxFuture<'static, Result<Option<ChatOfferView>, AppError>>,
+>;
 
 /// What a request says about its visitor that changes what the portal does.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -388,41 +399,75 @@ impl CustomerChat for PortalRequest {
     }
 
     async fn chat_offer(&self, visitor: &VisitorId, path: &str) -> Result<Option<ChatOfferView>, AppError> {
-        use crate::chat::offer::{Offer, offer_for};
-        use crate::store::Clock;
-        let just_now = self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
-        let now_ms = crate::store::SystemClock.now_ms();
-        let offer =
-            offer_for(&self.portal.chat, self.portal.events.as_ref(), &visitor.0, path, &just_now, now_ms)
-                .await
-                .map_err(|error| {
-                    tracing::error!("the chat offer cannot be worked out: {error}");
-                    AppError::StoreUnavailable
-                })?;
-        Ok(match offer {
-            Offer::Nothing => None,
-            Offer::ConversationOpen => Some(ChatOfferView::ConversationOpen),
-            Offer::Person { reasons, availability } => Some(ChatOfferView::Person {
-                words: reasons.first().map(telepath_domain::OfferReason::visitor_words).unwrap_or_default(),
-                availability: availability.view(),
-            }),
-            Offer::WhenLingering { availability } => {
-                let after = self.snapshot.site.chat.linger.threshold(self.visitor.level);
-                Some(ChatOfferView::WhenLingering {
-                    after_seconds: after.as_secs(),
-                    words: telepath_domain::OfferReason::Lingered {
-                        seconds: u32::try_from(after.as_secs()).unwrap_or(u32::MAX),
-                    }
-                    .visitor_words(),
-                    availability: availability.view(),
-                })
+        use futures_util::FutureExt;
+        let key = (visitor.0.clone(), path.to_owned());
+        let offer = {
+            let mut kept = self.chat_offer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match kept.as_ref() {
+                Some((for_key, offer)) if *for_key == key => offer.clone(),
+                _ => {
+                    let just_now =
+                        self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+                    let working_out = tokio::spawn(chat_offer_view(
+                        self.portal.clone(),
+                        self.snapshot.clone(),
+                        self.visitor.level,
+                        key.clone(),
+                        just_now,
+                    ));
+                    let offer = async move { working_out.await.unwrap_or(Err(AppError::StoreUnavailable)) }
+                        .boxed()
+                        .shared();
+                    *kept = Some((key, offer.clone()));
+                    offer
+                }
             }
-        })
+        };
+        offer.await
     }
 
     fn new_client_id(&self) -> String {
         one_time_id()
     }
+}
+
+/// What the page shows beside its content for `visitor` on `path`, given the events
+/// this request recorded `just_now`.
+async fn chat_offer_view(
+    portal: Portal,
+    snapshot: Arc<ContentSnapshot>,
+    level: Option<Level>,
+    (visitor, path): (String, String),
+    just_now: Vec<EventKind>,
+) -> Result<Option<ChatOfferView>, AppError> {
+    use crate::chat::offer::{Offer, offer_for};
+    use crate::store::Clock;
+    let now_ms = crate::store::SystemClock.now_ms();
+    let offer = offer_for(&portal.chat, portal.events.as_ref(), &visitor, &path, &just_now, now_ms)
+        .await
+        .map_err(|error| {
+            tracing::error!("the chat offer cannot be worked out: {error}");
+            AppError::StoreUnavailable
+        })?;
+    Ok(match offer {
+        Offer::Nothing => None,
+        Offer::ConversationOpen => Some(ChatOfferView::ConversationOpen),
+        Offer::Person { reasons, availability } => Some(ChatOfferView::Person {
+            words: reasons.first().map(telepath_domain::OfferReason::visitor_words).unwrap_or_default(),
+            availability: availability.view(),
+        }),
+        Offer::WhenLingering { availability } => {
+            let after = snapshot.site.chat.linger.threshold(level);
+            Some(ChatOfferView::WhenLingering {
+                after_seconds: after.as_secs(),
+                words: telepath_domain::OfferReason::Lingered {
+                    seconds: u32::try_from(after.as_secs()).unwrap_or(u32::MAX),
+                }
+                .visitor_words(),
+                availability: availability.view(),
+            })
+        }
+    })
 }
 
 /// A random id for one rendered form (32 hex digits), so the same form sent twice is
