@@ -102,6 +102,13 @@ pub async fn agent_socket(server: &TestServer, agent: &StaffLogin, conversation:
     connect(server, &path, &agent.cookie, Some(&server.base_url)).await.expect("the agent's socket opens")
 }
 
+/// `visitor` opens `path` on `server`, as their browser would with its cookie.
+pub async fn views_page(server: &TestServer, visitor: &Visitor, path: &str) {
+    let page =
+        reqwest::Client::new().get(server.url(path)).header("cookie", &visitor.cookie).send().await.unwrap();
+    assert_eq!(page.status(), 200, "GET {path}");
+}
+
 pub async fn send(socket: &mut Socket, frame: Value) {
     socket.send(Message::text(frame.to_string())).await.unwrap();
 }
@@ -403,13 +410,7 @@ async fn the_agent_sees_the_page_the_customer_opens_and_the_customer_is_not_told
     frame_of(&mut customer, "status").await;
     frame_of(&mut console, "status").await;
 
-    let page = reqwest::Client::new()
-        .get(server.url("/articles/void-an-invoice"))
-        .header("cookie", &visitor.cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
+    views_page(&server, &visitor, "/articles/void-an-invoice").await;
     let (now_on, _) = frame_of(&mut console, "now_on").await;
     assert_eq!(
         now_on,

@@ -4,7 +4,7 @@
 
 use crate::chat_protocol::{
     agent_socket, customer_socket, frame_of, frames_until_messages, open_conversation, send,
-    sequence_numbers, visitor,
+    sequence_numbers, views_page, visitor,
 };
 use crate::private_postgres::PrivatePostgres;
 use crate::support::TestServer;
@@ -61,13 +61,7 @@ async fn a_customer_on_one_instance_and_an_agent_on_another_chat_live_see_each_o
     );
 
     // The customer opens a help page on their instance; the agent's "now on" follows.
-    let page = reqwest::Client::new()
-        .get(first.url("/articles/void-an-invoice"))
-        .header("cookie", &visitor.cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
+    views_page(&first, &visitor, "/articles/void-an-invoice").await;
     let (now_on, _) = frame_of(&mut console, "now_on").await;
     assert_eq!(now_on["href"], "/articles/void-an-invoice", "the page viewed on the other instance");
 
