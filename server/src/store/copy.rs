@@ -41,13 +41,8 @@ pub enum CopyError {
     Open(#[from] OpenError),
     #[error("{database} is not empty ({table} holds {rows}): copy into an empty database")]
     NotEmpty { database: String, table: &'static str, rows: i64 },
-    #[error("{table}.{column} is in the PostgreSQL schema but not in the SQLite one ({source})")]
-    MissingColumn {
-        table: &'static str,
-        column: String,
-        #[source]
-        source: sqlx::Error,
-    },
+    #[error("{table}.{column} is in the PostgreSQL schema but not in the SQLite one; nothing was kept")]
+    MissingColumn { table: &'static str, column: String },
     #[error("{table}.{column} is of type {kind}, which the copy does not know")]
     UnknownType { table: &'static str, column: String, kind: String },
     #[error(
@@ -143,11 +138,17 @@ pub async fn sqlite_to_postgres(
         let mut rows = sqlx::query(&select).fetch(&mut source);
         let mut batch = Vec::with_capacity(ROWS_PER_INSERT);
         loop {
-            let row = rows.try_next().await.map_err(|source| match source {
-                sqlx::Error::Database(ref database) if database.message().contains("no such column") => {
-                    CopyError::MissingColumn { table, column: database.message().to_owned(), source }
+            let row = rows.try_next().await.map_err(|source| {
+                let missing = match &source {
+                    sqlx::Error::Database(database) => {
+                        database.message().strip_prefix("no such column: ").map(str::to_owned)
+                    }
+                    _ => None,
+                };
+                match missing {
+                    Some(column) => CopyError::MissingColumn { table, column },
+                    None => CopyError::Table { table, source },
                 }
-                source => CopyError::Table { table, source },
             })?;
             if let Some(row) = &row {
                 batch.push(read_row(table, row, &columns)?);
@@ -412,10 +413,43 @@ mod tests {
             postgres.append_message(conversation, message("m-2", Side::Visitor, None)).await.unwrap();
         assert_eq!(appended.message.seq, 3);
 
-        let again = sqlite_to_postgres(&path, &url, clock, &mut |_, _| {}).await;
+        let again = sqlite_to_postgres(&path, &url, clock.clone(), &mut |_, _| {}).await;
         assert!(
             matches!(again, Err(CopyError::NotEmpty { table: "staff_accounts", rows: 3, .. })),
             "{again:?}"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_column_only_postgresql_has_is_named_and_nothing_is_kept() {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("telepath.sqlite3");
+        let sqlite = SqliteStore::open(&path, clock.clone()).await.unwrap();
+        sqlite.add_account(staff_account("ana@example.com", StaffRole::Agent)).await.unwrap();
+        sqlite.close().await;
+        let (Database::Postgres(url), _schema) = fresh_database().await else {
+            unreachable!("a postgres schema")
+        };
+        PgStore::open(&url, clock.clone()).await.unwrap().close().await;
+        let mut connection = PgConnection::connect_with(&url.connect_options().unwrap()).await.unwrap();
+        sqlx::query("ALTER TABLE events ADD COLUMN referrer_campaign TEXT")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+
+        let copied = sqlite_to_postgres(&path, &url, clock, &mut |_, _| {}).await;
+        match copied {
+            Err(error @ CopyError::MissingColumn { .. }) => assert_eq!(
+                error.to_string(),
+                "events.referrer_campaign is in the PostgreSQL schema but not in the SQLite one; nothing was kept"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_accounts")
+            .fetch_one(&mut connection)
+            .await
+            .unwrap();
+        assert_eq!(accounts, 0, "the tables copied before it are not kept either");
     }
 }
