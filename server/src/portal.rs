@@ -329,7 +329,16 @@ impl SearchService for PortalRequest {
         } else {
             Vec::new()
         };
+        let unfiltered = filters.category.is_none()
+            && filters.level.is_none()
+            && filters.kind.is_none()
+            && filters.ignored.is_empty();
+        let indexed_as =
+            (page == 1 && unfiltered && !was_cut && !results.hits.is_empty() && !results.relaxed)
+                .then(|| self.portal.search.in_article_words(&searched))
+                .flatten();
         Ok(SearchPage {
+            indexed_as,
             query: searched,
             was_cut,
             max_query_chars: MAX_QUERY_CHARS,

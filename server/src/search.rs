@@ -434,6 +434,27 @@ impl SearchIndex {
         changed.then(|| words.join(" "))
     }
 
+    /// The words of `query`, lowercased, when each one of three letters or more is a
+    /// word the articles use (shorter ones cannot spell a name or an address), so a
+    /// page that shows them says nothing the help centre does not; `None` otherwise.
+    /// Every word counts, also those past what a search reads.
+    pub fn in_article_words(&self, query: &str) -> Option<String> {
+        let vocabulary = self.vocabulary.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut folded = words_analyzer();
+        let words: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let all_known = words.iter().all(|word| match analyze(&mut folded, word).as_slice() {
+            [known] if known.chars().count() < 3 => true,
+            [known] => vocabulary.contains_key(known),
+            // Dropped as junk for its length.
+            _ => false,
+        });
+        (all_known && !words.is_empty()).then(|| words.join(" "))
+    }
+
     pub fn fields(&self) -> &SearchFields {
         &self.fields
     }

@@ -11,7 +11,7 @@ pub use conversation::ConsoleConversationPage;
 use crate::backend::use_csrf_token;
 use crate::chat_text::MessageText;
 use crate::islands::QueueWatch;
-use crate::pages::meta::PageMeta;
+use crate::pages::meta::{Indexing, PageMeta};
 use crate::pages::staff::{StaffBar, use_signed_in_staff};
 use crate::urls::{self, CONSOLE, CONSOLE_PRESENCE, ConsoleForm};
 use crate::visitor::CSRF_FIELD;
@@ -19,7 +19,6 @@ use crate::wire::{
     AgentPresence, ConsoleNotice, MyConversation, QueueView, WaitingConversation, duration_words,
 };
 use leptos::prelude::*;
-use leptos_meta::Meta;
 use telepath_domain::Level;
 
 /// How often the queue reloads itself without JavaScript, in seconds. Each load is
@@ -40,8 +39,7 @@ pub fn ConsoleQueuePage() -> impl IntoView {
     let now_ms = queue.now_ms;
     // Erased in parts: the whole page as one type is deeper than the compiler follows.
     let head = view! {
-        <PageMeta title description="Customers waiting for a person, and the conversations you answer." canonical=false/>
-        <Meta name="robots" content="noindex"/>
+        <PageMeta title description="Customers waiting for a person, and the conversations you answer." indexing=Indexing::Never/>
         // Without JavaScript the queue reloads itself; inside <noscript> a browser
         // running scripts never reads it.
         <noscript><meta http-equiv="refresh" content=QUEUE_REFRESH_SECONDS/></noscript>
@@ -203,7 +201,7 @@ pub(crate) fn Notice(notice: Option<ConsoleNotice>) -> impl IntoView {
 #[component]
 fn ConsoleUnavailable() -> impl IntoView {
     view! {
-        <PageMeta title="Agent console" description="The agent console." canonical=false/>
+        <PageMeta title="Agent console" description="The agent console." indexing=Indexing::Never/>
         <h1>"The agent console could not be shown"</h1>
         <p>"Please reload the page in a moment."</p>
     }

@@ -1,4 +1,4 @@
-use crate::pages::meta::PageMeta;
+use crate::pages::meta::{Indexing, PageMeta};
 use leptos::prelude::*;
 
 /// Shown for any unknown address, with a real 404 status.
@@ -8,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <PageMeta title="Page not found" description="The link may be old, or the article may have moved." canonical=false/>
+        <PageMeta title="Page not found" description="The link may be old, or the article may have moved." indexing=Indexing::Never/>
         <section class="not-found" data-testid="not-found">
             <h1>"We couldn't find that page"</h1>
             <p>"The link may be old, or the article may have moved."</p>

@@ -3,7 +3,7 @@
 //! their email address and more.
 
 use crate::backend::{use_content, use_task_forms, use_visitor};
-use crate::pages::meta::PageMeta;
+use crate::pages::meta::{Indexing, PageMeta};
 use crate::pages::notices::{NoticeList, now_unix};
 use crate::wire::RequestView;
 use leptos::either::Either;
@@ -32,7 +32,7 @@ pub fn RequestStatusPage() -> impl IntoView {
                             <PageMeta
                                 title=format!("Request {}", request.reference)
                                 description=format!("Where your request “{}” stands.", request.task_title)
-                                canonical=false
+                                indexing=Indexing::Never
                             />
                             <nav class="breadcrumbs" aria-label="Breadcrumb">
                                 <a href="/">"Help Centre"</a>
@@ -98,7 +98,7 @@ pub fn RequestNotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <PageMeta title="Request not found" description="A request can be seen only in the browser that sent it." canonical=false/>
+        <PageMeta title="Request not found" description="A request can be seen only in the browser that sent it." indexing=Indexing::Never/>
         <section class="not-found" data-testid="request-not-found">
             <h1>"We can't show this request"</h1>
             <p>

@@ -1,6 +1,6 @@
 use crate::backend::{use_search, use_visitor, use_visitor_level};
 use crate::pages::article::ArticleList;
-use crate::pages::meta::PageMeta;
+use crate::pages::meta::{Indexing, PageMeta};
 use crate::wire::{SearchPage, SearchQuery};
 use leptos::prelude::*;
 use leptos_meta::Link;
@@ -19,7 +19,7 @@ fn SearchUnavailablePage() -> impl IntoView {
         response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from_static("5"));
     }
     view! {
-        <PageMeta title="Search is unavailable" description="Search is unavailable, try again in a moment." canonical=false/>
+        <PageMeta title="Search is unavailable" description="Search is unavailable, try again in a moment." indexing=Indexing::Never/>
         <h1>"Search is unavailable"</h1>
         <p class="lede" data-testid="search-unavailable">"Search is unavailable, try again in a moment."</p>
         <p><a href="/">"Browse all help topics"</a>" in the meantime: every article is listed there."</p>
@@ -47,8 +47,20 @@ pub fn SearchResultsPage() -> impl IntoView {
         (false, number) => format!("Search: {} (page {number})", page.query),
     };
     crate::backend::record_page_view(telepath_domain::PageType::SearchResults, &title);
+    let (description, indexing) = match &page.indexed_as {
+        Some(words) => {
+            let articles = if page.total == 1 { "help article answers" } else { "help articles answer" };
+            (
+                format!("{} {articles} “{words}”, with filters by topic, level and kind.", page.total),
+                Indexing::Address(SearchQuery::for_text(words).href()),
+            )
+        }
+        None => {
+            ("Search every help article, with filters by topic, level and kind.".to_owned(), Indexing::Never)
+        }
+    };
     view! {
-        <PageMeta title=title description="Search every help article, with filters by topic, level and kind." canonical=false/>
+        <PageMeta title=title description indexing/>
         <h1>"Search the Help Centre"</h1>
         {page.query.is_empty().then(|| view! {
             <p class="muted" data-testid="search-hint">"Type your question in the search box at the top of the page."</p>

@@ -2,12 +2,11 @@
 //! are. Plain forms: both work without JavaScript, and carry the form token.
 
 use crate::backend::{request_extension, use_csrf_token};
-use crate::pages::meta::PageMeta;
+use crate::pages::meta::{Indexing, PageMeta};
 use crate::staff::{RETURN_TO_PARAM, SignInFormState, SignedInStaff};
 use crate::urls::{CONSOLE, EDITORS, STAFF_SIGN_IN, STAFF_SIGN_OUT};
 use crate::visitor::{CSRF_FIELD, local_return_path};
 use leptos::prelude::*;
-use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 use telepath_domain::StaffRole;
 
@@ -41,8 +40,7 @@ pub fn StaffSignInPage() -> impl IntoView {
         None => view! { <SignInForm form signed_out/> }.into_any(),
     };
     view! {
-        <PageMeta title="Staff sign-in" description="Sign in to Telepath as a support agent, content editor or admin."/>
-        <Meta name="robots" content="noindex"/>
+        <PageMeta title="Staff sign-in" description="Sign in to Telepath as a support agent, content editor or admin." indexing=Indexing::Never/>
         <section class="staff-sign-in" data-testid="staff-sign-in">
             <h1>"Staff sign-in"</h1>
             {body}

@@ -110,6 +110,12 @@ pub struct SearchPage {
     pub did_you_mean: Option<String>,
     /// Shown when nothing matched, so a search is never a dead end.
     pub popular: Vec<ArticleSummary>,
+    /// The query, in its words lowercased, under which a search engine may index
+    /// this page: only page one of unfiltered results that found articles with
+    /// every word, for words the articles use. Any other search page would let
+    /// anyone put words of their own on the help centre's domain, or is a
+    /// near-copy of one that is indexed.
+    pub indexed_as: Option<String>,
 }
 
 /// Articles per filter value (category slug, level name, kind name) for a search.

@@ -11,12 +11,14 @@ use telepath_app::backend::SiteOrigin;
 use telepath_app::urls;
 use telepath_domain::VISITOR_LEVELS;
 
-/// Crawlers skip what is per visitor or for staff: searches, forms' endpoints and
-/// the staff pages (editors' and sign-in).
+/// Crawlers skip what is per visitor or for staff (forms' endpoints, the staff
+/// pages) and searches with a filter or a page number, which are never indexed
+/// (see `SearchPage::indexed_as`); a plain search may be crawled, and says itself
+/// whether it may be indexed.
 pub async fn robots_txt(request: Request) -> Response {
     let origin = site_origin(&request);
     let body = format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /search\nDisallow: /editors\nDisallow: /staff/\nDisallow: /tasks/*/sent/\nDisallow: /requests/\n\n\
+        "User-agent: *\nDisallow: /api/\nDisallow: /search?*&\nDisallow: /editors\nDisallow: /staff/\nDisallow: /tasks/*/sent/\nDisallow: /requests/\n\n\
          Sitemap: {origin}/sitemap.xml\n"
     );
     (

@@ -283,6 +283,17 @@ fn did_you_mean_offers_the_closest_word_the_articles_use() {
 }
 
 #[test]
+fn a_query_is_in_article_words_only_when_every_longer_word_is_one_the_articles_use() {
+    let (index, _) = bundled();
+    assert_eq!(index.in_article_words("Reset my PASSWORD?").as_deref(), Some("reset my password"));
+    assert_eq!(index.in_article_words("cheap pills password"), None, "words the articles never use");
+    assert_eq!(index.in_article_words("pazzword"), None, "a typo is not the articles' word");
+    let long_junk = format!("password {}", "a".repeat(41));
+    assert_eq!(index.in_article_words(&long_junk), None, "a word too long to be searched is still shown");
+    assert_eq!(index.in_article_words("  ?! "), None);
+}
+
+#[test]
 fn an_index_on_disk_keeps_its_articles_across_opens() {
     let fixture = Fixture::new();
     let snapshot = load_snapshot(&fixture.content_dir()).unwrap();

@@ -8,7 +8,7 @@ use crate::backend::use_csrf_token;
 use crate::chat_text::MessageText;
 use crate::islands::{ConsoleLive, MessageItem, REPLY_FORM_ID, REPLY_TEXT_ID};
 use crate::pages::escape_text;
-use crate::pages::meta::PageMeta;
+use crate::pages::meta::{Indexing, PageMeta};
 use crate::pages::staff::{StaffBar, use_signed_in_staff};
 use crate::urls::{self, CONSOLE, ConsoleForm};
 use crate::visitor::CSRF_FIELD;
@@ -16,7 +16,6 @@ use crate::wire::{
     AgentChoice, CannedReplyView, ConsoleConversation, ConsoleMessage, NoteView, ReplyDraft, SuggestedArticle,
 };
 use leptos::prelude::*;
-use leptos_meta::Meta;
 use telepath_domain::chat::MAX_MESSAGE_CHARS;
 use telepath_domain::{ConversationState, Resolution};
 
@@ -33,8 +32,7 @@ pub fn ConsoleConversationPage() -> impl IntoView {
     let title = format!("Conversation #{id}");
     // Erased in parts: the whole page as one type is deeper than the compiler follows.
     let head = view! {
-        <PageMeta title=title.clone() description="A conversation with a customer, beside what they did before it." canonical=false/>
-        <Meta name="robots" content="noindex"/>
+        <PageMeta title=title.clone() description="A conversation with a customer, beside what they did before it." indexing=Indexing::Never/>
         {use_signed_in_staff().map(|staff| view! { <StaffBar staff/> })}
     }
     .into_any();

@@ -43,7 +43,10 @@ async fn robots_and_the_sitemap_tell_crawlers_every_public_page_on_the_public_or
     let robots = get(&app, "/robots.txt").await;
     assert_eq!(robots.status(), StatusCode::OK);
     let robots = text(robots).await;
-    assert!(robots.contains("Disallow: /editors") && robots.contains("Disallow: /search"), "{robots}");
+    assert!(robots.contains("Disallow: /editors\n"), "{robots}");
+    // A plain search may be crawled (the page says whether it may be indexed); one
+    // with a filter or a page number is never indexed, so it is not crawled either.
+    assert!(robots.contains("Disallow: /search?*&\n") && !robots.contains("Disallow: /search\n"), "{robots}");
     assert!(robots.contains("Sitemap: https://help.acme.example/sitemap.xml"), "{robots}");
 
     let sitemap = get(&app, "/sitemap.xml").await;
@@ -90,4 +93,40 @@ async fn each_page_names_its_one_canonical_address_and_the_404_page_names_none()
         html.contains(r#"<link href="https://help.acme.example/categories/invoices" rel="canonical">"#),
         "{html}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_in_the_articles_own_words_may_be_indexed_at_one_address_and_no_other_search_may() {
+    let fixture = Fixture::new();
+    let (app, _) = app(&fixture).await;
+    let head = |uri: &'static str| {
+        let app = app.clone();
+        async move {
+            let request =
+                Request::get(uri).header(header::HOST, "help.acme.example").body(Body::empty()).unwrap();
+            let html = text(app.oneshot(request).await.unwrap()).await;
+            html.split("</head>").next().unwrap_or_default().to_owned()
+        }
+    };
+    let noindex = r#"<meta name="robots" content="noindex">"#;
+
+    let found = head("/search?q=Send+an+INVOICE").await;
+    assert!(
+        found.contains(r#"<link href="http://help.acme.example/search?q=send+an+invoice" rel="canonical">"#),
+        "one address, in lowercase words: {found}"
+    );
+    assert!(!found.contains(noindex), "{found}");
+    assert!(found.contains("help article"), "the description says what the page lists: {found}");
+
+    for (uri, why) in [
+        ("/search?q=send+an+invoice+cheap+pills", "words the articles never use"),
+        ("/search?q=send+an+invoise", "a typo, forgiven by search but not the articles' word"),
+        ("/search?q=invoice&category=invoices", "a filtered copy of a page that is indexed"),
+        ("/search?q=void+password", "no article has every word"),
+        ("/search?q=qqqzzz", "nothing found"),
+        ("/search", "no search at all"),
+    ] {
+        let page = head(uri).await;
+        assert!(page.contains(noindex) && !page.contains(r#"rel="canonical""#), "{uri}: {why}: {page}");
+    }
 }
