@@ -135,7 +135,9 @@ fn KitThing(index: usize, thing: KitThing, children: Children) -> impl IntoView 
                             {video.captions.map(|captions| view! {
                                 <track kind="captions" srclang="en" label="English" src=captions default/>
                             })}
-                            <img src=thing.image.src.clone() alt=thing.image.alt.clone()/>
+                            // Shown only by a browser that cannot play video; lazy, so
+                            // the others never fetch it (it is never laid out there).
+                            <img src=thing.image.src.clone() alt=thing.image.alt.clone() loading="lazy"/>
                         </video>
                     }),
                     // The picture opens full size: a screenshot's small print on a

@@ -6,6 +6,7 @@ use super::media::resolve_media;
 use super::source::SourceContext;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use telepath_domain::picture::rendition_url;
 use telepath_domain::{KIT_THINGS, KitThing, Level, MediaRef, VideoRef};
 use toml::Spanned;
 
@@ -173,7 +174,14 @@ impl KitFile<'_> {
         let video = match &thing.video {
             Some(video) => media(video, source).map(|resolved| VideoRef {
                 src: resolved.url,
-                poster: thing.video_poster.as_ref().and_then(|poster| media(poster, source)).map(|m| m.url),
+                // In WebP at its own width when the portal makes renditions of it:
+                // a poster is fetched with the page, and has no srcset to choose from.
+                poster: thing.video_poster.as_ref().and_then(|poster| media(poster, source)).map(|poster| {
+                    match (&poster.digest, poster.width) {
+                        (Some(digest), Some(width)) => rendition_url(&poster.url, digest, width),
+                        _ => poster.url,
+                    }
+                }),
                 captions: thing
                     .video_captions
                     .as_ref()
