@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine if needed, then runs every check and test: formatting,
-# clippy for the server (ssr) and browser (hydrate) builds, unit, router,
-# real-server and browser tests.
+# clippy for the server (ssr) and both browser bundles (hydrate, console-islands),
+# unit, router, real-server and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,9 +13,12 @@ step "format";                cargo fmt --all --check
 step "module graph";          python3 scripts/module-graph.py
 step "clippy (server, ssr)";  cargo clippy --quiet --workspace --all-targets --features telepath-server/testing -- -D warnings
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  step "clippy (browser, hydrate)"
-  cargo clippy --quiet -p telepath-app --lib --target wasm32-unknown-unknown \
-    --no-default-features --features hydrate -- -D warnings
+  # Both bundles: the customers' (hydrate) and the staff pages' (console-islands).
+  for features in hydrate console-islands; do
+    step "clippy (browser, $features)"
+    cargo clippy --quiet -p telepath-app --lib --target wasm32-unknown-unknown \
+      --no-default-features --features "$features" -- -D warnings
+  done
 fi
 # The crash test kills and restarts the real binary, so it must exist first.
 step "server binary";         cargo build --quiet -p telepath-server --bin telepath

@@ -1,13 +1,16 @@
 //! The interactive parts of pages. Only these are compiled to WebAssembly; each works
-//! as a plain HTML form first.
+//! as a plain HTML form first. The agent console's two are compiled only into the
+//! staff pages' bundle (`console-islands`), so customers never download them.
 
 use leptos::prelude::*;
 
+#[cfg(any(feature = "ssr", feature = "console-islands"))]
 mod console_live;
 mod feedback;
 mod kit_checklist;
 mod level_question;
 mod notice_banner;
+#[cfg(any(feature = "ssr", feature = "console-islands"))]
 mod queue_watch;
 mod search_box;
 mod task_form;

@@ -42,6 +42,10 @@ use search::SearchResultsPage;
 use staff::StaffSignInPage;
 use task::{MistakesPage, TaskPage, TaskSentPage};
 
+/// Added to the bundle's name for the staff pages' bundle (scripts/build-site.sh
+/// writes `app_staff.js` beside `app.js`).
+const STAFF_BUNDLE_SUFFIX: &str = "_staff";
+
 /// Where this build's browser files are served, e.g. `/pkg/1c245c0c6fc0f949`: for
 /// the page-specific modules (the chat panel) that the shared bundle does not carry.
 #[derive(Clone, Debug)]
@@ -77,7 +81,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The islands' loader (`islands.js`) in place of Leptos' `HydrationScripts`, which
 /// preloads the whole bundle on every page and runs it as soon as the page is idle:
-/// here the bundle is fetched only when the visitor reaches for an island.
+/// here the bundle is fetched only when the visitor reaches for an island. Staff
+/// pages load the bundle that also holds the agent console's islands; customers'
+/// pages load the one without them (`console-islands` in app/Cargo.toml).
 #[component]
 fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     // As `HydrationScripts` does for islands: outside them the page is never
@@ -85,7 +91,12 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let bundle = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let name = if crate::urls::is_staff_page(&crate::backend::use_current_path()) {
+        format!("{}{}", options.output_name, STAFF_BUNDLE_SUFFIX)
+    } else {
+        options.output_name.to_string()
+    };
+    let bundle = format!("/{}/{name}", options.site_pkg_dir);
     // wasm-bindgen names the wasm `<name>_bg.wasm` (scripts/build-site.sh).
     let start = format!(
         "{}({:?}, {:?});",

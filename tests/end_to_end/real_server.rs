@@ -71,6 +71,43 @@ async fn the_browser_bundle_is_served_compressed_under_a_content_hash_and_cached
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customers_pages_load_a_bundle_without_the_agent_consoles_islands_and_staff_pages_one_with_them() {
+    let server = TestServer::start(Fixture::new()).await;
+    let hash =
+        server.bundle_hash.clone().expect("the test command builds the bundle (scripts/build-site.sh) first");
+    let client = client();
+    let islands_of = |path: &'static str| {
+        let (client, server, hash) = (client.clone(), &server, hash.clone());
+        async move {
+            let page = client.get(server.url(path)).send().await.unwrap().text().await.unwrap();
+            let glue = page
+                .split(&format!("\"/pkg/{hash}/"))
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+                .find(|file| file.ends_with(".js"))
+                .unwrap_or_else(|| panic!("{path} names no bundle: {page}"))
+                .to_owned();
+            let script = client.get(server.url(&format!("/pkg/{hash}/{glue}"))).send().await.unwrap();
+            assert_eq!(script.status(), 200, "{path}: {glue}");
+            let script = script.text().await.unwrap();
+            let exported = |island: &str| script.contains(&format!("export function {island}_"));
+            (glue, exported("ArticleFeedback"), exported("ConsoleLive"), exported("QueueWatch"))
+        }
+    };
+    assert_eq!(
+        islands_of("/articles/send-an-invoice").await,
+        ("app.js".to_owned(), true, false, false),
+        "a customer's page: its own islands, none of the console's"
+    );
+    assert_eq!(
+        islands_of("/staff/sign-in").await,
+        ("app_staff.js".to_owned(), true, true, true),
+        "a staff page: the console's islands too"
+    );
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_bundle_files_that_exist_are_cached_for_a_year() {
     let server = TestServer::start(Fixture::new()).await;
     let hash =
@@ -176,6 +213,56 @@ async fn an_article_picture_is_offered_as_webp_at_each_width_and_falls_back_to_t
     assert_eq!(response.headers()[header::LOCATION], "/media/screens/dashboard.png");
     let unknown = client.get(server.url("/renditions/not-a-rendition")).send().await.unwrap();
     assert_eq!(unknown.status(), 404);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kit_videos_poster_is_sent_as_webp_and_its_fallback_picture_is_never_fetched_beside_it() {
+    let fixture = Fixture::new();
+    let poster = screenshot_png(640, 400);
+    fixture.write_bytes("media/kits/poster.png", &poster);
+    fixture.write_bytes("media/kits/dashboard.png", &screenshot_png(640, 400));
+    fixture.write_bytes("media/kits/clip.mp4", b"not really a video, only served");
+    let picture = "image = \"../media/kits/dashboard.png\"\nimage_alt = \"The dashboard\"\n";
+    let things: String = (1..=5)
+        .map(|number| {
+            let video = if number == 2 {
+                "video = \"../media/kits/clip.mp4\"\nvideo_poster = \"../media/kits/poster.png\"\n"
+            } else {
+                ""
+            };
+            format!("[[thing]]\ntitle = \"Thing {number}\"\nbody = \"Body {number}.\"\n{picture}{video}")
+        })
+        .collect();
+    fixture.write(
+        "kits/newcomer.md",
+        &format!(
+            "+++\nlevel = \"newcomer\"\ntitle = \"Welcome\"\nintro = \"Five things.\"\nnext_step_label = \"Send an invoice\"\nnext_step_href = \"/articles/send-an-invoice\"\n{things}+++\n"
+        ),
+    );
+    let server = TestServer::start(fixture).await;
+    let client = client();
+    let html = client.get(server.url("/kits/newcomer")).send().await.unwrap().text().await.unwrap();
+    let video = html.split("<video").nth(1).and_then(|rest| rest.split("</video>").next()).expect("a video");
+    let poster_url = video
+        .split("poster=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the video has a poster: {video}"));
+    assert!(
+        poster_url.starts_with("/renditions/") && poster_url.ends_with("-640/kits/poster.png.webp"),
+        "{poster_url}"
+    );
+    let response = client.get(server.url(poster_url)).send().await.unwrap();
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "image/webp");
+    let webp = response.bytes().await.unwrap();
+    let decoded = image::load_from_memory_with_format(&webp, image::ImageFormat::WebP).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (640, 400));
+    assert!(webp.len() < poster.len(), "{} bytes against the PNG's {}", webp.len(), poster.len());
+    assert!(
+        video.contains(r#"<img src="/media/kits/dashboard.png" alt="The dashboard" loading="lazy">"#),
+        "the picture for browsers without video is lazy, so the others never fetch it: {video}"
+    );
     server.stop().await.unwrap();
 }
 

@@ -7,7 +7,7 @@
 //! after a reconnect); the customer's typing shows, the trail's "Now on" follows
 //! the pages they view, and a message arriving while the tab is hidden puts "(1)"
 //! in its title. Should the socket be down, the form posts as it would without
-//! JavaScript. Small on purpose: every page loads the islands.
+//! JavaScript. Only staff pages load it (`console-islands`).
 
 use crate::chat_text::{LINK_REL, MessageText};
 use crate::wire::{ChatBody, ConsoleMessage};

@@ -48,13 +48,12 @@ pub fn SearchResultsPage() -> impl IntoView {
     };
     crate::backend::record_page_view(telepath_domain::PageType::SearchResults, &title);
     let (description, indexing) = match &page.indexed_as {
-        Some(words) => {
-            let articles = if page.total == 1 { "help article answers" } else { "help articles answer" };
-            (
-                format!("{} {articles} “{words}”, with filters by topic, level and kind.", page.total),
-                Indexing::Address(SearchQuery::for_text(words).href()),
-            )
-        }
+        Some(words) => (
+            format!(
+                "Help articles on “{words}”, the best match first, with filters by topic, level and kind."
+            ),
+            Indexing::Address(SearchQuery::for_text(words).href()),
+        ),
         None => {
             ("Search every help article, with filters by topic, level and kind.".to_owned(), Indexing::Never)
         }

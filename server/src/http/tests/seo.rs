@@ -116,7 +116,10 @@ async fn a_search_in_the_articles_own_words_may_be_indexed_at_one_address_and_no
         "one address, in lowercase words: {found}"
     );
     assert!(!found.contains(noindex), "{found}");
-    assert!(found.contains("help article"), "the description says what the page lists: {found}");
+    assert!(
+        found.contains("Help articles on “send an invoice”"),
+        "the description says what the page lists: {found}"
+    );
 
     for (uri, why) in [
         ("/search?q=send+an+invoice+cheap+pills", "words the articles never use"),
