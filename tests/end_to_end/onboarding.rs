@@ -51,6 +51,12 @@ async fn first_five_minutes(client: &Client, home: &str, level: &str, javascript
     if javascript {
         hydrated(client, "[data-testid=kit-checklist]").await;
     }
+    if level == "newcomer" {
+        // The newcomer kit's video is its picture until asked for.
+        assert!(!is_shown(client, "[data-testid=kit-video] video").await, "no player before it is asked for");
+        click(client, "[data-testid=kit-video] summary").await;
+        assert!(is_shown(client, "[data-testid=kit-video] video").await, "the player, once asked for");
+    }
     for thing in 1..=5 {
         click(client, &format!("[data-testid=tick-{thing}]")).await;
         if thing < 5 {

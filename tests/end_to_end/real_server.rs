@@ -217,7 +217,7 @@ async fn an_article_picture_is_offered_as_webp_at_each_width_and_falls_back_to_t
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_kit_videos_poster_is_sent_as_webp_and_its_fallback_picture_is_never_fetched_beside_it() {
+async fn a_kit_video_waits_behind_its_picture_its_poster_is_webp_and_its_fallback_is_never_fetched() {
     let fixture = Fixture::new();
     let poster = screenshot_png(640, 400);
     fixture.write_bytes("media/kits/poster.png", &poster);
@@ -243,6 +243,10 @@ async fn a_kit_videos_poster_is_sent_as_webp_and_its_fallback_picture_is_never_f
     let server = TestServer::start(fixture).await;
     let client = client();
     let html = client.get(server.url("/kits/newcomer")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains(r#"<details data-testid="kit-video" class="kit-video"><summary><picture>"#),
+        "the player is made only when the visitor opens it: {html}"
+    );
     let video = html.split("<video").nth(1).and_then(|rest| rest.split("</video>").next()).expect("a video");
     let poster_url = video
         .split("poster=\"")

@@ -120,53 +120,65 @@ fn KitThing(index: usize, thing: KitThing, children: Children) -> impl IntoView 
                 <div inner_html=thing.body_html></div>
             </div>
             <figure class="kit-media">
-                {match thing.video {
-                    Some(video) => Either::Left(view! {
-                        <video
-                            controls
-                            preload="none"
-                            playsinline
-                            poster=video.poster
-                            width=thing.image.width
-                            height=thing.image.height
-                            aria-label=thing.image.alt.clone()
-                        >
-                            <source src=video.src type="video/mp4"/>
-                            {video.captions.map(|captions| view! {
-                                <track kind="captions" srclang="en" label="English" src=captions default/>
+                {
+                    // The picture, offered in WebP sized for the screen; the first
+                    // is fetched at once and ahead of other files.
+                    let webp = thing.image.digest.as_ref().zip(thing.image.width).map(|(digest, width)| {
+                        webp_srcset(&thing.image.src, digest, width)
+                    });
+                    let picture = view! {
+                        <picture>
+                            {webp.map(|srcset| view! {
+                                <source type="image/webp" srcset=srcset sizes=KIT_PICTURE_SIZES/>
                             })}
-                            // Shown only by a browser that cannot play video; lazy, so
-                            // the others never fetch it (it is never laid out there).
-                            <img src=thing.image.src.clone() alt=thing.image.alt.clone() loading="lazy"/>
-                        </video>
-                    }),
-                    // The picture opens full size: a screenshot's small print on a
-                    // phone. The first is fetched at once and ahead of other files.
-                    None => Either::Right({
-                        let full_size = thing.image.src.clone();
-                        let webp = thing.image.digest.as_ref().zip(thing.image.width).map(|(digest, width)| {
-                            webp_srcset(&thing.image.src, digest, width)
-                        });
-                        view! {
-                        <a class="full-size" href=full_size>
-                            <picture>
-                                {webp.map(|srcset| view! {
-                                    <source type="image/webp" srcset=srcset sizes=KIT_PICTURE_SIZES/>
-                                })}
-                                <img
-                                    src=thing.image.src
-                                    alt=thing.image.alt
+                            <img
+                                src=thing.image.src.clone()
+                                alt=thing.image.alt.clone()
+                                width=thing.image.width
+                                height=thing.image.height
+                                loading=if index == 0 { "eager" } else { "lazy" }
+                                fetchpriority=(index == 0).then_some("high")
+                                decoding="async"
+                            />
+                        </picture>
+                    };
+                    match thing.video {
+                        // The player is made only when asked for: a <video controls> in
+                        // the page builds the browser's whole player as it loads, which
+                        // on a phone was most of a kit page's main-thread work. Closed,
+                        // the thing shows its picture; opened, the video (no script).
+                        Some(video) => Either::Left(view! {
+                            <details class="kit-video" data-testid="kit-video">
+                                <summary>
+                                    {picture}
+                                    <span class="kit-video-play"><span aria-hidden="true">"▶ "</span>"Play the video"</span>
+                                    <span class="kit-video-close">"Close the video"</span>
+                                </summary>
+                                <video
+                                    controls
+                                    preload="none"
+                                    playsinline
+                                    poster=video.poster
                                     width=thing.image.width
                                     height=thing.image.height
-                                    loading=if index == 0 { "eager" } else { "lazy" }
-                                    fetchpriority=(index == 0).then_some("high")
-                                    decoding="async"
-                                />
-                            </picture>
-                        </a>
-                        }
-                    }),
-                }}
+                                    aria-label=thing.image.alt.clone()
+                                >
+                                    <source src=video.src type="video/mp4"/>
+                                    {video.captions.map(|captions| view! {
+                                        <track kind="captions" srclang="en" label="English" src=captions default/>
+                                    })}
+                                    // Shown only by a browser that cannot play video;
+                                    // lazy, so the others never fetch it.
+                                    <img src=thing.image.src.clone() alt=thing.image.alt.clone() loading="lazy"/>
+                                </video>
+                            </details>
+                        }),
+                        // The picture opens full size: a screenshot's small print on a phone.
+                        None => Either::Right(view! {
+                            <a class="full-size" href=thing.image.src.clone()>{picture}</a>
+                        }),
+                    }
+                }
             </figure>
             {children()}
         </li>
