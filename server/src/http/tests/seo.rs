@@ -64,14 +64,17 @@ async fn robots_and_the_sitemap_tell_crawlers_every_public_page_on_the_public_or
     assert!(!sitemap.contains("/editors") && !sitemap.contains("/search"), "{sitemap}");
 }
 
+/// The page at `uri` as a browser on `help.acme.example` receives it.
+async fn page_on_acme(app: &HttpService, uri: &str) -> String {
+    let request = Request::get(uri).header(header::HOST, "help.acme.example").body(Body::empty()).unwrap();
+    text(app.clone().oneshot(request).await.unwrap()).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_page_names_its_one_canonical_address_and_the_404_page_names_none() {
     let fixture = Fixture::new();
     let (app, _) = app(&fixture).await;
-    let with_host =
-        |uri: &str| Request::get(uri).header(header::HOST, "help.acme.example").body(Body::empty()).unwrap();
-    let html =
-        text(app.clone().oneshot(with_host("/articles/send-an-invoice?from=search")).await.unwrap()).await;
+    let html = page_on_acme(&app, "/articles/send-an-invoice?from=search").await;
     assert!(
         html.contains(r#"<link href="http://help.acme.example/articles/send-an-invoice" rel="canonical">"#),
         "the query is not part of the address: {html}"
@@ -81,14 +84,14 @@ async fn each_page_names_its_one_canonical_address_and_the_404_page_names_none()
             r#"<meta property="og:url" content="http://help.acme.example/articles/send-an-invoice">"#
         )
     );
-    let missing = text(app.clone().oneshot(with_host("/articles/nope")).await.unwrap()).await;
+    let missing = page_on_acme(&app, "/articles/nope").await;
     assert!(!missing.contains("rel=\"canonical\""), "{missing}");
 
     let (behind_proxy, _) = app_with(&fixture, |config| {
         config.public_url = Some(crate::config::PublicUrl::parse_for_tests("https://help.acme.example"));
     })
     .await;
-    let html = text(behind_proxy.clone().oneshot(with_host("/categories/invoices")).await.unwrap()).await;
+    let html = page_on_acme(&behind_proxy, "/categories/invoices").await;
     assert!(
         html.contains(r#"<link href="https://help.acme.example/categories/invoices" rel="canonical">"#),
         "{html}"
@@ -102,9 +105,7 @@ async fn a_search_in_the_articles_own_words_may_be_indexed_at_one_address_and_no
     let head = |uri: &'static str| {
         let app = app.clone();
         async move {
-            let request =
-                Request::get(uri).header(header::HOST, "help.acme.example").body(Body::empty()).unwrap();
-            let html = text(app.oneshot(request).await.unwrap()).await;
+            let html = page_on_acme(&app, uri).await;
             html.split("</head>").next().unwrap_or_default().to_owned()
         }
     };
