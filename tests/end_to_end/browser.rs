@@ -109,6 +109,40 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// chromedriver's door to the DevTools protocol, which fantoccini has no method for.
+#[derive(Debug)]
+struct DevTools {
+    method: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.method, "params": self.params }).to_string()))
+    }
+}
+
+/// From the next page on, the browser is a screen `width` × `height` CSS pixels with
+/// `density` device pixels to each CSS pixel, as a phone is (Lighthouse's phone: 412
+/// by 823 at 1.75), and starts with an empty cache, so what it fetches is chosen
+/// for that screen alone.
+pub async fn emulate_screen(client: &Client, width: u32, height: u32, density: f64) {
+    let metrics =
+        json!({ "width": width, "height": height, "deviceScaleFactor": density, "mobile": width < 768 });
+    for (method, params) in
+        [("Emulation.setDeviceMetricsOverride", metrics), ("Network.clearBrowserCache", json!({}))]
+    {
+        client
+            .issue_cmd(DevTools { method, params })
+            .await
+            .unwrap_or_else(|error| panic!("{method}: {error}"));
+    }
+}
+
 async fn console_problems(client: &Client, javascript: bool) -> Vec<String> {
     let entries = client.issue_cmd(BrowserLog).await.expect("chromedriver returns the browser log");
     entries

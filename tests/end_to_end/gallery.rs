@@ -2,10 +2,11 @@
 //! one heading, nothing wider than the screen, no console problems, and a screenshot
 //! of each in target/tmp/screenshots for a person to look at.
 
-use crate::browser::{Browser, element, hydrated, screenshots};
+use crate::browser::{Browser, element, emulate_screen, hydrated, screenshots};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
 use std::time::Duration;
+use telepath_domain::picture::parse_rendition_path;
 use telepath_domain::{EventKind, ListedPage};
 use telepath_server::store::{EffortScore, NewEffortRating, NewEvent, Touchpoint};
 use telepath_server::testing::Fixture;
@@ -135,5 +136,89 @@ async fn every_page_fits_a_phone_and_a_desktop_with_and_without_javascript() {
         let server = &server;
         Browser::run(javascript, |client| async move { tour(&client, server, javascript).await }).await;
     }
+    server.stop().await.unwrap();
+}
+
+/// Screens in the order of the pictures they need, smallest first: a desktop,
+/// Lighthouse's phone (412 CSS pixels at 1.75 device pixels each), a sharper phone.
+const SCREENS: [(&str, u32, u32, f64); 3] =
+    [("desktop", 1280, 1000, 1.0), ("phone", 412, 823, 1.75), ("sharp phone", 390, 844, 3.0)];
+
+/// One picture as the browser took it: the widths its WebP source offers, the one it
+/// fetched, and how many device pixels wide it shows.
+struct FetchedPicture {
+    offered: String,
+    fetched: String,
+    shown: f64,
+}
+
+/// Every picture on the page, each scrolled to and loaded (lazy ones load only near
+/// the screen).
+async fn pictures_as_fetched(client: &Client) -> Vec<FetchedPicture> {
+    let script = "const done = arguments[0]; \
+        const loaded = img => new Promise(resolve => { \
+          const check = () => img.complete && img.currentSrc ? resolve() : setTimeout(check, 25); check(); }); \
+        (async () => { const found = []; \
+          for (const picture of document.querySelectorAll('picture')) { \
+            const img = picture.querySelector('img'); img.scrollIntoView(); await loaded(img); \
+            found.push({ offered: picture.querySelector('source').srcset, fetched: img.currentSrc, \
+              shown: img.getBoundingClientRect().width * devicePixelRatio }); } \
+          done(found); })();";
+    let found = tokio::time::timeout(crate::browser::WAIT, client.execute_async(script, vec![]))
+        .await
+        .expect("every picture loads")
+        .unwrap();
+    let text = |picture: &serde_json::Value, key: &str| picture[key].as_str().unwrap().to_owned();
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|picture| FetchedPicture {
+            offered: text(picture, "offered"),
+            fetched: text(picture, "fetched"),
+            shown: picture["shown"].as_f64().unwrap(),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_picture_is_fetched_at_the_rendition_its_place_on_the_screen_needs_on_phones_and_desktops() {
+    let server = TestServer::start(Fixture::bundled()).await;
+    let serving = &server;
+    Browser::run(true, |client| async move {
+        for (screen, width, height, density) in SCREENS {
+            emulate_screen(&client, width, height, density).await;
+            for path in ["/kits/newcomer", "/articles/send-your-first-invoice"] {
+                client.goto(&serving.url(path)).await.unwrap();
+                let pictures = pictures_as_fetched(&client).await;
+                assert!(!pictures.is_empty(), "{path} shows pictures");
+                for picture in pictures {
+                    let offered: Vec<u32> = picture
+                        .offered
+                        .split(", ")
+                        .map(|candidate| {
+                            candidate.rsplit_once(' ').unwrap().1.trim_end_matches('w').parse().unwrap()
+                        })
+                        .collect();
+                    let fetched_path = url::Url::parse(&picture.fetched).unwrap().path().to_owned();
+                    let (_, fetched, _) = parse_rendition_path(&fetched_path).unwrap_or_else(|| {
+                        panic!("{screen}, {path}: a WebP rendition is fetched, not {fetched_path}")
+                    });
+                    // The smallest rendition that covers the picture's place, or the one
+                    // just below it (chromium takes that when it is nearly enough).
+                    let needed = picture.shown.ceil() as u32;
+                    let enough =
+                        offered.iter().copied().find(|width| *width >= needed).or(offered.last().copied());
+                    let just_below = offered.iter().copied().rfind(|width| *width < needed);
+                    assert!(
+                        Some(fetched) == enough || Some(fetched) == just_below,
+                        "{screen}, {path}: a picture {needed} device pixels wide was fetched at {fetched} \
+                         of {offered:?} ({fetched_path})"
+                    );
+                }
+            }
+        }
+    })
+    .await;
     server.stop().await.unwrap();
 }

@@ -4,9 +4,11 @@ use leptos::server_fn::ServerFn;
 use telepath_domain::picture::webp_srcset;
 use telepath_domain::{KitThing, Level};
 
-/// How wide a kit's pictures show: the whole screen on a phone, where the picture
-/// follows the text, and the media column beside the text on anything wider.
-const KIT_PICTURE_SIZES: &str = "(max-width: 48rem) 100vw, 33rem";
+/// How wide a kit's pictures show: on a phone, where the picture follows the text, the
+/// screen less the page's and the card's padding (4.5rem); on anything wider, the
+/// media column beside the text. Saying `100vw` on a phone made it fetch a rendition
+/// a step larger than the picture's place on screen needs.
+const KIT_PICTURE_SIZES: &str = "(max-width: 48rem) calc(100vw - 4.5rem), 33rem";
 
 /// A welcome kit's five things, each with a "Got it" the visitor can tick, and how
 /// many are done. Without JavaScript each tick is a form that comes back to the next

@@ -79,9 +79,12 @@ pub struct ImageSource {
     pub digest: Option<PictureDigest>,
 }
 
-/// How wide an article's pictures show: the whole screen on a phone, the text
-/// column (`--measure` in style/telepath.css) on anything wider.
-const ARTICLE_PICTURE_SIZES: &str = "(max-width: 48rem) 100vw, 44rem";
+/// How wide an article's pictures show, following style/telepath.css: on a phone the
+/// article runs edge to edge with 1rem of padding each side; up to 52rem the page's
+/// padding and the article's (4vw) each side; beyond, the text column (`--measure`).
+/// A phone told `100vw` fetched a rendition a step larger than it could show.
+const ARTICLE_PICTURE_SIZES: &str =
+    "(max-width: 40rem) calc(100vw - 2rem), (max-width: 52rem) calc(92vw - 2rem), 44rem";
 
 /// Renders markdown whose pictures need no resolving (kit bodies, notices, intros).
 pub fn render_markdown(source: &str) -> Result<RenderedMarkdown, TooDeeplyNested> {

@@ -250,7 +250,7 @@ fn articles_render_level_sections_sized_pictures_and_a_table_of_contents() {
     let digest = crate::content::media::picture_digest(&tiny_png()).0;
     assert!(
         first.contains(&format!(
-            r#"<source type="image/webp" srcset="/renditions/{digest}-1/dot.png.webp 1w" sizes="(max-width: 48rem) 100vw, 44rem"><img src="/media/dot.png" alt="A dot" width="1" height="1" loading="eager" fetchpriority="high" decoding="async">"#
+            r#"<source type="image/webp" srcset="/renditions/{digest}-1/dot.png.webp 1w" sizes="(max-width: 40rem) calc(100vw - 2rem), (max-width: 52rem) calc(92vw - 2rem), 44rem"><img src="/media/dot.png" alt="A dot" width="1" height="1" loading="eager" fetchpriority="high" decoding="async">"#
         )),
         "{first}"
     );

@@ -93,7 +93,7 @@ mod rendering {
             .unwrap();
         assert!(
             html.contains(
-                r#"<picture><source type="image/webp" srcset="/renditions/00ff-360/send.png.webp 360w, /renditions/00ff-540/send.png.webp 540w, /renditions/00ff-640/send.png.webp 640w" sizes="(max-width: 48rem) 100vw, 44rem"><img src="/media/send.png" alt="The &quot;Send&quot; button" width="640" height="400" loading="eager" fetchpriority="high" decoding="async"></picture>"#
+                r#"<picture><source type="image/webp" srcset="/renditions/00ff-360/send.png.webp 360w, /renditions/00ff-540/send.png.webp 540w, /renditions/00ff-640/send.png.webp 640w" sizes="(max-width: 40rem) calc(100vw - 2rem), (max-width: 52rem) calc(92vw - 2rem), 44rem"><img src="/media/send.png" alt="The &quot;Send&quot; button" width="640" height="400" loading="eager" fetchpriority="high" decoding="async"></picture>"#
             ),
             "{html}"
         );
