@@ -20,7 +20,7 @@ pub use console_live::{ConsoleLive, MessageItem, NOW_ON_ID, REPLY_FORM_ID, REPLY
 #[cfg(feature = "ssr")]
 pub use feedback::{ArticleFeedback, NextAnswer};
 #[cfg(feature = "ssr")]
-pub use kit_checklist::KitChecklist;
+pub use kit_checklist::{KitChecklist, KitTick};
 #[cfg(feature = "ssr")]
 pub use level_question::{ChooseLevel, LevelQuestion};
 #[cfg(feature = "ssr")]

@@ -3,7 +3,7 @@
 //! question answered in one click, the question after a "No", a welcome kit that
 //! moves on after "Got it", and scroll boxes the keyboard reaches. Screenshots land in target/tmp/screenshots.
 
-use crate::browser::{Browser, WAIT, click, element, hydrated, screenshots, text_of};
+use crate::browser::{Browser, WAIT, attribute, click, element, hydrated, screenshots, text_of};
 use crate::onboarding::{fill, wait_for_text};
 use crate::support::TestServer;
 use fantoccini::{Client, Locator};
@@ -248,6 +248,29 @@ async fn with_javascript_got_it_moves_on_to_the_next_thing_as_the_plain_form_doe
         }
         assert_eq!(client.current_url().await.unwrap().fragment(), None, "in place, no reload");
         wait_for_text(&client, "[data-testid=kit-progress]", "Kit finished").await;
+    })
+    .await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_a_got_it_the_server_refuses_is_undone_and_the_visitor_told() {
+    let server = TestServer::start(Fixture::bundled()).await;
+    let kit = server.url("/kits/technical");
+    Browser::run(true, |client| async move {
+        client.goto(&kit).await.unwrap();
+        hydrated(&client, "[data-testid=kit-checklist]").await;
+        // Cookies cleared meanwhile make the visitor a stranger to the page's form
+        // token, so the server refuses the save.
+        client.delete_all_cookies().await.unwrap();
+        click(&client, "[data-testid=tick-1]").await;
+        let alert = element(&client, "[data-testid=kit-checklist] [role=alert]").await;
+        assert_eq!(alert.text().await.unwrap(), "We couldn't save that. Please try again.");
+        assert_eq!(
+            attribute(&client, "[data-testid=tick-1]", "aria-pressed").await.as_deref(),
+            Some("false")
+        );
+        assert_eq!(text_of(&client, "[data-testid=kit-progress]").await, "0 of 5 read", "the tick is undone");
     })
     .await;
     server.stop().await.unwrap();
