@@ -83,9 +83,20 @@ impl Browser {
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = ()>,
     {
+        Self::run_expecting(javascript, |_| false, journey).await
+    }
+
+    /// As [`Browser::run`], for a journey that makes the browser log something on
+    /// purpose (a server stopped, a request refused): the console messages
+    /// `expected` accepts are its own doing; anything else still fails.
+    pub async fn run_expecting<F, Fut>(javascript: bool, expected: fn(&str) -> bool, journey: F)
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = ()>,
+    {
         let browser = Browser::launch(javascript).await;
         let outcome = AssertUnwindSafe(journey(browser.client.clone())).catch_unwind().await;
-        let console = console_problems(&browser.client, javascript).await;
+        let console = console_problems(&browser.client, javascript, expected).await;
         let _ = browser.client.clone().close().await;
         if let Err(panic) = outcome {
             eprintln!("the browser console said: {console:#?}");
@@ -143,7 +154,7 @@ pub async fn emulate_screen(client: &Client, width: u32, height: u32, density: f
     }
 }
 
-async fn console_problems(client: &Client, javascript: bool) -> Vec<String> {
+async fn console_problems(client: &Client, javascript: bool, expected: fn(&str) -> bool) -> Vec<String> {
     let entries = client.issue_cmd(BrowserLog).await.expect("chromedriver returns the browser log");
     entries
         .as_array()
@@ -151,8 +162,7 @@ async fn console_problems(client: &Client, javascript: bool) -> Vec<String> {
         .flatten()
         .filter(|entry| matches!(entry["level"].as_str(), Some("SEVERE" | "WARNING")))
         .filter(|entry| !entry["message"].as_str().is_some_and(is_expected_page_status))
-        .filter(|entry| !entry["message"].as_str().is_some_and(is_restart_on_purpose))
-        .filter(|entry| !entry["message"].as_str().is_some_and(is_kit_save_refused_on_purpose))
+        .filter(|entry| !entry["message"].as_str().is_some_and(expected))
         .filter(|entry| javascript || !entry["message"].as_str().is_some_and(is_unused_bundle_preload))
         .map(|entry| format!("{}: {}", entry["level"], entry["message"]))
         .collect()
@@ -172,18 +182,6 @@ fn is_expected_page_status(message: &str) -> bool {
 /// side answers). Only the bundle's preload is forgiven.
 fn is_unused_bundle_preload(message: &str) -> bool {
     message.contains("/pkg/") && message.contains("was preloaded using link preload but not used")
-}
-
-/// The chat panel's test restarts the server on purpose, and chromium logs each
-/// reconnect attempt refused meanwhile; any other network failure still fails.
-fn is_restart_on_purpose(message: &str) -> bool {
-    message.contains("/chat/socket?") && message.contains("ERR_CONNECTION_REFUSED")
-}
-
-/// The kit's test of a refused "Got it" clears the cookies so the server refuses the
-/// save (403), and chromium logs that; any other refused request still fails.
-fn is_kit_save_refused_on_purpose(message: &str) -> bool {
-    message.contains("/api/kit-progress") && message.contains("status of 403")
 }
 
 /// The element `css` selects, once it is on the page.
